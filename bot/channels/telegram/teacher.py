@@ -1,0 +1,118 @@
+"""The teacher's private chat: platform updates in, engine replies out. No desk logic here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Message, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.channels.telegram.render import markup, split_text
+from bot.desk.engine import Engine
+from bot.desk.messages import Incoming, Reply
+from bot.i18n import _, use_language
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+TYPING_AFTER = 0.5  # seconds: show "typing…" only when an answer is not instant
+
+
+def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
+    engine: Engine = context.bot_data["engine"]
+    return engine
+
+
+async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
+    for reply in replies:
+        pieces = split_text(reply.text)
+        for number, piece in enumerate(pieces, start=1):
+            await context.bot.send_message(
+                chat_id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(reply) if number == len(pieces) else None,
+                disable_web_page_preview=True,
+            )
+
+
+@contextlib.asynccontextmanager
+async def typing_while_slow(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIterator[None]:
+    async def typing_later() -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    task = asyncio.create_task(typing_later())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
+    chat_id = int(incoming.chat_id)
+    try:
+        async with typing_while_slow(context, chat_id):
+            replies = await engine_of(context).handle(incoming)
+    except (SQLAlchemyError, OSError):
+        log.exception("the desk could not handle an update; the teacher is asked to retry")
+        with use_language("mn"):
+            replies = [Reply(_("The help desk is briefly unavailable. Please try again in a "
+                               "few minutes."))]
+    await send_replies(context, chat_id, replies)
+
+
+def _incoming(update: Update, *, text: str | None = None, action: str | None = None) -> Incoming:
+    user = update.effective_user
+    chat = update.effective_chat
+    message = update.effective_message
+    assert user is not None and chat is not None
+    return Incoming(
+        channel=CHANNEL,
+        user_id=str(user.id),
+        chat_id=str(chat.id),
+        text=text,
+        action=action,
+        display_name=user.first_name or "",
+        message_id=str(message.message_id) if message else None,
+    )
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message: Message = update.effective_message  # type: ignore[assignment]
+    await _answer(update, context, _incoming(update, text=message.text))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    # Take the buttons off the pressed message so it cannot be pressed twice.
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):
+            await query.message.edit_reply_markup(None)
+    await _answer(update, context, _incoming(update, action=query.data or ""))
+
+
+async def on_other_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice, files, edits...: the desk answers in words what it can read."""
+    kind = "edited" if update.edited_message else _content_kind(update.effective_message)
+    await _answer(update, context, _incoming(update, action=f"content:{kind}"))
+
+
+def _content_kind(message: Message | None) -> str:
+    if message is None:
+        return "unknown"
+    for kind in ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
+                 "location", "venue", "contact", "poll", "dice", "animation"):
+        if getattr(message, kind, None):
+            return kind
+    return "unknown"

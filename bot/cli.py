@@ -1,0 +1,199 @@
+"""The `helpdesk` command (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="helpdesk", description="ITPD teachers' help desk")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--user", default="console", help="who you are (a conversation per user)")
+    chat.add_argument("--lang", choices=("mn", "en"), help="answer in this language")
+
+    commands.add_parser("run", help="run on Telegram and/or Messenger")
+
+    match = commands.add_parser("match", help="match questions to FAQ entries")
+    match.add_argument("--jsonl", action="store_true", required=True,
+                       help="one question per line on stdin, one JSON object per line out")
+
+    evaluate = commands.add_parser("eval", help="score the matcher on a labelled JSONL file")
+    evaluate.add_argument("file", type=Path)
+
+    faq = commands.add_parser("faq", help="the knowledge base")
+    faq_commands = faq.add_subparsers(dest="faq_command", required=True)
+    validate = faq_commands.add_parser("validate", help="check the FAQ files")
+    validate.add_argument("path", nargs="?", type=Path, help="a folder of YAML files")
+
+    db = commands.add_parser("db", help="the database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply the migrations")
+    db_commands.add_parser("check", help="exit 0 when the database answers")
+
+    tickets = commands.add_parser("tickets", help="the staff queue")
+    ticket_commands = tickets.add_subparsers(dest="tickets_command", required=True)
+    listing = ticket_commands.add_parser("list", help="active tickets")
+    listing.add_argument("--all", action="store_true", help="closed ones too")
+    show = ticket_commands.add_parser("show", help="one ticket with its messages")
+    show.add_argument("number", type=int)
+    reply = ticket_commands.add_parser("reply", help="answer the teacher")
+    reply.add_argument("number", type=int)
+    reply.add_argument("text")
+    reply.add_argument("--as", dest="staff_name", default="Арга зүйч", help="signed with")
+    close = ticket_commands.add_parser("close", help="close a ticket")
+    close.add_argument("number", type=int)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        return asyncio.run(_dispatch(args, settings))
+    except SettingsError as exc:
+        print(f"helpdesk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    match args.command:
+        case "chat":
+            return await _chat(settings, args.user, args.lang)
+        case "run":
+            from bot.channels.telegram.run import run
+
+            return await run(settings)
+        case "match":
+            return _match(settings)
+        case "eval":
+            return _eval(settings, args.file)
+        case "faq":
+            return _faq_validate(settings, args.path)
+        case "db":
+            return await _db(settings, args.db_command)
+        case "tickets":
+            return await _tickets(settings, args)
+    raise AssertionError(args.command)
+
+
+async def _db(settings: Settings, command: str) -> int:
+    from bot.storage.db import database_answers, upgrade
+
+    if command == "upgrade":
+        await upgrade(settings.database_url)
+        print("database upgraded")
+        return 0
+    if await database_answers(settings.database_url):
+        print("database answers")
+        return 0
+    print("helpdesk: the database does not answer", file=sys.stderr)
+    return 1
+
+
+async def _chat(settings: Settings, user: str, language: str | None) -> int:
+    from bot.channels.console import chat
+    from bot.runtime import open_desk
+
+    async with open_desk(settings) as desk:
+        await chat(desk.engine, user, language)
+    return 0
+
+
+def _match(settings: Settings) -> int:
+    from bot.runtime import load_knowledge
+
+    matcher = load_knowledge(settings).matcher
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        result = matcher.match(text)
+        record = {"text": text, "intent": result.intent, "score": round(result.score, 1)}
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _eval(settings: Settings, path: Path) -> int:
+    from bot.nlu.evaluation import evaluate, format_report, read_cases
+    from bot.runtime import load_knowledge
+
+    if not path.is_file():
+        print(f"helpdesk: {path} is not a file", file=sys.stderr)
+        return EXIT_USAGE
+    with path.open(encoding="utf-8") as lines:
+        cases = read_cases(lines)
+    print(format_report(evaluate(load_knowledge(settings).matcher, cases)))
+    return 0
+
+
+def _faq_validate(settings: Settings, path: Path | None) -> int:
+    from bot.desk.faq import FaqError, validate_dir
+
+    try:
+        problems = validate_dir(path or settings.faq_dir)
+    except FaqError as exc:
+        print(exc)
+        return 1
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print("FAQ is valid")
+    return 0
+
+
+async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
+    """The queue from a terminal; replies go through the same outbox as Telegram's."""
+    from bot.desk import tickets
+    from bot.runtime import open_desk
+    from bot.storage.models import Person
+
+    async with open_desk(settings) as desk, desk.sessions.begin() as session:
+        if args.tickets_command == "list":
+            for ticket in await tickets.list_tickets(session, include_closed=args.all):
+                age = desk.engine.clock() - ticket.created_at
+                print(
+                    f"#{ticket.id}\t{ticket.status}\t{ticket.claimed_by or '-'}\t"
+                    f"cohort {ticket.cohort if ticket.cohort is not None else '?'}\t"
+                    f"{int(age.total_seconds() // 60)} min"
+                )
+            return 0
+        ticket = await tickets.get_ticket(session, args.number)
+        if ticket is None:
+            print(f"helpdesk: no ticket #{args.number}", file=sys.stderr)
+            return 1
+        person = await session.get(Person, ticket.person_id)
+        assert person is not None
+        try:
+            if args.tickets_command == "show":
+                print(f"#{ticket.id} {ticket.status} {person.channel} {person.display_name}")
+                print(json.dumps(ticket.context, ensure_ascii=False))
+                for message in await tickets.messages_of(session, ticket.id):
+                    print(f"[{message.created_at:%Y-%m-%d %H:%M}] {message.author} "
+                          f"{message.author_name}: {message.text}")
+            elif args.tickets_command == "reply":
+                await tickets.staff_reply(session, ticket, person, args.staff_name, args.text)
+                print(f"reply to #{ticket.id} queued")
+            elif args.tickets_command == "close":
+                await tickets.close_and_ask_rating(session, ticket, person, "cli")
+                print(f"#{ticket.id} closed")
+        except tickets.TicketError as exc:
+            print(f"helpdesk: {exc}", file=sys.stderr)
+            return 1
+    return 0

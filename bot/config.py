@@ -1,0 +1,75 @@
+"""Settings from HELPDESK_* environment variables; the names are a contract (DESIGN.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot import PROJECT_ROOT
+from bot.nlu.matcher import DEFAULT_MARGIN, DEFAULT_THRESHOLD
+
+
+class SettingsError(Exception):
+    """A setting that is missing or malformed for the chosen mode; its message is one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HELPDESK_", extra="ignore", env_ignore_empty=True)
+
+    database_url: str = "sqlite+aiosqlite:///helpdesk.db"
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    staff_chat_id: int | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    listen: str = "127.0.0.1:8080"
+    messenger_page_token: SecretStr | None = None
+    messenger_app_secret: SecretStr | None = None
+    messenger_verify_token: SecretStr | None = None
+    messenger_graph_url: str = "https://graph.facebook.com/v21.0"
+    faq_dir: Path = PROJECT_ROOT / "faq"
+    match_threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=100)
+    match_margin: float = Field(DEFAULT_MARGIN, ge=0, le=100)
+    timezone: str = "Asia/Ulaanbaatar"
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ValueError("expected host:port, e.g. 127.0.0.1:8080")
+        return value
+
+    @property
+    def listen_host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host, int(port)
+
+    def require(self, *names: str) -> None:
+        """Fail with one line naming the first setting the chosen mode needs but lacks."""
+        for name in names:
+            if getattr(self, name) in (None, ""):
+                raise SettingsError(f"HELPDESK_{name.upper()} is not set; this mode needs it.")
+
+
+def load_settings() -> Settings:
+    """Read the environment, turning pydantic's report into one line that names the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "HELPDESK_" + str(error["loc"][0]).upper() if error["loc"] else "a HELPDESK_ setting"
+        raise SettingsError(f"{name} is malformed: {error['msg']}") from None

@@ -1,0 +1,72 @@
+"""Register numbers: parsing what people type, and keeping them out of logs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# Latin letters people type for the Cyrillic letters of residence codes (УБ, ДА, ...),
+# including look-alikes (Latin "y" for "у", "x" for "х").
+LATIN_TO_CYRILLIC = {
+    "a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "j": "ж", "z": "з",
+    "i": "и", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р",
+    "s": "с", "t": "т", "u": "у", "f": "ф", "h": "х", "x": "х", "c": "ц", "y": "у",
+    "q": "ө", "w": "ү",
+}  # fmt: skip
+
+# Two letters (Cyrillic or Latin), optional separators, eight digits.
+_CANDIDATE = re.compile(r"(?<![^\W\d_])([^\W\d_])\s*([^\W\d_])[\s\-]*(\d{8})(?!\d)")
+_MONGOLIAN_LETTER = re.compile(r"[а-яёөү]")
+
+
+class RegisterNumberError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RegisterNumber:
+    value: str  # canonical: two upper-case Cyrillic letters and eight digits
+
+    @property
+    def masked(self) -> str:
+        return self.value[:2] + "******" + self.value[-2:]
+
+    @property
+    def birth_date(self) -> date:
+        return _birth_date(self.value[2:8])
+
+
+def _letter(ch: str) -> str | None:
+    ch = ch.lower()
+    ch = LATIN_TO_CYRILLIC.get(ch, ch)
+    return ch if _MONGOLIAN_LETTER.fullmatch(ch) else None
+
+
+def _birth_date(digits: str) -> date:
+    """YYMMDD; people born in 2000 or later have 20 added to the month."""
+    yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    century = 1900
+    if mm > 20:
+        century, mm = 2000, mm - 20
+    return date(century + yy, mm, dd)
+
+
+def parse_register_number(text: str) -> RegisterNumber:
+    """The canonical form of a register number typed any usual way; raises with the reason."""
+    compact = re.sub(r"[\s\-]", "", text.strip())
+    if len(compact) != 10 or not compact[2:].isdigit():
+        raise RegisterNumberError("form")
+    letters = [_letter(ch) for ch in compact[:2]]
+    if None in letters:
+        raise RegisterNumberError("form")
+    try:
+        _birth_date(compact[2:8])
+    except ValueError:
+        raise RegisterNumberError("birth_date") from None
+    return RegisterNumber("".join(letters).upper() + compact[2:])  # type: ignore[arg-type]
+
+
+def mask_register_numbers(text: str) -> str:
+    """Replace anything shaped like a register number, so logs never hold one in full."""
+    return _CANDIDATE.sub(lambda m: f"{m.group(1)}{m.group(2)}******{m.group(3)[-2:]}", text)

@@ -1,0 +1,650 @@
+"""The dialogue state machine: one Incoming in, the replies out, in one transaction.
+
+State lives in the database (Conversation.state and .data), so any instance, or this one after
+a restart, continues where the person left off.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.desk import tickets
+from bot.desk.certificates import mask_register_numbers
+from bot.desk.faq import KnowledgeBase
+from bot.desk.messages import Button, Incoming, Reply
+from bot.desk.schedule import COHORTS, OTHER_COHORT, CohortSchedule, describe, windows_for
+from bot.i18n import LANGUAGES, N_, _, format_date, use_language
+from bot.nlu.entities import detect_cohort
+from bot.nlu.matcher import MatchResult
+from bot.nlu.normalize import MAX_TEXT, normalize, script_of
+from bot.storage.models import (
+    LOG_TEXT_LIMIT,
+    Conversation,
+    Feedback,
+    MessageLog,
+    Person,
+    Ticket,
+    utcnow,
+)
+
+Clock = Callable[[], datetime]
+
+# Main-menu items: (action, label). Labels are translated when shown, and a label typed (or
+# sent by a reply keyboard) in either language means the same as pressing it.
+MENU = (
+    ("menu:schedule", N_("Schedule")),
+    ("menu:recovery", N_("Password / e-mail")),
+    ("menu:certificate", N_("Certificate")),
+    ("menu:human", N_("Talk to a person")),
+)
+
+# The recovery guide: (system, what is lost) → the FAQ entry whose answer holds the steps.
+RECOVERY_STEPS = {
+    ("esis", "password"): "esis_password",
+    ("esis", "login"): "esis_login",
+    ("esis", "email"): "email_change",
+    ("elearning", "password"): "elearning_login",
+    ("elearning", "login"): "elearning_login",
+    ("elearning", "email"): "email_change",
+}
+RECOVERY_ENTRIES = frozenset(RECOVERY_STEPS.values())
+
+SMALL_TALK = frozenset({"greeting", "thanks"})  # answered without asking for feedback
+STRIKES_BEFORE_OFFERING_A_PERSON = 2
+TRIED_KEPT = 5
+WORK_DAYS = frozenset(range(5))  # Monday..Friday
+
+
+@dataclass
+class Turn:
+    """Everything one incoming message works with; the replies accumulate here."""
+
+    session: AsyncSession
+    person: Person
+    conversation: Conversation
+    incoming: Incoming
+    log: MessageLog
+    data: dict[str, Any]
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(
+        self,
+        text: str,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        show_menu: bool = False,
+    ) -> None:
+        self.replies.append(Reply(text=text, buttons=buttons, show_menu=show_menu))
+
+    @property
+    def state(self) -> str:
+        return self.conversation.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.conversation.state = value
+
+    @property
+    def language(self) -> str:
+        return self.person.language or "mn"
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    start: time = time(9)
+    end: time = time(18)
+    timezone: str = "Asia/Ulaanbaatar"
+
+    def is_open(self, moment: datetime) -> bool:
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        return local.weekday() in WORK_DAYS and self.start <= local.time() < self.end
+
+    def next_opening(self, moment: datetime) -> datetime:
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        day = local.date()
+        for _offset in range(8):
+            opening = datetime.combine(day, self.start, tzinfo=local.tzinfo)
+            if day.weekday() in WORK_DAYS and opening > local:
+                return opening
+            day += timedelta(days=1)
+        raise AssertionError("no working day within a week")
+
+
+def clean_text(text: str | None) -> str:
+    """Control characters out, length capped, so nothing downstream sees a hostile string."""
+    if not text:
+        return ""
+    kept = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text[:MAX_TEXT]
+    )
+    return kept.strip()
+
+
+def _button(label: str, action: str) -> Button:
+    return Button(label=label, action=action)
+
+
+class Engine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        knowledge: KnowledgeBase,
+        schedule: list[CohortSchedule],
+        *,
+        clock: Clock = utcnow,
+        timezone: str = "Asia/Ulaanbaatar",
+        working_hours: WorkingHours | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.knowledge = knowledge
+        self.schedule = schedule
+        self.clock = clock
+        self.zone = ZoneInfo(timezone)
+        self.working_hours = working_hours or WorkingHours(timezone=timezone)
+        self._actions: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
+            "menu": self._on_menu,
+            "lang": self._on_language,
+            "cohort": self._on_cohort,
+            "rec": self._on_recovery_system,
+            "lost": self._on_recovery_lost,
+            "solved": self._on_solved,
+            "fb": self._on_feedback,
+            "human": self._on_human_confirm,
+            "ticket": self._on_ticket_button,
+            "csat": self._on_csat,
+            "content": self._on_content,
+        }
+
+    # ---- the one entry point -------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        async with self.sessions.begin() as session:
+            person = await self._person(session, incoming)
+            conversation = await session.get(Conversation, person.id, with_for_update=True)
+            if conversation is None:
+                conversation = Conversation(person_id=person.id, state="idle", data={})
+                session.add(conversation)
+            text = clean_text(incoming.text)
+            log = MessageLog(
+                person_id=person.id,
+                direction="in",
+                text=mask_register_numbers(text or f"[{incoming.action}]")[:LOG_TEXT_LIMIT],
+                channel_message_id=incoming.message_id,
+            )
+            session.add(log)
+            await session.flush()
+            turn = Turn(session, person, conversation, incoming, log, dict(conversation.data))
+            with use_language(person.language):
+                await self._dispatch(turn, text)
+            conversation.data = turn.data
+            conversation.updated_at = self.clock()
+            for reply in turn.replies:
+                session.add(
+                    MessageLog(
+                        person_id=person.id,
+                        direction="out",
+                        text=mask_register_numbers(reply.text)[:LOG_TEXT_LIMIT],
+                    )
+                )
+        return turn.replies
+
+    async def _person(self, session: AsyncSession, incoming: Incoming) -> Person:
+        """The person behind the message, created on first contact (safe under concurrency)."""
+        query = select(Person).where(
+            Person.channel == incoming.channel, Person.external_id == incoming.user_id
+        )
+        person = await session.scalar(query)
+        if person is None:
+            values = {
+                "channel": incoming.channel,
+                "external_id": incoming.user_id,
+                "chat_id": incoming.chat_id,
+                "display_name": incoming.display_name[:128],
+                "language": incoming.language if incoming.language in LANGUAGES else None,
+                "created_at": self.clock(),
+                "last_seen_at": self.clock(),
+            }
+            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            await session.execute(insert(Person).values(**values).on_conflict_do_nothing())
+            person = (await session.scalars(query)).one()
+        person.last_seen_at = self.clock()
+        if incoming.display_name and incoming.display_name != person.display_name:
+            person.display_name = incoming.display_name[:128]
+        return person
+
+    async def _dispatch(self, turn: Turn, text: str) -> None:
+        action = turn.incoming.action or self._menu_action(text)
+        if action:
+            await self._on_action(turn, action)
+            return
+        if text.startswith("/"):
+            await self._on_command(turn, text)
+            return
+        ticket = await tickets.active_ticket(turn.session, turn.person.id)
+        if ticket is not None:
+            await self._add_to_ticket(turn, ticket, text)
+            return
+        if not text or script_of(text) == "other" or not normalize(text).strip():
+            turn.say(
+                _(
+                    "I understand questions written in words, in Mongolian (Cyrillic or Latin "
+                    "letters). Please write your question, or choose from the menu."
+                ),
+                show_menu=True,
+            )
+            return
+        if turn.state == "ask_cohort" and (cohort := detect_cohort(text)) is not None:
+            await self._on_cohort(turn, str(cohort))
+            return
+        turn.state = "idle"
+        await self._answer_question(turn, text)
+
+    def _menu_action(self, text: str) -> str | None:
+        folded = text.casefold()
+        for action, label in MENU:
+            for language in LANGUAGES:
+                with use_language(language):
+                    if _(label).casefold() == folded:
+                        return action
+        return None
+
+    async def _on_action(self, turn: Turn, action: str) -> None:
+        prefix, _sep, argument = action.partition(":")
+        handler = self._actions.get(prefix)
+        if handler is None:
+            turn.say(_("That button is no longer active."), show_menu=True)
+            return
+        await handler(turn, argument)
+
+    # ---- commands -------------------------------------------------------------------------
+
+    async def _on_command(self, turn: Turn, text: str) -> None:
+        command = text.split()[0].split("@")[0].lower()
+        if command == "/start":
+            await self._greet(turn)
+        elif command == "/menu":
+            turn.state = "idle"
+            turn.say(_("Choose from the menu, or write your question."), show_menu=True)
+        elif command == "/help":
+            turn.say(self._help_text(), show_menu=True)
+        elif command == "/lang":
+            self._ask_language(turn)
+        elif command == "/cohort":
+            self._ask_cohort(turn, after=None)
+        else:
+            turn.say(_("I do not know that command."), show_menu=True)
+            turn.say(self._help_text())
+
+    def _help_text(self) -> str:
+        return _(
+            "I answer questions about the teachers' professional-development training: the "
+            "schedule, ESIS and e-learning passwords and e-mail, certificates. Write your "
+            "question in your own words (Cyrillic or Latin letters), or use the menu.\n\n"
+            "/menu – main menu\n/lang – language\n/cohort – your year of work\n"
+            "/help – this help"
+        )
+
+    async def _greet(self, turn: Turn) -> None:
+        turn.state = "idle"
+        name = html.escape(turn.person.display_name)
+        greeting = (
+            _("Hello, {name}!").format(name=name) if name else _("Hello!")
+        ) + "\n" + _(
+            "I am the help desk of the Institute of Teachers' Professional Development. "
+            "Ask about the training schedule, ESIS or e-learning passwords and e-mail, or "
+            "your certificate; or talk to a methodologist."
+        )
+        turn.say(greeting, show_menu=True)
+        if turn.person.language is None:
+            self._ask_language(turn)
+        elif turn.person.cohort is None:
+            self._ask_cohort(turn, after=None)
+
+    def _ask_language(self, turn: Turn) -> None:
+        turn.say(
+            _("Which language do you prefer?"),
+            ((_button("Монгол", "lang:mn"), _button("English", "lang:en")),),
+        )
+
+    def _ask_cohort(self, turn: Turn, after: str | None) -> None:
+        turn.state = "ask_cohort"
+        turn.data["after_cohort"] = after
+        turn.say(
+            _("Which year of work are you in?"),
+            (
+                tuple(
+                    _button(_("{n} year").format(n=label), f"cohort:{cohort}")
+                    for cohort, label in ((1, _("1st")), (5, _("5th")), (10, _("10th")))
+                ),
+                (_button(_("Other"), f"cohort:{OTHER_COHORT}"),),
+            ),
+        )
+
+    async def _on_language(self, turn: Turn, language: str) -> None:
+        if language not in LANGUAGES:
+            turn.say(_("That button is no longer active."))
+            return
+        turn.person.language = language
+        with use_language(language):
+            turn.say(_("Language saved."), show_menu=True)
+            if turn.person.cohort is None:
+                self._ask_cohort(turn, after=None)
+
+    async def _on_cohort(self, turn: Turn, argument: str) -> None:
+        if not argument.isdigit() or int(argument) not in (*COHORTS, OTHER_COHORT):
+            turn.say(_("That button is no longer active."))
+            return
+        turn.person.cohort = int(argument)
+        after = turn.data.pop("after_cohort", None)
+        turn.state = "idle"
+        if after == "schedule":
+            self._show_schedule(turn, turn.person.cohort)
+        else:
+            turn.say(_("Saved. Choose from the menu, or write your question."), show_menu=True)
+
+    # ---- menu -----------------------------------------------------------------------------
+
+    async def _on_menu(self, turn: Turn, item: str) -> None:
+        turn.state = "idle"
+        if item == "schedule":
+            await self._schedule_flow(turn, None)
+        elif item == "recovery":
+            self._ask_recovery_system(turn)
+        elif item == "certificate":
+            self._answer_entry(turn, "certificate_status", with_feedback=False)
+            turn.say(
+                _("If your record is wrong or missing, a methodologist can check it."),
+                ((_button(_("Talk to a person"), "menu:human"),),),
+            )
+        elif item == "human":
+            await self._escalate(turn, "", reason="asked for a person")
+        else:
+            turn.say(_("That button is no longer active."), show_menu=True)
+
+    # ---- questions ------------------------------------------------------------------------
+
+    async def _answer_question(self, turn: Turn, text: str) -> None:
+        result = self.knowledge.matcher.match(text)
+        turn.log.intent = result.intent
+        turn.log.score = round(result.score, 1)
+        self._remember_attempt(turn, text, result)
+        if result.intent is None:
+            await self._refuse(turn, text)
+            return
+        turn.data["refusals"] = 0
+        entry = self.knowledge.entries[result.intent]
+        if entry.action == "schedule":
+            await self._schedule_flow(turn, detect_cohort(text))
+        elif entry.action == "recovery":
+            self._recovery_steps(turn, entry.id)
+        elif entry.action == "human":
+            await self._escalate(turn, text, reason="asked for a person")
+        elif entry.action == "certificate":
+            await self._on_menu(turn, "certificate")
+        else:
+            self._answer_entry(turn, entry.id, with_feedback=entry.id not in SMALL_TALK)
+
+    def _remember_attempt(self, turn: Turn, text: str, result: MatchResult) -> None:
+        """What the bot tried, so a methodologist taking over does not ask again."""
+        tried = list(turn.data.get("tried", []))
+        best = result.best.intent if result.best else None
+        tried.append({"question": mask_register_numbers(text)[:500], "intent": result.intent,
+                      "best": best, "score": round(result.score, 1)})
+        turn.data["tried"] = tried[-TRIED_KEPT:]
+
+    def _answer_entry(self, turn: Turn, entry_id: str, with_feedback: bool) -> None:
+        answer = self.knowledge.answer(entry_id, turn.language)
+        if not with_feedback:
+            turn.say(answer)
+            return
+        log_id = turn.log.id
+        turn.say(
+            answer,
+            ((_button("👍", f"fb:up:{log_id}"), _button("👎", f"fb:down:{log_id}")),),
+        )
+
+    async def _refuse(self, turn: Turn, text: str) -> None:
+        refusals = int(turn.data.get("refusals", 0)) + 1
+        turn.data["refusals"] = refusals
+        if refusals >= STRIKES_BEFORE_OFFERING_A_PERSON:
+            self._offer_person(turn)
+            return
+        turn.say(
+            _(
+                "I do not know the answer to this yet. Try asking in other words, choose from "
+                "the menu, or ask a methodologist."
+            ),
+            ((_button(_("Talk to a person"), "menu:human"),),),
+        )
+
+    def _offer_person(self, turn: Turn) -> None:
+        turn.state = "confirm_human"
+        turn.data["refusals"] = 0
+        turn.data["downvotes"] = 0
+        turn.say(
+            _("I could not help you. Shall I pass your question to a methodologist?"),
+            ((_button(_("Yes"), "human:yes"), _button(_("No"), "human:no")),),
+        )
+
+    async def _on_human_confirm(self, turn: Turn, answer: str) -> None:
+        turn.state = "idle"
+        if answer == "yes":
+            await self._escalate(turn, "", reason="the bot could not answer")
+        else:
+            turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+
+    async def _on_feedback(self, turn: Turn, argument: str) -> None:
+        vote, _sep, log_id = argument.partition(":")
+        question = (
+            await turn.session.get(MessageLog, int(log_id)) if log_id.isdigit() else None
+        )
+        if vote not in ("up", "down") or question is None or question.person_id != turn.person.id:
+            turn.say(_("That button is no longer active."))
+            return
+        exists = await turn.session.scalar(
+            select(Feedback.id).where(Feedback.question_log_id == question.id)
+        )
+        if exists is None:
+            turn.session.add(
+                Feedback(
+                    person_id=turn.person.id,
+                    question_log_id=question.id,
+                    question=question.text,
+                    entry_id=question.intent or "",
+                    score=question.score or 0.0,
+                    helpful=vote == "up",
+                )
+            )
+        if vote == "up":
+            turn.data["downvotes"] = 0
+            turn.say(_("Thank you for your feedback!"))
+            return
+        downvotes = int(turn.data.get("downvotes", 0)) + 1
+        turn.data["downvotes"] = downvotes
+        if downvotes >= STRIKES_BEFORE_OFFERING_A_PERSON:
+            self._offer_person(turn)
+        else:
+            turn.say(
+                _("Sorry that did not help. Try asking in other words, or ask a methodologist."),
+                ((_button(_("Talk to a person"), "menu:human"),),),
+            )
+
+    # ---- schedule -------------------------------------------------------------------------
+
+    async def _schedule_flow(self, turn: Turn, asked_cohort: int | None) -> None:
+        cohort = asked_cohort if asked_cohort is not None else turn.person.cohort
+        if cohort is None:
+            self._ask_cohort(turn, after="schedule")
+            return
+        self._show_schedule(turn, cohort)
+
+    def _show_schedule(self, turn: Turn, cohort: int) -> None:
+        today = self.clock().astimezone(self.zone).date()
+        cohorts = COHORTS if cohort == OTHER_COHORT else (cohort,)
+        parts = []
+        for each in cohorts:
+            row, current = windows_for(self.schedule, each, today)
+            if row is not None:
+                parts.append(describe(row, today, current))
+        if not parts:
+            turn.say(_("The training schedule has not been published yet."), show_menu=True)
+            return
+        turn.say("\n\n".join(parts), show_menu=True)
+
+    # ---- recovery guide -------------------------------------------------------------------
+
+    def _ask_recovery_system(self, turn: Turn) -> None:
+        turn.state = "recovery_system"
+        turn.say(
+            _("Which system can you not get into?"),
+            (
+                (_button("ESIS", "rec:esis"),),
+                (_button("esurgalt.itpd.mn", "rec:elearning"),),
+            ),
+        )
+
+    async def _on_recovery_system(self, turn: Turn, system: str) -> None:
+        if system not in ("esis", "elearning"):
+            turn.say(_("That button is no longer active."))
+            return
+        turn.state = "recovery_lost"
+        turn.data["recovery_system"] = system
+        turn.say(
+            _("What is lost?"),
+            (
+                (_button(_("The password"), "lost:password"),),
+                (_button(_("The login or the registered e-mail"), "lost:login"),),
+                (_button(_("No access to that e-mail any more"), "lost:email"),),
+            ),
+        )
+
+    async def _on_recovery_lost(self, turn: Turn, lost: str) -> None:
+        entry_id = RECOVERY_STEPS.get((turn.data.get("recovery_system", ""), lost))
+        if entry_id is None:
+            turn.say(_("That button is no longer active."))
+            return
+        self._recovery_steps(turn, entry_id)
+
+    def _recovery_steps(self, turn: Turn, entry_id: str) -> None:
+        turn.state = "recovery_solved"
+        turn.data["recovery_entry"] = entry_id
+        turn.say(self.knowledge.answer(entry_id, turn.language))
+        turn.say(
+            _("Is the problem solved?"),
+            ((_button(_("Yes"), "solved:yes"), _button(_("No"), "solved:no")),),
+        )
+
+    async def _on_solved(self, turn: Turn, answer: str) -> None:
+        entry_id = turn.data.pop("recovery_entry", None)
+        turn.state = "idle"
+        if entry_id is None:
+            turn.say(_("That button is no longer active."), show_menu=True)
+            return
+        if answer == "yes":
+            turn.say(_("Glad it worked! Good luck with the training."), show_menu=True)
+            return
+        turn.say(self.knowledge.answer("contact", turn.language))
+        await self._escalate(turn, "", reason=f"recovery not solved ({entry_id})")
+
+    # ---- tickets --------------------------------------------------------------------------
+
+    async def _escalate(self, turn: Turn, text: str, reason: str) -> None:
+        tried = turn.data.get("tried", [])
+        question = text or (tried[-1]["question"] if tried else "")
+        context = {"reason": reason, "tried": tried, "flow": turn.state}
+        ticket = await tickets.open_ticket(turn.session, turn.person, question, context)
+        turn.state = "idle"
+        turn.data["tried"] = []
+        turn.data["refusals"] = 0
+        turn.data["downvotes"] = 0
+        position = await tickets.queue_position(turn.session, ticket)
+        lines = [
+            _("Your question has been passed to a methodologist: ticket #{number}.").format(
+                number=ticket.id
+            )
+        ]
+        if position:
+            lines.append(_("Your place in the queue: {position}.").format(position=position))
+        if not question:
+            lines.append(_("Please write your question; a methodologist will read it here."))
+        lines.append(self._hours_note())
+        turn.say("\n".join(line for line in lines if line), self._cancel_buttons())
+
+    def _hours_note(self) -> str:
+        now = self.clock()
+        if self.working_hours.is_open(now):
+            return ""
+        opening = self.working_hours.next_opening(now)
+        return _(
+            "Methodologists answer Monday to Friday, {start}–{end}. Expect an answer from "
+            "{day} {time}."
+        ).format(
+            start=self.working_hours.start.strftime("%H:%M"),
+            end=self.working_hours.end.strftime("%H:%M"),
+            day=format_date(opening.date()),
+            time=opening.strftime("%H:%M"),
+        )
+
+    def _cancel_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        return ((_button(_("Cancel the request"), "ticket:cancel"),),)
+
+    async def _add_to_ticket(self, turn: Turn, ticket: Ticket, text: str) -> None:
+        if not text:
+            turn.say(_("Please write your message in words."))
+            return
+        await tickets.add_message(turn.session, ticket, "teacher", turn.person.display_name, text)
+        turn.log.intent = "ticket"
+        turn.say(
+            _("Added to your ticket #{number}. A methodologist will answer here.").format(
+                number=ticket.id
+            ),
+            self._cancel_buttons(),
+        )
+
+    async def _on_ticket_button(self, turn: Turn, argument: str) -> None:
+        ticket = await tickets.active_ticket(turn.session, turn.person.id)
+        if argument != "cancel" or ticket is None:
+            turn.say(_("That button is no longer active."), show_menu=True)
+            return
+        await tickets.close(turn.session, ticket, f"teacher:{turn.person.external_id}")
+        turn.say(
+            _("Your request #{number} is cancelled. I am here if you need me.").format(
+                number=ticket.id
+            ),
+            show_menu=True,
+        )
+
+    async def _on_content(self, turn: Turn, kind: str) -> None:
+        """Something that is not text (a photo, a sticker, an edit): say what the desk reads."""
+        if kind == "edited":
+            turn.say(_("I read only new messages. Please send your question again."))
+            return
+        turn.say(
+            _("I can read only text. Please write your question in words, or choose from the "
+              "menu."),
+            show_menu=True,
+        )
+
+    async def _on_csat(self, turn: Turn, argument: str) -> None:
+        ticket_id, _sep, rating = argument.partition(":")
+        ticket = (
+            await tickets.get_ticket(turn.session, int(ticket_id)) if ticket_id.isdigit() else None
+        )
+        valid = ticket is not None and ticket.person_id == turn.person.id
+        if not valid or rating not in {"1", "2", "3", "4", "5"} or ticket.status != "closed":
+            turn.say(_("That button is no longer active."))
+            return
+        ticket.csat = int(rating)
+        turn.state = "idle"
+        turn.say(_("Thank you for your rating!"), show_menu=True)
+

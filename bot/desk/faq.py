@@ -1,0 +1,133 @@
+"""The knowledge base: FAQ entries loaded from YAML and checked before anyone relies on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.nlu.matcher import Matcher, find_confusions
+
+ACTIONS = frozenset({"schedule", "certificate", "recovery", "human"})
+
+
+class FaqError(ValueError):
+    """A knowledge-base file that cannot be used; the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    questions: tuple[str, ...]
+    answer: str = ""
+    answer_en: str = ""
+    keywords: tuple[str, ...] = ()
+    action: str | None = None
+    refuse: bool = False
+    source: str = field(default="", compare=False)
+
+    def answer_for(self, language: str) -> str:
+        """The answer in the asker's language, falling back to Mongolian."""
+        if language == "en" and self.answer_en.strip():
+            return self.answer_en.strip()
+        return self.answer.strip()
+
+
+def _entry_from_mapping(raw: object, source: str) -> FaqEntry:
+    if not isinstance(raw, dict):
+        raise FaqError(f"{source}: every entry must be a mapping with an id")
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        raise FaqError(f"{source}: an entry has no id")
+    where = f"{source}: entry {entry_id!r}"
+    questions = raw.get("questions") or []
+    keywords = raw.get("keywords") or []
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        raise FaqError(f"{where}: questions must be a list of strings")
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise FaqError(f"{where}: keywords must be a list of strings")
+    action = raw.get("action")
+    if action is not None and action not in ACTIONS:
+        raise FaqError(f"{where}: unknown action {action!r} (known: {', '.join(sorted(ACTIONS))})")
+    refuse = bool(raw.get("refuse", False))
+    answer = raw.get("answer") or ""
+    answer_en = raw.get("answer_en") or ""
+    if not isinstance(answer, str) or not isinstance(answer_en, str):
+        raise FaqError(f"{where}: answers must be text")
+    if not refuse and not answer.strip() and action is None:
+        raise FaqError(f"{where}: the answer is empty")
+    return FaqEntry(
+        id=entry_id.strip(),
+        questions=tuple(q.strip() for q in questions if q.strip()),
+        answer=answer,
+        answer_en=answer_en,
+        keywords=tuple(k.strip() for k in keywords if k.strip()),
+        action=action,
+        refuse=refuse,
+        source=source,
+    )
+
+
+def parse_faq(text: str, source: str) -> list[FaqEntry]:
+    """Parse one YAML document of entries; syntax errors name the file and line."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise FaqError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise FaqError(f"{source}: the file must be a list of entries")
+    return [_entry_from_mapping(raw, source) for raw in data]
+
+
+def faq_files(directory: Path) -> Iterator[Path]:
+    """The knowledge-base files of a folder; schedule.yaml is data of its own."""
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name != "schedule.yaml":
+            yield path
+
+
+def load_faq_dir(directory: Path) -> list[FaqEntry]:
+    entries: list[FaqEntry] = []
+    for path in faq_files(directory):
+        entries.extend(parse_faq(path.read_text(encoding="utf-8"), path.name))
+    check_unique_ids(entries)
+    return entries
+
+
+def check_unique_ids(entries: Iterable[FaqEntry]) -> None:
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry.id in seen:
+            raise FaqError(
+                f"{entry.source}: entry {entry.id!r} repeats an id already used in {seen[entry.id]}"
+            )
+        seen[entry.id] = entry.source
+
+
+class KnowledgeBase:
+    """The entries and the matcher index built over them, replaced whole when the FAQ changes."""
+
+    def __init__(self, entries: Iterable[FaqEntry], threshold: float, margin: float) -> None:
+        self.entries = {entry.id: entry for entry in entries}
+        self.matcher = Matcher(self.entries.values(), threshold=threshold, margin=margin)
+
+    def answer(self, entry_id: str, language: str) -> str:
+        entry = self.entries.get(entry_id)
+        return entry.answer_for(language) if entry else ""
+
+
+def validate_dir(directory: Path) -> list[str]:
+    """Problems that do not stop loading but mislead teachers: paraphrases matched elsewhere."""
+    entries = load_faq_dir(directory)
+    sources = {entry.id: entry.source for entry in entries}
+    return [
+        f"{sources[c.entry_id]}: entry {c.entry_id!r}: paraphrase {c.question!r} "
+        f"matches {c.better_id!r} better ({c.score:.0f})"
+        for c in find_confusions(entries)
+    ]

@@ -1,0 +1,39 @@
+"""The values that cross the line between a channel and the desk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or button press, as any channel hands it to the engine.
+
+    `language` is a language the channel already knows the person chose (the terminal's
+    --lang); platforms' interface languages say little about Mongolian teachers, so they
+    leave it None and the desk asks.
+    """
+
+    channel: str
+    user_id: str
+    chat_id: str
+    text: str | None = None
+    action: str | None = None
+    display_name: str = ""
+    message_id: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # a short payload (≤ 64 bytes, Telegram's callback_data limit)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Text in Telegram's HTML subset (user-supplied parts already escaped) and its buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    show_menu: bool = False  # show the persistent main-menu keyboard with this message

@@ -1,0 +1,152 @@
+"""The cohort schedule: which training window is open on a given day, and what comes next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bot.i18n import _, format_date, ngettext
+
+COHORTS = (1, 5, 10)
+OTHER_COHORT = 0  # "Бусад": staff who are not in a 1st/5th/10th-year cohort
+
+
+class ScheduleError(ValueError):
+    """A schedule file that cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+
+    def days_until_start(self, today: date) -> int:
+        return (self.start - today).days
+
+    def days_until_end(self, today: date) -> int:
+        return (self.end - today).days
+
+
+@dataclass(frozen=True)
+class CohortSchedule:
+    year: int
+    cohort: int
+    elearning: Window
+    webinar: Window
+
+
+def _window(raw: object, where: str) -> Window:
+    if (
+        not isinstance(raw, list)
+        or len(raw) != 2
+        or not all(isinstance(day, date) for day in raw)
+    ):
+        raise ScheduleError(f"{where}: expected [YYYY-MM-DD, YYYY-MM-DD]")
+    start, end = raw
+    if start > end:
+        raise ScheduleError(f"{where}: starts after it ends")
+    return Window(start, end)
+
+
+def parse_schedule(text: str, source: str = "schedule.yaml") -> list[CohortSchedule]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScheduleError(f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(data, list) or not data:
+        raise ScheduleError(f"{source}: expected a list of cohort windows")
+    rows: list[CohortSchedule] = []
+    seen: set[tuple[int, int]] = set()
+    for number, raw in enumerate(data, start=1):
+        where = f"{source}: item {number}"
+        if not isinstance(raw, dict):
+            raise ScheduleError(f"{where}: expected year, cohort, elearning, webinar")
+        year, cohort = raw.get("year"), raw.get("cohort")
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise ScheduleError(f"{where}: the year is missing or not a year")
+        if cohort not in COHORTS:
+            raise ScheduleError(f"{where}: cohort must be one of 1, 5, 10")
+        if (year, cohort) in seen:
+            raise ScheduleError(f"{where}: cohort {cohort} of {year} is listed twice")
+        seen.add((year, cohort))
+        elearning = _window(raw.get("elearning"), f"{where} elearning")
+        webinar = _window(raw.get("webinar"), f"{where} webinar")
+        if webinar.start <= elearning.end:
+            raise ScheduleError(f"{where}: the webinar must start after e-learning ends")
+        rows.append(CohortSchedule(year, cohort, elearning, webinar))
+    return rows
+
+
+def load_schedule(path: Path) -> list[CohortSchedule]:
+    return parse_schedule(path.read_text(encoding="utf-8"), path.name)
+
+
+def windows_for(
+    schedule: Iterable[CohortSchedule], cohort: int, today: date
+) -> tuple[CohortSchedule | None, bool]:
+    """This year's window for the cohort, or the latest known one and False when none is."""
+    mine = [row for row in schedule if row.cohort == cohort]
+    current = [row for row in mine if row.year == today.year]
+    if current:
+        return current[0], True
+    return (max(mine, key=lambda row: row.year) if mine else None), False
+
+
+def cohort_label(cohort: int) -> str:
+    labels = {
+        1: _("1st year"),
+        5: _("5th year"),
+        10: _("10th year"),
+        OTHER_COHORT: _("Other"),
+    }
+    return labels[cohort]
+
+
+def _where_it_stands(name: str, window: Window, today: date) -> str:
+    if today < window.start:
+        days = window.days_until_start(today)
+        return ngettext(
+            "{name} starts in {days} day.", "{name} starts in {days} days.", days
+        ).format(name=name, days=days)
+    if today <= window.end:
+        days = window.days_until_end(today)
+        if days == 0:
+            return _("{name} is under way; today is its last day.").format(name=name)
+        return ngettext(
+            "{name} is under way; it ends in {days} day.",
+            "{name} is under way; it ends in {days} days.",
+            days,
+        ).format(name=name, days=days)
+    return _("{name} has ended.").format(name=name)
+
+
+def describe(row: CohortSchedule, today: date, current_year: bool) -> str:
+    """The cohort's two windows as dates in the reader's language, and where today stands."""
+    elearning, webinar = _("E-learning"), _("The webinar")
+    lines = [
+        _("<b>Training schedule, {cohort} cohort, {year}</b>").format(
+            cohort=cohort_label(row.cohort), year=row.year
+        ),
+        _("E-learning (esurgalt.itpd.mn): {start} – {end}").format(
+            start=format_date(row.elearning.start), end=format_date(row.elearning.end)
+        ),
+        _("Webinar (Google Meet / Classroom): {start} – {end}").format(
+            start=format_date(row.webinar.start), end=format_date(row.webinar.end)
+        ),
+    ]
+    if current_year:
+        lines.append("")
+        lines.append(_where_it_stands(elearning, row.elearning, today))
+        lines.append(_where_it_stands(webinar, row.webinar, today))
+    else:
+        lines.insert(
+            0,
+            _("The schedule for {year} has not been published yet; the latest known is:").format(
+                year=today.year
+            ),
+        )
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""The language data of the normalizer, kept apart from the code so a linguist can extend it.
+
+Every table is plain Mongolian (or chat-Latin) text. The code in normalize.py folds the
+Cyrillic entries itself (ө→о, ү→у, …), so write them as a teacher would, with the proper
+letters; both vowel-harmony variants may be listed, duplicates do no harm.
+"""
+
+from __future__ import annotations
+
+# Letters from other alphabets that people type instead of Mongolian ones, in any word.
+LOOKALIKE_LETTERS: dict[str, str] = {
+    "є": "ө", "Є": "Ө",  # Ukrainian ye, the usual stand-in for ө
+    "ї": "ү", "Ї": "Ү",
+    "ұ": "у", "Ұ": "У",  # Kazakh
+    "ә": "э", "Ә": "Э",
+    "һ": "х", "Һ": "Х",
+    "қ": "к", "Қ": "К",
+    "ң": "н", "Ң": "Н",
+    "ғ": "г", "Ғ": "Г",
+    "і": "и", "І": "И",
+    "ў": "у", "Ў": "У",
+    "ѳ": "ө", "Ѳ": "Ө",  # Old Cyrillic fita, drawn like ө
+    "ɵ": "ө", "Ɵ": "Ө",  # Latin barred o
+}
+
+# Latin letters that look like Cyrillic ones; used inside a word that is mostly Cyrillic.
+# Upper-case forms matter: "H" is Н and "B" is В there, while "h" and "b" are not look-alikes.
+LATIN_TO_CYRILLIC_LOOKALIKE: dict[str, str] = {
+    "a": "а", "A": "А", "e": "е", "E": "Е", "o": "о", "O": "О", "p": "р", "P": "Р",
+    "c": "с", "C": "С", "x": "х", "X": "Х", "y": "у", "Y": "Ү", "k": "к", "K": "К",
+    "M": "М", "T": "Т", "H": "Н", "B": "В", "v": "ү", "V": "Ү", "u": "ү", "i": "и",
+}
+
+# The reverse, used inside a word that is mostly Latin ("nuuts ugее" typed with Cyrillic е).
+CYRILLIC_TO_LATIN_LOOKALIKE: dict[str, str] = {
+    "а": "a", "А": "A", "е": "e", "Е": "E", "о": "o", "О": "O", "р": "p", "Р": "P",
+    "с": "c", "С": "C", "х": "x", "Х": "X", "у": "y", "У": "Y", "к": "k", "К": "K",
+    "М": "M", "Т": "T", "Н": "H", "В": "B",
+}
+
+# Whole chat-Latin words that letter rules would get wrong: abbreviations and loanwords.
+LATIN_WORDS: dict[str, str] = {
+    "bn": "байна", "bna": "байна", "bnaa": "байна", "baina": "байна", "bnu": "байна уу",
+    "bnuu": "байна уу", "bainuu": "байна уу", "bgaa": "байгаа", "bga": "байгаа",
+    "bgan": "байгаа юм", "bsn": "байсан", "bh": "байх", "zgr": "зүгээр", "zugeer": "зүгээр",
+    "ymr": "ямар", "ymar": "ямар", "yu": "юу", "yum": "юм", "yumuu": "юм уу", "ve": "вэ",
+    "be": "бэ", "uu": "уу", "yaj": "яаж", "yaaj": "яаж",
+    "hicheel": "хичээл", "mgl": "монгол",
+    "thx": "баярлалаа", "tnx": "баярлалаа", "thanks": "баярлалаа", "thank": "баярлалаа",
+    "sps": "баярлалаа", "spasibo": "баярлалаа", "bayrlalaa": "баярлалаа",
+    "hi": "сайн уу", "hello": "сайн уу", "helo": "сайн уу",
+    "email": "имэйл", "mail": "имэйл", "emeil": "имэйл", "emaill": "имэйл", "imeil": "имэйл",
+    "imail": "имэйл", "emayl": "имэйл", "imeyl": "имэйл", "meil": "имэйл", "mayl": "имэйл",
+    "password": "нууц үг", "passwor": "нууц үг", "pass": "нууц үг", "pw": "нууц үг",
+    "login": "нэвтрэх нэр", "username": "нэвтрэх нэр", "user": "хэрэглэгч",
+    "video": "видео", "virus": "вирус", "zoom": "зоом", "google": "гүүгл", "gmail": "жимэйл",
+    "facebook": "фэйсбүүк", "fb": "фэйсбүүк", "meet": "мийт", "classroom": "классрүм",
+    "elearning": "есургалт", "learning": "сургалт", "esurgalt": "есургалт", "link": "линк", "online": "онлайн", "webinar": "вебинар", "ok": "за", "okey": "за",
+    "admin": "админ", "operator": "оператор", "covid": "ковид", "wifi": "вайфай",
+}
+
+# Cyrillic chat spellings written out, and loanword spellings brought to one form.
+CYRILLIC_WORDS: dict[str, str] = {
+    "бн": "байна", "бна": "байна", "бну": "байна уу", "бнуу": "байна уу", "бгаа": "байгаа",
+    "бга": "байгаа", "бсн": "байсан", "згр": "зүгээр", "ямр": "ямар", "юмуу": "юм уу",
+    "юмуў": "юм уу", "байнуу": "байна уу", "баярлала": "баярлалаа", "ббаярлалаа": "баярлалаа",
+    "мэйл": "имэйл", "мейл": "имэйл", "имейл": "имэйл", "емайл": "имэйл", "имайл": "имэйл",
+    "эмэйл": "имэйл", "емэйл": "имэйл", "майл": "имэйл", "пассворд": "нууц үг",
+    "пасворд": "нууц үг", "логин": "нэвтрэх нэр", "гугл": "гүүгл", "гүгл": "гүүгл",
+    "вэбинар": "вебинар", "вебинарт": "вебинарт",
+}
+
+# Chat-Latin letters and digraphs, longest first is applied by the code. The context rules
+# for v/w, y and i live in normalize.py because they look at the neighbouring letters.
+LATIN_LETTERS: dict[str, str] = {
+    "kh": "х", "sh": "ш", "ch": "ч", "zh": "ж", "ts": "тс",
+    "ya": "я", "yu": "ю", "yo": "ё", "ye": "е",
+    "o'": "ө", "u'": "ү", "ö": "ө", "ü": "ү", "q": "ө",
+    "a": "а", "b": "б", "c": "ц", "d": "д", "e": "э", "f": "ф", "g": "г", "h": "х",
+    "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+    "r": "р", "s": "с", "t": "т", "u": "у", "x": "х", "z": "з",
+}
+
+# Confusable letters folded to one key, on the FAQ side and the question side alike:
+# Latin typing cannot tell these apart, so the matcher must not either.
+FOLD_LETTERS: dict[str, str] = {
+    "ө": "о", "ү": "у", "е": "э", "ё": "ио", "я": "иа", "ю": "иу", "й": "и", "ы": "и",
+    "ц": "тс", "ь": "", "ъ": "",
+}
+
+# Particles, fillers and pronouns that say nothing about what the teacher needs.
+# Question words (хэзээ, хаана, хэн, яаж, ямар) and negation (үгүй, -гүй) are NOT here.
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    уу үү вэ бэ юу бол байна байгаа байх байсан байдаг байгаад байдаг юм юмаа юмуу
+    нь л ч аа ээ оо өө за заа зээ дээ даа шүү билээ биз бий хө
+    би минь миний надад намайг надтай над бид бидний бидэнд манай
+    та таны танай тань танд танаас тантай
+    энэ тэр эдгээр тэдгээр үүнийг түүнийг үүнд
+    гэж гэсэн гээд гэдэг гэв гэх гэнэ гэхээр
+    ба болон мөн бас бөгөөд тэгээд гэхдээ харин тэгэхээр тэгвэл хэрэв
+    руу рүү луу лүү
+    асуух асуулт асуумаар асууя
+    уучлаарай
+    """.split()
+)
+
+# Words the suffix stripper must leave whole: their ending only looks like a suffix,
+# or cutting it would make them collide with another word.
+PROTECTED_WORDS: frozenset[str] = frozenset(
+    """
+    заавал буруу имэйл хэзээ хаана хэн яаж ямар хэд хэдэн хэрхэн яагаад юунд
+    үгүй биш хүн хүмүүс эсис оператор админ гүүгл мийт зоом линк онлайн вебинар
+    баярлалаа сайн гайхалтай хэнд
+    """.split()
+)
+
+# Endings cut off to reach a comparable stem, with both harmony variants. The stripper
+# takes the longest that fits, up to three times, and keeps at least MIN_STEM letters.
+SUFFIXES: tuple[str, ...] = tuple(
+    """
+    ийнхээ ынхаа ийнх ынх ийн ын ний ны ий ы
+    ийг ыг
+    аад ээд оод өөд ад од эд өд нд
+    аас ээс оос өөс иас иос наас нээс
+    аар ээр оор өөр иар гаар гээр
+    тай той тэй
+    ууд үүд нууд нүүд чууд
+    аа ээ оо өө гаа гээ
+    сан сэн сон сөн снаа снээ сныг сны сний
+    жээ чээ лаа лээ лоо лөө
+    на нэ но нө
+    ах эх ох өх хаа хээ хоо хөө хын хийн хад хэд ход хөд хыг хийг
+    вал вэл бал бэл вол бөл
+    маар мээр моор мөөр мар мэр
+    даг дэг дог дөг
+    гдсан гдсэн гдах гдэх гдэж гдаж гд
+    чих чихсэн чихлаа чихлээ
+    """.split()
+)
+MIN_STEM: int = 2
+
+# One-letter endings (dative -д/-т, converb -ж/-ч, infinitive -х, past -в)
+# are cut only as a word's last ending and only after the letters they really follow,
+# because many whole words end in these letters (сургалт, хүүхэд, батламж).
+ONE_LETTER_SUFFIXES: dict[str, str] = {
+    "д": "аэиоуөүйлмнь",
+    "т": "бвгрс",
+    "ж": "аэиоуөүйлнр",
+    "ч": "бвгдрс",
+    "х": "аэиоуөүй",
+    "в": "аэиоуөүй",
+}
+MIN_STEM_AFTER_ONE_LETTER: int = 3
+
+# Negation, kept as a token of its own because it flips the meaning
+# (тэнцсэн "passed" vs тэнцээгүй "did not pass").
+NEGATION_SUFFIX: str = "гүй"
+NEGATION_WORDS: frozenset[str] = frozenset({"үгүй", "гүй", "биш"})
+NEGATION_TOKEN: str = "гүй"
+
+# Spellings of one thing brought to one form, matched at the start of a normalized word
+# (so endings stay: "е-сургалтын" → "есургалтын").
+SAME_THING: dict[str, str] = {
+    "е-сургалт": "есургалт", "э-сургалт": "есургалт", "эсургалт": "есургалт",
+    "е сургалт": "есургалт", "э сургалт": "есургалт",
+    "и-мэйл": "имэйл", "э-мэйл": "имэйл", "э-имэйл": "имэйл", "е-мэйл": "имэйл", "и-мейл": "имэйл",
+    "цахим шуудан": "имэйл", "имэйл хаяг": "имэйл",
+    "эсис": "есис", "ээсис": "есис",
+}

@@ -1,0 +1,54 @@
+"""Builds the desk from settings: database (upgraded), knowledge base, schedule, catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.desk.engine import Clock, Engine
+from bot.desk.faq import KnowledgeBase, load_faq_dir
+from bot.desk.schedule import load_schedule
+from bot.i18n import load_catalogs
+from bot.storage.db import create_engine, is_sqlite, session_factory, upgrade
+from bot.storage.models import utcnow
+
+
+@dataclass
+class Desk:
+    settings: Settings
+    database: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    engine: Engine
+
+
+def load_knowledge(settings: Settings) -> KnowledgeBase:
+    return KnowledgeBase(
+        load_faq_dir(settings.faq_dir),
+        threshold=settings.match_threshold,
+        margin=settings.match_margin,
+    )
+
+
+@asynccontextmanager
+async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[Desk]:
+    """The embedded SQLite database is upgraded on start; PostgreSQL by `helpdesk db upgrade`."""
+    load_catalogs()
+    if is_sqlite(settings.database_url):
+        await upgrade(settings.database_url)
+    database = create_engine(settings.database_url)
+    sessions = session_factory(database)
+    engine = Engine(
+        sessions,
+        load_knowledge(settings),
+        load_schedule(settings.faq_dir / "schedule.yaml"),
+        clock=clock,
+        timezone=settings.timezone,
+    )
+    try:
+        yield Desk(settings, database, sessions, engine)
+    finally:
+        await database.dispose()

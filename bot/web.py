@@ -1,0 +1,47 @@
+"""The one ASGI app: Telegram's webhook, /healthz (and Messenger's webhook when configured)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+from telegram.ext import Application
+
+from bot.runtime import Desk
+from bot.storage.db import ping
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def create_web_app(desk: Desk, telegram: Application | None) -> Starlette:  # type: ignore[type-arg]
+    async def healthz(_request: Request) -> Response:
+        if not await ping(desk.database):
+            return PlainTextResponse("database unreachable", status_code=503)
+        return PlainTextResponse("ok")
+
+    async def telegram_webhook(request: Request) -> Response:
+        assert telegram is not None
+        expected = desk.settings.webhook_secret
+        given = request.headers.get(SECRET_HEADER, "")
+        if expected is None or not hmac.compare_digest(
+            given.encode(), expected.get_secret_value().encode()
+        ):
+            return PlainTextResponse("forbidden", status_code=403)
+        try:
+            update = Update.de_json(await request.json(), telegram.bot)
+        except (ValueError, TypeError, KeyError):
+            return PlainTextResponse("not an update", status_code=400)
+        await telegram.update_queue.put(update)
+        return PlainTextResponse("ok")
+
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    if telegram is not None:
+        routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
+    return Starlette(routes=routes)

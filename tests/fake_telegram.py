@@ -1,0 +1,165 @@
+"""An offline Bot API: answers like Telegram, records every call, fails on request.
+
+The same fake serves in-process tests (RecordingRequest, a PTB BaseRequest) and subprocess
+tests (FakeBotApiServer, HTTP on 127.0.0.1 reached through HELPDESK_TELEGRAM_BASE_URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 777000
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "ITPD help desk", "username": "itpd_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotApi:
+    calls: list[Call] = field(default_factory=list)
+    failures: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def fail_next(self, method: str, status: int, **response: Any) -> None:
+        """The next call of `method` gets this HTTP status (429 with retry_after, 502...)."""
+        body = {"ok": False, "error_code": status, "description": f"fake {status}", **response}
+        self.failures.append((method, status, body))
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [call.params for call in self.calls if call.method == method]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [
+            params["text"]
+            for params in self.sent()
+            if chat_id is None or int(params["chat_id"]) == chat_id
+        ]
+
+    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._update_ids), **update}
+        self.updates.append(update)
+        return update
+
+    def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        for index, (failing, status, body) in enumerate(self.failures):
+            if failing == method:
+                del self.failures[index]
+                self.calls.append(Call(f"{method}!{status}", params))
+                return status, body
+        if method != "getUpdates":
+            self.calls.append(Call(method, params))
+        return 200, {"ok": True, "result": self._result(method, params)}
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            ready = [u for u in self.updates if u["update_id"] >= offset]
+            return ready[: int(params.get("limit") or 100)]
+        if method in {"sendMessage", "sendPhoto", "sendDocument", "editMessageReplyMarkup"}:
+            chat_id = params.get("chat_id", 1)
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(chat_id), "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        return True
+
+
+JSON_FIELDS = frozenset({"reply_markup", "allowed_updates", "commands", "link_preview_options"})
+
+
+def _params(request_data: RequestData | None) -> dict[str, Any]:
+    return dict(request_data.parameters) if request_data is not None else {}
+
+
+class RecordingRequest(BaseRequest):
+    """PTB's network layer replaced by the fake; no socket is opened."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, body = self.api.answer(url.rsplit("/", 1)[-1], _params(request_data))
+        return status, json.dumps(body).encode()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class FakeBotApiServer:
+    """The fake over HTTP on 127.0.0.1, in a thread, for a bot running as a process."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/bot"
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    async def _endpoint(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        form = await request.form() if request.method == "POST" else request.query_params
+        params = {
+            key: json.loads(value) if key in JSON_FIELDS else value for key, value in form.items()
+        }
+        if method == "getUpdates":
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2.0)
+            while time.monotonic() < deadline and not self.api.answer(method, params)[1]["result"]:
+                await asyncio.sleep(0.05)
+        status, body = self.api.answer(method, params)
+        return JSONResponse(body, status_code=status)
+
+    def __enter__(self) -> FakeBotApiServer:
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint,
+                                      methods=["GET", "POST"])])
+        self._server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        while not self._server.started:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.should_exit = True
+        self._thread.join(timeout=5)

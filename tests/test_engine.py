@@ -1,0 +1,160 @@
+"""Engine round trips on a real database (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.desk.engine import Engine
+from bot.storage.models import Conversation, Feedback, MessageLog, Person, Ticket
+from tests.support import actions, joined, send
+
+
+async def test_start_greets_by_name_and_shows_menu_and_asks_language(engine: Engine) -> None:
+    replies = await send(engine, "/start")
+    assert replies[0].text.startswith("Сайн байна уу, Сараа!")
+    assert replies[0].show_menu
+    assert actions(replies) == ["lang:mn", "lang:en"]
+
+
+async def test_display_name_is_escaped(engine: Engine) -> None:
+    replies = await send(engine, "/start", name="<b>Bold</b> & co")
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in replies[0].text
+
+
+async def test_language_then_cohort_are_asked_once_and_stored(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await send(engine, "/start")
+    replies = await send(engine, action="lang:en")
+    assert replies[0].text == "Language saved."
+    assert actions(replies) == ["cohort:1", "cohort:5", "cohort:10", "cohort:0"]
+    replies = await send(engine, action="cohort:5")
+    assert "Saved" in replies[0].text
+    assert actions(await send(engine, "/start")) == []  # asked once: nothing asked again
+    async with sessions() as session:
+        person = await session.scalar(select(Person))
+        assert person is not None
+        assert (person.language, person.cohort) == ("en", 5)
+
+
+async def test_schedule_for_own_cohort_with_frozen_clock(engine: Engine) -> None:
+    await send(engine, action="cohort:5")
+    text = joined(await send(engine, "Хуваарь"))  # the reply-keyboard label, typed
+    assert "2021 оны 3-р сарын 2 – 2021 оны 3-р сарын 23" in text
+    assert "Цахим сургалт одоо явагдаж байна, 13 хоногийн дараа дуусна." in text
+    assert "Вебинар 14 хоногийн дараа эхэлнэ." in text
+
+
+async def test_schedule_asks_cohort_when_unknown_then_answers(engine: Engine) -> None:
+    replies = await send(engine, action="menu:schedule")
+    assert "cohort:10" in actions(replies)
+    text = joined(await send(engine, action="cohort:10"))
+    assert "Цахим сургалт дууссан." in text
+    assert "Вебинар дууссан." in text
+
+
+async def test_state_survives_a_restart_in_the_middle_of_a_flow(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await send(engine, action="menu:recovery")
+    await send(engine, action="rec:esis")
+    restarted = Engine(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
+    replies = await send(restarted, action="lost:password")
+    assert replies[0].text == engine.knowledge.answer("esis_password", "mn")
+    assert actions(replies) == ["solved:yes", "solved:no"]
+    assert "Шийдэгдсэнд" in joined(await send(restarted, action="solved:yes"))
+
+
+async def test_recovery_not_solved_opens_a_ticket(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await send(engine, action="menu:recovery")
+    await send(engine, action="rec:elearning")
+    await send(engine, action="lost:email")
+    text = joined(await send(engine, action="solved:no"))
+    assert "хүсэлт №1" in text
+    async with sessions() as session:
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None
+        assert ticket.context["reason"] == "recovery not solved (email_change)"
+
+
+async def test_every_message_is_logged_both_ways(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await send(engine, "/start")
+    async with sessions() as session:
+        rows = list(await session.scalars(select(MessageLog).order_by(MessageLog.id)))
+    assert [row.direction for row in rows] == ["in", "out", "out"]
+    assert rows[0].text == "/start"
+
+
+async def test_bad_input_gets_a_polite_reply_and_is_logged_capped(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    for text in ["", "   ", "\x00\x07\x1b\x7f", "😀😀😀", "你好，我的证书在哪里", "مرحبا كيف حالك"]:
+        replies = await send(engine, text)
+        assert len(replies) == 1, text
+        assert "үгээр бичнэ үү" in replies[0].text, text
+    replies = await send(engine, "а" * 10_000)
+    assert replies
+    async with sessions() as session:
+        longest = await session.scalar(select(func.max(func.length(MessageLog.text))))
+    assert longest is not None and longest <= 4000
+
+
+async def test_register_numbers_are_masked_in_the_log(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await send(engine, "миний регистр ub99010112 байна")
+    async with sessions() as session:
+        texts = list(await session.scalars(select(MessageLog.text)))
+    assert all("99010112" not in text for text in texts)
+    assert any("ub******12" in text for text in texts)
+
+
+async def test_feedback_is_stored_once_and_forged_votes_are_refused(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    replies = await send(engine, "сургалтад хэн хамрагдах вэ")
+    vote = next(a for a in actions(replies) if a.startswith("fb:up:"))
+    assert "Санал өгсөнд баярлалаа" in joined(await send(engine, action=vote))
+    await send(engine, action=vote)  # a second press changes nothing
+    forged = await send(engine, action=vote, user="2002")  # someone else's question
+    assert "хүчингүй" in forged[0].text
+    async with sessions() as session:
+        votes = list(await session.scalars(select(Feedback)))
+    assert len(votes) == 1
+    assert votes[0].entry_id == "who_attends" and votes[0].helpful
+
+
+async def test_two_refusals_offer_a_person_and_yes_opens_a_ticket(engine: Engine) -> None:
+    first = await send(engine, "цалин хэзээ буух вэ")
+    assert "menu:human" in actions(first)
+    second = await send(engine, "Маргааш цаг агаар ямар байх вэ")
+    assert actions(second) == ["human:yes", "human:no"]
+    text = joined(await send(engine, action="human:yes"))
+    assert "хүсэлт №1" in text
+
+
+async def test_while_a_ticket_is_open_messages_join_it_and_cancel_works(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    replies = await send(engine, action="menu:human")
+    assert "Дараалалд таны байр: 1." in joined(replies)
+    followup = await send(engine, "сургалтад хэн хамрагдах вэ")  # would match the FAQ
+    assert "№1 хүсэлтэд нэмлээ" in followup[0].text
+    cancelled = await send(engine, action="ticket:cancel")
+    assert "цуцаллаа" in cancelled[0].text
+    async with sessions() as session:
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None and ticket.status == "closed"
+        conversation = await session.scalar(select(Conversation))
+        assert conversation is not None and conversation.state == "idle"
+
+
+async def test_unknown_and_forged_buttons_change_nothing(engine: Engine) -> None:
+    for action in ["nope:1", "lang:fr", "cohort:7", "csat:99:5", "lost:password", "fb:up:x"]:
+        replies = await send(engine, action=action)
+        assert "хүчингүй" in replies[0].text, action

@@ -1,0 +1,288 @@
+"""The teacher's Telegram chat, end to end through the real PTB Application, offline."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.channels.telegram.app import build_application, register_commands
+from bot.channels.telegram.render import split_text
+from bot.config import Settings
+from bot.desk.engine import Engine
+from bot.runtime import Desk
+from bot.storage.models import Feedback, Person
+from bot.web import create_web_app
+from tests.fake_telegram import FakeBotApi, RecordingRequest
+
+TEACHER = 4242
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int = TEACHER, first_name: str = "Сараа") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name}
+
+
+def private_chat(user_id: int = TEACHER) -> dict[str, Any]:
+    return {"id": user_id, "type": "private", "first_name": "Сараа"}
+
+
+def message(content: dict[str, Any], user_id: int = TEACHER,
+            chat: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat or private_chat(user_id),
+        "from": user(user_id),
+        **content,
+    }
+
+
+def text_update(text: str, user_id: int = TEACHER) -> dict[str, Any]:
+    return {"update_id": next(_message_ids), "message": message({"text": text}, user_id)}
+
+
+def button_update(data: str, user_id: int = TEACHER) -> dict[str, Any]:
+    return {
+        "update_id": next(_message_ids),
+        "callback_query": {
+            "id": str(next(_message_ids)),
+            "from": user(user_id),
+            "chat_instance": "ci",
+            "data": data,
+            "message": message({"text": "..."}, user_id),
+        },
+    }
+
+
+class Bot:
+    """An Application on the fake Bot API, with an error handler that fails the test."""
+
+    def __init__(self, application: Application, api: FakeBotApi) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.api = api
+        self.errors: list[BaseException] = []
+
+        async def fail(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+            self.errors.append(context.error or RuntimeError("unknown"))
+
+        application.add_error_handler(fail)
+
+    async def feed(self, update: dict[str, Any]) -> list[dict[str, Any]]:
+        """Process one update; the messages it caused."""
+        before = len(self.api.sent())
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        assert not self.errors, self.errors
+        return self.api.sent()[before:]
+
+    async def say(self, text: str, user_id: int = TEACHER) -> list[dict[str, Any]]:
+        return await self.feed(text_update(text, user_id))
+
+    async def press(self, data: str, user_id: int = TEACHER) -> list[dict[str, Any]]:
+        return await self.feed(button_update(data, user_id))
+
+
+def token_settings(settings: Settings, **changes: Any) -> Settings:
+    return settings.model_copy(update={"telegram_token": SecretStr("123:TEST"), **changes})
+
+
+@pytest.fixture
+async def bot(engine: Engine, settings: Settings) -> AsyncIterator[Bot]:
+    api = FakeBotApi()
+    application = build_application(
+        token_settings(settings), engine, request=RecordingRequest(api),
+        get_updates_request=RecordingRequest(api),
+    )
+    async with application:
+        yield Bot(application, api)
+
+
+def inline_data(sent: dict[str, Any]) -> list[str]:
+    markup = sent.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def test_start_language_cohort_schedule_with_frozen_clock(bot: Bot) -> None:
+    sent = await bot.say("/start")
+    assert sent[0]["text"].startswith("Сайн байна уу, Сараа!")
+    assert sent[0]["parse_mode"] == "HTML"
+    keyboard = sent[0]["reply_markup"]["keyboard"]
+    assert [b["text"] for row in keyboard for b in row] == [
+        "Хуваарь", "Нууц үг / имэйл", "Батламж", "Ажилтантай холбогдох"
+    ]
+    assert sent[0]["reply_markup"]["is_persistent"] is True
+    assert inline_data(sent[1]) == ["lang:mn", "lang:en"]
+    sent = await bot.press("lang:mn")
+    assert inline_data(sent[-1]) == ["cohort:1", "cohort:5", "cohort:10", "cohort:0"]
+    await bot.press("cohort:5")
+    sent = await bot.say("Хуваарь")
+    assert "Цахим сургалт одоо явагдаж байна, 13 хоногийн дараа дуусна." in sent[0]["text"]
+    # Pressed buttons are taken off their message, so they cannot be pressed twice.
+    assert bot.api.sent("editMessageReplyMarkup")
+
+
+async def test_question_about_another_cohort_in_latin_letters(bot: Bot) -> None:
+    await bot.press("cohort:5")
+    sent = await bot.say("10 dahi jiliinhnii surgalt hezee ehleh ve")
+    assert "10 дахь жил" in sent[0]["text"]
+    assert "2021 оны 1-р сарын 15" in sent[0]["text"]
+
+
+async def test_latin_script_question_gets_the_faq_answer(bot: Bot, engine: Engine) -> None:
+    sent = await bot.say("esis iin nuuts ugee martchihlaa yaah ve")
+    assert sent[0]["text"] == engine.knowledge.answer("esis_password", "mn")
+    assert inline_data(sent[-1]) == ["solved:yes", "solved:no"]
+
+
+async def test_recovery_flow_solved(bot: Bot) -> None:
+    sent = await bot.say("Нууц үг / имэйл")
+    assert inline_data(sent[0]) == ["rec:esis", "rec:elearning"]
+    sent = await bot.press("rec:esis")
+    assert inline_data(sent[0]) == ["lost:password", "lost:login", "lost:email"]
+    sent = await bot.press("lost:login")
+    assert inline_data(sent[-1]) == ["solved:yes", "solved:no"]
+    sent = await bot.press("solved:yes")
+    assert "Шийдэгдсэнд баяртай" in sent[0]["text"]
+
+
+async def test_recovery_flow_not_solved_offers_a_person(bot: Bot, engine: Engine) -> None:
+    await bot.say("Нууц үг / имэйл")
+    await bot.press("rec:elearning")
+    await bot.press("lost:password")
+    sent = await bot.press("solved:no")
+    assert sent[0]["text"] == engine.knowledge.answer("contact", "mn")
+    assert "арга зүйчид дамжууллаа" in sent[1]["text"]
+
+
+async def test_feedback_buttons_store_the_vote(
+    bot: Bot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    sent = await bot.say("сургалт ямар хэлбэрээр явагдах вэ")
+    down = next(d for d in inline_data(sent[-1]) if d.startswith("fb:down:"))
+    await bot.press(down)
+    async with sessions() as session:
+        vote = await session.scalar(select(Feedback))
+    assert vote is not None and not vote.helpful and vote.entry_id == "format"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                     "is_animated": False, "is_video": False, "type": "regular"}},
+        {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
+        {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 1}},
+        {"video": {"file_id": "v", "file_unique_id": "v", "width": 1, "height": 1,
+                   "duration": 1}},
+        {"document": {"file_id": "d", "file_unique_id": "d", "file_name": "a.pdf"}},
+        {"location": {"latitude": 47.9, "longitude": 106.9}},
+        {"contact": {"phone_number": "+97699999999", "first_name": "Бат"}},
+        {"poll": {"id": "1", "question": "?", "options": [], "total_voter_count": 0,
+                  "is_closed": False, "is_anonymous": True, "type": "regular",
+                  "allows_multiple_answers": False, "allows_revoting": False, "members_only": False}},
+    ],
+    ids=lambda content: next(iter(content)),
+)
+async def test_non_text_in_private_gets_a_polite_reply(bot: Bot, content: dict[str, Any]) -> None:
+    sent = await bot.feed({"update_id": next(_message_ids), "message": message(content)})
+    assert len(sent) == 1
+    assert "Би зөвхөн текст уншина" in sent[0]["text"]
+
+
+async def test_edited_message_gets_a_polite_reply(bot: Bot) -> None:
+    sent = await bot.feed({"update_id": next(_message_ids),
+                           "edited_message": {**message({"text": "засвар"}),
+                                              "edit_date": int(time.time())}})
+    assert "шинэ зурвас" in sent[0]["text"]
+
+
+async def test_groups_and_channels_get_silence(bot: Bot) -> None:
+    group = {"id": -100500, "type": "supergroup", "title": "Сургууль"}
+    assert await bot.feed({"update_id": next(_message_ids),
+                           "message": message({"text": "сайн уу"}, chat=group)}) == []
+    channel = {"id": -100600, "type": "channel", "title": "Мэдээ"}
+    post = {"message_id": 1, "date": int(time.time()), "chat": channel, "text": "мэдээ"}
+    assert await bot.feed({"update_id": next(_message_ids), "channel_post": post}) == []
+
+
+async def test_a_restart_in_the_middle_of_a_flow_continues_it(
+    bot: Bot, engine: Engine, settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await bot.say("Нууц үг / имэйл")
+    await bot.press("rec:esis")
+    restarted_engine = Engine(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
+    api = FakeBotApi()
+    application = build_application(token_settings(settings), restarted_engine,
+                                    request=RecordingRequest(api))
+    async with application:
+        restarted = Bot(application, api)
+        sent = await restarted.press("lost:password")
+    assert sent[0]["text"] == engine.knowledge.answer("esis_password", "mn")
+
+
+async def test_429_once_the_reply_still_arrives_once(bot: Bot) -> None:
+    bot.api.fail_next("sendMessage", 429, parameters={"retry_after": 1})
+    sent = await bot.say("сургалт ямар хэлбэрээр явагдах вэ")
+    assert len(sent) == 1
+    assert [c.method for c in bot.api.calls].count("sendMessage!429") == 1
+
+
+async def test_long_answers_are_split_at_paragraphs() -> None:
+    paragraph = "Мөр " * 300
+    text = "\n\n".join([paragraph.strip()] * 5)
+    pieces = split_text(text)
+    assert all(len(piece) <= 4096 for piece in pieces)
+    assert "\n\n".join(pieces) == text
+
+
+async def test_commands_are_registered_in_both_languages(bot: Bot) -> None:
+    await register_commands(bot.application)
+    registered = bot.api.sent("setMyCommands")
+    assert {params.get("language_code") for params in registered} == {None, "en"}
+    mn = next(p for p in registered if p.get("language_code") is None)
+    assert {c["command"] for c in mn["commands"]} == {"start", "menu", "help", "lang", "cohort"}
+
+
+async def test_person_is_stored_per_channel(
+    bot: Bot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await bot.say("/start")
+    async with sessions() as session:
+        person = await session.scalar(select(Person))
+    assert person is not None
+    assert (person.channel, person.external_id, person.display_name) == (
+        "telegram", str(TEACHER), "Сараа"
+    )
+
+
+async def test_webhook_checks_the_secret(
+    bot: Bot, settings: Settings, engine: Engine, database_url: str
+) -> None:
+    from bot.storage.db import create_engine, session_factory
+
+    database = create_engine(database_url)
+    desk = Desk(token_settings(settings, webhook_secret=SecretStr("s3cret")), database,
+                session_factory(database), engine)
+    app = create_web_app(desk, bot.application)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        update = text_update("/start")
+        assert (await client.post("/telegram", json=update)).status_code == 403
+        wrong = {"X-Telegram-Bot-Api-Secret-Token": "nope"}
+        assert (await client.post("/telegram", json=update, headers=wrong)).status_code == 403
+        assert bot.application.update_queue.qsize() == 0  # nothing was processed
+        right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+        assert (await client.post("/telegram", json=update, headers=right)).status_code == 200
+        assert bot.application.update_queue.qsize() == 1
+        assert (await client.get("/healthz")).status_code == 200
+    await database.dispose()
