@@ -1,4 +1,4 @@
-"""ITPD help desk: a chatbot that answers teachers about their professional-development training."""
+"""ITPD help desk: a chatbot that answers teachers about their professional training."""
 
 from pathlib import Path
 

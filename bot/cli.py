@@ -26,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run on Telegram and/or Messenger")
 
     match = commands.add_parser("match", help="match questions to FAQ entries")
-    match.add_argument("--jsonl", action="store_true", required=True,
-                       help="one question per line on stdin, one JSON object per line out")
+    match.add_argument(
+        "--jsonl",
+        action="store_true",
+        required=True,
+        help="one question per line on stdin, one JSON object per line out",
+    )
 
     evaluate = commands.add_parser("eval", help="score the matcher on a labelled JSONL file")
     evaluate.add_argument("file", type=Path)
@@ -57,14 +61,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Libraries that log every request or plugin at INFO: httpx would write the bot token
+# (it is part of every Bot API URL), alembic its plugin list on each import.
+QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "apscheduler", "telegram.ext.Application")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level.upper(),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        _configure_logging(settings.log_level)
         return asyncio.run(_dispatch(args, settings))
     except SettingsError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
@@ -185,8 +199,10 @@ async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"#{ticket.id} {ticket.status} {person.channel} {person.display_name}")
                 print(json.dumps(ticket.context, ensure_ascii=False))
                 for message in await tickets.messages_of(session, ticket.id):
-                    print(f"[{message.created_at:%Y-%m-%d %H:%M}] {message.author} "
-                          f"{message.author_name}: {message.text}")
+                    print(
+                        f"[{message.created_at:%Y-%m-%d %H:%M}] {message.author} "
+                        f"{message.author_name}: {message.text}"
+                    )
             elif args.tickets_command == "reply":
                 await tickets.staff_reply(session, ticket, person, args.staff_name, args.text)
                 print(f"reply to #{ticket.id} queued")

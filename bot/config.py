@@ -17,7 +17,9 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HELPDESK_", extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_prefix="HELPDESK_", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = "sqlite+aiosqlite:///helpdesk.db"
     telegram_token: SecretStr | None = None
@@ -71,5 +73,7 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = "HELPDESK_" + str(error["loc"][0]).upper() if error["loc"] else "a HELPDESK_ setting"
+        name = (
+            "HELPDESK_" + str(error["loc"][0]).upper() if error["loc"] else "a HELPDESK_ setting"
+        )
         raise SettingsError(f"{name} is malformed: {error['msg']}") from None

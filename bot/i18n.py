@@ -82,7 +82,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 _ = gettext_
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for marking only
+def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where the language is known."""
     return message
 

@@ -1,7 +1,7 @@
 """Merge new message ids from the code into locales/*/helpdesk.po (run after adding strings).
 
-    python scripts/catalogs.py          # extract and update; new ids get empty translations
-    python scripts/catalogs.py --check  # exit 1 if any Mongolian translation is missing
+python scripts/catalogs.py          # extract and update; new ids get empty translations
+python scripts/catalogs.py --check  # exit 1 if any Mongolian translation is missing
 """
 
 from __future__ import annotations

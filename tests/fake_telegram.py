@@ -12,6 +12,7 @@ import json
 import socket
 import threading
 import time
+from urllib.parse import parse_qsl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,8 +113,14 @@ class RecordingRequest(BaseRequest):
     async def shutdown(self) -> None:
         pass
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
         status, body = self.api.answer(url.rsplit("/", 1)[-1], _params(request_data))
         return status, json.dumps(body).encode()
 
@@ -136,10 +143,9 @@ class FakeBotApiServer:
 
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
-        form = await request.form() if request.method == "POST" else request.query_params
-        params = {
-            key: json.loads(value) if key in JSON_FIELDS else value for key, value in form.items()
-        }
+        # PTB posts url-encoded forms when no file is attached (the tests attach none).
+        form = parse_qsl((await request.body()).decode()) + list(request.query_params.items())
+        params = {key: json.loads(value) if key in JSON_FIELDS else value for key, value in form}
         if method == "getUpdates":
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2.0)
             while time.monotonic() < deadline and not self.api.answer(method, params)[1]["result"]:
@@ -148,8 +154,9 @@ class FakeBotApiServer:
         return JSONResponse(body, status_code=status)
 
     def __enter__(self) -> FakeBotApiServer:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint,
-                                      methods=["GET", "POST"])])
+        app = Starlette(
+            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
+        )
         self._server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         )

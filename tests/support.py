@@ -16,8 +16,14 @@ async def send(
     channel: str = "test",
 ) -> list[Reply]:
     return await engine.handle(
-        Incoming(channel=channel, user_id=user, chat_id=user, text=text, action=action,
-                 display_name=name)
+        Incoming(
+            channel=channel,
+            user_id=user,
+            chat_id=user,
+            text=text,
+            action=action,
+            display_name=name,
+        )
     )
 
 

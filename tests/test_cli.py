@@ -11,13 +11,19 @@ from pathlib import Path
 import pytest
 
 
-def helpdesk(*args: str, stdin: str = "", env: dict[str, str] | None = None,
-             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def helpdesk(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        env=environment, cwd=cwd, timeout=120,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -31,8 +37,12 @@ def test_run_without_a_token_names_the_variable_and_exits_2(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("HELPDESK_STAFF_CHAT_ID", "not-a-number"), ("HELPDESK_ADMIN_IDS", "1,x"),
-     ("HELPDESK_LISTEN", "nowhere"), ("HELPDESK_MATCH_THRESHOLD", "250")],
+    [
+        ("HELPDESK_STAFF_CHAT_ID", "not-a-number"),
+        ("HELPDESK_ADMIN_IDS", "1,x"),
+        ("HELPDESK_LISTEN", "nowhere"),
+        ("HELPDESK_MATCH_THRESHOLD", "250"),
+    ],
 )
 def test_a_malformed_setting_is_one_line_naming_it(variable: str, value: str) -> None:
     result = helpdesk("chat", env={variable: value})
@@ -72,7 +82,9 @@ def test_staff_reply_from_the_command_line_reaches_the_terminal(tmp_path: Path) 
     assert listed.stdout.startswith("#1\topen")
     shown = helpdesk("tickets", "show", "1", env=env)
     assert "батламж маань олдохгүй байна" in shown.stdout
-    assert helpdesk("tickets", "reply", "1", "Шалгаад хэлье", "--as", "Болд", env=env).returncode == 0
+    assert (
+        helpdesk("tickets", "reply", "1", "Шалгаад хэлье", "--as", "Болд", env=env).returncode == 0
+    )
     assert helpdesk("tickets", "close", "1", env=env).returncode == 0
     delivered = helpdesk("chat", stdin="", env=env)
     assert "Болд" in delivered.stdout and "Шалгаад хэлье" in delivered.stdout

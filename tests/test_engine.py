@@ -93,7 +93,14 @@ async def test_every_message_is_logged_both_ways(
 async def test_bad_input_gets_a_polite_reply_and_is_logged_capped(
     engine: Engine, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    for text in ["", "   ", "\x00\x07\x1b\x7f", "😀😀😀", "你好，我的证书在哪里", "مرحبا كيف حالك"]:
+    for text in [
+        "",
+        "   ",
+        "\x00\x07\x1b\x7f",
+        "😀😀😀",
+        "你好，我的证书在哪里",
+        "مرحبا كيف حالك",
+    ]:
         replies = await send(engine, text)
         assert len(replies) == 1, text
         assert "үгээр бичнэ үү" in replies[0].text, text

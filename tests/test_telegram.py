@@ -36,8 +36,9 @@ def private_chat(user_id: int = TEACHER) -> dict[str, Any]:
     return {"id": user_id, "type": "private", "first_name": "Сараа"}
 
 
-def message(content: dict[str, Any], user_id: int = TEACHER,
-            chat: dict[str, Any] | None = None) -> dict[str, Any]:
+def message(
+    content: dict[str, Any], user_id: int = TEACHER, chat: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "message_id": next(_message_ids),
         "date": int(time.time()),
@@ -99,7 +100,9 @@ def token_settings(settings: Settings, **changes: Any) -> Settings:
 async def bot(engine: Engine, settings: Settings) -> AsyncIterator[Bot]:
     api = FakeBotApi()
     application = build_application(
-        token_settings(settings), engine, request=RecordingRequest(api),
+        token_settings(settings),
+        engine,
+        request=RecordingRequest(api),
         get_updates_request=RecordingRequest(api),
     )
     async with application:
@@ -117,7 +120,10 @@ async def test_start_language_cohort_schedule_with_frozen_clock(bot: Bot) -> Non
     assert sent[0]["parse_mode"] == "HTML"
     keyboard = sent[0]["reply_markup"]["keyboard"]
     assert [b["text"] for row in keyboard for b in row] == [
-        "Хуваарь", "Нууц үг / имэйл", "Батламж", "Ажилтантай холбогдох"
+        "Хуваарь",
+        "Нууц үг / имэйл",
+        "Батламж",
+        "Ажилтантай холбогдох",
     ]
     assert sent[0]["reply_markup"]["is_persistent"] is True
     assert inline_data(sent[1]) == ["lang:mn", "lang:en"]
@@ -177,18 +183,37 @@ async def test_feedback_buttons_store_the_vote(
 @pytest.mark.parametrize(
     "content",
     [
-        {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
-                     "is_animated": False, "is_video": False, "type": "regular"}},
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
         {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
         {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 1}},
-        {"video": {"file_id": "v", "file_unique_id": "v", "width": 1, "height": 1,
-                   "duration": 1}},
+        {"video": {"file_id": "v", "file_unique_id": "v", "width": 1, "height": 1, "duration": 1}},
         {"document": {"file_id": "d", "file_unique_id": "d", "file_name": "a.pdf"}},
         {"location": {"latitude": 47.9, "longitude": 106.9}},
         {"contact": {"phone_number": "+97699999999", "first_name": "Бат"}},
-        {"poll": {"id": "1", "question": "?", "options": [], "total_voter_count": 0,
-                  "is_closed": False, "is_anonymous": True, "type": "regular",
-                  "allows_multiple_answers": False, "allows_revoting": False, "members_only": False}},
+        {
+            "poll": {
+                "id": "1",
+                "question": "?",
+                "options": [],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
+            }
+        },
     ],
     ids=lambda content: next(iter(content)),
 )
@@ -199,31 +224,41 @@ async def test_non_text_in_private_gets_a_polite_reply(bot: Bot, content: dict[s
 
 
 async def test_edited_message_gets_a_polite_reply(bot: Bot) -> None:
-    sent = await bot.feed({"update_id": next(_message_ids),
-                           "edited_message": {**message({"text": "засвар"}),
-                                              "edit_date": int(time.time())}})
+    sent = await bot.feed(
+        {
+            "update_id": next(_message_ids),
+            "edited_message": {**message({"text": "засвар"}), "edit_date": int(time.time())},
+        }
+    )
     assert "шинэ зурвас" in sent[0]["text"]
 
 
 async def test_groups_and_channels_get_silence(bot: Bot) -> None:
     group = {"id": -100500, "type": "supergroup", "title": "Сургууль"}
-    assert await bot.feed({"update_id": next(_message_ids),
-                           "message": message({"text": "сайн уу"}, chat=group)}) == []
+    assert (
+        await bot.feed(
+            {"update_id": next(_message_ids), "message": message({"text": "сайн уу"}, chat=group)}
+        )
+        == []
+    )
     channel = {"id": -100600, "type": "channel", "title": "Мэдээ"}
     post = {"message_id": 1, "date": int(time.time()), "chat": channel, "text": "мэдээ"}
     assert await bot.feed({"update_id": next(_message_ids), "channel_post": post}) == []
 
 
 async def test_a_restart_in_the_middle_of_a_flow_continues_it(
-    bot: Bot, engine: Engine, settings: Settings,
+    bot: Bot,
+    engine: Engine,
+    settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await bot.say("Нууц үг / имэйл")
     await bot.press("rec:esis")
     restarted_engine = Engine(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
     api = FakeBotApi()
-    application = build_application(token_settings(settings), restarted_engine,
-                                    request=RecordingRequest(api))
+    application = build_application(
+        token_settings(settings), restarted_engine, request=RecordingRequest(api)
+    )
     async with application:
         restarted = Bot(application, api)
         sent = await restarted.press("lost:password")
@@ -261,7 +296,9 @@ async def test_person_is_stored_per_channel(
         person = await session.scalar(select(Person))
     assert person is not None
     assert (person.channel, person.external_id, person.display_name) == (
-        "telegram", str(TEACHER), "Сараа"
+        "telegram",
+        str(TEACHER),
+        "Сараа",
     )
 
 
@@ -271,8 +308,12 @@ async def test_webhook_checks_the_secret(
     from bot.storage.db import create_engine, session_factory
 
     database = create_engine(database_url)
-    desk = Desk(token_settings(settings, webhook_secret=SecretStr("s3cret")), database,
-                session_factory(database), engine)
+    desk = Desk(
+        token_settings(settings, webhook_secret=SecretStr("s3cret")),
+        database,
+        session_factory(database),
+        engine,
+    )
     app = create_web_app(desk, bot.application)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -60,8 +60,9 @@ class ConsoleChat:
         choice = line.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(self.choices):
             button = self.choices[int(choice) - 1]
-            return Incoming(CHANNEL, self.user_id, self.user_id, action=button.action,
-                            language=self.language)
+            return Incoming(
+                CHANNEL, self.user_id, self.user_id, action=button.action, language=self.language
+            )
         return Incoming(CHANNEL, self.user_id, self.user_id, text=line, language=self.language)
 
     async def send(self, line: str) -> None:

@@ -298,11 +298,13 @@ class Engine:
         turn.state = "idle"
         name = html.escape(turn.person.display_name)
         greeting = (
-            _("Hello, {name}!").format(name=name) if name else _("Hello!")
-        ) + "\n" + _(
-            "I am the help desk of the Institute of Teachers' Professional Development. "
-            "Ask about the training schedule, ESIS or e-learning passwords and e-mail, or "
-            "your certificate; or talk to a methodologist."
+            (_("Hello, {name}!").format(name=name) if name else _("Hello!"))
+            + "\n"
+            + _(
+                "I am the help desk of the Institute of Teachers' Professional Development. "
+                "Ask about the training schedule, ESIS or e-learning passwords and e-mail, or "
+                "your certificate; or talk to a methodologist."
+            )
         )
         turn.say(greeting, show_menu=True)
         if turn.person.language is None:
@@ -398,8 +400,14 @@ class Engine:
         """What the bot tried, so a methodologist taking over does not ask again."""
         tried = list(turn.data.get("tried", []))
         best = result.best.intent if result.best else None
-        tried.append({"question": mask_register_numbers(text)[:500], "intent": result.intent,
-                      "best": best, "score": round(result.score, 1)})
+        tried.append(
+            {
+                "question": mask_register_numbers(text)[:500],
+                "intent": result.intent,
+                "best": best,
+                "score": round(result.score, 1),
+            }
+        )
         turn.data["tried"] = tried[-TRIED_KEPT:]
 
     def _answer_entry(self, turn: Turn, entry_id: str, with_feedback: bool) -> None:
@@ -445,9 +453,7 @@ class Engine:
 
     async def _on_feedback(self, turn: Turn, argument: str) -> None:
         vote, _sep, log_id = argument.partition(":")
-        question = (
-            await turn.session.get(MessageLog, int(log_id)) if log_id.isdigit() else None
-        )
+        question = await turn.session.get(MessageLog, int(log_id)) if log_id.isdigit() else None
         if vote not in ("up", "down") or question is None or question.person_id != turn.person.id:
             turn.say(_("That button is no longer active."))
             return
@@ -630,8 +636,10 @@ class Engine:
             turn.say(_("I read only new messages. Please send your question again."))
             return
         turn.say(
-            _("I can read only text. Please write your question in words, or choose from the "
-              "menu."),
+            _(
+                "I can read only text. Please write your question in words, or choose from the "
+                "menu."
+            ),
             show_menu=True,
         )
 
@@ -647,4 +655,3 @@ class Engine:
         ticket.csat = int(rating)
         turn.state = "idle"
         turn.say(_("Thank you for your rating!"), show_menu=True)
-

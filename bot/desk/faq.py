@@ -105,7 +105,7 @@ def check_unique_ids(entries: Iterable[FaqEntry]) -> None:
     for entry in entries:
         if entry.id in seen:
             raise FaqError(
-                f"{entry.source}: entry {entry.id!r} repeats an id already used in {seen[entry.id]}"
+                f"{entry.source}: entry {entry.id!r} repeats an id used in {seen[entry.id]}"
             )
         seen[entry.id] = entry.source
 

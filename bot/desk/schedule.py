@@ -40,11 +40,7 @@ class CohortSchedule:
 
 
 def _window(raw: object, where: str) -> Window:
-    if (
-        not isinstance(raw, list)
-        or len(raw) != 2
-        or not all(isinstance(day, date) for day in raw)
-    ):
+    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(day, date) for day in raw):
         raise ScheduleError(f"{where}: expected [YYYY-MM-DD, YYYY-MM-DD]")
     start, end = raw
     if start > end:

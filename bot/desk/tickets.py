@@ -178,8 +178,13 @@ async def staff_reply(
         body = _("<b>{name}</b> (methodologist), ticket #{number}:").format(
             name=html.escape(staff_name), number=ticket.id
         )
-    enqueue(session, person.channel, person.chat_id,
-            Reply(f"{body}\n{html.escape(text)}"), ticket_id=ticket.id)
+    enqueue(
+        session,
+        person.channel,
+        person.chat_id,
+        Reply(f"{body}\n{html.escape(text)}"),
+        ticket_id=ticket.id,
+    )
 
 
 async def close_and_ask_rating(

@@ -22,7 +22,7 @@ from bot.nlu.normalize import NEGATION, Word, analyze
 DEFAULT_THRESHOLD: float = 50.0
 """Below this score the bot does not answer: the message is too far from every entry."""
 
-DEFAULT_MARGIN: float = 4.0
+DEFAULT_MARGIN: float = 0.0
 """The best entry must lead the runner-up by this much, or the bot asks a person instead."""
 
 COVERAGE_SHARE = 0.6  # the rest of the score is the fuzzy comparison with a paraphrase
@@ -33,6 +33,8 @@ FUZZY_MIN_LENGTH = 4  # shorter stems must be spelled exactly: too many near nei
 FUZZY_CANDIDATES = 3  # known stems a typo'd one may stand for
 SHORTLIST = 24  # entries, by coverage, that get the (costlier) fuzzy comparison
 MIN_LEXICON_STEM = 3  # a lexicon stem shorter than this is too weak to pick a reading
+FORM_WEIGHT = 0.5  # share of a stem's weight that its exact suffixed form adds, when known
+FORM = "="  # marks a form key in the index; no normalized word contains it
 
 
 class Indexable(Protocol):
@@ -132,7 +134,9 @@ class Matcher:
         total = len(entries)
         self._postings = postings
         self._idf = {key: math.log(1 + total / len(ids)) for key, ids in postings.items()}
-        self._vocabulary = [key for key in postings if len(key) >= FUZZY_MIN_LENGTH]
+        self._vocabulary = [
+            key for key in postings if len(key) >= FUZZY_MIN_LENGTH and not key.startswith(FORM)
+        ]
 
     def _key(self, word: Word) -> str:
         """The stem under which a word is indexed: the longest reading the lexicon knows."""
@@ -142,18 +146,33 @@ class Matcher:
         return word.stem
 
     def _keys(self, words: Iterable[Word]) -> frozenset[str]:
+        """Index keys of some words: their stems, -гүй, and each suffixed form as well.
+
+        A form key (marked with FORM) keeps тэнцсэн, тэнцэх and тэнцээгүй apart where
+        their shared stem cannot.
+        """
         keys: set[str] = set()
         for word in words:
             if word.stem:
-                keys.add(self._key(word))
+                key = self._key(word)
+                keys.add(key)
+                if word.form != key:
+                    keys.add(FORM + word.form)
             if word.negated:
                 keys.add(NEGATION)
         return frozenset(keys)
 
     def _readings(self, key: str) -> tuple[float, list[tuple[str, float]]]:
-        """A message stem's weight and the indexed stems it stands for, with a similarity."""
+        """A message key's weight and the indexed keys it stands for, with a similarity.
+
+        A stem no entry knows weighs UNKNOWN_WEIGHT against every entry, unless it is a typo
+        of a known one; an unknown form weighs nothing (its stem already counts).
+        """
         if key in self._idf:
-            return self._idf[key], [(key, 1.0)]
+            weight = self._idf[key] * (FORM_WEIGHT if key.startswith(FORM) else 1.0)
+            return weight, [(key, 1.0)]
+        if key.startswith(FORM):
+            return 0.0, []
         if len(key) < FUZZY_MIN_LENGTH or not self._vocabulary:
             return UNKNOWN_WEIGHT, []
         near = process.extract(

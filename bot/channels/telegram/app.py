@@ -6,7 +6,7 @@ import html
 import logging
 from datetime import timedelta
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (

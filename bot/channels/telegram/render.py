@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 
 from bot.desk.engine import MENU
 from bot.desk.messages import Reply
@@ -30,9 +35,7 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
 def main_menu() -> ReplyKeyboardMarkup:
     """Two rows of two, in the current language; stays until replaced."""
     labels = [KeyboardButton(_(label)) for _action, label in MENU]
-    return ReplyKeyboardMarkup(
-        [labels[:2], labels[2:]], resize_keyboard=True, is_persistent=True
-    )
+    return ReplyKeyboardMarkup([labels[:2], labels[2:]], resize_keyboard=True, is_persistent=True)
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:

@@ -44,8 +44,13 @@ async def run(settings: Settings) -> int:
                 )
                 host, port = settings.listen_host_port
                 server = uvicorn.Server(
-                    uvicorn.Config(create_web_app(desk, application), host=host, port=port,
-                                   log_level="warning", lifespan="off")
+                    uvicorn.Config(
+                        create_web_app(desk, application),
+                        host=host,
+                        port=port,
+                        log_level="warning",
+                        lifespan="off",
+                    )
                 )
                 serving = asyncio.create_task(server.serve())
                 log.info("webhook mode: listening on %s", settings.listen)

@@ -29,7 +29,9 @@ def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     return engine
 
 
-async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
+async def send_replies(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]
+) -> None:
     for reply in replies:
         pieces = split_text(reply.text)
         for number, piece in enumerate(pieces, start=1):
@@ -43,7 +45,9 @@ async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies
 
 
 @contextlib.asynccontextmanager
-async def typing_while_slow(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIterator[None]:
+async def typing_while_slow(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int
+) -> AsyncIterator[None]:
     async def typing_later() -> None:
         await asyncio.sleep(TYPING_AFTER)
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -65,8 +69,11 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     except (SQLAlchemyError, OSError):
         log.exception("the desk could not handle an update; the teacher is asked to retry")
         with use_language("mn"):
-            replies = [Reply(_("The help desk is briefly unavailable. Please try again in a "
-                               "few minutes."))]
+            replies = [
+                Reply(
+                    _("The help desk is briefly unavailable. Please try again in a few minutes.")
+                )
+            ]
     await send_replies(context, chat_id, replies)
 
 
@@ -111,8 +118,21 @@ async def on_other_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 def _content_kind(message: Message | None) -> str:
     if message is None:
         return "unknown"
-    for kind in ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
-                 "location", "venue", "contact", "poll", "dice", "animation"):
+    for kind in (
+        "sticker",
+        "photo",
+        "voice",
+        "video",
+        "video_note",
+        "audio",
+        "document",
+        "location",
+        "venue",
+        "contact",
+        "poll",
+        "dice",
+        "animation",
+    ):
         if getattr(message, kind, None):
             return kind
     return "unknown"

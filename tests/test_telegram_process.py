@@ -1,0 +1,53 @@
+"""`helpdesk run` as a real process, polling a fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.fake_telegram import FakeBotApi, FakeBotApiServer
+
+TEACHER = 5151
+
+
+def _wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_helpdesk_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    api = FakeBotApi()
+    with FakeBotApiServer(api) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+        env.update(
+            HELPDESK_TELEGRAM_TOKEN="123:PROCESS",
+            HELPDESK_TELEGRAM_BASE_URL=server.base_url,
+            HELPDESK_TELEGRAM_BASE_FILE_URL=server.base_url.replace("/bot", "/file/bot"),
+            HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/run.db",
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            chat = {"id": TEACHER, "type": "private", "first_name": "Дулмаа"}
+            sender = {"id": TEACHER, "is_bot": False, "first_name": "Дулмаа"}
+            api.push_update({"message": {"message_id": 1, "date": int(time.time()),
+                                         "chat": chat, "from": sender, "text": "/start"}})
+            assert _wait_for(lambda: len(api.texts(TEACHER)) >= 2), api.calls
+            assert api.texts(TEACHER)[0].startswith("Сайн байна уу, Дулмаа!")
+            assert api.sent("setMyCommands")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, output
+        assert "Traceback" not in output
+        assert len(api.texts(TEACHER)) == 2  # answered once, not again after restart of polling
