@@ -176,7 +176,6 @@ async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
     """The queue from a terminal; replies go through the same outbox as Telegram's."""
     from bot.desk import tickets
     from bot.runtime import open_desk
-    from bot.storage.models import Person
 
     async with open_desk(settings) as desk, desk.sessions.begin() as session:
         if args.tickets_command == "list":
@@ -192,8 +191,7 @@ async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
         if ticket is None:
             print(f"helpdesk: no ticket #{args.number}", file=sys.stderr)
             return 1
-        person = await session.get(Person, ticket.person_id)
-        assert person is not None
+        person = await tickets.person_of(session, ticket)
         try:
             if args.tickets_command == "show":
                 print(f"#{ticket.id} {ticket.status} {person.channel} {person.display_name}")
@@ -204,10 +202,10 @@ async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
                         f"{message.author_name}: {message.text}"
                     )
             elif args.tickets_command == "reply":
-                await tickets.staff_reply(session, ticket, person, args.staff_name, args.text)
+                await tickets.staff_reply(session, ticket, args.staff_name, args.text)
                 print(f"reply to #{ticket.id} queued")
             elif args.tickets_command == "close":
-                await tickets.close_and_ask_rating(session, ticket, person, "cli")
+                await tickets.close(session, ticket, "cli", settings.staff_chat)
                 print(f"#{ticket.id} closed")
         except tickets.TicketError as exc:
             print(f"helpdesk: {exc}", file=sys.stderr)

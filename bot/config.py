@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     match_threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=100)
     match_margin: float = Field(DEFAULT_MARGIN, ge=0, le=100)
     timezone: str = "Asia/Ulaanbaatar"
+    work_start: time = time(9)  # staff working hours, Monday to Friday, in `timezone`
+    work_end: time = time(18)
+    ticket_idle_days: int = Field(7, ge=1)  # tickets without activity close after this
+    unclaimed_reminder_minutes: int = Field(30, ge=1)
+    lookups_per_hour: int = Field(5, ge=1)  # certificate lookups per person
+    lookups_per_day: int = Field(20, ge=1)
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")
@@ -54,6 +61,11 @@ class Settings(BaseSettings):
         if not sep or not host or not port.isdigit():
             raise ValueError("expected host:port, e.g. 127.0.0.1:8080")
         return value
+
+    @property
+    def staff_chat(self) -> str | None:
+        """The staff group as the outbox addresses chats."""
+        return str(self.staff_chat_id) if self.staff_chat_id is not None else None
 
     @property
     def listen_host_port(self) -> tuple[str, int]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.desk.engine import Clock, Engine
+from bot.desk.engine import Clock, Engine, WorkingHours
 from bot.desk.faq import KnowledgeBase, load_faq_dir
 from bot.desk.schedule import load_schedule
 from bot.i18n import load_catalogs
@@ -47,6 +47,8 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
         load_schedule(settings.faq_dir / "schedule.yaml"),
         clock=clock,
         timezone=settings.timezone,
+        working_hours=WorkingHours(settings.work_start, settings.work_end, settings.timezone),
+        staff_chat=settings.staff_chat,
     )
     try:
         yield Desk(settings, database, sessions, engine)

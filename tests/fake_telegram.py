@@ -38,6 +38,8 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    forums: set[int] = field(default_factory=set)  # supergroups with topics
+    members: set[int] = field(default_factory=set)  # who getChatMember says is in a group
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -79,14 +81,30 @@ class FakeBotApi:
             ready = [u for u in self.updates if u["update_id"] >= offset]
             return ready[: int(params.get("limit") or 100)]
         if method in {"sendMessage", "sendPhoto", "sendDocument", "editMessageReplyMarkup"}:
-            chat_id = params.get("chat_id", 1)
+            chat_id = int(params.get("chat_id", 1))
             return {
                 "message_id": next(self._message_ids),
                 "date": int(time.time()),
-                "chat": {"id": int(chat_id), "type": "private"},
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": BOT_USER,
                 "text": params.get("text", ""),
             }
+        if method == "getChat":
+            chat_id = int(params["chat_id"])
+            return {"id": chat_id, "type": "supergroup", "title": "Staff",
+                    "is_forum": chat_id in self.forums, "accent_color_id": 0,
+                    "max_reaction_count": 0, "accepted_gift_types": {
+                        "unlimited_gifts": False, "limited_gifts": False,
+                        "unique_gifts": False, "premium_subscription": False,
+                        "gifts_from_channels": False}}
+        if method == "createForumTopic":
+            return {"message_thread_id": next(self._message_ids), "name": params["name"],
+                    "icon_color": 0}
+        if method == "getChatMember":
+            user_id = int(params["user_id"])
+            status = "member" if user_id in self.members else "left"
+            return {"status": status, "user": {"id": user_id, "is_bot": False,
+                                               "first_name": "X"}}
         return True
 
 

@@ -60,6 +60,7 @@ RECOVERY_STEPS = {
 }
 RECOVERY_ENTRIES = frozenset(RECOVERY_STEPS.values())
 
+RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
 SMALL_TALK = frozenset({"greeting", "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
 TRIED_KEPT = 5
@@ -130,6 +131,13 @@ def clean_text(text: str | None) -> str:
     return kept.strip()
 
 
+def _placeholder(incoming: Incoming) -> str:
+    """What the message log shows for a message without text."""
+    if incoming.action:
+        return f"[{incoming.action}]"
+    return f"[{incoming.attachment.kind}]" if incoming.attachment else ""
+
+
 def _button(label: str, action: str) -> Button:
     return Button(label=label, action=action)
 
@@ -144,8 +152,10 @@ class Engine:
         clock: Clock = utcnow,
         timezone: str = "Asia/Ulaanbaatar",
         working_hours: WorkingHours | None = None,
+        staff_chat: str | None = None,
     ) -> None:
         self.sessions = sessions
+        self.staff_chat = staff_chat
         self.knowledge = knowledge
         self.schedule = schedule
         self.clock = clock
@@ -162,7 +172,6 @@ class Engine:
             "human": self._on_human_confirm,
             "ticket": self._on_ticket_button,
             "csat": self._on_csat,
-            "content": self._on_content,
         }
 
     # ---- the one entry point -------------------------------------------------------------
@@ -178,7 +187,7 @@ class Engine:
             log = MessageLog(
                 person_id=person.id,
                 direction="in",
-                text=mask_register_numbers(text or f"[{incoming.action}]")[:LOG_TEXT_LIMIT],
+                text=mask_register_numbers(text or _placeholder(incoming))[:LOG_TEXT_LIMIT],
                 channel_message_id=incoming.message_id,
             )
             session.add(log)
@@ -231,8 +240,12 @@ class Engine:
             await self._on_command(turn, text)
             return
         ticket = await tickets.active_ticket(turn.session, turn.person.id)
-        if ticket is not None:
+        attachment = turn.incoming.attachment
+        if ticket is not None and (attachment is None or attachment.kind in RELAYED):
             await self._add_to_ticket(turn, ticket, text)
+            return
+        if attachment is not None:
+            self._unreadable_content(turn, attachment.kind)
             return
         if not text or script_of(text) == "other" or not normalize(text).strip():
             turn.say(
@@ -568,7 +581,9 @@ class Engine:
         tried = turn.data.get("tried", [])
         question = text or (tried[-1]["question"] if tried else "")
         context = {"reason": reason, "tried": tried, "flow": turn.state}
-        ticket = await tickets.open_ticket(turn.session, turn.person, question, context)
+        ticket = await tickets.open_ticket(
+            turn.session, turn.person, question, context, self.staff_chat
+        )
         turn.state = "idle"
         turn.data["tried"] = []
         turn.data["refusals"] = 0
@@ -605,10 +620,18 @@ class Engine:
         return ((_button(_("Cancel the request"), "ticket:cancel"),),)
 
     async def _add_to_ticket(self, turn: Turn, ticket: Ticket, text: str) -> None:
-        if not text:
+        attachment = turn.incoming.attachment
+        if not text and attachment is None:
             turn.say(_("Please write your message in words."))
             return
-        await tickets.add_message(turn.session, ticket, "teacher", turn.person.display_name, text)
+        await tickets.add_teacher_message(
+            turn.session,
+            ticket,
+            turn.person,
+            text,
+            self.staff_chat,
+            {"kind": attachment.kind, "file_id": attachment.file_id} if attachment else None,
+        )
         turn.log.intent = "ticket"
         turn.say(
             _("Added to your ticket #{number}. A methodologist will answer here.").format(
@@ -622,7 +645,7 @@ class Engine:
         if argument != "cancel" or ticket is None:
             turn.say(_("That button is no longer active."), show_menu=True)
             return
-        await tickets.close(turn.session, ticket, f"teacher:{turn.person.external_id}")
+        await tickets.cancel_by_teacher(turn.session, ticket, self.staff_chat)
         turn.say(
             _("Your request #{number} is cancelled. I am here if you need me.").format(
                 number=ticket.id
@@ -630,7 +653,7 @@ class Engine:
             show_menu=True,
         )
 
-    async def _on_content(self, turn: Turn, kind: str) -> None:
+    def _unreadable_content(self, turn: Turn, kind: str) -> None:
         """Something that is not text (a photo, a sticker, an edit): say what the desk reads."""
         if kind == "edited":
             turn.say(_("I read only new messages. Please send your question again."))
@@ -652,6 +675,6 @@ class Engine:
         if not valid or rating not in {"1", "2", "3", "4", "5"} or ticket.status != "closed":
             turn.say(_("That button is no longer active."))
             return
-        ticket.csat = int(rating)
+        await tickets.rate(turn.session, ticket, int(rating))
         turn.state = "idle"
         turn.say(_("Thank you for your rating!"), show_menu=True)

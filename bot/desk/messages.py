@@ -6,6 +6,14 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """Something that is not text. `file_id` lets a channel pass a photo or file on unread."""
+
+    kind: str  # photo | document | sticker | voice | ... | edited
+    file_id: str = ""
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One message or button press, as any channel hands it to the engine.
 
@@ -22,6 +30,7 @@ class Incoming:
     display_name: str = ""
     message_id: str | None = None
     language: str | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

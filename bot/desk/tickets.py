@@ -1,21 +1,25 @@
 """The escalation queue: tickets, their transitions, and the outbox rows they cause.
 
 Data functions take the caller's session and never commit: the caller's transaction makes a
-ticket change and the messages it causes land together, or not at all.
+ticket change and the messages it causes land together, or not at all. Messages for the staff
+go to the outbox as channel STAFF_CHANNEL; a staff channel adapter renders and posts them.
 """
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.messages import Button, Reply
+from bot.desk.outbox import GaveUpHook
+from bot.desk.schedule import cohort_label
 from bot.i18n import _, use_language
 from bot.storage.models import (
+    FaqSuggestion,
     OutboxMessage,
     Person,
     Ticket,
@@ -26,10 +30,15 @@ from bot.storage.models import (
 
 OPEN, CLAIMED, CLOSED = "open", "claimed", "closed"
 ACTIVE = (OPEN, CLAIMED)
+STAFF_CHANNEL = "staff"
+PREVIEW_WORDS = 6
 
 
 class TicketError(ValueError):
     """A transition that is not allowed from the ticket's current state."""
+
+
+# ---- the outbox ------------------------------------------------------------------------------
 
 
 def reply_payload(reply: Reply) -> dict[str, Any]:
@@ -40,23 +49,43 @@ def reply_payload(reply: Reply) -> dict[str, Any]:
     }
 
 
-def enqueue(
+def _enqueue(
     session: AsyncSession,
     channel: str,
     chat_id: str,
-    reply: Reply,
-    ticket_id: int | None = None,
-    now: datetime | None = None,
-) -> OutboxMessage:
-    row = OutboxMessage(
-        channel=channel,
-        chat_id=chat_id,
-        payload=reply_payload(reply),
-        ticket_id=ticket_id,
-        next_attempt_at=now or utcnow(),
+    payload: dict[str, Any],
+    ticket_id: int | None,
+) -> None:
+    session.add(
+        OutboxMessage(
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload,
+            ticket_id=ticket_id,
+            next_attempt_at=utcnow(),
+        )
     )
-    session.add(row)
-    return row
+
+
+def to_teacher(
+    session: AsyncSession, person: Person, ticket: Ticket, payload: dict[str, Any]
+) -> None:
+    _enqueue(session, person.channel, person.chat_id, payload, ticket.id)
+
+
+def to_staff(
+    session: AsyncSession, staff_chat: str | None, ticket: Ticket, payload: dict[str, Any]
+) -> None:
+    """A row for the staff group (a card, a relayed message, a notice); none without one."""
+    if staff_chat is not None:
+        _enqueue(session, STAFF_CHANNEL, staff_chat, payload, ticket.id)
+
+
+def notice(session: AsyncSession, staff_chat: str | None, ticket: Ticket, text: str) -> None:
+    to_staff(session, staff_chat, ticket, {"kind": "notice", "text": text})
+
+
+# ---- reading -------------------------------------------------------------------------------
 
 
 async def active_ticket(session: AsyncSession, person_id: int) -> Ticket | None:
@@ -72,44 +101,47 @@ async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
     return await session.get(Ticket, ticket_id)
 
 
-async def _event(session: AsyncSession, ticket: Ticket, action: str, actor: str) -> None:
-    session.add(TicketEvent(ticket_id=ticket.id, action=action, actor=actor))
+async def person_of(session: AsyncSession, ticket: Ticket) -> Person:
+    person = await session.get(Person, ticket.person_id)
+    assert person is not None, "a ticket always has its person"
+    return person
 
 
-async def open_ticket(
-    session: AsyncSession, person: Person, question: str, context: dict[str, Any]
-) -> Ticket:
-    """The person's active ticket with the question added, or a new one if none is active."""
-    ticket = await active_ticket(session, person.id)
-    if ticket is None:
-        ticket = Ticket(
-            person_id=person.id,
-            language=person.language or "mn",
-            cohort=person.cohort,
-            context=context,
+async def list_tickets(
+    session: AsyncSession, include_closed: bool = False, owner_id: str | None = None
+) -> list[Ticket]:
+    query = select(Ticket).order_by(Ticket.id)
+    if not include_closed:
+        query = query.where(Ticket.status.in_(ACTIVE))
+    if owner_id is not None:
+        query = query.where(Ticket.claimed_by_id == owner_id)
+    return list(await session.scalars(query))
+
+
+async def messages_of(session: AsyncSession, ticket_id: int) -> list[TicketMessage]:
+    return list(
+        await session.scalars(
+            select(TicketMessage)
+            .where(TicketMessage.ticket_id == ticket_id)
+            .order_by(TicketMessage.id)
         )
-        session.add(ticket)
-        await session.flush()
-        await _event(session, ticket, "opened", f"{person.channel}:{person.external_id}")
-    if question:
-        await add_message(session, ticket, "teacher", person.display_name, question)
-    return ticket
-
-
-async def add_message(
-    session: AsyncSession,
-    ticket: Ticket,
-    author: str,
-    author_name: str,
-    text: str,
-    internal: bool = False,
-) -> TicketMessage:
-    message = TicketMessage(
-        ticket_id=ticket.id, author=author, author_name=author_name, text=text, internal=internal
     )
-    session.add(message)
-    ticket.updated_at = utcnow()
-    return message
+
+
+async def ticket_by_staff_message(session: AsyncSession, message_id: int) -> Ticket | None:
+    """The ticket whose card, or relayed teacher message, a staff reply answers."""
+    ticket = await session.scalar(select(Ticket).where(Ticket.staff_card_message_id == message_id))
+    if ticket is not None:
+        return ticket
+    return await session.scalar(
+        select(Ticket)
+        .join(TicketMessage, TicketMessage.ticket_id == Ticket.id)
+        .where(TicketMessage.staff_message_id == message_id)
+    )
+
+
+async def ticket_by_thread(session: AsyncSession, thread_id: int) -> Ticket | None:
+    return await session.scalar(select(Ticket).where(Ticket.staff_thread_id == thread_id))
 
 
 async def queue_position(session: AsyncSession, ticket: Ticket) -> int:
@@ -124,77 +156,388 @@ async def queue_position(session: AsyncSession, ticket: Ticket) -> int:
     return int(ahead or 0) + 1
 
 
-async def claim(session: AsyncSession, ticket: Ticket, actor: str) -> None:
-    if ticket.status != OPEN:
-        raise TicketError(f"ticket {ticket.id} is {ticket.status}")
-    ticket.status, ticket.claimed_by = CLAIMED, actor
-    await _event(session, ticket, "claimed", actor)
+# ---- transitions ---------------------------------------------------------------------------
 
 
-async def close(session: AsyncSession, ticket: Ticket, actor: str) -> None:
-    if ticket.status == CLOSED:
-        raise TicketError(f"ticket {ticket.id} is already closed")
-    ticket.status, ticket.closed_at = CLOSED, utcnow()
-    await _event(session, ticket, "closed", actor)
+def _event(session: AsyncSession, ticket: Ticket, action: str, actor: str) -> None:
+    session.add(TicketEvent(ticket_id=ticket.id, action=action, actor=actor))
 
 
-async def reopen(session: AsyncSession, ticket: Ticket, actor: str) -> None:
-    if ticket.status != CLOSED:
-        raise TicketError(f"ticket {ticket.id} is {ticket.status}")
-    other = await active_ticket(session, ticket.person_id)
-    if other is not None:
-        raise TicketError(f"the teacher already has ticket {other.id} open")
-    ticket.status, ticket.closed_at, ticket.claimed_by = OPEN, None, None
-    await _event(session, ticket, "reopened", actor)
+async def add_message(
+    session: AsyncSession,
+    ticket: Ticket,
+    author: str,
+    author_name: str,
+    text: str,
+    internal: bool = False,
+) -> TicketMessage:
+    message = TicketMessage(
+        ticket_id=ticket.id, author=author, author_name=author_name, text=text, internal=internal
+    )
+    session.add(message)
+    await session.flush()
+    ticket.updated_at = utcnow()
+    return message
 
 
-async def list_tickets(session: AsyncSession, include_closed: bool = False) -> list[Ticket]:
-    query = select(Ticket).order_by(Ticket.id)
-    if not include_closed:
-        query = query.where(Ticket.status.in_(ACTIVE))
-    return list(await session.scalars(query))
-
-
-async def messages_of(session: AsyncSession, ticket_id: int) -> list[TicketMessage]:
-    return list(
-        await session.scalars(
-            select(TicketMessage)
-            .where(TicketMessage.ticket_id == ticket_id)
-            .order_by(TicketMessage.id)
+async def open_ticket(
+    session: AsyncSession,
+    person: Person,
+    question: str,
+    context: dict[str, Any],
+    staff_chat: str | None,
+) -> Ticket:
+    """The person's active ticket with the question added, or a new one with its card."""
+    ticket = await active_ticket(session, person.id)
+    if ticket is None:
+        ticket = Ticket(
+            person_id=person.id,
+            language=person.language or "mn",
+            cohort=person.cohort,
+            context=context,
         )
+        session.add(ticket)
+        await session.flush()
+        _event(session, ticket, "opened", f"{person.channel}:{person.external_id}")
+        if question:
+            await add_message(session, ticket, "teacher", person.display_name, question)
+        to_staff(session, staff_chat, ticket, {"kind": "card"})
+    elif question:
+        await add_teacher_message(session, ticket, person, question, staff_chat)
+    return ticket
+
+
+async def add_teacher_message(
+    session: AsyncSession,
+    ticket: Ticket,
+    person: Person,
+    text: str,
+    staff_chat: str | None,
+    attachment: dict[str, str] | None = None,
+) -> None:
+    """A follow-up from the teacher, relayed to wherever the staff work on the ticket."""
+    message = await add_message(session, ticket, "teacher", person.display_name, text)
+    payload: dict[str, Any] = {"kind": "relay", "message_id": message.id}
+    if attachment:
+        payload["attachment"] = attachment
+    to_staff(session, staff_chat, ticket, payload)
+
+
+async def claim(
+    session: AsyncSession,
+    ticket: Ticket,
+    actor: str,
+    staff_chat: str | None = None,
+    actor_id: str | None = None,
+) -> None:
+    if ticket.status != OPEN:
+        owner = f" ({ticket.claimed_by})" if ticket.claimed_by else ""
+        raise TicketError(
+            _("Ticket #{number} is already {status}{owner}.").format(
+                number=ticket.id, status=_status(ticket.status), owner=owner
+            )
+        )
+    ticket.status, ticket.claimed_by, ticket.claimed_by_id = CLAIMED, actor, actor_id
+    _event(session, ticket, "claimed", actor)
+    notice(
+        session,
+        staff_chat,
+        ticket,
+        _("Ticket #{number} was claimed by {name}.").format(number=ticket.id, name=actor),
     )
 
 
 async def staff_reply(
-    session: AsyncSession, ticket: Ticket, person: Person, staff_name: str, text: str
+    session: AsyncSession,
+    ticket: Ticket,
+    staff_name: str,
+    text: str,
+    attachment: dict[str, str] | None = None,
+    staff_id: str | None = None,
 ) -> None:
     """A methodologist's answer, queued for the teacher in the same transaction."""
     if ticket.status == CLOSED:
-        raise TicketError(f"ticket {ticket.id} is closed; reopen it first")
+        raise TicketError(
+            _("Ticket #{number} is closed; reopen it first.").format(number=ticket.id)
+        )
+    person = await person_of(session, ticket)
     await add_message(session, ticket, "staff", staff_name, text)
     if ticket.status == OPEN:
-        await claim(session, ticket, staff_name)
+        ticket.status, ticket.claimed_by, ticket.claimed_by_id = CLAIMED, staff_name, staff_id
+        _event(session, ticket, "claimed", staff_name)
     with use_language(ticket.language):
-        body = _("<b>{name}</b> (methodologist), ticket #{number}:").format(
+        signature = _("<b>{name}</b> (methodologist), request #{number}:").format(
             name=html.escape(staff_name), number=ticket.id
         )
-    enqueue(
-        session,
-        person.channel,
-        person.chat_id,
-        Reply(f"{body}\n{html.escape(text)}"),
-        ticket_id=ticket.id,
-    )
+    body = f"{signature}\n{html.escape(text)}" if text else signature
+    payload: dict[str, Any] = {"text": body, "buttons": []}
+    if attachment:
+        payload["attachment"] = attachment
+    to_teacher(session, person, ticket, payload)
 
 
-async def close_and_ask_rating(
-    session: AsyncSession, ticket: Ticket, person: Person, actor: str
+async def internal_note(session: AsyncSession, ticket: Ticket, staff_name: str, text: str) -> None:
+    await add_message(session, ticket, "staff", staff_name, text, internal=True)
+
+
+async def close(
+    session: AsyncSession,
+    ticket: Ticket,
+    actor: str,
+    staff_chat: str | None = None,
+    reason: str | None = None,
 ) -> None:
-    await close(session, ticket, actor)
+    """Close, tell the teacher and ask for a 1–5 rating; after that the bot answers again."""
+    if ticket.status == CLOSED:
+        raise TicketError(_("Ticket #{number} is already closed.").format(number=ticket.id))
+    ticket.status, ticket.closed_at = CLOSED, utcnow()
+    _event(session, ticket, "closed", actor)
+    person = await person_of(session, ticket)
     with use_language(ticket.language):
-        text = _(
+        text = reason or _(
             "Your request #{number} is closed. How satisfied are you with the help? "
             "1 – not at all, 5 – very."
         ).format(number=ticket.id)
     rating = tuple(Button(str(n), f"csat:{ticket.id}:{n}") for n in range(1, 6))
-    enqueue(session, person.channel, person.chat_id, Reply(text, (rating,)), ticket_id=ticket.id)
+    to_teacher(session, person, ticket, reply_payload(Reply(text, (rating,))))
+    notice(
+        session,
+        staff_chat,
+        ticket,
+        _("Ticket #{number} was closed by {name}.").format(number=ticket.id, name=actor),
+    )
+
+
+async def cancel_by_teacher(session: AsyncSession, ticket: Ticket, staff_chat: str | None) -> None:
+    ticket.status, ticket.closed_at = CLOSED, utcnow()
+    _event(session, ticket, "cancelled", "teacher")
+    notice(
+        session,
+        staff_chat,
+        ticket,
+        _("The teacher cancelled ticket #{number}.").format(number=ticket.id),
+    )
+
+
+async def reopen(
+    session: AsyncSession, ticket: Ticket, actor: str, staff_chat: str | None = None
+) -> None:
+    if ticket.status != CLOSED:
+        raise TicketError(_("Ticket #{number} is not closed.").format(number=ticket.id))
+    other = await active_ticket(session, ticket.person_id)
+    if other is not None:
+        raise TicketError(
+            _("The teacher already has ticket #{number} open.").format(number=other.id)
+        )
+    ticket.status, ticket.closed_at = OPEN, None
+    ticket.claimed_by = ticket.claimed_by_id = None
+    _event(session, ticket, "reopened", actor)
+    person = await person_of(session, ticket)
+    with use_language(ticket.language):
+        text = _(
+            "Your request #{number} has been reopened; a methodologist will answer here."
+        ).format(number=ticket.id)
+    to_teacher(session, person, ticket, reply_payload(Reply(text)))
+    notice(
+        session,
+        staff_chat,
+        ticket,
+        _("Ticket #{number} was reopened by {name}.").format(number=ticket.id, name=actor),
+    )
+
+
+async def suggest_faq(session: AsyncSession, ticket: Ticket, actor: str) -> FaqSuggestion:
+    """Keep the teacher's question and the staff answer for admins to turn into an entry."""
+    messages = await messages_of(session, ticket.id)
+    question = "\n".join(m.text for m in messages if m.author == "teacher" and m.text)
+    answer = "\n".join(
+        m.text for m in messages if m.author == "staff" and not m.internal and m.text
+    )
+    suggestion = FaqSuggestion(
+        ticket_id=ticket.id, question=question, answer=answer, suggested_by=actor
+    )
+    session.add(suggestion)
+    _event(session, ticket, "faq_suggested", actor)
+    return suggestion
+
+
+async def mark_unreachable(session: AsyncSession, ticket_id: int, staff_chat: str | None) -> None:
+    """The teacher blocked the bot: record it and tell the staff; retrying is pointless."""
+    ticket = await get_ticket(session, ticket_id)
+    if ticket is None or ticket.teacher_unreachable:
+        return
+    ticket.teacher_unreachable = True
+    _event(session, ticket, "unreachable", "system")
+    notice(
+        session,
+        staff_chat,
+        ticket,
+        _(
+            "The teacher of ticket #{number} has blocked the bot; the message was not delivered."
+        ).format(number=ticket.id),
+    )
+
+
+def unreachable_hook(staff_chat: str | None) -> GaveUpHook:
+    """For the outbox: a teacher's row that can never be delivered marks its ticket."""
+
+    async def hook(session: AsyncSession, row: OutboxMessage, reason: str) -> None:
+        if row.ticket_id is not None and row.channel != STAFF_CHANNEL:
+            await mark_unreachable(session, row.ticket_id, staff_chat)
+
+    return hook
+
+
+async def close_idle(
+    session: AsyncSession, now: datetime, idle: timedelta, staff_chat: str | None
+) -> list[int]:
+    """Close tickets with no activity for `idle`, with a message to the teacher."""
+    stale = list(
+        await session.scalars(
+            select(Ticket).where(Ticket.status.in_(ACTIVE), Ticket.updated_at < now - idle)
+        )
+    )
+    for ticket in stale:
+        with use_language(ticket.language):
+            reason = _(
+                "Your request #{number} was closed because there was no activity for {days} "
+                "days. Write again any time. How satisfied are you with the help? 1 – not at "
+                "all, 5 – very."
+            ).format(number=ticket.id, days=idle.days)
+        await close(session, ticket, "auto", staff_chat, reason=reason)
+    return [ticket.id for ticket in stale]
+
+
+async def remind_unclaimed(
+    session: AsyncSession, now: datetime, after: timedelta, staff_chat: str | None
+) -> list[int]:
+    """One reminder per ticket left unclaimed for longer than `after`."""
+    waiting = list(
+        await session.scalars(
+            select(Ticket).where(
+                Ticket.status == OPEN,
+                Ticket.created_at < now - after,
+                Ticket.reminded_at.is_(None),
+            )
+        )
+    )
+    for ticket in waiting:
+        ticket.reminded_at = now
+        minutes = int((now - ticket.created_at).total_seconds() // 60)
+        notice(
+            session,
+            staff_chat,
+            ticket,
+            _(
+                "⏰ Ticket #{number} has been waiting for {minutes} minutes without an owner."
+            ).format(number=ticket.id, minutes=minutes),
+        )
+    return [ticket.id for ticket in waiting]
+
+
+async def rate(session: AsyncSession, ticket: Ticket, rating: int) -> None:
+    ticket.csat = rating
+    _event(session, ticket, f"rated {rating}", "teacher")
+
+
+# ---- what the staff read -------------------------------------------------------------------
+
+
+def _status(status: str) -> str:
+    return {OPEN: _("open"), CLAIMED: _("claimed"), CLOSED: _("closed")}[status]
+
+
+def preview(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:PREVIEW_WORDS]) + (" …" if len(words) > PREVIEW_WORDS else "")
+
+
+def topic_name(ticket: Ticket, first_question: str) -> str:
+    """Forum topic names are at most 128 characters."""
+    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
+    return f"#{ticket.id} · {cohort} · {preview(first_question) or '…'}"[:128]
+
+
+async def card_text(session: AsyncSession, ticket: Ticket) -> str:
+    """Everything a methodologist needs so that nobody asks the teacher again."""
+    person = await person_of(session, ticket)
+    messages = await messages_of(session, ticket.id)
+    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else _("unknown")
+    lines = [
+        _("<b>Ticket #{number}</b> · {channel} · {cohort} · language: {language}").format(
+            number=ticket.id,
+            channel=html.escape(person.channel),
+            cohort=cohort,
+            language=ticket.language,
+        ),
+        _("From: {name}").format(name=html.escape(person.display_name or "—")),
+    ]
+    questions = [m.text for m in messages if m.author == "teacher"]
+    if questions:
+        lines.append(_("Question:"))
+        lines.extend(f"• {html.escape(q)}" for q in questions)
+    tried = ticket.context.get("tried", [])
+    if tried:
+        lines.append(_("The bot tried:"))
+        for attempt in tried:
+            lines.append(
+                f"• «{html.escape(str(attempt.get('question', '')))}» → "
+                f"{html.escape(str(attempt.get('intent') or attempt.get('best') or '—'))} "
+                f"({attempt.get('score', 0)})"
+            )
+    reason = ticket.context.get("reason")
+    if reason:
+        lines.append(_("Why here: {reason}").format(reason=html.escape(str(reason))))
+    lines.append(_("Reply in this topic, or to this message; start with ! for an internal note."))
+    return "\n".join(lines)
+
+
+def card_buttons(ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(_("Claim"), f"staff:claim:{ticket.id}"),
+            Button(_("Close"), f"staff:close:{ticket.id}"),
+            Button(_("Make FAQ"), f"staff:faq:{ticket.id}"),
+        ),
+    )
+
+
+async def relay_text(session: AsyncSession, message_id: int) -> tuple[Ticket, str] | None:
+    message = await session.get(TicketMessage, message_id)
+    if message is None:
+        return None
+    ticket = await get_ticket(session, message.ticket_id)
+    assert ticket is not None
+    text = _("<b>#{number}</b> {name}: {text}").format(
+        number=ticket.id,
+        name=html.escape(message.author_name or "—"),
+        text=html.escape(message.text),
+    )
+    return ticket, text
+
+
+def queue_text(tickets: list[Ticket], now: datetime, first_questions: dict[int, str]) -> str:
+    if not tickets:
+        return _("The queue is empty.")
+    lines = []
+    for ticket in tickets:
+        minutes = int((now - ticket.created_at).total_seconds() // 60)
+        age = _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
+        owner = html.escape(ticket.claimed_by) if ticket.claimed_by else _("nobody")
+        lines.append(
+            f"#{ticket.id} · {age} · {_status(ticket.status)} · {owner} · "
+            f"{html.escape(preview(first_questions.get(ticket.id, '')))}"
+        )
+    return "\n".join(lines)
+
+
+async def first_questions(session: AsyncSession, ticket_ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(TicketMessage.ticket_id, TicketMessage.text)
+        .where(TicketMessage.ticket_id.in_(ticket_ids), TicketMessage.author == "teacher")
+        .order_by(TicketMessage.id)
+    )
+    found: dict[int, str] = {}
+    for ticket_id, text in rows:
+        found.setdefault(ticket_id, text)
+    return found

@@ -9,7 +9,9 @@ stems to entries keeps the work to the entries that share a word with the messag
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,23 +19,31 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot.nlu.normalize import NEGATION, Word, analyze
+from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze
 
-DEFAULT_THRESHOLD: float = 50.0
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+
+DEFAULT_THRESHOLD: float = 56.0
 """Below this score the bot does not answer: the message is too far from every entry."""
 
-DEFAULT_MARGIN: float = 0.0
+DEFAULT_MARGIN: float = 2.0
 """The best entry must lead the runner-up by this much, or the bot asks a person instead."""
 
-COVERAGE_SHARE = 0.6  # the rest of the score is the fuzzy comparison with a paraphrase
+COVERAGE_SHARE = 0.4  # how much of the message the entry's words explain
+RECALL_SHARE = 0.3  # how much of the entry's closest paraphrase the message contains
+# … and the rest of the score is rapidfuzz's ratio with the closest paraphrase.
 UNKNOWN_WEIGHT = 1.5  # weight of a word no entry knows (a rare known word weighs ~3.4)
 KEYWORD_BOOST = 1.5  # a stem from an entry's keywords explains more than an ordinary one
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio for a typo'd stem to count as a known one
 FUZZY_MIN_LENGTH = 4  # shorter stems must be spelled exactly: too many near neighbours
 FUZZY_CANDIDATES = 3  # known stems a typo'd one may stand for
-SHORTLIST = 24  # entries, by coverage, that get the (costlier) fuzzy comparison
+SHORTLIST = 24  # entries, by a rough vote, that get the full (costlier) scoring
+COMMON_SHARE = 0.05  # a stem in more than this share of entries is too common to vote
 MIN_LEXICON_STEM = 3  # a lexicon stem shorter than this is too weak to pick a reading
 FORM_WEIGHT = 0.5  # share of a stem's weight that its exact suffixed form adds, when known
+LONG_MESSAGE = 10  # content words from which a message's closing sentences are scored alone
+MAX_TAIL_SENTENCES = 2  # closing sentences tried: the last one, the last two
+MIN_TAIL_WORDS = 2  # fewer content words than this say too little on their own
 FORM = "="  # marks a form key in the index; no normalized word contains it
 
 
@@ -73,11 +83,17 @@ class Confusion:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Paraphrase:
     entry: int
     keys: frozenset[str]
     sorted_forms: str
+    weighted: tuple[tuple[str, float], ...] = ()  # its stems with their weights
+    weight: float = 1.0  # their sum
+
+
+_Reading = tuple[float, list[tuple[str, float]]]
+"""A message key's weight, and the indexed keys it may stand for with their similarity."""
 
 
 def _sorted_forms(words: Sequence[Word]) -> str:
@@ -100,6 +116,7 @@ class Matcher:
         entries = list(entries)
         self._ids = [entry.id for entry in entries]
         self._refuse = [entry.refuse for entry in entries]
+        self._index = {entry_id: index for index, entry_id in enumerate(self._ids)}
         questions = [[(q, analyze(q)) for q in entry.questions] for entry in entries]
         keywords = [[analyze(k) for k in entry.keywords] for entry in entries]
         self._lexicon = frozenset(
@@ -133,7 +150,13 @@ class Matcher:
                 postings.setdefault(key, []).append(index)
         total = len(entries)
         self._postings = postings
+        self._common_postings = max(SHORTLIST, int(COMMON_SHARE * total))
         self._idf = {key: math.log(1 + total / len(ids)) for key, ids in postings.items()}
+        for paraphrase in self._paraphrases:
+            paraphrase.weighted = tuple(
+                (key, self._idf[key]) for key in paraphrase.keys if not key.startswith(FORM)
+            )
+            paraphrase.weight = sum(weight for _, weight in paraphrase.weighted) or 1.0
         self._vocabulary = [
             key for key in postings if len(key) >= FUZZY_MIN_LENGTH and not key.startswith(FORM)
         ]
@@ -162,7 +185,7 @@ class Matcher:
                 keys.add(NEGATION)
         return frozenset(keys)
 
-    def _readings(self, key: str) -> tuple[float, list[tuple[str, float]]]:
+    def _readings(self, key: str) -> _Reading:
         """A message key's weight and the indexed keys it stands for, with a similarity.
 
         A stem no entry knows weighs UNKNOWN_WEIGHT against every entry, unless it is a typo
@@ -188,8 +211,43 @@ class Matcher:
         weight = max(self._idf[stem] * sim for stem, sim in readings)
         return max(weight, UNKNOWN_WEIGHT), readings
 
+    def _shortlist(self, readings: Sequence[_Reading]) -> list[int]:
+        """The entries worth scoring: those sharing the message's rarer stems, best first.
+
+        Stems most entries share (сургалт, багш) would make every message touch every
+        entry; they only vote when the message has nothing rarer.
+        """
+        votes: dict[int, float] = {}
+        for only_rare in (True, False):
+            for weight, near in readings:
+                for stem, sim in near:
+                    postings = self._postings[stem]
+                    if only_rare and len(postings) > self._common_postings:
+                        continue
+                    for entry in postings:
+                        votes[entry] = votes.get(entry, 0.0) + weight * sim
+            if votes:
+                break
+        return heapq.nlargest(SHORTLIST, votes, key=votes.__getitem__)
+
+    def _explained(
+        self, entry: int, readings: Sequence[_Reading], left_out: _Paraphrase | None
+    ) -> float:
+        """The weight of the message's words that one entry knows (keywords count more)."""
+        counts = self._entry_keys[entry]
+        keywords = self._keyword_keys[entry]
+        own = left_out.keys if left_out is not None and left_out.entry == entry else frozenset()
+        explained = 0.0
+        for weight, near in readings:
+            credit = 0.0
+            for stem, sim in near:
+                if counts.get(stem, 0) - (stem in own) > 0:
+                    credit = max(credit, sim * (KEYWORD_BOOST if stem in keywords else 1.0))
+            explained += weight * credit
+        return explained
+
     def _rank(self, words: Sequence[Word], exclude: int | None = None) -> list[Candidate]:
-        """Every entry that shares a stem with the message, best first.
+        """The entries that share a stem with the message, best first.
 
         `exclude` leaves one paraphrase out of the index, for find_confusions.
         """
@@ -198,44 +256,65 @@ class Matcher:
         total = sum(weight for weight, _ in readings)
         if not total:
             return []
-        explained: dict[int, float] = {}
-        for weight, near in readings:
-            best_for: dict[int, float] = {}
+        found: dict[str, float] = {}
+        for _, near in readings:
             for stem, sim in near:
-                for entry in self._postings.get(stem, ()):
-                    if left_out is not None and entry == left_out.entry:
-                        if stem in left_out.keys and self._entry_keys[entry][stem] <= 1:
-                            continue
-                    boost = KEYWORD_BOOST if stem in self._keyword_keys[entry] else 1.0
-                    best_for[entry] = max(best_for.get(entry, 0.0), sim * boost)
-            for entry, credit in best_for.items():
-                explained[entry] = explained.get(entry, 0.0) + weight * credit
-        shortlist = sorted(explained, key=explained.__getitem__, reverse=True)[:SHORTLIST]
+                found[stem] = max(found.get(stem, 0.0), sim)
         query = _sorted_forms(words)
         scored: list[Candidate] = []
-        for entry in shortlist:
-            coverage = min(explained[entry] / total, 1.0)
-            choices = [
-                self._paraphrases[p].sorted_forms for p in self._by_entry[entry] if p != exclude
-            ]
-            best = process.extractOne(query, choices, scorer=fuzz.ratio) if choices else None
+        for entry in self._shortlist(readings):
+            own = [self._paraphrases[p] for p in self._by_entry[entry] if p != exclude]
+            if not own:
+                continue
+            recall = max(
+                sum(weight * found.get(key, 0.0) for key, weight in p.weighted) / p.weight
+                for p in own
+            )
+            best = process.extractOne(query, [p.sorted_forms for p in own], scorer=fuzz.ratio)
             similarity = best[1] / 100 if best else 0.0
-            score = 100 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * similarity)
+            coverage = min(self._explained(entry, readings, left_out) / total, 1.0)
+            score = 100 * (
+                COVERAGE_SHARE * coverage
+                + RECALL_SHARE * recall
+                + (1 - COVERAGE_SHARE - RECALL_SHARE) * similarity
+            )
             scored.append(Candidate(self._ids[entry], round(score, 2)))
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
 
+    def _rank_message(self, words: Sequence[Word], text: str) -> list[Candidate]:
+        """Rank the whole message and, when it is long, its closing sentences too.
+
+        Teachers often introduce themselves first and ask at the end; the introduction's
+        words dilute the whole message's score, so the request is also scored alone and
+        each entry keeps its better score.
+        """
+        ranked = self._rank(words)
+        if len(words) < LONG_MESSAGE:
+            return ranked
+        sentences = [s for s in _SENTENCE_END.split(text[:MAX_TEXT]) if s.strip()]
+        best = {candidate.intent: candidate for candidate in ranked}
+        for count in range(1, min(len(sentences), MAX_TAIL_SENTENCES + 1)):
+            tail = analyze(" ".join(sentences[-count:]))
+            if len(tail) < MIN_TAIL_WORDS:
+                continue
+            for candidate in self._rank(tail):
+                known = best.get(candidate.intent)
+                if known is None or candidate.score > known.score:
+                    best[candidate.intent] = candidate
+        return sorted(best.values(), key=lambda c: c.score, reverse=True)
+
     def match(self, text: str) -> MatchResult:
         """The entry to answer with, or None and the reason not to answer."""
         words = analyze(text)
-        ranked = self._rank(words) if words else []
+        ranked = self._rank_message(words, text) if words else []
         if not ranked:
             return MatchResult(None, 0.0, None, None, "empty" if not words else "low_score")
         best = ranked[0]
         runner_up = ranked[1] if len(ranked) > 1 else None
         if best.score < self.threshold:
             reason = "low_score"
-        elif self._refuse[self._ids.index(best.intent)]:
+        elif self._refuse[self._index[best.intent]]:
             reason = "out_of_scope"
         elif runner_up is not None and best.score - runner_up.score < self.margin:
             reason = "ambiguous"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,23 +38,18 @@ _SAME_THING = re.compile(
 )
 
 
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u052f"
-
-
-def _is_latin(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ("\u00c0" <= ch <= "\u024f" and ch.isalpha())
+_LOOKALIKES = str.maketrans(tables.LOOKALIKE_LETTERS)
+_TO_CYRILLIC = str.maketrans(tables.LATIN_TO_CYRILLIC_LOOKALIKE)
+_TO_LATIN = str.maketrans(tables.CYRILLIC_TO_LATIN_LOOKALIKE)
+_LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u0481\u048a-\u052f]")
 
 
 def script_of(text: str) -> str:
     """Which alphabet the letters are in: "latn", "cyrl", "mixed" (both) or "other" (neither)."""
     text = unicodedata.normalize("NFKC", text[:MAX_TEXT])
-    latin = cyrillic = False
-    for ch in text:
-        if _is_cyrillic(ch):
-            cyrillic = True
-        elif _is_latin(ch):
-            latin = True
+    latin = _LATIN_LETTER.search(text) is not None
+    cyrillic = _CYRILLIC_LETTER.search(text) is not None
     if latin and cyrillic:
         return "mixed"
     if latin:
@@ -119,17 +115,15 @@ def _transliterate(run: str) -> str:
 
 def _fix_lookalikes(word: str) -> str:
     """Swap look-alike letters so that a word is written in one alphabet, its majority's."""
-    word = "".join(tables.LOOKALIKE_LETTERS.get(ch, ch) for ch in word)
-    cyrillic = sum(1 for ch in word if _is_cyrillic(ch))
-    latin = sum(1 for ch in word if _is_latin(ch))
-    if cyrillic and latin:
-        table = (
-            tables.LATIN_TO_CYRILLIC_LOOKALIKE
-            if cyrillic >= latin
-            else tables.CYRILLIC_TO_LATIN_LOOKALIKE
-        )
-        word = "".join(table.get(ch, ch) for ch in word)
-    return word
+    word = word.translate(_LOOKALIKES)
+    if word.isascii() or not _LATIN_LETTER.search(word):
+        return word
+    cyrillic = len(_CYRILLIC_LETTER.findall(word))
+    if not cyrillic:
+        return word
+    if cyrillic >= len(_LATIN_LETTER.findall(word)):
+        return word.translate(_TO_CYRILLIC)
+    return word.translate(_TO_LATIN)
 
 
 @lru_cache(maxsize=65536)
@@ -138,7 +132,7 @@ def _normalize_word(word: str) -> str:
     word = _fix_lookalikes(word).casefold()
     if word in tables.LATIN_WORDS:
         return tables.LATIN_WORDS[word]
-    if any(_is_latin(ch) for ch in word):
+    if _LATIN_LETTER.search(word):
         word = "".join(_plain_latin(ch) for ch in word)
         parts = re.split(r"([a-zöü']+)", word)
         word = "".join(
@@ -154,7 +148,8 @@ def normalize(text: str) -> str:
     words: list[str] = []
     for chunk in _CHUNK.findall(text)[:MAX_WORDS]:
         words.append("-".join(_normalize_word(part) for part in chunk.split("-")))
-    return _SAME_THING.sub(lambda m: tables.SAME_THING[m.group(0)], " ".join(" ".join(words).split()))
+    text = " ".join(" ".join(words).split())
+    return _SAME_THING.sub(lambda match: tables.SAME_THING[match.group(0)], text)
 
 
 # --- folding, stop words and stems -------------------------------------------------------
@@ -173,7 +168,13 @@ def _soft_fold(word: str) -> str:
 
 def _collapse(word: str) -> str:
     """Repeated letters to one: "nuuts"/"nuts", "ugee"/"uge" are the same word in chat."""
-    return _REPEATED_LETTER.sub(r"\1", word)
+    if not _REPEATED_LETTER.search(word):
+        return word
+    return _REPEATED_LETTER.sub(_first_letter, word)
+
+
+def _first_letter(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def fold(word: str) -> str:
@@ -182,18 +183,29 @@ def fold(word: str) -> str:
 
 
 _STOP = frozenset(fold(w) for w in tables.STOP_WORDS)
-_PROTECTED = frozenset(_soft_fold(w) for w in tables.PROTECTED_WORDS)
+_PROTECTED = sorted({_soft_fold(w) for w in tables.PROTECTED_WORDS}, key=len, reverse=True)
+_STOP_STEMS = frozenset(fold(w) for w in tables.STOP_STEMS)
 _NEGATION_WORDS = frozenset(_soft_fold(w) for w in tables.NEGATION_WORDS)
 _NEGATION_SUFFIX = _soft_fold(tables.NEGATION_SUFFIX)
 NEGATION = fold(tables.NEGATION_TOKEN)
 """The token that stands for -гүй / үгүй in tokens()."""
 
-_SUFFIXES = tuple(sorted({_soft_fold(s) for s in tables.SUFFIXES}, key=len, reverse=True))
+_SUFFIXES = frozenset(_soft_fold(s) for s in tables.SUFFIXES)
+_SUFFIX_LENGTHS = sorted({len(s) for s in _SUFFIXES}, reverse=True)
 _ONE_LETTER = {
     _soft_fold(suffix): _soft_fold(before) for suffix, before in tables.ONE_LETTER_SUFFIXES.items()
 }
 _VOWELS = frozenset("аэиоу")  # the vowels left after folding
 _MAX_CUTS = 3
+
+
+def _endings(word: str, min_stem: int = tables.MIN_STEM) -> list[str]:
+    """The (multi-letter table) endings a word has, longest first, each leaving a stem."""
+    return [
+        word[-length:]
+        for length in _SUFFIX_LENGTHS
+        if len(word) - length >= min_stem and word[-length:] in _SUFFIXES
+    ]
 
 
 def _cut_one_letter(word: str) -> str:
@@ -230,13 +242,10 @@ def _greedy_stem(word: str) -> str:
     lose a one-letter ending instead (ангид → анги)."""
     cut = word
     for _ in range(_MAX_CUTS):
-        suffix = next(
-            (s for s in _SUFFIXES if cut.endswith(s) and len(cut) - len(s) >= tables.MIN_STEM),
-            "",
-        )
-        if not suffix:
+        endings = _endings(cut)
+        if not endings:
             break
-        cut = cut[: -len(suffix)]
+        cut = cut[: -len(endings[0])]
     if cut == word:
         cut = _cut_one_letter(word)
     return _collapse(_drop_fleeting_vowel(cut))
@@ -248,12 +257,7 @@ def _all_stems(word: str) -> tuple[str, ...]:
     found = {word}
     frontier = {word}
     for _ in range(_MAX_CUTS):
-        frontier = {
-            w[: -len(s)]
-            for w in frontier
-            for s in _SUFFIXES
-            if w.endswith(s) and len(w) - len(s) >= tables.MIN_STEM
-        }
+        frontier = {w[: -len(ending)] for w in frontier for ending in _endings(w)}
         found |= frontier
     found |= {_cut_one_letter(w) for w in found}
     found |= {_drop_fleeting_vowel(w) for w in found}
@@ -275,23 +279,48 @@ class Word:
     negated: bool = False
 
 
+def _is_endings(rest: str, depth: int = 2) -> bool:
+    """Whether `rest` is one or two endings of two letters or more ("хэзээ|нээс"), or a
+    lone one-letter ending ("ор|ж")."""
+    if not rest:
+        return True
+    if depth == 2 and rest in _ONE_LETTER:
+        return True
+    return depth > 0 and any(
+        _is_endings(rest[: -len(ending)], depth - 1)
+        for ending in _endings(rest, min_stem=0)
+        if len(ending) > 1
+    )
+
+
+def _protected_stem(word: str) -> str | None:
+    """The protected word a word is made of, endings aside, if any."""
+    for protected in _PROTECTED:
+        if word.startswith(protected) and _is_endings(word[len(protected) :]):
+            return protected
+    return None
+
+
 @lru_cache(maxsize=65536)
-def _analyze_word(word: str) -> Word | None:
-    folded = _soft_fold(word)
+def _analyze_word(folded: str) -> Word | None:
+    """One soft-folded word: None for a stop word, else its form, stems and negation."""
     if not folded or _collapse(folded) in _STOP:
         return None
     if _DIGITS_ONLY.fullmatch(folded):
         return None if len(folded) >= _LONG_NUMBER else Word(folded, folded, (folded,))
     if folded in _NEGATION_WORDS:
         return Word(NEGATION, NEGATION, (NEGATION,))
-    if folded in _PROTECTED:
-        key = _collapse(folded)
-        return Word(key, key, (key,))
     negated = folded.endswith(_NEGATION_SUFFIX) and len(folded) > len(_NEGATION_SUFFIX) + 1
     base = folded[: -len(_NEGATION_SUFFIX)] if negated else folded
-    if _collapse(base) in _STOP:
-        return Word(_collapse(folded), "", (), negated) if negated else None
-    return Word(_collapse(folded), _greedy_stem(base), _all_stems(base), negated)
+    form = _collapse(folded)
+    protected = _protected_stem(base)
+    if protected is not None:
+        key = _collapse(protected)
+        return Word(form, key, (key,), negated)
+    stem = _greedy_stem(base)
+    if _collapse(base) in _STOP or stem in _STOP_STEMS:
+        return Word(form, "", (), negated) if negated else None
+    return Word(form, stem, _all_stems(base), negated)
 
 
 def _is_suffix_only(part: str) -> bool:
@@ -299,17 +328,82 @@ def _is_suffix_only(part: str) -> bool:
     return len(part) <= 4 and (part in _SUFFIXES or part in _ONE_LETTER or part in {"р", "н"})
 
 
-def analyze(text: str) -> tuple[Word, ...]:
-    """Normalize, then fold each word, drop stop words and find its stems."""
-    words: list[Word] = []
+def _pieces(text: str) -> list[str]:
+    """The words of a normalized message, soft-folded, endings after hyphens dropped."""
+    pieces: list[str] = []
     for chunk in normalize(text).split():
-        parts = chunk.split("-")
-        kept = [parts[0]] + [p for p in parts[1:] if not _is_suffix_only(_soft_fold(p))]
+        parts = [_soft_fold(part) for part in chunk.split("-")]
+        kept = [parts[0]] + [p for p in parts[1:] if not _is_suffix_only(p)]
         for part in kept:
-            for piece in re.findall(r"\d+|[^\W\d_]+", part):
-                word = _analyze_word(piece)
-                if word is not None:
-                    words.append(word)
+            pieces.extend(_NUMBER_OR_LETTERS.findall(part))
+    return pieces
+
+
+_NUMBER_OR_LETTERS = re.compile(r"\d+|[^\W\d_]+")
+_COHORT_NUMBER = re.compile(
+    r"(?P<n>10|5|1|нэг|тав|арав)(?:ду?г[аэу]р|д[аэо]хи?)?|(?P<first>анхни|эхни)"
+)
+_COHORT_INITIALS = frozenset("15нтаэ")
+_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н")
+_COHORT_OF = {"1": 1, "5": 5, "10": 10, "нэг": 1, "тав": 5, "арав": 10, "анхни": 1, "эхни": 1}
+COHORT_WORD = fold(tables.COHORT_WORD)
+"""What a named cohort ("10 дахь жилийн", "анхны жилдээ") becomes in the analysis."""
+
+
+def _cohort_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
+    """The cohort named at pieces[i] and how many pieces name it, or (None, 0).
+
+    A cohort is a year of work, so the number must be followed by жил ("year"), perhaps
+    through an ordinal ending: "1-р сар" (January) or "2021 он" name none; neither does
+    "10 жилийн өмнө" (ten years ago).
+    """
+    if pieces[i][:1] not in _COHORT_INITIALS:
+        return None, 0
+    match = _COHORT_NUMBER.fullmatch(_collapse(pieces[i]))
+    if match is None:
+        return None, 0
+    j = i + 1
+    if j < len(pieces) and _ORDINAL_MARKER.fullmatch(_collapse(pieces[j])):
+        j += 1
+    if j >= len(pieces) or not pieces[j].startswith("жил"):
+        return None, 0
+    if j + 1 < len(pieces) and _collapse(pieces[j + 1]).startswith("омн"):
+        return None, 0
+    return _COHORT_OF[match.group("n") or match.group("first")], j + 1 - i
+
+
+def cohorts(text: str) -> list[int]:
+    """Every cohort (1, 5, 10) the message names, in order."""
+    pieces = _pieces(text)
+    found: list[int] = []
+    i = 0
+    while i < len(pieces):
+        cohort, length = _cohort_at(pieces, i)
+        if cohort is not None:
+            found.append(cohort)
+        i += length or 1
+    return found
+
+
+def analyze(text: str) -> tuple[Word, ...]:
+    """Normalize, then fold each word, drop stop words and find its stems.
+
+    A named cohort becomes one word (COHORT_WORD), so "10 дахь жилийн", "аравдугаар
+    жилдээ" and "манай ээлжийн" meet, and a self-introduction costs one word, not three.
+    """
+    pieces = _pieces(text)
+    words: list[Word] = []
+    i = 0
+    while i < len(pieces):
+        cohort, length = _cohort_at(pieces, i)
+        if cohort is not None:
+            words.append(Word(COHORT_WORD, COHORT_WORD, (COHORT_WORD,)))
+            i += length
+            continue
+        word = _analyze_word(pieces[i])
+        if word is not None:
+            words.append(word)
+        i += 1
     return tuple(words)
 
 

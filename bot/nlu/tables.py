@@ -7,6 +7,12 @@ letters; both vowel-harmony variants may be listed, duplicates do no harm.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    """A table written as whitespace-separated words."""
+    return frozenset(text.split())
+
+
 # Letters from other alphabets that people type instead of Mongolian ones, in any word.
 LOOKALIKE_LETTERS: dict[str, str] = {
     "є": "ө", "Є": "Ө",  # Ukrainian ye, the usual stand-in for ө
@@ -48,7 +54,8 @@ LATIN_WORDS: dict[str, str] = {
     "hicheel": "хичээл", "mgl": "монгол",
     "thx": "баярлалаа", "tnx": "баярлалаа", "thanks": "баярлалаа", "thank": "баярлалаа",
     "barlalaa": "баярлалаа", "bayrlaa": "баярлалаа", "bayarlalaa": "баярлалаа",
-    "baylalaa": "баярлалаа", "bayrllaa": "баярлалаа", "sps": "баярлалаа", "spasibo": "баярлалаа", "bayrlalaa": "баярлалаа",
+    "baylalaa": "баярлалаа", "bayrllaa": "баярлалаа", "sps": "баярлалаа",
+    "spasibo": "баярлалаа", "bayrlalaa": "баярлалаа",
     "hi": "сайн уу", "hello": "сайн уу", "helo": "сайн уу",
     "email": "имэйл", "mail": "имэйл", "emeil": "имэйл", "emaill": "имэйл", "imeil": "имэйл",
     "imail": "имэйл", "emayl": "имэйл", "imeyl": "имэйл", "meil": "имэйл", "mayl": "имэйл",
@@ -56,7 +63,8 @@ LATIN_WORDS: dict[str, str] = {
     "login": "нэвтрэх нэр", "username": "нэвтрэх нэр", "user": "хэрэглэгч",
     "video": "видео", "virus": "вирус", "zoom": "зоом", "google": "гүүгл", "gmail": "жимэйл",
     "facebook": "фэйсбүүк", "fb": "фэйсбүүк", "meet": "мийт", "classroom": "классрүм",
-    "elearning": "есургалт", "learning": "сургалт", "esurgalt": "есургалт", "link": "линк", "online": "онлайн", "webinar": "вебинар", "ok": "за", "okey": "за",
+    "elearning": "есургалт", "learning": "сургалт", "esurgalt": "есургалт", "link": "линк",
+    "online": "онлайн", "webinar": "вебинар", "ok": "за", "okey": "за",
     "admin": "админ", "operator": "оператор", "covid": "ковид", "wifi": "вайфай",
 }
 
@@ -64,11 +72,12 @@ LATIN_WORDS: dict[str, str] = {
 CYRILLIC_WORDS: dict[str, str] = {
     "бн": "байна", "бна": "байна", "бну": "байна уу", "бнуу": "байна уу", "бгаа": "байгаа",
     "бга": "байгаа", "бсн": "байсан", "згр": "зүгээр", "ямр": "ямар", "юмуу": "юм уу",
-    "юмуў": "юм уу", "байнуу": "байна уу", "баярлала": "баярлалаа", "барлалаа": "баярлалаа", "ббаярлалаа": "баярлалаа",
+    "юмуў": "юм уу", "байнуу": "байна уу", "баярлала": "баярлалаа",
+    "барлалаа": "баярлалаа", "ббаярлалаа": "баярлалаа",
     "мэйл": "имэйл", "мейл": "имэйл", "имейл": "имэйл", "емайл": "имэйл", "имайл": "имэйл",
     "эмэйл": "имэйл", "емэйл": "имэйл", "майл": "имэйл", "пассворд": "нууц үг",
     "пасворд": "нууц үг", "логин": "нэвтрэх нэр", "гугл": "гүүгл", "гүгл": "гүүгл",
-    "вэбинар": "вебинар", "вебинарт": "вебинарт",
+    "вэбинар": "вебинар",
 }
 
 # Chat-Latin letters and digraphs, longest first is applied by the code. The context rules
@@ -91,26 +100,70 @@ FOLD_LETTERS: dict[str, str] = {
 
 # Particles, fillers and pronouns that say nothing about what the teacher needs.
 # Question words (хэзээ, хаана, хэн, яаж, ямар) and negation (үгүй, -гүй) are NOT here.
-STOP_WORDS: frozenset[str] = frozenset(
-    ["уу", "үү", "вэ", "бэ", "юу", "бол", "байна", "байгаа", "байх", "байсан", "байдаг", "байгаад", "байдаг", "юм", "юмаа", "юмуу", "нь", "л", "ч", "аа", "ээ", "оо", "өө", "за", "заа", "зээ", "дээ", "даа", "шүү", "билээ", "биз", "бий", "хө", "би", "минь", "миний", "надад", "намайг", "надтай", "над", "бид", "бидний", "бидэнд", "манай", "та", "таны", "танай", "тань", "танд", "танаас", "тантай", "энэ", "тэр", "эдгээр", "тэдгээр", "үүнийг", "түүнийг", "үүнд", "гэж", "гэсэн", "гээд", "гэдэг", "гэв", "гэх", "гэнэ", "гэхээр", "ба", "болон", "мөн", "бас", "бөгөөд", "тэгээд", "гэхдээ", "харин", "тэгэхээр", "тэгвэл", "хэрэв", "руу", "рүү", "луу", "лүү", "асуух", "асуулт", "асуумаар", "асууя", "уучлаарай"]
+STOP_WORDS: frozenset[str] = _words(
+    """
+    уу үү вэ бэ юу бол байна байгаа байх байсан байдаг байгаад юм юмаа юмуу
+    нь л ч аа ээ оо өө за заа зээ дээ даа шүү билээ биз бий хө
+    би минь миний надад намайг надтай над бид бидний бидэнд манай
+    та таны танай тань танд танаас тантай чи чиний чамд чамайг
+    энэ тэр эдгээр тэдгээр үүнийг түүнийг үүнд
+    гэж гэсэн гээд гэдэг гэв гэх гэнэ гэхээр
+    ба болон мөн бас бөгөөд тэгээд гэхдээ харин тэгэхээр тэгвэл хэрэв
+    руу рүү луу лүү
+    асуух асуулт асуумаар асууя уучлаарай
+    """
 )
 
-# Words the suffix stripper must leave whole: their ending only looks like a suffix,
-# or cutting it would make them collide with another word.
-PROTECTED_WORDS: frozenset[str] = frozenset(
-    ["заавал", "буруу", "имэйл", "хэзээ", "хаана", "хэн", "яаж", "ямар", "хэд", "хэдэн", "хэрхэн", "яагаад", "юунд", "үгүй", "биш", "хүн", "хүмүүс", "эсис", "оператор", "админ", "гүүгл", "мийт", "зоом", "линк", "онлайн", "вебинар", "баярлалаа", "сайн", "гайхалтай", "хэнд", "дахин", "дахиад", "хэдэн", "өөр", "одоо"]
+# Stems whose every form is a filler: бай- (байна, байгаа, байвал, байсан …), гэ- (гэж,
+# гэсэн, гээд …). With -гүй they still give the negation token.
+STOP_STEMS: frozenset[str] = _words("бай гэ")
+
+# A named cohort ("10 дахь жилийн", "анхны жилдээ") is read as this word, which the FAQ
+# uses for a cohort ("манай ээлжийн сургалт").
+COHORT_WORD: str = "ээлж"
+
+# Words the suffix stripper must leave whole, endings aside ("хэзээнээс" → хэзээ): their
+# ending only looks like a suffix, or cutting it would make them collide with another word;
+# and the two-letter stems the domain needs (нууц үг, орох, авах, үзэх …), since
+# other stems keep at least MIN_STEM letters.
+PROTECTED_WORDS: frozenset[str] = _words(
+    """
+    заавал буруу имэйл хэзээ хаана хаашаа хэн хэнд яаж ямар хэд хэдэн хэрхэн яагаад юунд
+    үгүй биш хүн хүмүүс есис оператор админ гүүгл мийт зоом линк онлайн вебинар
+    баярлалаа сайн гайхалтай дахин дахиад одоо ээлж
+    үг
+    """
 )
 
 # Endings cut off to reach a comparable stem, with both harmony variants. The stripper
 # takes the longest that fits, up to three times, and keeps at least MIN_STEM letters.
-SUFFIXES: tuple[str, ...] = tuple(
-    ["ийнхээ", "ынхаа", "ийнх", "ынх", "ийн", "ын", "ний", "ны", "ий", "ы", "ийг", "ыг", "аад", "ээд", "оод", "өөд", "ад", "од", "эд", "өд", "нд", "аас", "ээс", "оос", "өөс", "иас", "иос", "наас", "нээс", "аар", "ээр", "оор", "өөр", "иар", "гаар", "гээр", "тай", "той", "тэй", "ууд", "үүд", "нууд", "нүүд", "чууд", "аа", "ээ", "оо", "өө", "гаа", "гээ", "сан", "сэн", "сон", "сөн", "снаа", "снээ", "сныг", "сны", "сний", "жээ", "чээ", "лаа", "лээ", "лоо", "лөө", "на", "нэ", "но", "нө", "ах", "эх", "ох", "өх", "хаа", "хээ", "хоо", "хөө", "хын", "хийн", "хад", "хэд", "ход", "хөд", "хыг", "хийг", "вал", "вэл", "бал", "бэл", "вол", "бөл", "маар", "мээр", "моор", "мөөр", "мар", "мэр", "даг", "дэг", "дог", "дөг", "гдсан", "гдсэн", "гдах", "гдэх", "гдэж", "гдаж", "гд", "чих", "чихсэн", "чихлаа", "чихлээ", "уулах", "үүлэх", "уулж", "үүлж", "уулна", "үүлнэ", "уулсан", "үүлсэн", "уулъя", "үүлье", "уулмаар", "үүлмээр"]
+SUFFIXES: frozenset[str] = _words(
+    """
+    ийнхээ ынхаа ийнх ынх ийн ын ний ны
+    ийг ыг
+    аад ээд оод өөд ад од эд өд нд
+    аас ээс оос өөс иас иос наас нээс
+    аар ээр оор өөр иар гаар гээр
+    тай той тэй
+    ууд үүд нууд нүүд чууд
+    аа ээ оо өө гаа гээ
+    сан сэн сон сөн
+    жээ чээ лаа лээ лоо лөө
+    на нэ но нө
+    ах эх ох өх хаа хээ хоо хөө хын хийн хад хэд ход хөд хыг хийг
+    вал вэл бал бэл вол бөл
+    маар мээр моор мөөр мар мэр
+    даг дэг дог дөг
+    гдсан гдсэн гдах гдэх гдэж гдаж гд
+    чих чихсэн чихлаа чихлээ
+    уулах үүлэх уулж үүлж уулна үүлнэ уулсан үүлсэн уулъя үүлье уулмаар үүлмээр
+    """
 )
 MIN_STEM: int = 2
 
-# One-letter endings (dative -д/-т, converb -ж/-ч, infinitive -х, past -в)
-# are cut only as a word's last ending and only after the letters they really follow,
-# because many whole words end in these letters (сургалт, хүүхэд, батламж).
+# One-letter endings (dative -д/-т, converb -ж/-ч, infinitive -х, past -в) are cut only
+# from a bare word and only after the letters they really follow, because many whole
+# words end in these letters (сургалт, хүүхэд, батламж).
 ONE_LETTER_SUFFIXES: dict[str, str] = {
     "д": "аэиоуөүйлмнь",
     "т": "бвгрс",
@@ -124,7 +177,7 @@ MIN_STEM_AFTER_ONE_LETTER: int = 3
 # Negation, kept as a token of its own because it flips the meaning
 # (тэнцсэн "passed" vs тэнцээгүй "did not pass").
 NEGATION_SUFFIX: str = "гүй"
-NEGATION_WORDS: frozenset[str] = frozenset({"үгүй", "гүй", "биш"})
+NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
 NEGATION_TOKEN: str = "гүй"
 
 # Spellings of one thing brought to one form, matched at the start of a normalized word
@@ -132,7 +185,7 @@ NEGATION_TOKEN: str = "гүй"
 SAME_THING: dict[str, str] = {
     "е-сургалт": "есургалт", "э-сургалт": "есургалт", "эсургалт": "есургалт",
     "е сургалт": "есургалт", "э сургалт": "есургалт",
-    "и-мэйл": "имэйл", "э-мэйл": "имэйл", "э-имэйл": "имэйл", "е-мэйл": "имэйл", "и-мейл": "имэйл",
-    "цахим шуудан": "имэйл", "имэйл хаяг": "имэйл",
-    "эсис": "есис", "ээсис": "есис",
+    "и-мэйл": "имэйл", "э-мэйл": "имэйл", "э-имэйл": "имэйл", "е-мэйл": "имэйл",
+    "и-мейл": "имэйл", "цахим шуудан": "имэйл",
+    "ээсис": "есис",
 }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -131,7 +132,8 @@ class Ticket(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | claimed | closed
-    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_by: Mapped[str | None] = mapped_column(String(128))  # the owner's name, as shown
+    claimed_by_id: Mapped[str | None] = mapped_column(String(64))  # and who it is
     language: Mapped[str] = mapped_column(String(8), default="mn")
     cohort: Mapped[int | None] = mapped_column(SmallInteger)
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the bot already tried
@@ -139,6 +141,7 @@ class Ticket(Base):
     staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     teacher_unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     csat: Mapped[int | None] = mapped_column(SmallInteger)
+    reminded_at: Mapped[datetime | None]  # the staff were reminded it waits unclaimed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None]
@@ -153,6 +156,22 @@ class TicketMessage(Base):
     author_name: Mapped[str] = mapped_column(String(128), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where a teacher's message landed in the staff group, so a reply to it finds the ticket.
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FaqSuggestion(Base):
+    """A ticket's question and the staff answer, offered to admins as a new FAQ entry."""
+
+    __tablename__ = "faq_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    question: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    suggested_by: Mapped[str] = mapped_column(String(128), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|accepted|rejected
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -185,4 +204,39 @@ class OutboxMessage(Base):
     sent_message_id: Mapped[str | None] = mapped_column(String(64))
     dead: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RosterEntry(Base):
+    """One person's training result for one year, from the institute's list of who passed.
+
+    Upserted by (register_number, year); that unique index also serves the lookup, which
+    takes the most recent year for a number.
+    """
+
+    __tablename__ = "roster"
+    __table_args__ = (UniqueConstraint("register_number", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_number: Mapped[str] = mapped_column(String(10))  # canonical, e.g. УБ99010112
+    surname: Mapped[str] = mapped_column(String(128))
+    given_name: Mapped[str] = mapped_column(String(128))
+    school: Mapped[str] = mapped_column(String(255), default="")
+    district: Mapped[str] = mapped_column(String(128), default="")
+    cohort: Mapped[int] = mapped_column(SmallInteger)  # 1, 5, 10; 0 = other staff
+    year: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    certificate_number: Mapped[str | None] = mapped_column(String(64))
+    registered_on: Mapped[date | None] = mapped_column(Date)  # entered in ESIS; None = not yet
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CertificateLookup(Base):
+    """One certificate lookup by a person: the rate limit is counted here to survive restarts."""
+
+    __tablename__ = "certificate_lookups"
+    __table_args__ = (Index("ix_certificate_lookups_person_at", "person_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import BotCommand
+from telegram import Bot, BotCommand
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.channels.telegram import teacher
-from bot.channels.telegram.render import markup, split_text
+from bot.channels.telegram import staff, teacher
+from bot.channels.telegram.staff import StaffPoster
 from bot.config import Settings
-from bot.desk import outbox
+from bot.desk import outbox, tickets
 from bot.desk.engine import Engine
 from bot.desk.messages import Button, Reply
 from bot.i18n import _, use_language
@@ -31,6 +33,7 @@ from bot.storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 1.0  # seconds between looks at the outbox
+HOUSEKEEPING_INTERVAL = 60.0  # seconds between idle-ticket and unclaimed-ticket checks
 RATE_LIMIT_RETRIES = 3  # a 429 on a direct reply is waited out, then retried
 
 
@@ -68,53 +71,84 @@ async def _report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         log.warning("could not report the error to the staff group")
 
 
-def _payload_reply(row: OutboxMessage) -> Reply:
+async def _attempt(send: Callable[[], Awaitable[str]]) -> outbox.Outcome:
+    """Whatever the Bot API answers decides: done, retry later, or give up for good."""
+    try:
+        return outbox.Delivered(await send())
+    except RetryAfter as exc:
+        after = exc.retry_after
+        delay = after if isinstance(after, timedelta) else timedelta(seconds=after)
+        return outbox.RetryLater("429 retry_after", delay)
+    except Forbidden as exc:
+        return outbox.GiveUp(f"forbidden: {exc.message}")
+    except BadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            return outbox.GiveUp(f"bad request: {exc.message}")
+        return outbox.RetryLater(f"bad request: {exc.message}")
+    except TelegramError as exc:  # timeouts, 5xx and network errors
+        return outbox.RetryLater(f"{type(exc).__name__}: {exc}")
+
+
+async def _send_teacher_row(bot: Bot, row: OutboxMessage) -> str:
     buttons = tuple(
         tuple(Button(label, action) for label, action in row_)
         for row_ in row.payload.get("buttons", [])
     )
-    return Reply(row.payload.get("text", ""), buttons)
+    reply = Reply(row.payload.get("text", ""), buttons)
+    attachment = row.payload.get("attachment")
+    if attachment and attachment.get("kind") in ("photo", "document"):
+        send = bot.send_photo if attachment["kind"] == "photo" else bot.send_document
+        sent = await send(
+            int(row.chat_id),
+            attachment["file_id"],
+            caption=reply.text[:1024],
+            parse_mode=ParseMode.HTML,
+        )
+        return str(sent.message_id)
+    await teacher.send_replies(bot, int(row.chat_id), [reply])
+    return ""
 
 
 def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[type-arg]
-    """Send one outbox row; the platform's answer decides retry, give up, or done."""
+    """Teacher rows go to the teacher's chat; staff rows to the staff group."""
+    poster: StaffPoster = application.bot_data["staff_poster"]
 
     async def send(row: OutboxMessage) -> outbox.Outcome:
-        reply = _payload_reply(row)
-        pieces = split_text(reply.text)
-        try:
-            message_id = ""
-            for number, piece in enumerate(pieces, start=1):
-                sent = await application.bot.send_message(
-                    int(row.chat_id),
-                    piece,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup(reply) if number == len(pieces) else None,
-                    disable_web_page_preview=True,
-                )
-                message_id = str(sent.message_id)
-            return outbox.Delivered(message_id)
-        except RetryAfter as exc:
-            after = exc.retry_after
-            delay = after if isinstance(after, timedelta) else timedelta(seconds=after)
-            return outbox.RetryLater("429 retry_after", delay)
-        except Forbidden as exc:
-            return outbox.GiveUp(f"forbidden: {exc.message}")
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                return outbox.GiveUp(f"bad request: {exc.message}")
-            return outbox.RetryLater(f"bad request: {exc.message}")
-        except (NetworkError, TelegramError) as exc:  # timeouts and 5xx are NetworkErrors
-            return outbox.RetryLater(f"{type(exc).__name__}: {exc}")
+        if row.channel == tickets.STAFF_CHANNEL:
+            return await _attempt(lambda: poster.post(row))
+        return await _attempt(lambda: _send_teacher_row(application.bot, row))
 
     return send
 
 
 async def _deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     engine: Engine = context.bot_data["engine"]
+    settings: Settings = context.bot_data["settings"]
     await outbox.deliver_due(
-        engine.sessions, (teacher.CHANNEL,), context.bot_data["outbox_sender"], engine.clock()
+        engine.sessions,
+        (teacher.CHANNEL, tickets.STAFF_CHANNEL),
+        context.bot_data["outbox_sender"],
+        engine.clock(),
+        on_give_up=tickets.unreachable_hook(settings.staff_chat),
     )
+
+
+async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Close idle tickets; in working hours, remind the staff of unclaimed ones."""
+    engine: Engine = context.bot_data["engine"]
+    settings: Settings = context.bot_data["settings"]
+    now = engine.clock()
+    async with engine.sessions.begin() as session:
+        await tickets.close_idle(
+            session, now, timedelta(days=settings.ticket_idle_days), settings.staff_chat
+        )
+        if engine.working_hours.is_open(now):
+            await tickets.remind_unclaimed(
+                session,
+                now,
+                timedelta(minutes=settings.unclaimed_reminder_minutes),
+                settings.staff_chat,
+            )
 
 
 def build_application(
@@ -143,11 +177,37 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data.update(
-        settings=settings, engine=engine, outbox_sender=outbox_sender(application)
+        settings=settings,
+        engine=engine,
+        staff_poster=StaffPoster(application.bot, engine.sessions),
     )
+    application.bot_data["outbox_sender"] = outbox_sender(application)
 
     private = filters.ChatType.PRIVATE
     # Handler order matters: the first matching handler in a group wins.
+    # 0. Card buttons (claim, close, make FAQ): checked against staff membership, wherever
+    #    they are pressed.
+    application.bot_data["staff_gate"] = staff.StaffGate(
+        application.bot, settings.staff_chat_id, settings.admin_ids, {}
+    )
+    application.add_handler(CallbackQueryHandler(staff.on_staff_button, pattern=r"^staff:"))
+    if settings.staff_chat_id is not None:
+        in_staff_group = filters.Chat(settings.staff_chat_id)
+        # 0a. The staff group's commands: /queue, /mine, /close N, /reopen N.
+        application.add_handler(CommandHandler(["queue", "mine"], staff.on_queue, in_staff_group))
+        application.add_handler(
+            CommandHandler(["close", "reopen"], staff.on_close_or_reopen, in_staff_group)
+        )
+        # 0b. Staff messages in a ticket's topic, or replying to its card → the teacher.
+        application.add_handler(
+            MessageHandler(
+                in_staff_group
+                & filters.UpdateType.MESSAGE
+                & ~filters.COMMAND
+                & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
+                staff.on_staff_message,
+            )
+        )
     # 1. Text in a private chat (commands too: the engine reads them) → the desk.
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, teacher.on_text)
@@ -164,4 +224,5 @@ def build_application(
 
     assert application.job_queue is not None
     application.job_queue.run_repeating(_deliver_outbox, interval=OUTBOX_INTERVAL, first=0)
+    application.job_queue.run_repeating(_housekeeping, interval=HOUSEKEEPING_INTERVAL, first=5)
     return application

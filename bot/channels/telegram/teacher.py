@@ -8,14 +8,14 @@ import logging
 from collections.abc import AsyncIterator
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Message, Update
+from telegram import Bot, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.render import markup, split_text
 from bot.desk.engine import Engine
-from bot.desk.messages import Incoming, Reply
+from bot.desk.messages import Attachment, Incoming, Reply
 from bot.i18n import _, use_language
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,11 @@ def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     return engine
 
 
-async def send_replies(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]
-) -> None:
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
         pieces = split_text(reply.text)
         for number, piece in enumerate(pieces, start=1):
-            await context.bot.send_message(
+            await bot.send_message(
                 chat_id,
                 piece,
                 parse_mode=ParseMode.HTML,
@@ -74,10 +72,16 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
                     _("The help desk is briefly unavailable. Please try again in a few minutes.")
                 )
             ]
-    await send_replies(context, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies)
 
 
-def _incoming(update: Update, *, text: str | None = None, action: str | None = None) -> Incoming:
+def _incoming(
+    update: Update,
+    *,
+    text: str | None = None,
+    action: str | None = None,
+    attachment: Attachment | None = None,
+) -> Incoming:
     user = update.effective_user
     chat = update.effective_chat
     message = update.effective_message
@@ -90,6 +94,7 @@ def _incoming(update: Update, *, text: str | None = None, action: str | None = N
         action=action,
         display_name=user.first_name or "",
         message_id=str(message.message_id) if message else None,
+        attachment=attachment,
     )
 
 
@@ -110,29 +115,37 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_other_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, files, edits...: the desk answers in words what it can read."""
-    kind = "edited" if update.edited_message else _content_kind(update.effective_message)
-    await _answer(update, context, _incoming(update, action=f"content:{kind}"))
+    """Stickers, photos, voice, files, edits...: the desk decides (relay, or a polite word)."""
+    message = update.effective_message
+    attachment = Attachment("edited") if update.edited_message else attachment_of(message)
+    caption = message.caption if message is not None else None
+    await _answer(update, context, _incoming(update, text=caption, attachment=attachment))
 
 
-def _content_kind(message: Message | None) -> str:
+NON_TEXT_KINDS = (
+    "sticker",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "animation",
+)
+
+
+def attachment_of(message: Message | None) -> Attachment:
+    """What a non-text message carries; photos and documents keep their file id for relays."""
     if message is None:
-        return "unknown"
-    for kind in (
-        "sticker",
-        "photo",
-        "voice",
-        "video",
-        "video_note",
-        "audio",
-        "document",
-        "location",
-        "venue",
-        "contact",
-        "poll",
-        "dice",
-        "animation",
-    ):
+        return Attachment("unknown")
+    if message.photo:
+        return Attachment("photo", message.photo[-1].file_id)
+    if message.document:
+        return Attachment("document", message.document.file_id)
+    for kind in NON_TEXT_KINDS:
         if getattr(message, kind, None):
-            return kind
-    return "unknown"
+            return Attachment(kind)
+    return Attachment("unknown")

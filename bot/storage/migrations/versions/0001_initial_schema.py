@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:14:31.266794
+Create Date: 2026-11-29 19:23:05.844116
 """
 
 from collections.abc import Sequence
@@ -32,6 +32,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("channel", "external_id", name=op.f("uq_people_channel")),
     )
+    op.create_table(
+        "roster",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("register_number", sa.String(length=10), nullable=False),
+        sa.Column("surname", sa.String(length=128), nullable=False),
+        sa.Column("given_name", sa.String(length=128), nullable=False),
+        sa.Column("school", sa.String(length=255), nullable=False),
+        sa.Column("district", sa.String(length=128), nullable=False),
+        sa.Column("cohort", sa.SmallInteger(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.Column("certificate_number", sa.String(length=64), nullable=True),
+        sa.Column("registered_on", sa.Date(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_roster")),
+        sa.UniqueConstraint("register_number", "year", name=op.f("uq_roster_register_number")),
+    )
+    op.create_table(
+        "certificate_lookups",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_certificate_lookups_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_certificate_lookups")),
+    )
+    with op.batch_alter_table("certificate_lookups", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_certificate_lookups_person_at", ["person_id", "created_at"], unique=False
+        )
+
     op.create_table(
         "conversations",
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -72,6 +104,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("claimed_by", sa.String(length=128), nullable=True),
+        sa.Column("claimed_by_id", sa.String(length=64), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("cohort", sa.SmallInteger(), nullable=True),
         sa.Column("context", sa.JSON(), nullable=False),
@@ -79,6 +112,7 @@ def upgrade() -> None:
         sa.Column("staff_card_message_id", sa.BigInteger(), nullable=True),
         sa.Column("teacher_unreachable", sa.Boolean(), nullable=False),
         sa.Column("csat", sa.SmallInteger(), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
@@ -90,6 +124,25 @@ def upgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_tickets_person_id"), ["person_id"], unique=False)
         batch_op.create_index("ix_tickets_status_created", ["status", "created_at"], unique=False)
+
+    op.create_table(
+        "faq_suggestions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=False),
+        sa.Column("suggested_by", sa.String(length=128), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_faq_suggestions_ticket_id_tickets")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_faq_suggestions")),
+    )
+    with op.batch_alter_table("faq_suggestions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_faq_suggestions_ticket_id"), ["ticket_id"], unique=False
+        )
 
     op.create_table(
         "feedback",
@@ -166,6 +219,7 @@ def upgrade() -> None:
         sa.Column("author_name", sa.String(length=128), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("internal", sa.Boolean(), nullable=False),
+        sa.Column("staff_message_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_messages_ticket_id_tickets")
@@ -173,6 +227,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_messages")),
     )
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ticket_messages_staff_message_id"), ["staff_message_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_ticket_messages_ticket_id"), ["ticket_id"], unique=False
         )
@@ -184,6 +241,7 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ticket_messages_ticket_id"))
+        batch_op.drop_index(batch_op.f("ix_ticket_messages_staff_message_id"))
 
     op.drop_table("ticket_messages")
     with op.batch_alter_table("ticket_events", schema=None) as batch_op:
@@ -198,6 +256,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_feedback_entry_id"))
 
     op.drop_table("feedback")
+    with op.batch_alter_table("faq_suggestions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_faq_suggestions_ticket_id"))
+
+    op.drop_table("faq_suggestions")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index("ix_tickets_status_created")
         batch_op.drop_index(batch_op.f("ix_tickets_person_id"))
@@ -209,5 +271,10 @@ def downgrade() -> None:
 
     op.drop_table("message_log")
     op.drop_table("conversations")
+    with op.batch_alter_table("certificate_lookups", schema=None) as batch_op:
+        batch_op.drop_index("ix_certificate_lookups_person_at")
+
+    op.drop_table("certificate_lookups")
+    op.drop_table("roster")
     op.drop_table("people")
     # ### end Alembic commands ###

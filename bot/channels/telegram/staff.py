@@ -1,0 +1,313 @@
+"""The methodologists' side in the staff supergroup: cards, topics, relays, queue commands.
+
+Queue logic lives in bot.desk.tickets; this module turns Telegram updates into those calls
+and posts the staff rows of the outbox. Every action checks who acts first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, Message, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.channels.telegram.render import markup, split_text
+from bot.config import Settings
+from bot.desk import tickets
+from bot.desk.engine import Engine
+from bot.desk.messages import Reply
+from bot.i18n import _
+from bot.storage.models import OutboxMessage, Ticket, TicketMessage
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_TTL = 300.0  # seconds a getChatMember answer is trusted
+MEMBER_STATUSES = frozenset(
+    {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+)
+
+
+@dataclass
+class StaffGate:
+    """Who may act on tickets: members of the staff group, and admins."""
+
+    bot: Bot
+    staff_chat_id: int | None
+    admin_ids: frozenset[int]
+    _cache: dict[int, tuple[bool, float]]
+
+    async def allows(self, user_id: int) -> bool:
+        if user_id in self.admin_ids:
+            return True
+        if self.staff_chat_id is None:
+            return False
+        cached = self._cache.get(user_id)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        try:
+            member = await self.bot.get_chat_member(self.staff_chat_id, user_id)
+            allowed = member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
+        except TelegramError:
+            allowed = False
+        self._cache[user_id] = (allowed, time.monotonic() + MEMBERSHIP_TTL)
+        return allowed
+
+
+def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    settings: Settings = context.bot_data["settings"]
+    return settings
+
+
+def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
+    engine: Engine = context.bot_data["engine"]
+    return engine
+
+
+def _gate(context: ContextTypes.DEFAULT_TYPE) -> StaffGate:
+    gate: StaffGate = context.bot_data["staff_gate"]
+    return gate
+
+
+async def _say(context: ContextTypes.DEFAULT_TYPE, message: Message, text: str) -> None:
+    await context.bot.send_message(
+        message.chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        message_thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
+
+
+# ---- buttons on the ticket card ----------------------------------------------------------
+
+
+async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    if not await _gate(context).allows(query.from_user.id):
+        await query.answer(
+            _("Not allowed: only the help-desk staff can do this."), show_alert=True
+        )
+        return
+    _prefix, action, number = (query.data or "::").split(":", 2)
+    staff_chat = _settings(context).staff_chat
+    name, actor_id = query.from_user.first_name, str(query.from_user.id)
+    async with _engine(context).sessions.begin() as session:
+        ticket = await tickets.get_ticket(session, int(number)) if number.isdigit() else None
+        if ticket is None:
+            await query.answer(_("No such ticket."), show_alert=True)
+            return
+        try:
+            if action == "claim":
+                await tickets.claim(session, ticket, name, staff_chat, actor_id)
+                answer = _("Ticket #{number} is yours.").format(number=ticket.id)
+            elif action == "close":
+                await tickets.close(session, ticket, name, staff_chat)
+                answer = _("Ticket #{number} closed.").format(number=ticket.id)
+            elif action == "faq":
+                await tickets.suggest_faq(session, ticket, name)
+                answer = _("Saved for the admins as a FAQ suggestion.")
+            else:
+                answer = _("That button is no longer active.")
+        except tickets.TicketError as exc:
+            answer = str(exc)
+    await query.answer(answer, show_alert=True)
+
+
+# ---- messages in the staff group ---------------------------------------------------------
+
+
+async def _ticket_for(session: AsyncSession, message: Message) -> Ticket | None:
+    """The ticket a staff message belongs to: its forum topic, or the message it replies to."""
+    if message.is_topic_message and message.message_thread_id:
+        ticket = await tickets.ticket_by_thread(session, message.message_thread_id)
+        if ticket is not None:
+            return ticket
+    if message.reply_to_message is not None:
+        return await tickets.ticket_by_staff_message(session, message.reply_to_message.message_id)
+    return None
+
+
+def _attachment(message: Message) -> dict[str, str] | None:
+    if message.photo:
+        return {"kind": "photo", "file_id": message.photo[-1].file_id}
+    if message.document:
+        return {"kind": "document", "file_id": message.document.file_id}
+    return None
+
+
+async def on_staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply in a ticket's topic (or to its card) goes to the teacher; `!…` stays here."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or user.is_bot:
+        return
+    text = message.text or message.caption or ""
+    async with _engine(context).sessions.begin() as session:
+        ticket = await _ticket_for(session, message)
+        if ticket is None:
+            return  # staff talking among themselves
+        if not await _gate(context).allows(user.id):
+            await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
+            return
+        try:
+            if text.startswith("!"):
+                await tickets.internal_note(session, ticket, user.first_name, text[1:].strip())
+                return
+            await tickets.staff_reply(
+                session, ticket, user.first_name, text, _attachment(message), str(user.id)
+            )
+        except tickets.TicketError as exc:
+            error = str(exc)
+        else:
+            return
+    await _say(context, message, error)
+
+
+# ---- commands ----------------------------------------------------------------------------
+
+
+async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/queue (every active ticket) and /mine (the caller's)."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not await _gate(context).allows(user.id):
+        await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
+        return
+    mine = bool(message.text and message.text.split()[0].split("@")[0] == "/mine")
+    engine = _engine(context)
+    async with engine.sessions() as session:
+        active = await tickets.list_tickets(session, owner_id=str(user.id) if mine else None)
+        questions = await tickets.first_questions(session, [t.id for t in active])
+    await _say(context, message, tickets.queue_text(active, engine.clock(), questions))
+
+
+async def on_close_or_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/close N and /reopen N."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not await _gate(context).allows(user.id):
+        await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
+        return
+    command = (message.text or "").split()[0].split("@")[0]
+    arguments = context.args or []
+    if len(arguments) != 1 or not arguments[0].lstrip("#").isdigit():
+        await _say(
+            context,
+            message,
+            _("Usage: {command} N, where N is the ticket number.").format(command=command),
+        )
+        return
+    number = int(arguments[0].lstrip("#"))
+    staff_chat = _settings(context).staff_chat
+    async with _engine(context).sessions.begin() as session:
+        ticket = await tickets.get_ticket(session, number)
+        if ticket is None:
+            answer = _("No such ticket.")
+        else:
+            try:
+                if command == "/close":
+                    await tickets.close(session, ticket, user.first_name, staff_chat)
+                    answer = _("Ticket #{number} closed.").format(number=number)
+                else:
+                    await tickets.reopen(session, ticket, user.first_name, staff_chat)
+                    answer = _("Ticket #{number} reopened.").format(number=number)
+            except tickets.TicketError as exc:
+                answer = str(exc)
+    await _say(context, message, answer)
+
+
+# ---- posting the staff rows of the outbox ------------------------------------------------
+
+
+class StaffPoster:
+    """Renders staff outbox rows from the database at send time and records where they went."""
+
+    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.bot = bot
+        self.sessions = sessions
+        self._forum: dict[int, bool] = {}
+
+    async def _is_forum(self, chat_id: int) -> bool:
+        if chat_id not in self._forum:
+            chat = await self.bot.get_chat(chat_id)
+            self._forum[chat_id] = bool(chat.is_forum)
+        return self._forum[chat_id]
+
+    async def _thread(self, chat_id: int, ticket: Ticket) -> int | None:
+        """The ticket's forum topic, created once (kept even if the card then fails)."""
+        if ticket.staff_thread_id is not None or not await self._is_forum(chat_id):
+            return ticket.staff_thread_id
+        async with self.sessions.begin() as session:
+            first = (await tickets.first_questions(session, [ticket.id])).get(ticket.id, "")
+            topic = await self.bot.create_forum_topic(chat_id, tickets.topic_name(ticket, first))
+            stored = await tickets.get_ticket(session, ticket.id)
+            assert stored is not None
+            stored.staff_thread_id = topic.message_thread_id
+        return topic.message_thread_id
+
+    async def _post(
+        self, chat_id: int, ticket: Ticket, reply: Reply, attachment: dict[str, Any] | None = None
+    ) -> Message:
+        thread = await self._thread(chat_id, ticket)
+        where: dict[str, Any] = {"message_thread_id": thread} if thread else {}
+        if thread is None and ticket.staff_card_message_id:
+            where["reply_to_message_id"] = ticket.staff_card_message_id
+        if attachment is not None:
+            send = self.bot.send_photo if attachment["kind"] == "photo" else self.bot.send_document
+            return await send(
+                chat_id,
+                attachment["file_id"],
+                caption=reply.text[:1024],
+                parse_mode=ParseMode.HTML,
+                **where,
+            )
+        sent: Message | None = None
+        pieces = split_text(reply.text)
+        for number, piece in enumerate(pieces, start=1):
+            sent = await self.bot.send_message(
+                chat_id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(reply) if number == len(pieces) else None,
+                **where,
+            )
+        assert sent is not None
+        return sent
+
+    async def post(self, row: OutboxMessage) -> str:
+        """Post one row; returns the message id. Telegram errors propagate to the sender."""
+        chat_id = int(row.chat_id)
+        kind = row.payload.get("kind")
+        async with self.sessions() as session:
+            ticket = await tickets.get_ticket(session, row.ticket_id or 0)
+            if ticket is None:
+                return ""
+            if kind == "card":
+                reply = Reply(
+                    await tickets.card_text(session, ticket), tickets.card_buttons(ticket)
+                )
+                attachment = None
+            elif kind == "relay":
+                found = await tickets.relay_text(session, int(row.payload["message_id"]))
+                if found is None:
+                    return ""
+                reply, attachment = Reply(found[1]), row.payload.get("attachment")
+            else:
+                reply, attachment = Reply(str(row.payload.get("text", ""))), None
+        sent = await self._post(chat_id, ticket, reply, attachment)
+        async with self.sessions.begin() as session:
+            if kind == "card":
+                stored = await tickets.get_ticket(session, ticket.id)
+                assert stored is not None
+                stored.staff_card_message_id = sent.message_id
+            elif kind == "relay":
+                message = await session.get(TicketMessage, int(row.payload["message_id"]))
+                if message is not None:
+                    message.staff_message_id = sent.message_id
+        return str(sent.message_id)

@@ -1,0 +1,330 @@
+"""The staff queue end to end: teacher ↔ staff group through the real PTB Application, offline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram.app import build_application
+from bot.config import Settings
+from bot.desk import outbox, tickets
+from bot.desk.engine import Engine
+from bot.storage.db import create_engine, session_factory
+from bot.storage.models import OutboxMessage, Ticket, TicketEvent, TicketMessage, utcnow
+from tests.conftest import FrozenClock
+from tests.fake_telegram import FakeBotApi, RecordingRequest
+from tests.test_telegram import TEACHER, Bot, inline_data, token_settings
+
+STAFF_CHAT = -1001234
+METHODOLOGIST = 9001
+STRANGER = 9666
+_ids = iter(range(100_000, 10**9))
+
+
+def staff_update(content: dict[str, Any], user_id: int = METHODOLOGIST,
+                 thread: int | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": {"id": STAFF_CHAT, "type": "supergroup", "title": "Staff", "is_forum": True},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Болд"},
+        **content,
+    }
+    if thread is not None:
+        message.update(message_thread_id=thread, is_topic_message=True)
+    return {"update_id": next(_ids), "message": message}
+
+
+def staff_button(data: str, user_id: int = METHODOLOGIST) -> dict[str, Any]:
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": {"id": user_id, "is_bot": False, "first_name": "Болд"},
+            "chat_instance": "staff",
+            "data": data,
+        },
+    }
+
+
+class Desk(Bot):
+    """The bot plus its outbox worker, as the JobQueue would run it."""
+
+    async def deliver(self) -> int:
+        """Run the outbox worker until nothing more is due; how many rows went out."""
+        engine: Engine = self.application.bot_data["engine"]
+        total = 0
+        while delivered := await outbox.deliver_due(
+            engine.sessions, ("telegram", tickets.STAFF_CHANNEL),
+            self.application.bot_data["outbox_sender"], now=engine.clock(),
+            on_give_up=tickets.unreachable_hook(str(STAFF_CHAT)),
+        ):
+            total += delivered
+        return total
+
+    def thread_of_topic(self) -> int:
+        created = [c for c in self.api.calls if c.method == "createForumTopic"]
+        assert len(created) == 1
+        card = next(p for p in self.api.sent() if "staff:claim:" in str(p.get("reply_markup")))
+        return int(card["message_thread_id"])
+
+    def alerts(self) -> list[str]:
+        return [p.get("text", "") for p in self.api.sent("answerCallbackQuery")]
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """Now, frozen: rows and tickets stamped by the database agree with the desk's clock."""
+    return FrozenClock(utcnow() + timedelta(seconds=1))
+
+
+def staff_settings(settings: Settings) -> Settings:
+    return token_settings(settings, staff_chat_id=STAFF_CHAT, admin_ids=frozenset({1}))
+
+
+def staff_engine(engine: Engine) -> Engine:
+    return Engine(engine.sessions, engine.knowledge, engine.schedule, clock=engine.clock,
+                  staff_chat=str(STAFF_CHAT))
+
+
+async def open_desk(engine: Engine, settings: Settings, api: FakeBotApi) -> Desk:
+    application = build_application(staff_settings(settings), staff_engine(engine),
+                                    request=RecordingRequest(api))
+    await application.initialize()
+    return Desk(application, api)
+
+
+@pytest.fixture
+async def desk(engine: Engine, settings: Settings) -> AsyncIterator[Desk]:
+    api = FakeBotApi(forums={STAFF_CHAT}, members={METHODOLOGIST})
+    desk = await open_desk(engine, settings, api)
+    yield desk
+    await desk.application.shutdown()
+
+
+async def test_round_trip_ticket_topic_claim_reply_followup_close_csat(
+    desk: Desk, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await desk.press("cohort:5")
+    sent = await desk.say("Ажилтантай холбогдмоор байна, батламж маань ESIS-д алга")
+    assert "хүсэлт №1" in sent[0]["text"]
+    await desk.deliver()
+    topic = next(c for c in desk.api.calls if c.method == "createForumTopic")
+    assert topic.params["name"].startswith("#1 · 5 дахь жил · Ажилтантай")
+    thread = desk.thread_of_topic()
+    card = desk.api.sent()[-1]
+    assert int(card["chat_id"]) == STAFF_CHAT
+    assert "батламж маань ESIS-д алга" in card["text"]
+    assert inline_data(card) == ["staff:claim:1", "staff:close:1", "staff:faq:1"]
+
+    await desk.feed(staff_button("staff:claim:1"))
+    assert "таных" in desk.alerts()[-1]
+
+    await desk.feed(staff_update({"text": "Сургуулийнхаа менежерт хандаарай"}, thread=thread))
+    await desk.feed(staff_update({"text": "!дотоод тэмдэглэл"}, thread=thread))
+    before = len(desk.api.texts(TEACHER))
+    await desk.deliver()
+    relayed = desk.api.texts(TEACHER)[before:]
+    assert len(relayed) == 1  # the internal note stayed in the group
+    assert relayed[0].startswith("<b>Болд</b> (арга зүйч), хүсэлт №1:")
+    assert "Сургуулийнхаа менежерт хандаарай" in relayed[0]
+
+    followup = await desk.say("сургалт хэзээ эхлэх вэ")  # a FAQ question, while the ticket is open
+    assert "№1 хүсэлтэд нэмлээ" in followup[0]["text"]
+    await desk.deliver()
+    in_topic = desk.api.sent()[-1]
+    assert in_topic["message_thread_id"] == thread
+    assert "сургалт хэзээ эхлэх вэ" in in_topic["text"]
+
+    await desk.feed(staff_update({"text": "/close 1", "entities": [
+        {"type": "bot_command", "offset": 0, "length": 6}]}, thread=thread))
+    await desk.deliver()
+    closing = [p for p in desk.api.sent() if int(p["chat_id"]) == TEACHER][-1]
+    assert "хүсэлтийг хаалаа" in closing["text"]
+    assert inline_data(closing) == [f"csat:1:{n}" for n in range(1, 6)]
+    await desk.press("csat:1:5")
+    answered = await desk.say("сургалт ямар хэлбэрээр явагдах вэ")  # the bot answers again
+    assert "fb:up:" in str(answered[-1].get("reply_markup"))
+
+    async with sessions() as session:
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None
+        assert (ticket.status, ticket.csat, ticket.claimed_by) == ("closed", 5, "Болд")
+        events = [e.action for e in await session.scalars(
+            select(TicketEvent).order_by(TicketEvent.id))]
+        assert events == ["opened", "claimed", "closed", "rated 5"]
+        notes = list(await session.scalars(select(TicketMessage).where(TicketMessage.internal)))
+        assert [n.text for n in notes] == ["дотоод тэмдэглэл"]
+
+
+async def test_a_stranger_pressing_claim_is_refused_and_nothing_changes(
+    desk: Desk, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await desk.say("хүнтэй ярих")
+    await desk.feed(staff_button("staff:claim:1", user_id=STRANGER))
+    assert "Зөвшөөрөлгүй" in desk.alerts()[-1]
+    await desk.feed(staff_update({"text": "/queue", "entities": [
+        {"type": "bot_command", "offset": 0, "length": 6}]}, user_id=STRANGER))
+    assert "Зөвшөөрөлгүй" in desk.api.sent()[-1]["text"]
+    async with sessions() as session:
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None and ticket.status == "open" and ticket.claimed_by is None
+
+
+async def test_queue_lists_open_tickets_with_age_and_owner(desk: Desk, clock: FrozenClock) -> None:
+    await desk.say("хүнтэй ярих")
+    clock.moment += timedelta(minutes=75)
+    await desk.feed(staff_update({"text": "/queue", "entities": [
+        {"type": "bot_command", "offset": 0, "length": 6}]}))
+    listing = desk.api.sent()[-1]["text"]
+    assert listing.startswith("#1 · 1 ц 15 мин · нээлттэй · хэн ч биш")
+
+
+@pytest.mark.parametrize("status", [429, 502])
+async def test_bot_api_errors_during_a_relay_deliver_once_after_recovery(
+    desk: Desk, status: int, clock: FrozenClock
+) -> None:
+    await desk.say("хүнтэй ярих")
+    await desk.deliver()
+    thread = desk.thread_of_topic()
+    await desk.feed(staff_update({"text": "Зөв хариу 42"}, thread=thread))
+    desk.api.fail_next("sendMessage", status, parameters={"retry_after": 1})
+    desk.api.fail_next("sendMessage", status, parameters={"retry_after": 1})
+    desk.api.fail_next("sendMessage", status, parameters={"retry_after": 1})
+    desk.api.fail_next("sendMessage", status, parameters={"retry_after": 1})
+    await desk.deliver()
+    assert not [t for t in desk.api.texts(TEACHER) if "Зөв хариу 42" in t]
+    clock.moment += timedelta(minutes=5)
+    await desk.deliver()
+    assert len([t for t in desk.api.texts(TEACHER) if "Зөв хариу 42" in t]) == 1
+    clock.moment += timedelta(minutes=5)
+    await desk.deliver()
+    assert len([t for t in desk.api.texts(TEACHER) if "Зөв хариу 42" in t]) == 1
+
+
+async def test_undelivered_rows_are_delivered_after_a_restart(
+    desk: Desk, engine: Engine, settings: Settings
+) -> None:
+    await desk.say("хүнтэй ярих")  # the card waits in the outbox: nobody delivered it
+    await desk.application.shutdown()
+    api = FakeBotApi(forums={STAFF_CHAT}, members={METHODOLOGIST})
+    restarted = await open_desk(engine, settings, api)
+    assert await restarted.deliver() == 1
+    assert [c.method for c in api.calls].count("createForumTopic") == 1
+    await restarted.application.shutdown()
+
+
+async def test_a_teacher_who_blocked_the_bot_is_marked_and_staff_told(
+    desk: Desk, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await desk.say("хүнтэй ярих")
+    await desk.deliver()
+    thread = desk.thread_of_topic()
+    await desk.feed(staff_update({"text": "Сайн байна уу"}, thread=thread))
+    desk.api.fail_next("sendMessage", 403, description="Forbidden: bot was blocked by the user")
+    await desk.deliver()
+    await desk.deliver()
+    assert "бот-ыг хаасан" in desk.api.sent()[-1]["text"]
+    async with sessions() as session:
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None and ticket.teacher_unreachable
+        dead = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.dead)))
+        assert len(dead) == 1
+
+
+async def test_cancel_by_the_teacher_tells_the_staff(desk: Desk) -> None:
+    await desk.say("хүнтэй ярих")
+    sent = await desk.press("ticket:cancel")
+    assert "цуцаллаа" in sent[0]["text"]
+    await desk.deliver()
+    assert "цуцаллаа" in desk.api.sent()[-1]["text"]
+
+
+async def test_a_group_without_topics_gets_a_card_that_staff_reply_to(
+    engine: Engine, settings: Settings
+) -> None:
+    api = FakeBotApi(members={METHODOLOGIST})
+    desk = await open_desk(engine, settings, api)
+    await desk.say("хүнтэй ярих")
+    await desk.deliver()
+    card = api.sent()[-1]
+    assert "message_thread_id" not in card
+    card_id = 5000 + len(api.calls) - 1  # the fake numbers messages in order
+    replies = [c for c in api.calls if c.method == "sendMessage"]
+    assert replies
+    reply = staff_update({"text": "Ойлголоо", "reply_to_message": {
+        "message_id": card_id - 0, "date": int(time.time()),
+        "chat": {"id": STAFF_CHAT, "type": "supergroup"}}})
+    async with engine.sessions() as session:
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None and ticket.staff_card_message_id is not None
+        reply["message"]["reply_to_message"]["message_id"] = ticket.staff_card_message_id
+    await desk.feed(reply)
+    await desk.deliver()
+    assert any("Ойлголоо" in t for t in api.texts(TEACHER))
+    await desk.application.shutdown()
+
+
+async def test_idle_tickets_close_and_unclaimed_ones_are_reminded_once(
+    sessions: async_sessionmaker[AsyncSession], engine: Engine, clock: FrozenClock
+) -> None:
+    staffed = staff_engine(engine)
+    from tests.support import send
+
+    await send(staffed, "хүнтэй ярих", user="1")
+    await send(staffed, "хүнтэй ярих", user="2")
+    clock.moment += timedelta(minutes=45)
+    async with sessions.begin() as session:
+        reminded = await tickets.remind_unclaimed(
+            session, clock(), timedelta(minutes=30), str(STAFF_CHAT))
+    async with sessions.begin() as session:
+        again = await tickets.remind_unclaimed(
+            session, clock(), timedelta(minutes=30), str(STAFF_CHAT))
+    assert (reminded, again) == ([1, 2], [])
+    clock.moment += timedelta(days=7, minutes=1)
+    async with sessions.begin() as session:
+        first, second = await session.get(Ticket, 1), await session.get(Ticket, 2)
+        assert first is not None and second is not None
+        first.updated_at = clock() - timedelta(days=8)
+        second.updated_at = clock() - timedelta(days=1)  # ticket 2 saw activity yesterday
+        closed = await tickets.close_idle(session, clock(), timedelta(days=7), str(STAFF_CHAT))
+    assert closed == [1]
+
+
+@pytest.mark.postgresql
+async def test_two_workers_on_postgresql_deliver_each_row_exactly_once(
+    postgres_url: str, engine: Engine
+) -> None:
+    from sqlalchemy import text
+
+    setup = create_engine(postgres_url)
+    async with setup.begin() as connection:
+        await connection.execute(text("TRUNCATE outbox RESTART IDENTITY CASCADE"))
+    await setup.dispose()
+    workers = [create_engine(postgres_url) for _ in range(2)]
+    factories = [session_factory(w) for w in workers]
+    async with factories[0].begin() as session:
+        for n in range(200):
+            session.add(OutboxMessage(channel="telegram", chat_id=str(n % 40),
+                                      payload={"text": str(n)}))
+    delivered: list[str] = []
+
+    async def send(row: OutboxMessage) -> outbox.Outcome:
+        await asyncio.sleep(0.001)
+        delivered.append(row.payload["text"])
+        return outbox.Delivered(row.payload["text"])
+
+    async def work(factory: async_sessionmaker[AsyncSession]) -> None:
+        while await outbox.deliver_due(factory, ("telegram",), send):
+            pass
+
+    await asyncio.gather(*(work(f) for f in factories))
+    await asyncio.gather(*(w.dispose() for w in workers))
+    assert sorted(delivered, key=int) == [str(n) for n in range(200)]

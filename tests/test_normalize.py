@@ -1,0 +1,184 @@
+"""The normalizer: chat-Latin, look-alike letters, folding, suffixes, stop words, cohorts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.nlu.entities import detect_cohort
+from bot.nlu.normalize import MAX_TEXT, NEGATION, normalize, script_of, tokens
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("hvn", "хүн"),  # v between consonants is ү
+        ("davaa", "даваа"),  # v beside a vowel is в
+        ("bayrlalaa", "баярлалаа"),  # y after a vowel is я
+        ("martsan", "мартсан"),  # ts is т+с here
+        ("bn", "байна"),
+        ("bnu", "байна уу"),
+        ("zgr", "зүгээр"),
+        ("ymr", "ямар"),
+        ("bgaa", "байгаа"),
+        ("shine", "шинэ"),
+        ("chadahgvi", "чадахгүй"),
+        ("ugvi", "угүй"),
+    ],
+)
+def test_latin_becomes_cyrillic_with_the_habits_of_chat(latin: str, cyrillic: str) -> None:
+    assert normalize(latin) == cyrillic
+
+
+@pytest.mark.parametrize(
+    ("typed", "proper"),
+    [
+        ("nuuts ugee martsan", "нууц үгээ мартсан"),
+        ("batlamj burtgegdsen uu", "батламж бүртгэгдсэн үү"),
+        ("hvntei yarimaar bn", "хүнтэй ярьмаар байна"),
+        ("xuwaari hezee garah ve", "хуваарь хэзээ гарах вэ"),
+        ("huvaari", "хуваарь"),  # ь dropped in chat
+        ("hudaldaanii", "худалдааны"),  # ы typed as ii
+        ("khezee ekhlekh ve", "хэзээ эхлэх вэ"),  # kh for х
+        ("nuuc ug", "нууц үг"),  # c for ц
+        ("o'dor", "өдөр"),
+        ("qdqr", "өдөр"),
+        ("Нууц yгээ мартсан", "нууц үгээ мартсан"),  # a Latin y among Cyrillic letters
+        ("НУУЦ ҮГЭЭ МАРТСАН", "нууц үгээ мартсан"),
+        ("єрөнхий", "өрөнхий"),  # є stands for ө
+        ("ЕSIS-ийн нууц үг", "есисийн нууц үг"),  # Cyrillic Е in a Latin word
+        ("esurgalt руу", "есургалт"),
+        ("Е-сургалтын", "есургалт"),
+        ("e-mail хаягаа", "имэйл хаягаа"),
+    ],
+)
+def test_spellings_of_one_question_get_the_same_tokens(typed: str, proper: str) -> None:
+    assert tokens(typed) == tokens(proper)
+
+
+def test_normalize_gives_cyrillic_and_single_spaces() -> None:
+    text = normalize("  Nuuts   UGEE\tmartsan!!! 🙂 ")
+    assert text == "нуутс угээ мартсан"
+    assert script_of(text) == "cyrl"
+
+
+def test_lookalike_letters_are_mapped() -> None:
+    assert normalize("Сайн уу Є ї") == "сайн уу ө ү"
+    assert normalize("Hууц") == "нууц"  # Latin capital H inside a Cyrillic word
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["батламж", "батламжаа", "батламжийн", "батламжийг"],
+        ["нууц үг", "нууц үгээ", "нууц үгийг", "нууц үгээр"],
+        ["сургалт", "сургалтад", "сургалтын"],
+        ["имэйл", "имэйлээр", "имэйлээ", "мэйл"],
+        ["ажил", "ажлын"],  # fleeting vowel
+        ["хэзээ", "хэзээнээс"],  # a protected question word keeps its stem
+    ],
+)
+def test_suffixes_are_stripped(forms: list[str]) -> None:
+    assert len({tuple(tokens(form)) for form in forms}) == 1
+
+
+def test_folding_makes_confusable_letters_equal() -> None:
+    assert tokens("өдөр") == tokens("одор")
+    assert tokens("үг") == tokens("уг")
+    assert tokens("нууц") == tokens("нуутс")
+    assert tokens("хуваарь") == tokens("хувааръ") == tokens("хуваари")
+
+
+def test_negation_is_kept_and_changes_the_tokens() -> None:
+    passed, failed = tokens("тэнцсэн үү"), tokens("тэнцээгүй")
+    assert NEGATION in failed
+    assert NEGATION not in passed
+    assert passed != failed
+    assert NEGATION in tokens("нэвтэрч чадахгүй байна")
+    assert NEGATION in tokens("үгүй")
+
+
+def test_stop_words_and_particles_are_dropped_question_words_kept() -> None:
+    assert tokens("уу үү вэ бэ юу бол байна бн") == []
+    assert tokens("хэзээ вэ") == tokens("хэзээ")
+    assert tokens("хэзээ") != []
+    assert tokens("хаана") != tokens("яаж")
+
+
+def test_script_of() -> None:
+    assert script_of("nuuts ug") == "latn"
+    assert script_of("нууц үг") == "cyrl"
+    assert script_of("ESIS-ийн нууц үг") == "mixed"
+    assert script_of("12345 🙂 !!") == "other"
+    assert script_of("") == "other"
+
+
+def test_long_text_is_capped() -> None:
+    start = time.perf_counter()
+    text = normalize("nuuts ug " * 2000)
+    assert time.perf_counter() - start < 1
+    assert len(text) <= 2 * MAX_TEXT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "?!...", "🙂🙂🙂", "1234567890", "УБ99010112", "ub99010112",
+     "https://esurgalt.itpd.mn/login?x=1", "ESIS-ийн ﻿nuuts үг", "\x00\u200b\ufeff", "ـــ"],
+)
+def test_bad_input_never_fails(text: str) -> None:
+    assert isinstance(normalize(text), str)
+    assert isinstance(tokens(text), list)
+    assert script_of(text) in {"latn", "cyrl", "mixed", "other"}
+
+
+def test_long_numbers_carry_no_intent() -> None:
+    assert tokens("УБ99010112") == tokens("УБ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20_000))
+def test_any_unicode_is_handled(text: str) -> None:
+    assert isinstance(normalize(text), str)
+    assert all(isinstance(token, str) and token for token in tokens(text))
+    assert script_of(text) in {"latn", "cyrl", "mixed", "other"}
+    assert detect_cohort(text) in {None, 1, 5, 10}
+
+
+@pytest.mark.parametrize(
+    ("text", "cohort"),
+    [
+        ("10 дахь жилийнх хэзээ вэ", 10),
+        ("10 dahi jiliinh", 10),
+        ("5-р жилийн багш нар", 5),
+        ("нэгдүгээр жил ажиллаж байна", 1),
+        ("анхны жилийн багш", 1),
+        ("Аравдугаар жилдээ ажиллаж байгаа", 10),
+        ("Би 5 дахь жилдээ ажиллаж байгаа англи хэлний багш", 5),
+        ("tavdugaar jiliin bagsh", 5),
+        ("1r jil", 1),
+    ],
+)
+def test_detect_cohort(text: str, cohort: int) -> None:
+    assert detect_cohort(text) == cohort
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021 он",
+        "1-р сар",
+        "10 жилийн өмнө",  # ten years ago
+        "11 дэх жил",
+        "21 жил",
+        "10 минут",
+        "УБ99010112",
+        "Хэддүгээр жилийн багш нар",
+        "5 дахь жилийнх, 10 дахь жилийнх",  # two cohorts: none for sure
+        "",
+    ],
+)
+def test_detect_cohort_ignores_other_numbers(text: str) -> None:
+    assert detect_cohort(text) is None
