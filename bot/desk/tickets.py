@@ -270,7 +270,8 @@ async def staff_reply(
             name=html.escape(staff_name), number=ticket.id
         )
     body = f"{signature}\n{html.escape(text)}" if text else signature
-    payload: dict[str, Any] = {"text": body, "buttons": []}
+    # "human": written by a person, which some platforms let through after their window.
+    payload: dict[str, Any] = {"text": body, "buttons": [], "human": True}
     if attachment:
         payload["attachment"] = attachment
     to_teacher(session, person, ticket, payload)

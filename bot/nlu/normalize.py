@@ -100,7 +100,12 @@ def _transliterate(run: str) -> str:
                 out.append("ий")
                 i += 2
                 continue
-            out.append("й" if prev in _LATIN_VOWELS and nxt not in _LATIN_VOWELS else "и")
+            if prev in _LATIN_VOWELS and nxt not in _LATIN_VOWELS:
+                out.append("й")  # "ai", "oi" = ай, ой
+            elif not nxt and prev and n >= 4:
+                out.append("ь")  # "huvaari", "surguuli" = хуваарь, сургууль
+            else:
+                out.append("и")
             i += 1
             continue
         pair = run[i : i + 2]
