@@ -40,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     faq_commands = faq.add_subparsers(dest="faq_command", required=True)
     validate = faq_commands.add_parser("validate", help="check the FAQ files")
     validate.add_argument("path", nargs="?", type=Path, help="a folder of YAML files")
+    faq_import = faq_commands.add_parser("import", help="validate, then load into the database")
+    faq_import.add_argument("path", type=Path, help="a YAML file or a folder of them")
+    faq_import.add_argument("--prune", action="store_true",
+                            help="remove entries that are not in the file(s)")
+    faq_export = faq_commands.add_parser("export", help="write the live FAQ as YAML files")
+    faq_export.add_argument("directory", type=Path)
+
+    schedule = commands.add_parser("schedule", help="the training schedule")
+    schedule_commands = schedule.add_subparsers(dest="schedule_command", required=True)
+    schedule_import = schedule_commands.add_parser("import", help="replace the schedule")
+    schedule_import.add_argument("file", type=Path)
 
     db = commands.add_parser("db", help="the database")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -58,6 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     reply.add_argument("--as", dest="staff_name", default="Арга зүйч", help="signed with")
     close = ticket_commands.add_parser("close", help="close a ticket")
     close.add_argument("number", type=int)
+
+    stats = commands.add_parser("stats", help="how the desk is doing")
+    stats.add_argument("--days", type=int, default=30, help="the last N days, today included")
+    report = commands.add_parser("report", help="reports for admins")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    unanswered = report_commands.add_parser(
+        "unanswered", help="questions the bot refused or got 👎 on, grouped"
+    )
+    unanswered.add_argument("--days", type=int, default=30, help="the last N days")
+    unanswered.add_argument("--limit", type=int, default=20, help="groups shown at most")
     return parser
 
 
@@ -99,12 +120,22 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _match(settings)
         case "eval":
             return _eval(settings, args.file)
-        case "faq":
+        case "faq" if args.faq_command == "validate":
             return _faq_validate(settings, args.path)
+        case "faq" | "schedule":
+            return await _knowledge(settings, args)
         case "db":
             return await _db(settings, args.db_command)
         case "tickets":
             return await _tickets(settings, args)
+        case "stats":
+            from bot.admin_cli import stats_command
+
+            return await stats_command(settings, args.days)
+        case "report":
+            from bot.admin_cli import unanswered_command
+
+            return await unanswered_command(settings, args.days, args.limit)
     raise AssertionError(args.command)
 
 
@@ -153,6 +184,36 @@ def _eval(settings: Settings, path: Path) -> int:
     with path.open(encoding="utf-8") as lines:
         cases = read_cases(lines)
     print(format_report(evaluate(load_knowledge(settings).matcher, cases)))
+    return 0
+
+
+async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
+    """faq import / export and schedule import, on the live knowledge base."""
+    from bot.desk import knowledge
+    from bot.desk.faq import FaqError
+    from bot.desk.schedule import ScheduleError
+    from bot.runtime import open_desk
+
+    async with open_desk(settings) as desk:
+        try:
+            async with desk.sessions.begin() as session:
+                if args.command == "schedule":
+                    rows = await knowledge.import_schedule(
+                        session, args.file.read_text(encoding="utf-8"), "cli"
+                    )
+                    print(f"schedule imported: {len(rows)} cohort windows")
+                elif args.faq_command == "import":
+                    entries = knowledge.read_path(args.path)
+                    report = await knowledge.import_entries(session, entries, "cli", args.prune)
+                    print("\n".join(report.lines()))
+                else:
+                    args.directory.mkdir(parents=True, exist_ok=True)
+                    for name, text in (await knowledge.export(session)).items():
+                        (args.directory / name).write_text(text, encoding="utf-8")
+                        print(args.directory / name)
+        except (FaqError, ScheduleError, OSError, UnicodeDecodeError) as exc:
+            print(f"helpdesk: nothing changed: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

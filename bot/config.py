@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     unclaimed_reminder_minutes: int = Field(30, ge=1)
     lookups_per_hour: int = Field(5, ge=1)  # certificate lookups per person
     lookups_per_day: int = Field(20, ge=1)
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (3, 1)  # days before a window opens
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")
@@ -52,6 +53,13 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
 
     @field_validator("listen")

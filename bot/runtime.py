@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.desk import knowledge as knowledge_store
 from bot.desk.engine import Clock, Engine, WorkingHours
 from bot.desk.faq import KnowledgeBase, load_faq_dir
-from bot.desk.schedule import load_schedule
 from bot.i18n import load_catalogs
 from bot.storage.db import create_engine, is_sqlite, session_factory, upgrade
 from bot.storage.models import utcnow
@@ -35,21 +35,27 @@ def load_knowledge(settings: Settings) -> KnowledgeBase:
 
 @asynccontextmanager
 async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[Desk]:
-    """The embedded SQLite database is upgraded on start; PostgreSQL by `helpdesk db upgrade`."""
+    """The embedded SQLite database is upgraded on start; PostgreSQL by `helpdesk db upgrade`.
+    An empty database is seeded with the bundled knowledge base (faq/)."""
     load_catalogs()
     if is_sqlite(settings.database_url):
         await upgrade(settings.database_url)
     database = create_engine(settings.database_url)
     sessions = session_factory(database)
+    async with sessions.begin() as session:
+        await knowledge_store.seed_if_empty(session, settings.faq_dir)
+        version, entries, schedule = await knowledge_store.load(session)
     engine = Engine(
         sessions,
-        load_knowledge(settings),
-        load_schedule(settings.faq_dir / "schedule.yaml"),
+        KnowledgeBase(entries, settings.match_threshold, settings.match_margin),
+        schedule,
         clock=clock,
         timezone=settings.timezone,
         working_hours=WorkingHours(settings.work_start, settings.work_end, settings.timezone),
         staff_chat=settings.staff_chat,
+        live=True,
     )
+    engine.knowledge_version = version
     try:
         yield Desk(settings, database, sessions, engine)
     finally:

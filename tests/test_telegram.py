@@ -285,7 +285,9 @@ async def test_commands_are_registered_in_both_languages(bot: Bot) -> None:
     registered = bot.api.sent("setMyCommands")
     assert {params.get("language_code") for params in registered} == {None, "en"}
     mn = next(p for p in registered if p.get("language_code") is None)
-    assert {c["command"] for c in mn["commands"]} == {"start", "menu", "help", "lang", "cohort"}
+    assert {c["command"] for c in mn["commands"]} == {
+        "start", "menu", "help", "lang", "cohort", "stop_reminders"
+    }
 
 
 async def test_person_is_stored_per_channel(

@@ -19,6 +19,9 @@ LATIN_TO_CYRILLIC = {
 _CANDIDATE = re.compile(r"(?<![^\W\d_])([^\W\d_])\s*([^\W\d_])[\s\-]*(\d{8})(?!\d)")
 _MONGOLIAN_LETTER = re.compile(r"[а-яёөү]")
 
+# Letters that typing cannot tell apart: Latin "e", "u", "o" and keyboards without ө/ү.
+_CONFUSABLE = {"Е": "ЕЭ", "Э": "ЭЕ", "У": "УҮ", "Ү": "ҮУ", "О": "ОӨ", "Ө": "ӨО"}
+
 
 class RegisterNumberError(ValueError):
     pass
@@ -35,6 +38,12 @@ class RegisterNumber:
     @property
     def birth_date(self) -> date:
         return _birth_date(self.value[2:8])
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """This number and those differing only in е/э, у/ү, о/ө: what the person may mean."""
+        first, second = (_CONFUSABLE.get(ch, ch) for ch in self.value[:2])
+        return tuple(a + b + self.value[2:] for a in first for b in second)
 
 
 def _letter(ch: str) -> str | None:

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk import knowledge as knowledge_store
 from bot.desk import tickets
 from bot.desk.certificates import mask_register_numbers
 from bot.desk.faq import KnowledgeBase
@@ -63,6 +65,7 @@ RECOVERY_ENTRIES = frozenset(RECOVERY_STEPS.values())
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
 SMALL_TALK = frozenset({"greeting", "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
+KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
 TRIED_KEPT = 5
 WORK_DAYS = frozenset(range(5))  # Monday..Friday
 
@@ -77,6 +80,8 @@ class Turn:
     incoming: Incoming
     log: MessageLog
     data: dict[str, Any]
+    knowledge: KnowledgeBase  # as it was when this message arrived, whatever changes meanwhile
+    schedule: list[CohortSchedule]
     replies: list[Reply] = field(default_factory=list)
 
     def say(
@@ -153,9 +158,15 @@ class Engine:
         timezone: str = "Asia/Ulaanbaatar",
         working_hours: WorkingHours | None = None,
         staff_chat: str | None = None,
+        live: bool = False,
     ) -> None:
         self.sessions = sessions
         self.staff_chat = staff_chat
+        # With `live`, the knowledge base is the database's and is rebuilt when its version
+        # changes (checked at most every KNOWLEDGE_CHECK_INTERVAL seconds).
+        self.live = live
+        self.knowledge_version: int | None = None
+        self._checked_at = float("-inf")
         self.knowledge = knowledge
         self.schedule = schedule
         self.clock = clock
@@ -172,6 +183,7 @@ class Engine:
             "human": self._on_human_confirm,
             "ticket": self._on_ticket_button,
             "csat": self._on_csat,
+            "remind": self._on_reminders,
         }
 
     # ---- the one entry point -------------------------------------------------------------
@@ -192,7 +204,11 @@ class Engine:
             )
             session.add(log)
             await session.flush()
-            turn = Turn(session, person, conversation, incoming, log, dict(conversation.data))
+            await self._refresh_knowledge(session)
+            turn = Turn(
+                session, person, conversation, incoming, log, dict(conversation.data),
+                self.knowledge, self.schedule,
+            )
             with use_language(person.language):
                 await self._dispatch(turn, text)
             conversation.data = turn.data
@@ -206,6 +222,18 @@ class Engine:
                     )
                 )
         return turn.replies
+
+    async def _refresh_knowledge(self, session: AsyncSession) -> None:
+        """Pick up the admins' edits: a cheap version check, a rebuild only on a change."""
+        if not self.live or monotonic() - self._checked_at < KNOWLEDGE_CHECK_INTERVAL:
+            return
+        self._checked_at = monotonic()
+        if await knowledge_store.version(session) == self.knowledge_version:
+            return
+        version, entries, schedule = await knowledge_store.load(session)
+        self.knowledge = self.knowledge.rebuilt(entries)
+        self.schedule = schedule
+        self.knowledge_version = version
 
     async def _person(self, session: AsyncSession, incoming: Incoming) -> Person:
         """The person behind the message, created on first contact (safe under concurrency)."""
@@ -294,6 +322,10 @@ class Engine:
             self._ask_language(turn)
         elif command == "/cohort":
             self._ask_cohort(turn, after=None)
+        elif command == "/stop_reminders":
+            turn.person.reminders = False
+            turn.say(_("Reminders are off. You can turn them on again under the schedule."),
+                     show_menu=True)
         else:
             turn.say(_("I do not know that command."), show_menu=True)
             turn.say(self._help_text())
@@ -389,7 +421,7 @@ class Engine:
     # ---- questions ------------------------------------------------------------------------
 
     async def _answer_question(self, turn: Turn, text: str) -> None:
-        result = self.knowledge.matcher.match(text)
+        result = turn.knowledge.matcher.match(text)
         turn.log.intent = result.intent
         turn.log.score = round(result.score, 1)
         self._remember_attempt(turn, text, result)
@@ -397,7 +429,7 @@ class Engine:
             await self._refuse(turn, text)
             return
         turn.data["refusals"] = 0
-        entry = self.knowledge.entries[result.intent]
+        entry = turn.knowledge.entries[result.intent]
         if entry.action == "schedule":
             await self._schedule_flow(turn, detect_cohort(text))
         elif entry.action == "recovery":
@@ -424,7 +456,7 @@ class Engine:
         turn.data["tried"] = tried[-TRIED_KEPT:]
 
     def _answer_entry(self, turn: Turn, entry_id: str, with_feedback: bool) -> None:
-        answer = self.knowledge.answer(entry_id, turn.language)
+        answer = turn.knowledge.answer(entry_id, turn.language)
         if not with_feedback:
             turn.say(answer)
             return
@@ -512,13 +544,26 @@ class Engine:
         cohorts = COHORTS if cohort == OTHER_COHORT else (cohort,)
         parts = []
         for each in cohorts:
-            row, current = windows_for(self.schedule, each, today)
+            row, current = windows_for(turn.schedule, each, today)
             if row is not None:
                 parts.append(describe(row, today, current))
         if not parts:
             turn.say(_("The training schedule has not been published yet."), show_menu=True)
             return
-        turn.say("\n\n".join(parts), show_menu=True)
+        offer = cohort in COHORTS and cohort == turn.person.cohort and not turn.person.reminders
+        buttons = ((_button(_("🔔 Get reminders"), "remind:on"),),) if offer else ()
+        turn.say("\n\n".join(parts), buttons, show_menu=True)
+
+    async def _on_reminders(self, turn: Turn, argument: str) -> None:
+        if argument != "on" or turn.person.cohort not in COHORTS:
+            turn.say(_("That button is no longer active."))
+            return
+        turn.person.reminders = True
+        turn.say(
+            _("I will remind you before your cohort's e-learning and webinar start, and on "
+              "their last day. /stop_reminders turns this off."),
+            show_menu=True,
+        )
 
     # ---- recovery guide -------------------------------------------------------------------
 
@@ -557,7 +602,7 @@ class Engine:
     def _recovery_steps(self, turn: Turn, entry_id: str) -> None:
         turn.state = "recovery_solved"
         turn.data["recovery_entry"] = entry_id
-        turn.say(self.knowledge.answer(entry_id, turn.language))
+        turn.say(turn.knowledge.answer(entry_id, turn.language))
         turn.say(
             _("Is the problem solved?"),
             ((_button(_("Yes"), "solved:yes"), _button(_("No"), "solved:no")),),
@@ -572,7 +617,7 @@ class Engine:
         if answer == "yes":
             turn.say(_("Glad it worked! Good luck with the training."), show_menu=True)
             return
-        turn.say(self.knowledge.answer("contact", turn.language))
+        turn.say(turn.knowledge.answer("contact", turn.language))
         await self._escalate(turn, "", reason=f"recovery not solved ({entry_id})")
 
     # ---- tickets --------------------------------------------------------------------------

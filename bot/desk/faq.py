@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ import yaml
 from bot.nlu.matcher import Matcher, find_confusions
 
 ACTIONS = frozenset({"schedule", "certificate", "recovery", "human"})
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class FaqError(ValueError):
@@ -35,13 +38,15 @@ class FaqEntry:
         return self.answer.strip()
 
 
-def _entry_from_mapping(raw: object, source: str) -> FaqEntry:
+def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
     if not isinstance(raw, dict):
-        raise FaqError(f"{source}: every entry must be a mapping with an id")
+        raise FaqError(f"{where}: every entry must be a mapping with an id")
     entry_id = raw.get("id")
     if not isinstance(entry_id, str) or not entry_id.strip():
-        raise FaqError(f"{source}: an entry has no id")
-    where = f"{source}: entry {entry_id!r}"
+        raise FaqError(f"{where}: an entry has no id")
+    where = f"{where}: entry {entry_id!r}"
+    if not ID_PATTERN.fullmatch(entry_id.strip()):
+        raise FaqError(f"{where}: an id is snake_case letters, digits and _")
     questions = raw.get("questions") or []
     keywords = raw.get("keywords") or []
     if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
@@ -56,7 +61,7 @@ def _entry_from_mapping(raw: object, source: str) -> FaqEntry:
     answer_en = raw.get("answer_en") or ""
     if not isinstance(answer, str) or not isinstance(answer_en, str):
         raise FaqError(f"{where}: answers must be text")
-    if not refuse and not answer.strip() and action is None:
+    if not refuse and not answer.strip():
         raise FaqError(f"{where}: the answer is empty")
     return FaqEntry(
         id=entry_id.strip(),
@@ -66,23 +71,29 @@ def _entry_from_mapping(raw: object, source: str) -> FaqEntry:
         keywords=tuple(k.strip() for k in keywords if k.strip()),
         action=action,
         refuse=refuse,
-        source=source,
+        source=where.split(": entry")[0],
     )
 
 
 def parse_faq(text: str, source: str) -> list[FaqEntry]:
-    """Parse one YAML document of entries; syntax errors name the file and line."""
+    """Parse one YAML document of entries; every error names the file, the line and the entry."""
     try:
         data = yaml.safe_load(text)
+        node = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise FaqError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
     if data is None:
         return []
-    if not isinstance(data, list):
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         raise FaqError(f"{source}: the file must be a list of entries")
-    return [_entry_from_mapping(raw, source) for raw in data]
+    entries = [
+        _entry_from_mapping(raw, f"{source} line {item.start_mark.line + 1}")
+        for raw, item in zip(data, node.value, strict=True)
+    ]
+    check_unique_ids(entries)  # while each entry's source still names its line
+    return [dataclasses.replace(entry, source=source) for entry in entries]
 
 
 def faq_files(directory: Path) -> Iterator[Path]:
@@ -104,9 +115,8 @@ def check_unique_ids(entries: Iterable[FaqEntry]) -> None:
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.id in seen:
-            raise FaqError(
-                f"{entry.source}: entry {entry.id!r} repeats an id used in {seen[entry.id]}"
-            )
+            raise FaqError(f"{entry.source}: entry {entry.id!r} is defined twice (also in "
+                           f"{seen[entry.id]})")
         seen[entry.id] = entry.source
 
 
@@ -115,7 +125,12 @@ class KnowledgeBase:
 
     def __init__(self, entries: Iterable[FaqEntry], threshold: float, margin: float) -> None:
         self.entries = {entry.id: entry for entry in entries}
+        self.threshold, self.margin = threshold, margin
         self.matcher = Matcher(self.entries.values(), threshold=threshold, margin=margin)
+
+    def rebuilt(self, entries: Iterable[FaqEntry]) -> KnowledgeBase:
+        """A new base over other entries, with the same matcher settings."""
+        return KnowledgeBase(entries, self.threshold, self.margin)
 
     def answer(self, entry_id: str, language: str) -> str:
         entry = self.entries.get(entry_id)

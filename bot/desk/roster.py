@@ -415,7 +415,7 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, list[
     best: tuple[int, dict[str, list[int]]] = (-1, {})
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         columns = _columns(row)
-        if all(name in columns for name in REQUIRED):
+        if columns.keys() >= set(REQUIRED):
             return index, columns
         if len(columns) > len(best[1]):
             best = (index, columns)
@@ -481,9 +481,12 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         ) from exc
 
 
+_UNREADABLE_XLSX = N_("This file is not a readable Excel workbook (.xlsx).")
+
+
 def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
     """Rows of the first sheet that has a roster header, streamed (openpyxl read-only)."""
-    unreadable = _("This file is not a readable Excel workbook (.xlsx).")
+    unreadable = _(_UNREADABLE_XLSX)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -501,7 +504,7 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
             sheet.reset_dimensions()
             rows = sheet.iter_rows(values_only=True)
             head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-            if any(all(name in _columns(row) for name in REQUIRED) for row in head):
+            if any(_columns(row).keys() >= set(REQUIRED) for row in head):
                 yield from head
                 yield from rows
                 return
@@ -526,7 +529,9 @@ def read_roster(source: bytes | Path, filename: str | None = None) -> ParsedRost
     suffix = Path(filename or "").suffix.casefold()
     if suffix not in EXTENSIONS:
         raise RosterFileError(
-            _("A roster must be a .csv or .xlsx file, not {name}.").format(name=suffix or "this")
+            _("A roster must be a .csv or .xlsx file, not {kind}.").format(
+                kind=suffix or _("a file without an extension")
+            )
         )
     if size > MAX_FILE_BYTES:
         raise RosterFileError(
@@ -539,7 +544,7 @@ def read_roster(source: bytes | Path, filename: str | None = None) -> ParsedRost
     data = source.read_bytes() if isinstance(source, Path) else source
     if suffix == ".xlsx":
         if not data.startswith(b"PK\x03\x04"):
-            raise RosterFileError(_("This file is not a readable Excel workbook (.xlsx)."))
+            raise RosterFileError(_(_UNREADABLE_XLSX))
         return _validate(_xlsx_rows(data))
     if data.startswith(b"PK\x03\x04"):
         raise RosterFileError(_("This is an Excel workbook named .csv; name it .xlsx."))
@@ -694,18 +699,19 @@ async def lookup(
 ) -> RosterEntry | None:
     """The most recent year's entry for the number, only when the surname matches too.
 
-    A wrong surname gives None exactly like an unknown number: the answer never tells
-    whether a register number is in the roster.
+    Letters typed ambiguously (Latin "e" for е or э, у for ү, ...) are tried every way; the
+    surname then tells which person was meant. A wrong surname gives None exactly like an
+    unknown number: the answer never tells whether a register number is in the roster.
     """
-    entry = await session.scalar(
+    entries = await session.scalars(
         select(RosterEntry)
-        .where(RosterEntry.register_number == register_number.value)
+        .where(RosterEntry.register_number.in_(register_number.spellings))
         .order_by(RosterEntry.year.desc())
-        .limit(1)
     )
-    if entry is None or not surname_matches(entry.surname, surname):
-        return None
-    return entry
+    latest: dict[str, RosterEntry] = {}
+    for entry in entries:
+        latest.setdefault(entry.register_number, entry)
+    return next((e for e in latest.values() if surname_matches(e.surname, surname)), None)
 
 
 def mask_name(name: str) -> str:
@@ -731,7 +737,8 @@ async def lookups_allowed(
 ) -> datetime | None:
     """None when the person may look up now, else the moment the next lookup is allowed.
 
-    Counted from the database over sliding windows, so a restart does not reset the count.
+    Both limits must be at least 1. Counted from the database over sliding windows, so a
+    restart does not reset the count.
     """
     keep = max(per_hour, per_day)
     recent = list(

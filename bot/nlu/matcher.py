@@ -1,10 +1,12 @@
 """The FAQ index: which entry a teacher's message asks about, how sure we are, or None.
 
-A score (0–100) has two halves, because either alone was 10–20 points worse in the
-prototype (MONGOLIAN.md): how much of the message the entry's words explain (rare words
-weigh more, words no entry knows count against), and rapidfuzz's ratio between the
-message's sorted word forms and the entry's closest paraphrase. An inverted index from
-stems to entries keeps the work to the entries that share a word with the message.
+A score (0–100) has three parts, because each alone was clearly worse (MONGOLIAN.md tells
+of the first and last): how much of the message the entry's words explain (rare words
+weigh more, words no entry knows count against); how much of the entry's closest
+paraphrase the message contains (so a request inside a long message still counts); and
+rapidfuzz's ratio between the message's sorted word forms and the closest paraphrase.
+An inverted index from stems to entries keeps the work to the entries that share a rarer
+word with the message.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 
-DEFAULT_THRESHOLD: float = 56.0
+DEFAULT_THRESHOLD: float = 54.0
 """Below this score the bot does not answer: the message is too far from every entry."""
 
 DEFAULT_MARGIN: float = 2.0
@@ -32,7 +34,10 @@ DEFAULT_MARGIN: float = 2.0
 COVERAGE_SHARE = 0.4  # how much of the message the entry's words explain
 RECALL_SHARE = 0.3  # how much of the entry's closest paraphrase the message contains
 # … and the rest of the score is rapidfuzz's ratio with the closest paraphrase.
-UNKNOWN_WEIGHT = 1.5  # weight of a word no entry knows (a rare known word weighs ~3.4)
+# Weights are idf, log(1 + entries / entries with the stem); the two below are in units of
+# the heaviest weight, that of a stem only one entry has.
+UNKNOWN_WEIGHT = 0.4  # a word no entry knows counts this much against every entry
+MIN_EVIDENCE = 1.1  # a message whose words weigh less is too vague to be fully explained
 KEYWORD_BOOST = 1.5  # a stem from an entry's keywords explains more than an ordinary one
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio for a typo'd stem to count as a known one
 FUZZY_MIN_LENGTH = 4  # shorter stems must be spelled exactly: too many near neighbours
@@ -83,13 +88,14 @@ class Confusion:
     score: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Paraphrase:
-    entry: int
+    entry: int  # index of its entry
+    text: str
     keys: frozenset[str]
-    sorted_forms: str
-    weighted: tuple[tuple[str, float], ...] = ()  # its stems with their weights
-    weight: float = 1.0  # their sum
+    sorted_forms: str  # for the fuzzy comparison
+    weighted: tuple[tuple[str, float], ...]  # its stems with their weights
+    weight: float  # their sum
 
 
 _Reading = tuple[float, list[tuple[str, float]]]
@@ -117,49 +123,56 @@ class Matcher:
         self._ids = [entry.id for entry in entries]
         self._refuse = [entry.refuse for entry in entries]
         self._index = {entry_id: index for index, entry_id in enumerate(self._ids)}
-        questions = [[(q, analyze(q)) for q in entry.questions] for entry in entries]
-        keywords = [[analyze(k) for k in entry.keywords] for entry in entries]
+        questions = [[(text, analyze(text)) for text in entry.questions] for entry in entries]
+        keywords = [[analyze(text) for text in entry.keywords] for entry in entries]
         self._lexicon = frozenset(
             word.stem
-            for analysed in [*questions, *([("", k) for k in kws] for kws in keywords)]
-            for _, words in analysed
+            for words in [
+                *(words for analysed in questions for _, words in analysed),
+                *(words for analysed in keywords for words in analysed),
+            ]
             for word in words
             if len(word.stem) >= MIN_LEXICON_STEM
         )
-        self._paraphrases: list[_Paraphrase] = []
-        self._by_entry: list[list[int]] = []
         self._entry_keys: list[Counter[str]] = []
         self._keyword_keys: list[frozenset[str]] = []
-        for index, analysed in enumerate(questions):
-            counts: Counter[str] = Counter()
-            own: list[int] = []
-            for _, words in analysed:
-                keys = self._keys(words)
-                counts.update(keys)
-                own.append(len(self._paraphrases))
-                self._paraphrases.append(_Paraphrase(index, keys, _sorted_forms(words)))
-            kw_keys = frozenset(k for words in keywords[index] for k in self._keys(words))
-            counts.update(kw_keys)
-            self._by_entry.append(own)
-            self._entry_keys.append(counts)
-            self._keyword_keys.append(kw_keys)
-        self._texts = [[q for q, _ in analysed] for analysed in questions]
         postings: dict[str, list[int]] = {}
-        for index, counts in enumerate(self._entry_keys):
+        for index, analysed in enumerate(questions):
+            counts = Counter(key for _, words in analysed for key in self._keys(words))
+            keyword_keys = frozenset(k for words in keywords[index] for k in self._keys(words))
+            counts.update(keyword_keys)
+            self._entry_keys.append(counts)
+            self._keyword_keys.append(keyword_keys)
             for key in counts:
                 postings.setdefault(key, []).append(index)
         total = len(entries)
         self._postings = postings
-        self._common_postings = max(SHORTLIST, int(COMMON_SHARE * total))
         self._idf = {key: math.log(1 + total / len(ids)) for key, ids in postings.items()}
-        for paraphrase in self._paraphrases:
-            paraphrase.weighted = tuple(
-                (key, self._idf[key]) for key in paraphrase.keys if not key.startswith(FORM)
-            )
-            paraphrase.weight = sum(weight for _, weight in paraphrase.weighted) or 1.0
         self._vocabulary = [
             key for key in postings if len(key) >= FUZZY_MIN_LENGTH and not key.startswith(FORM)
         ]
+        self._common_postings = max(SHORTLIST, int(COMMON_SHARE * total))
+        heaviest = math.log(1 + total)
+        self._unknown_weight = UNKNOWN_WEIGHT * heaviest
+        self._min_evidence = MIN_EVIDENCE * heaviest
+        self._paraphrases: list[_Paraphrase] = []
+        self._by_entry: list[list[int]] = []
+        for index, analysed in enumerate(questions):
+            self._by_entry.append([])
+            for text, words in analysed:
+                keys = self._keys(words)
+                weighted = tuple((k, self._idf[k]) for k in keys if not k.startswith(FORM))
+                self._by_entry[index].append(len(self._paraphrases))
+                self._paraphrases.append(
+                    _Paraphrase(
+                        entry=index,
+                        text=text,
+                        keys=keys,
+                        sorted_forms=_sorted_forms(words),
+                        weighted=weighted,
+                        weight=sum(weight for _, weight in weighted) or 1.0,
+                    )
+                )
 
     def _key(self, word: Word) -> str:
         """The stem under which a word is indexed: the longest reading the lexicon knows."""
@@ -188,7 +201,7 @@ class Matcher:
     def _readings(self, key: str) -> _Reading:
         """A message key's weight and the indexed keys it stands for, with a similarity.
 
-        A stem no entry knows weighs UNKNOWN_WEIGHT against every entry, unless it is a typo
+        A stem no entry knows weighs against every entry, unless it is a typo
         of a known one; an unknown form weighs nothing (its stem already counts).
         """
         if key in self._idf:
@@ -197,7 +210,7 @@ class Matcher:
         if key.startswith(FORM):
             return 0.0, []
         if len(key) < FUZZY_MIN_LENGTH or not self._vocabulary:
-            return UNKNOWN_WEIGHT, []
+            return self._unknown_weight, []
         near = process.extract(
             key,
             self._vocabulary,
@@ -206,10 +219,10 @@ class Matcher:
             limit=FUZZY_CANDIDATES,
         )
         if not near:
-            return UNKNOWN_WEIGHT, []
+            return self._unknown_weight, []
         readings = [(stem, score / 100) for stem, score, _ in near]
         weight = max(self._idf[stem] * sim for stem, sim in readings)
-        return max(weight, UNKNOWN_WEIGHT), readings
+        return max(weight, self._unknown_weight), readings
 
     def _shortlist(self, readings: Sequence[_Reading]) -> list[int]:
         """The entries worth scoring: those sharing the message's rarer stems, best first.
@@ -256,6 +269,7 @@ class Matcher:
         total = sum(weight for weight, _ in readings)
         if not total:
             return []
+        evidence = max(total, self._min_evidence)
         found: dict[str, float] = {}
         for _, near in readings:
             for stem, sim in near:
@@ -272,7 +286,7 @@ class Matcher:
             )
             best = process.extractOne(query, [p.sorted_forms for p in own], scorer=fuzz.ratio)
             similarity = best[1] / 100 if best else 0.0
-            coverage = min(self._explained(entry, readings, left_out) / total, 1.0)
+            coverage = min(self._explained(entry, readings, left_out) / evidence, 1.0)
             score = 100 * (
                 COVERAGE_SHARE * coverage
                 + RECALL_SHARE * recall
@@ -324,17 +338,29 @@ class Matcher:
         return MatchResult(intent, best.score, best, runner_up, reason)
 
     def confusions(self) -> list[Confusion]:
-        """Paraphrases that, left out of the index, land on another entry than their own."""
+        """Paraphrases that, left out of the index, the bot would handle as another entry.
+
+        Only confusions that change what the bot does count: the other entry scores at
+        least the threshold (so it would be answered, or refused as out of scope), and the
+        two entries are not both refused anyway.
+        """
         found: list[Confusion] = []
         for number, paraphrase in enumerate(self._paraphrases):
-            own = self._ids[paraphrase.entry]
-            text = self._texts[paraphrase.entry][self._by_entry[paraphrase.entry].index(number)]
-            ranked = self._rank(analyze(text), exclude=number)
-            if ranked and ranked[0].intent != own:
-                found.append(Confusion(own, text, ranked[0].intent, ranked[0].score))
+            ranked = self._rank(analyze(paraphrase.text), exclude=number)
+            if not ranked:
+                continue
+            best = ranked[0]
+            own = paraphrase.entry
+            other = self._index[best.intent]
+            if (
+                other != own
+                and best.score >= self.threshold
+                and not (self._refuse[own] and self._refuse[other])
+            ):
+                found.append(Confusion(self._ids[own], paraphrase.text, best.intent, best.score))
         return found
 
 
 def find_confusions(entries: Sequence[Indexable]) -> list[Confusion]:
-    """Each paraphrase that the rest of the FAQ would answer with another entry."""
+    """Each paraphrase that the rest of the FAQ would answer (or refuse) as another entry."""
     return Matcher(entries).confusions()

@@ -29,15 +29,11 @@ _Y_DIGRAPH_VOWELS = frozenset("aeou")
 _DIGITS_ONLY = re.compile(r"\d+")
 _REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")
 _LONG_NUMBER = 5  # digit runs this long are ids, phone or register numbers: no intent in them
-
-
 _SAME_THING = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(re.escape(k) for k in sorted(tables.SAME_THING, key=len, reverse=True))
     + ")"
 )
-
-
 _LOOKALIKES = str.maketrans(tables.LOOKALIKE_LETTERS)
 _TO_CYRILLIC = str.maketrans(tables.LATIN_TO_CYRILLIC_LOOKALIKE)
 _TO_LATIN = str.maketrans(tables.CYRILLIC_TO_LATIN_LOOKALIKE)
@@ -214,7 +210,7 @@ def _endings(word: str, min_stem: int = tables.MIN_STEM) -> list[str]:
 
 
 def _cut_one_letter(word: str) -> str:
-    """Cut a one-letter ending (-д, -т, -г, -ж, -ч, -х, -в) where it can really stand."""
+    """Cut a one-letter ending (-д, -т, -ж, -ч, -х, -в) where it can really stand."""
     last, stem = word[-1:], word[:-1]
     if (
         last in _ONE_LETTER
@@ -328,6 +324,17 @@ def _analyze_word(folded: str) -> Word | None:
     return Word(form, stem, _all_stems(base), negated)
 
 
+_NUMBER_OR_LETTERS = re.compile(r"\d+|[^\W\d_]+")
+_COHORT_NUMBER = re.compile(
+    r"(?P<n>10|5|1|нэг|тав|арав)(?:ду?г[аэу]р|д[аэо]хи?)?|(?P<first>анхни|эхни)"
+)
+_COHORT_INITIALS = frozenset("15нтаэ")
+_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н")
+_COHORT_OF = {"1": 1, "5": 5, "10": 10, "нэг": 1, "тав": 5, "арав": 10, "анхни": 1, "эхни": 1}
+COHORT_WORD = fold(tables.COHORT_WORD)
+"""What a named cohort ("10 дахь жилийн", "анхны жилдээ") becomes in the analysis."""
+
+
 def _is_suffix_only(part: str) -> bool:
     """The piece after a hyphen in "ESIS-ийн", "1-р": an ending, not a word of its own."""
     return len(part) <= 4 and (part in _SUFFIXES or part in _ONE_LETTER or part in {"р", "н"})
@@ -342,17 +349,6 @@ def _pieces(text: str) -> list[str]:
         for part in kept:
             pieces.extend(_NUMBER_OR_LETTERS.findall(part))
     return pieces
-
-
-_NUMBER_OR_LETTERS = re.compile(r"\d+|[^\W\d_]+")
-_COHORT_NUMBER = re.compile(
-    r"(?P<n>10|5|1|нэг|тав|арав)(?:ду?г[аэу]р|д[аэо]хи?)?|(?P<first>анхни|эхни)"
-)
-_COHORT_INITIALS = frozenset("15нтаэ")
-_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н")
-_COHORT_OF = {"1": 1, "5": 5, "10": 10, "нэг": 1, "тав": 5, "арав": 10, "анхни": 1, "эхни": 1}
-COHORT_WORD = fold(tables.COHORT_WORD)
-"""What a named cohort ("10 дахь жилийн", "анхны жилдээ") becomes in the analysis."""
 
 
 def _cohort_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:

@@ -77,6 +77,7 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(128), default="")
     language: Mapped[str | None] = mapped_column(String(8))
     cohort: Mapped[int | None] = mapped_column(SmallInteger)  # 1, 5, 10; 0 = other staff
+    reminders: Mapped[bool] = mapped_column(Boolean, default=False)  # opted in to reminders
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -187,6 +188,56 @@ class TicketEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class FaqRecord(Base):
+    """The live knowledge base; faq/*.yaml is its seed and its exchange format."""
+
+    __tablename__ = "faq_entries"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(128), default="faq.yaml")  # file on export
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order within that file
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the entry as in YAML
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FaqChange(Base):
+    """Who changed which entry, when, and from what to what."""
+
+    __tablename__ = "faq_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # added | changed | deleted
+    actor: Mapped[str] = mapped_column(String(128), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KnowledgeState(Base):
+    """One row: the schedule document and a version bumped by every knowledge change, which
+    every instance compares to rebuild its matcher index without a restart."""
+
+    __tablename__ = "knowledge_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    schedule_yaml: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReminderSent(Base):
+    """One row per reminder a person was sent, so a reminder goes out once whatever happens."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("person_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    key: Mapped[str] = mapped_column(String(64))  # year:cohort:window:days
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OutboxMessage(Base):
     """A message that must reach a person; written in the transaction that caused it."""
 
@@ -240,3 +291,16 @@ class CertificateLookup(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedEvent(Base):
+    """A platform event already handled. Webhooks are redelivered when an answer is slow, so
+    the ids are kept here: a repeat is skipped after a restart and on any instance too."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("channel", "event_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram import staff, teacher
 from bot.channels.telegram.staff import StaffPoster
 from bot.config import Settings
-from bot.desk import outbox, tickets
+from bot.desk import outbox, reminders, tickets
 from bot.desk.engine import Engine
 from bot.desk.messages import Button, Reply
 from bot.i18n import _, use_language
@@ -44,6 +44,7 @@ def _commands() -> list[BotCommand]:
         BotCommand("help", _("What I can do")),
         BotCommand("lang", _("Language")),
         BotCommand("cohort", _("Your year of work")),
+        BotCommand("stop_reminders", _("Stop reminders")),
     ]
 
 
@@ -134,11 +135,18 @@ async def _deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Close idle tickets; in working hours, remind the staff of unclaimed ones."""
+    """Close idle tickets; remind the staff of unclaimed ones in working hours; from the
+    morning on, queue the teachers' reminders due today (each goes out once, however often
+    this runs)."""
     engine: Engine = context.bot_data["engine"]
     settings: Settings = context.bot_data["settings"]
     now = engine.clock()
+    local = now.astimezone(engine.zone)
     async with engine.sessions.begin() as session:
+        if local.time() >= engine.working_hours.start:
+            await reminders.enqueue_due(
+                session, engine.schedule, local.date(), settings.reminder_days
+            )
         await tickets.close_idle(
             session, now, timedelta(days=settings.ticket_idle_days), settings.staff_chat
         )

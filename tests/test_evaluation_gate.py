@@ -1,0 +1,104 @@
+"""The figures issue 3 promises, kept by a test, and the evaluation code they come from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.desk.faq import load_faq_dir
+from bot.nlu.evaluation import EvalCase, EvalReport, evaluate, format_report, read_cases
+from bot.nlu.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+
+IN_SCOPE_TARGET = 0.95
+REFUSED_TARGET = 0.90
+LATIN_TARGET = 0.90
+
+# The holdout set is written in other voices and was never tuned on; when the matcher was
+# built it scored 85.5 % in scope, 94.1 % refused and 87.3 % on Latin. These floors sit
+# about five points lower: they catch a regression that breaks generalization, not noise.
+HOLDOUT_FLOORS = (0.80, 0.85, 0.80)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Matcher:
+    return Matcher(load_faq_dir(ROOT / "faq"))
+
+
+def _report(matcher: Matcher, name: str) -> EvalReport:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return evaluate(matcher, read_cases(lines))
+
+
+def test_eval_set_meets_the_targets(bundled: Matcher) -> None:
+    report = _report(bundled, "eval.jsonl")
+    print("\neval.jsonl\n" + format_report(report))
+    assert report.in_scope.share >= IN_SCOPE_TARGET
+    assert report.out_of_scope.share >= REFUSED_TARGET
+    assert report.by_script["latn"].share >= LATIN_TARGET
+
+
+def test_holdout_stays_above_its_floors(bundled: Matcher) -> None:
+    """Unseen questions: printed in full, and held to floors well below the targets."""
+    report = _report(bundled, "holdout.jsonl")
+    print("\nholdout.jsonl (never tuned on)\n" + format_report(report))
+    in_scope, refused, latin = HOLDOUT_FLOORS
+    assert report.in_scope.share >= in_scope
+    assert report.out_of_scope.share >= refused
+    assert report.by_script["latn"].share >= latin
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    refuse: bool = False
+
+
+def test_evaluate_counts_by_kind_and_script() -> None:
+    matcher = Matcher(
+        [
+            Entry("esis_password", ("ESIS-ийн нууц үгээ мартсан", "Нууц үг сэргээх")),
+            Entry("not_ours_salary", ("Цалин хэзээ буух вэ",), refuse=True),
+        ]
+    )
+    cases = [
+        EvalCase("нууц үгээ мартсан", "esis_password"),
+        EvalCase("nuuts ugee martsan", "esis_password"),
+        EvalCase("Цалин хэзээ буух вэ", None),
+        EvalCase("tsalin hezee buuh ve", None),
+        EvalCase("батламж хэзээ гарах вэ", "certificate_status"),
+    ]
+    report = evaluate(matcher, cases)
+    assert (report.in_scope.right, report.in_scope.total) == (2, 3)
+    assert (report.out_of_scope.right, report.out_of_scope.total) == (2, 2)
+    assert report.by_script["latn"].share == 1.0
+    cyrillic = report.in_scope_by_script["cyrl"]
+    assert (cyrillic.right, cyrillic.total) == (1, 2)
+    [miss] = report.misses
+    assert (miss.expected, miss.got) == ("certificate_status", None)
+    text = format_report(report)
+    assert "66.7 % (2/3)" in text
+    assert "100.0 % (2/2)" in text
+    assert "батламж хэзээ гарах вэ" in text
+
+
+def test_read_cases_parses_jsonl_and_rejects_garbage() -> None:
+    lines = [
+        json.dumps({"text": "nuuts ug", "intent": "esis_password"}, ensure_ascii=False),
+        "",
+        json.dumps({"text": "цалин", "intent": None}, ensure_ascii=False),
+    ]
+    assert read_cases(lines) == [EvalCase("nuuts ug", "esis_password"), EvalCase("цалин", None)]
+    with pytest.raises(ValueError, match="line 1"):
+        read_cases(["not json"])
+    with pytest.raises(ValueError, match="line 2"):
+        read_cases(['{"text": "a", "intent": null}', '{"intent": "x"}'])
+    with pytest.raises(ValueError, match="intent"):
+        read_cases(['{"text": "a", "intent": 3}'])

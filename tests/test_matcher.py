@@ -1,0 +1,240 @@
+"""The FAQ matcher: answers, refusals, ambiguity, thresholds, confusions, bad input."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.nlu.matcher import (
+    DEFAULT_MARGIN,
+    DEFAULT_THRESHOLD,
+    Candidate,
+    Confusion,
+    Matcher,
+    find_confusions,
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    refuse: bool = False
+
+
+FAQ = (
+    Entry(
+        "esis_password",
+        (
+            "ESIS-ийн нууц үгээ мартсан",
+            "Есис нууц үг сэргээх",
+            "ESIS-д нэвтрэх нууц үгээ санахгүй байна",
+            "ESIS-ийн нууц үгийг хэн сэргээдэг вэ",
+        ),
+        ("нууц үг", "есис"),
+    ),
+    Entry(
+        "schedule",
+        (
+            "Сургалт хэзээ эхлэх вэ",
+            "Сургалтын хуваарь",
+            "Манай ээлжийн сургалт хэзээ эхлэх вэ",
+            "Вебинар хэзээ болох вэ",
+            "Вебинар хэдэнд эхлэх вэ",
+        ),
+        ("хуваарь", "эхлэх"),
+    ),
+    Entry(
+        "certificate_status",
+        (
+            "Миний батламж ESIS-д бүртгэгдсэн үү",
+            "Би тэнцсэн үү",
+            "Батламж маань орсон уу",
+            "Тэнцсэн эсэхээ мэдмээр байна",
+        ),
+        ("батламж", "тэнцсэн"),
+    ),
+    Entry(
+        "failed_retake",
+        (
+            "Би тэнцээгүй, одоо яах вэ",
+            "Сургалтад тэнцээгүй бол дахин хамрагдах уу",
+            "Тэнцээгүй хүмүүс яах вэ",
+        ),
+        ("тэнцээгүй", "дахин"),
+    ),
+    Entry(
+        "not_ours_salary",
+        ("Цалин хэзээ буух вэ", "Урамшуулал хэзээ олгох вэ", "Цалин урамшуулал нэмэгдэх үү"),
+        ("цалин",),
+        refuse=True,
+    ),
+)
+
+
+_SHARED = Matcher(FAQ)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return _SHARED
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ESIS-ийн нууц үгээ мартсан", "esis_password"),
+        ("nuuts ugee martchihlaa", "esis_password"),
+        ("esis-iin nuuc ug sergeeh", "esis_password"),
+        ("сургалт хэзээ эхлэх бол", "schedule"),
+        ("surgalt hezee ehleh ve", "schedule"),
+        ("10 dahi jiliinh hezee ehleh ve", "schedule"),  # a cohort reads as ээлж
+        ("batlamj burtgegdsen uu", "certificate_status"),
+        ("би тэнцсэн үү", "certificate_status"),
+        ("тэнцээгүй бол яах вэ", "failed_retake"),  # negation flips the intent
+        (
+            "Сайн байна уу. Би Ховд аймгийн 5 дахь жилийн багш. Нууц үгээ мартчихлаа",
+            "esis_password",
+        ),
+    ],
+)
+def test_matches_the_right_entry(matcher: Matcher, text: str, intent: str) -> None:
+    result = matcher.match(text)
+    assert result.intent == intent, result
+    assert result.reason == "matched"
+    assert result.best is not None and result.best.intent == intent
+    assert result.score == result.best.score
+    assert 0 <= result.score <= 100
+
+
+def test_runner_up_is_another_entry(matcher: Matcher) -> None:
+    result = matcher.match("Сургалт хэзээ эхлэх вэ")
+    assert result.runner_up is not None
+    assert result.runner_up.intent != result.intent
+    assert result.runner_up.score <= result.score
+
+
+def test_refuse_entry_is_never_the_answer(matcher: Matcher) -> None:
+    result = matcher.match("Цалин хэзээ буух вэ")
+    assert result.intent is None
+    assert result.reason == "out_of_scope"
+    assert result.best == Candidate("not_ours_salary", result.score)
+    assert result.score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("text", ["цаг агаар ямар байна", "Монголын нийслэл аль хот вэ", "kino"])
+def test_unrelated_questions_are_refused(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.intent is None
+    assert result.reason == "low_score"
+
+
+def test_close_entries_are_ambiguous() -> None:
+    twins = [
+        Entry("esis_password", ("ESIS-ийн нууц үгээ мартсан",)),
+        Entry("elearning_password", ("Цахим сургалтын нууц үгээ мартсан",)),
+    ]
+    text = "нууц үгээ мартсан"
+    decided = Matcher(twins, margin=0).match(text)
+    assert decided.reason == "matched"
+    assert decided.best is not None and decided.runner_up is not None
+    lead = decided.best.score - decided.runner_up.score
+    result = Matcher(twins, margin=lead + 0.1).match(text)
+    assert result.intent is None
+    assert result.reason == "ambiguous"
+    assert result.best == decided.best and result.runner_up == decided.runner_up
+
+
+def test_threshold_and_margin_are_settings() -> None:
+    assert 0 < DEFAULT_THRESHOLD < 100
+    assert 0 <= DEFAULT_MARGIN < 100
+    text = "nuuts ug"
+    assert Matcher(FAQ, threshold=100.1).match(text).reason == "low_score"
+    assert Matcher(FAQ, threshold=0).match(text).intent == "esis_password"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!...", "🙂🙂", "вэ уу", "бн"])
+def test_nothing_to_match_is_empty(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.intent is None
+    assert result.reason == "empty"
+    assert result.score == 0
+    assert result.best is None and result.runner_up is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1234567890",
+        "УБ99010112",
+        "ub99010112",
+        "https://esurgalt.itpd.mn/login?next=/",
+        "ESIS-ийн nuuts үг ﻿‍",
+        "Ω≈ç√∫˜µ≤≥÷ 田中さん 𝕹𝖔 \x00\x1f",
+        "нууц үг " * 1250,  # 10,000 characters
+    ],
+)
+def test_bad_input_is_answered_in_bounded_time(matcher: Matcher, text: str) -> None:
+    start = time.perf_counter()
+    result = matcher.match(text)
+    assert time.perf_counter() - start < 0.5
+    assert result.reason in {"matched", "low_score", "ambiguous", "out_of_scope", "empty"}
+
+
+def test_empty_faq_matches_nothing() -> None:
+    result = Matcher([]).match("нууц үг")
+    assert result.intent is None
+    assert result.best is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20_000))
+def test_any_unicode_never_fails(text: str) -> None:
+    result = _SHARED.match(text)
+    assert result.intent in {None, *(entry.id for entry in FAQ if not entry.refuse)}
+    assert 0 <= result.score <= 100
+
+
+def test_find_confusions_reports_a_paraphrase_under_the_wrong_entry() -> None:
+    entries = [
+        Entry("schedule", ("Сургалт хэзээ эхлэх вэ", "Сургалтын хуваарь", "Вебинар хэзээ вэ")),
+        Entry(
+            "esis_password",
+            ("ESIS-ийн нууц үгээ мартсан", "Есис нууц үг сэргээх", "Сургалт хэзээ эхлэх бол"),
+        ),
+    ]
+    confusions = find_confusions(entries)
+    assert ("esis_password", "Сургалт хэзээ эхлэх бол", "schedule") in [
+        (c.entry_id, c.question, c.better_id) for c in confusions
+    ]
+    assert all(isinstance(c, Confusion) and 0 < c.score <= 100 for c in confusions)
+
+
+def test_a_consistent_faq_has_no_confusions() -> None:
+    assert find_confusions(FAQ) == []
+
+
+def test_confusions_that_change_nothing_are_not_reported() -> None:
+    entries = [
+        Entry("salary", ("Цалин хэзээ буух вэ", "Цалингийн зээл авах")),
+        Entry("not_ours_loans", ("Зээл авах", "Цалингийн зээл яаж авах вэ"), refuse=True),
+    ]
+    assert {(c.entry_id, c.better_id) for c in find_confusions(entries)} == {
+        ("salary", "not_ours_loans"),  # would be refused
+        ("not_ours_loans", "salary"),  # would be answered
+    }
+    both_refused = [Entry(e.id, e.questions, refuse=True) for e in entries]
+    assert find_confusions(both_refused) == []
+
+
+def test_keywords_are_evidence() -> None:
+    entries = [
+        Entry("survey", ("Сэтгэл ханамжийн судалгаа бөглөх",), ("асуулга",)),
+        Entry("format", ("Сургалт ямар хэлбэрээр явагдах вэ",)),
+    ]
+    assert Matcher(entries).match("асуулга бөглөх").intent == "survey"
