@@ -113,7 +113,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "chat":
             return await _chat(settings, args.user, args.lang)
         case "run":
-            from bot.channels.telegram.run import run
+            from bot.serve import run
 
             return await run(settings)
         case "match":

@@ -54,6 +54,8 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
         working_hours=WorkingHours(settings.work_start, settings.work_end, settings.timezone),
         staff_chat=settings.staff_chat,
         live=True,
+        lookups_per_hour=settings.lookups_per_hour,
+        lookups_per_day=settings.lookups_per_day,
     )
     engine.knowledge_version = version
     try:

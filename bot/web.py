@@ -1,4 +1,4 @@
-"""The one ASGI app: Telegram's webhook, /healthz (and Messenger's webhook when configured)."""
+"""The one ASGI app: Telegram's webhook, Messenger's webhook, /healthz; each when configured."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.messenger import Messenger
 from bot.runtime import Desk
 from bot.storage.db import ping
 
@@ -20,7 +21,11 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def create_web_app(desk: Desk, telegram: Application | None) -> Starlette:  # type: ignore[type-arg]
+def create_web_app(
+    desk: Desk,
+    telegram: Application | None,  # type: ignore[type-arg]
+    messenger: Messenger | None = None,
+) -> Starlette:
     async def healthz(_request: Request) -> Response:
         if not await ping(desk.database):
             return PlainTextResponse("database unreachable", status_code=503)
@@ -44,4 +49,7 @@ def create_web_app(desk: Desk, telegram: Application | None) -> Starlette:  # ty
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if telegram is not None:
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
+    if messenger is not None:
+        routes.append(Route("/messenger", messenger.verify, methods=["GET"]))
+        routes.append(Route("/messenger", messenger.receive, methods=["POST"]))
     return Starlette(routes=routes)

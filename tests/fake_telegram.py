@@ -40,6 +40,7 @@ class FakeBotApi:
     updates: list[dict[str, Any]] = field(default_factory=list)
     forums: set[int] = field(default_factory=set)  # supergroups with topics
     members: set[int] = field(default_factory=set)  # who getChatMember says is in a group
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -100,6 +101,10 @@ class FakeBotApi:
         if method == "createForumTopic":
             return {"message_thread_id": next(self._message_ids), "name": params["name"],
                     "icon_color": 0}
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            return {"file_id": file_id, "file_unique_id": file_id,
+                    "file_size": len(self.files.get(file_id, b"")), "file_path": file_id}
         if method == "getChatMember":
             user_id = int(params["user_id"])
             status = "member" if user_id in self.members else "left"
@@ -112,7 +117,13 @@ JSON_FIELDS = frozenset({"reply_markup", "allowed_updates", "commands", "link_pr
 
 
 def _params(request_data: RequestData | None) -> dict[str, Any]:
-    return dict(request_data.parameters) if request_data is not None else {}
+    """The call's parameters; an uploaded file appears as its file name."""
+    if request_data is None:
+        return {}
+    params = dict(request_data.parameters)
+    if request_data.contains_files:
+        params.update((name, upload[0]) for name, upload in request_data.multipart_data.items())
+    return params
 
 
 class RecordingRequest(BaseRequest):
@@ -139,6 +150,10 @@ class RecordingRequest(BaseRequest):
         *args: Any,
         **kwargs: Any,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download: the file's bytes, not JSON
+            path = url.rsplit("/", 1)[-1]
+            self.api.calls.append(Call("download", {"file_path": path}))
+            return 200, self.api.files[path]
         status, body = self.api.answer(url.rsplit("/", 1)[-1], _params(request_data))
         return status, json.dumps(body).encode()
 

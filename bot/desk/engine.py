@@ -21,8 +21,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.desk import knowledge as knowledge_store
-from bot.desk import tickets
-from bot.desk.certificates import mask_register_numbers
+from bot.desk import roster, tickets
+from bot.desk.certificates import RegisterNumberError, mask_register_numbers, parse_register_number
 from bot.desk.faq import KnowledgeBase
 from bot.desk.messages import Button, Incoming, Reply
 from bot.desk.schedule import COHORTS, OTHER_COHORT, CohortSchedule, describe, windows_for
@@ -36,6 +36,7 @@ from bot.storage.models import (
     Feedback,
     MessageLog,
     Person,
+    RosterEntry,
     Ticket,
     utcnow,
 )
@@ -63,6 +64,7 @@ RECOVERY_STEPS = {
 RECOVERY_ENTRIES = frozenset(RECOVERY_STEPS.values())
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
+CERTIFICATE_STATES = frozenset({"cert_regno", "cert_surname"})
 SMALL_TALK = frozenset({"greeting", "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
 KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
@@ -159,7 +161,10 @@ class Engine:
         working_hours: WorkingHours | None = None,
         staff_chat: str | None = None,
         live: bool = False,
+        lookups_per_hour: int = 5,
+        lookups_per_day: int = 20,
     ) -> None:
+        self.lookups_per_hour, self.lookups_per_day = lookups_per_hour, lookups_per_day
         self.sessions = sessions
         self.staff_chat = staff_chat
         # With `live`, the knowledge base is the database's and is rebuilt when its version
@@ -184,6 +189,7 @@ class Engine:
             "ticket": self._on_ticket_button,
             "csat": self._on_csat,
             "remind": self._on_reminders,
+            "cert": self._on_certificate_ticket,
         }
 
     # ---- the one entry point -------------------------------------------------------------
@@ -201,13 +207,20 @@ class Engine:
                 direction="in",
                 text=mask_register_numbers(text or _placeholder(incoming))[:LOG_TEXT_LIMIT],
                 channel_message_id=incoming.message_id,
+                created_at=self.clock(),
             )
             session.add(log)
             await session.flush()
             await self._refresh_knowledge(session)
             turn = Turn(
-                session, person, conversation, incoming, log, dict(conversation.data),
-                self.knowledge, self.schedule,
+                session,
+                person,
+                conversation,
+                incoming,
+                log,
+                dict(conversation.data),
+                self.knowledge,
+                self.schedule,
             )
             with use_language(person.language):
                 await self._dispatch(turn, text)
@@ -219,6 +232,7 @@ class Engine:
                         person_id=person.id,
                         direction="out",
                         text=mask_register_numbers(reply.text)[:LOG_TEXT_LIMIT],
+                        created_at=self.clock(),
                     )
                 )
         return turn.replies
@@ -275,6 +289,14 @@ class Engine:
         if attachment is not None:
             self._unreadable_content(turn, attachment.kind)
             return
+        if turn.state in CERTIFICATE_STATES:
+            if any(ch.isdigit() for ch in text):  # a register number, perhaps sent again
+                turn.state = "cert_regno"
+                await self._certificate_step(turn, text)
+                return
+            if turn.state == "cert_surname" and len(text.split()) <= 2:
+                await self._certificate_step(turn, text)
+                return
         if not text or script_of(text) == "other" or not normalize(text).strip():
             turn.say(
                 _(
@@ -324,8 +346,10 @@ class Engine:
             self._ask_cohort(turn, after=None)
         elif command == "/stop_reminders":
             turn.person.reminders = False
-            turn.say(_("Reminders are off. You can turn them on again under the schedule."),
-                     show_menu=True)
+            turn.say(
+                _("Reminders are off. You can turn them on again under the schedule."),
+                show_menu=True,
+            )
         else:
             turn.say(_("I do not know that command."), show_menu=True)
             turn.say(self._help_text())
@@ -408,11 +432,7 @@ class Engine:
         elif item == "recovery":
             self._ask_recovery_system(turn)
         elif item == "certificate":
-            self._answer_entry(turn, "certificate_status", with_feedback=False)
-            turn.say(
-                _("If your record is wrong or missing, a methodologist can check it."),
-                ((_button(_("Talk to a person"), "menu:human"),),),
-            )
+            await self._ask_register_number(turn)
         elif item == "human":
             await self._escalate(turn, "", reason="asked for a person")
         else:
@@ -530,6 +550,126 @@ class Engine:
                 ((_button(_("Talk to a person"), "menu:human"),),),
             )
 
+    # ---- certificate status ---------------------------------------------------------------
+
+    async def _lookup_refused(self, turn: Turn) -> bool:
+        """Above the hourly or daily limit: say when the next lookup is possible."""
+        next_allowed = await roster.lookups_allowed(
+            turn.session,
+            turn.person.id,
+            self.clock(),
+            self.lookups_per_hour,
+            self.lookups_per_day,
+        )
+        if next_allowed is None:
+            return False
+        local = next_allowed.astimezone(self.zone)
+        turn.state = "idle"
+        turn.data.pop("register_number", None)
+        turn.say(
+            _(
+                "You have checked many times in a short while. For your security, please try "
+                "again after {day} {time}."
+            ).format(day=format_date(local.date()), time=local.strftime("%H:%M")),
+            show_menu=True,
+        )
+        return True
+
+    async def _ask_register_number(self, turn: Turn) -> None:
+        if await self._lookup_refused(turn):
+            return
+        turn.state = "cert_regno"
+        turn.say(
+            _(
+                "I will check your certificate in the institute's list of those who passed. "
+                "Please send your register number, e.g. УБ99010112 (Latin letters are fine)."
+            )
+        )
+
+    async def _certificate_step(self, turn: Turn, text: str) -> None:
+        if turn.state == "cert_regno":
+            try:
+                number = parse_register_number(text)
+            except RegisterNumberError as problem:
+                turn.say(
+                    _(
+                        "This register number has no valid birth date in it. Please check the "
+                        "digits and send it again."
+                    )
+                    if str(problem) == "birth_date"
+                    else _(
+                        "A register number is two letters and eight digits, e.g. "
+                        "УБ99010112. Please send it again."
+                    )
+                )
+                return
+            turn.data["register_number"] = number.value
+            turn.state = "cert_surname"
+            turn.say(_("Thank you. Now your surname (овог), as it is written in ESIS."))
+            return
+        number_text = turn.data.pop("register_number", None)
+        turn.state = "idle"
+        if number_text is None:
+            await self._ask_register_number(turn)
+            return
+        if await self._lookup_refused(turn):
+            return
+        await roster.record_lookup(turn.session, turn.person.id, self.clock())
+        entry = await roster.lookup(turn.session, parse_register_number(number_text), text)
+        turn.log.intent = "certificate_lookup"
+        self._certificate_answer(turn, entry, text)
+
+    def _certificate_answer(self, turn: Turn, entry: RosterEntry | None, surname: str) -> None:
+        if entry is None:
+            turn.say(
+                _(
+                    "I did not find a result for this register number and surname. Common "
+                    "causes: the training was in another year, a typo, or the surname changed. "
+                    "A methodologist can check it for you."
+                ),
+                (
+                    (_button(_("Talk to a person"), "cert:ticket"),),
+                    (_button(_("Try again"), "menu:certificate"),),
+                ),
+            )
+            return
+        who = _("{surname} {name}, {year}").format(
+            surname=html.escape(surname.strip()),
+            name=roster.mask_name(entry.given_name),
+            year=entry.year,
+        )
+        if not entry.passed:
+            turn.say(_("{who}: the result is <b>not passed</b>.").format(who=who))
+            turn.say(turn.knowledge.answer("failed_retake", turn.language), show_menu=True)
+        elif entry.registered_on is not None:
+            number = (
+                _(" (certificate No. {number})").format(
+                    number=html.escape(entry.certificate_number)
+                )
+                if entry.certificate_number
+                else ""
+            )
+            turn.say(
+                _(
+                    "{who}: <b>passed</b>. Your certificate{number} was registered in ESIS on "
+                    "{date}."
+                ).format(who=who, number=number, date=format_date(entry.registered_on))
+            )
+            turn.say(turn.knowledge.answer("certificate_view", turn.language), show_menu=True)
+        else:
+            turn.say(
+                _(
+                    "{who}: <b>passed</b>, but the certificate is not yet registered in ESIS. "
+                    "The institute sends the list with an official letter to the aimag or "
+                    "district education department; your school's ESIS manager then enters it. "
+                    "If it takes long, ask your school's training manager."
+                ).format(who=who),
+                show_menu=True,
+            )
+
+    async def _on_certificate_ticket(self, turn: Turn, _argument: str) -> None:
+        await self._escalate(turn, "", reason="certificate not found in the roster")
+
     # ---- schedule -------------------------------------------------------------------------
 
     async def _schedule_flow(self, turn: Turn, asked_cohort: int | None) -> None:
@@ -560,8 +700,10 @@ class Engine:
             return
         turn.person.reminders = True
         turn.say(
-            _("I will remind you before your cohort's e-learning and webinar start, and on "
-              "their last day. /stop_reminders turns this off."),
+            _(
+                "I will remind you before your cohort's e-learning and webinar start, and on "
+                "their last day. /stop_reminders turns this off."
+            ),
             show_menu=True,
         )
 

@@ -40,9 +40,19 @@ class Button:
 
 
 @dataclass(frozen=True)
+class OutFile:
+    """A file in a reply (an export, a chart, a list of bad rows), or one an admin uploaded."""
+
+    name: str
+    data: bytes
+    kind: str = "document"  # document | photo
+
+
+@dataclass(frozen=True)
 class Reply:
     """Text in Telegram's HTML subset (user-supplied parts already escaped) and its buttons."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     show_menu: bool = False  # show the persistent main-menu keyboard with this message
+    files: tuple[OutFile, ...] = ()

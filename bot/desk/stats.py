@@ -393,9 +393,7 @@ async def unanswered_report(
             Feedback.helpful.is_(False), _within(Feedback.created_at, start, end)
         )
     )
-    asked: list[tuple[datetime, str, str | None]] = [
-        (at, text, None) for at, text in refused
-    ]
+    asked: list[tuple[datetime, str, str | None]] = [(at, text, None) for at, text in refused]
     asked += [(at, text, entry) for at, text, entry in downvoted]
     asked.sort(key=lambda item: item[0])
 

@@ -137,8 +137,9 @@ class Matcher:
         self._entry_keys: list[Counter[str]] = []
         self._keyword_keys: list[frozenset[str]] = []
         postings: dict[str, list[int]] = {}
-        for index, analysed in enumerate(questions):
-            counts = Counter(key for _, words in analysed for key in self._keys(words))
+        keyed = [[(text, words, self._keys(words)) for text, words in qs] for qs in questions]
+        for index, analysed in enumerate(keyed):
+            counts = Counter(key for _, _, keys in analysed for key in keys)
             keyword_keys = frozenset(k for words in keywords[index] for k in self._keys(words))
             counts.update(keyword_keys)
             self._entry_keys.append(counts)
@@ -157,10 +158,9 @@ class Matcher:
         self._min_evidence = MIN_EVIDENCE * heaviest
         self._paraphrases: list[_Paraphrase] = []
         self._by_entry: list[list[int]] = []
-        for index, analysed in enumerate(questions):
+        for index, analysed in enumerate(keyed):
             self._by_entry.append([])
-            for text, words in analysed:
-                keys = self._keys(words)
+            for text, words, keys in analysed:
                 weighted = tuple((k, self._idf[k]) for k in keys if not k.startswith(FORM))
                 self._by_entry[index].append(len(self._paraphrases))
                 self._paraphrases.append(

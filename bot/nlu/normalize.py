@@ -167,6 +167,7 @@ def _soft_fold(word: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=65536)
 def _collapse(word: str) -> str:
     """Repeated letters to one: "nuuts"/"nuts", "ugee"/"uge" are the same word in chat."""
     if not _REPEATED_LETTER.search(word):

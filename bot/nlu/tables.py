@@ -122,15 +122,13 @@ STOP_STEMS: frozenset[str] = _words("бай гэ")
 COHORT_WORD: str = "ээлж"
 
 # Words the suffix stripper must leave whole, endings aside ("хэзээнээс" → хэзээ): their
-# ending only looks like a suffix, or cutting it would make them collide with another word;
-# and the two-letter stems the domain needs (нууц үг, орох, авах, үзэх …), since
-# other stems keep at least MIN_STEM letters.
+# ending only looks like a suffix (хуваарь would lose -аар and meet хувь), or they carry
+# the intent (question words, negation) and must not be cut to something shorter.
 PROTECTED_WORDS: frozenset[str] = _words(
     """
     заавал буруу имэйл хэзээ хаана хаашаа хэн хэнд яаж ямар хэд хэдэн хэрхэн яагаад юунд
     үг хуваарь үгүй биш хүн хүмүүс есис оператор админ гүүгл мийт зоом линк онлайн вебинар
     баярлалаа сайн гайхалтай дахин дахиад одоо ээлж
-    үг
     """
 )
 

@@ -21,10 +21,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.telegram import staff, teacher
+from bot.channels.telegram import admin, staff, teacher
 from bot.channels.telegram.staff import StaffPoster
 from bot.config import Settings
 from bot.desk import outbox, reminders, tickets
+from bot.desk.admin import COMMANDS as ADMIN_COMMANDS
+from bot.desk.admin import AdminDesk
 from bot.desk.engine import Engine
 from bot.desk.messages import Button, Reply
 from bot.i18n import _, use_language
@@ -191,7 +193,9 @@ def build_application(
     )
     application.bot_data["outbox_sender"] = outbox_sender(application)
 
+    application.bot_data["admin_desk"] = AdminDesk(engine)
     private = filters.ChatType.PRIVATE
+    admins = filters.User(list(settings.admin_ids)) & private
     # Handler order matters: the first matching handler in a group wins.
     # 0. Card buttons (claim, close, make FAQ): checked against staff membership, wherever
     #    they are pressed.
@@ -216,13 +220,22 @@ def build_application(
                 staff.on_staff_message,
             )
         )
-    # 1. Text in a private chat (commands too: the engine reads them) → the desk.
+    # 1. Admins (HELPDESK_ADMIN_IDS) in their private chat: their commands, buttons, uploads,
+    #    and text while a guided step is open; for anyone else these fall through to 2–4.
+    application.add_handler(CommandHandler(
+        [command.lstrip("/") for command in ADMIN_COMMANDS], admin.on_command, admins))
+    application.add_handler(CallbackQueryHandler(admin.on_button, pattern=r"^adm:"))
+    application.add_handler(MessageHandler(admins & filters.Document.ALL, admin.on_document))
+    application.add_handler(
+        MessageHandler(admins & filters.UpdateType.MESSAGE & filters.TEXT, admin.on_text)
+    )
+    # 2. Text in a private chat (commands too: the engine reads them) → the desk.
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, teacher.on_text)
     )
-    # 2. Inline-button presses in private chats → the desk, as actions.
+    # 3. Inline-button presses in private chats → the desk, as actions.
     application.add_handler(CallbackQueryHandler(teacher.on_button))
-    # 3. Anything else in a private chat (stickers, photos, voice, files, locations, polls,
+    # 4. Anything else in a private chat (stickers, photos, voice, files, locations, polls,
     #    edited messages) → a polite word on what the desk can read.
     application.add_handler(
         MessageHandler(private & (filters.UpdateType.MESSAGES), teacher.on_other_content)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, Message, Update
+from telegram import Bot, InputFile, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -31,7 +31,10 @@ def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
-        pieces = split_text(reply.text)
+        pieces = split_text(reply.text) if reply.text else []
+        for file in reply.files:
+            send = bot.send_photo if file.kind == "photo" else bot.send_document
+            await send(chat_id, InputFile(file.data, filename=file.name))
         for number, piece in enumerate(pieces, start=1):
             await bot.send_message(
                 chat_id,

@@ -1,0 +1,85 @@
+"""`helpdesk run`: Telegram and/or Messenger, whichever the settings configure, in one process.
+
+The web app is served when a channel needs it (Telegram's webhook mode, Messenger always).
+Shutdown runs in reverse: the web app stops taking requests, Messenger finishes the events in
+hand, then Telegram stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+import uvicorn
+from starlette.applications import Starlette
+
+from bot.channels.messenger import Messenger
+from bot.channels.telegram.run import start_telegram
+from bot.config import Settings
+from bot.runtime import open_desk
+from bot.web import create_web_app
+
+log = logging.getLogger(__name__)
+
+MESSENGER_SETTINGS = ("messenger_page_token", "messenger_app_secret", "messenger_verify_token")
+
+
+def channels_of(settings: Settings) -> tuple[bool, bool]:
+    """(Telegram, Messenger): which channels to run; one line naming what a mode lacks.
+
+    With neither configured, Telegram is the mode asked for, and its token is what is missing.
+    """
+    messenger = any(getattr(settings, name) is not None for name in MESSENGER_SETTINGS)
+    if messenger:
+        settings.require(*MESSENGER_SETTINGS)
+    else:
+        settings.require("telegram_token")
+    telegram = settings.telegram_token is not None
+    if telegram and settings.webhook_url:
+        settings.require("webhook_secret")
+    return telegram, messenger
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Starlette, settings: Settings) -> AsyncIterator[None]:
+    """The web app on HELPDESK_LISTEN while the block runs."""
+    host, port = settings.listen_host_port
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    log.info("web app listening on %s", settings.listen)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def run(settings: Settings) -> int:
+    """Serve until SIGTERM/SIGINT; the updates and events in hand finish before exiting."""
+    with_telegram, with_messenger = channels_of(settings)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    async with open_desk(settings) as desk, contextlib.AsyncExitStack() as stack:
+        telegram = await start_telegram(settings, desk, stack) if with_telegram else None
+        messenger = None
+        if with_messenger:
+            messenger = await stack.enter_async_context(Messenger(desk.engine, settings).running())
+            log.info("Messenger: webhook at /messenger")
+        telegram_webhook = telegram if settings.webhook_url else None
+        if telegram_webhook is not None or messenger is not None:
+            app = create_web_app(desk, telegram_webhook, messenger)
+            await stack.enter_async_context(serving(app, settings))
+        await stop.wait()
+    log.info("stopped cleanly")
+    return 0

@@ -1,0 +1,109 @@
+"""The certificate lookup as a teacher meets it: register number, surname, each status, limits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import PROJECT_ROOT
+from bot.desk import roster
+from bot.desk.engine import Engine
+from bot.storage.models import MessageLog, Ticket
+from tests.conftest import FrozenClock
+from tests.support import actions, joined, send
+
+SAMPLE = PROJECT_ROOT / "tests" / "data" / "roster_sample.csv"
+
+
+@pytest.fixture
+async def with_roster(sessions: async_sessionmaker[AsyncSession]) -> None:
+    report = await roster.import_file(sessions, SAMPLE)
+    assert report.ok and report.added == 10
+
+
+async def look_up(engine: Engine, number: str, surname: str, user: str = "1001") -> str:
+    asked = await send(engine, "Батламж", user=user)
+    assert "регистрийн дугаар" in joined(asked).lower() or "давтамж" in joined(asked)
+    await send(engine, number, user=user)
+    return joined(await send(engine, surname, user=user))
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_passed_and_registered_in_esis(engine: Engine) -> None:
+    text = await look_up(engine, "УБ85031214", "Дорж")
+    assert "Дорж Б*****р, 2021" in text
+    assert "тэнцсэн" in text and "2021 оны 6-р сарын 15" in text
+    assert "Б2021-0001" in text
+    assert engine.knowledge.answer("certificate_view", "mn") in text
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_passed_not_yet_registered_latin_letters_and_born_after_2000(engine: Engine) -> None:
+    text = await look_up(engine, "ub 01231507", "Munkhbat")
+    assert "Munkhbat А*****а, 2021" in text
+    assert "ESIS-д хараахан бүртгэгдээгүй" in text
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_not_passed_gets_the_retake_answer(engine: Engine) -> None:
+    text = await look_up(engine, "ОР88070923", "цэрэн")
+    assert "тэнцээгүй" in text
+    assert engine.knowledge.answer("failed_retake", "mn") in text
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_wrong_surname_is_answered_exactly_like_an_unknown_number(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    wrong_surname = await look_up(engine, "УБ85031214", "Болд", user="a")
+    unknown_number = await look_up(engine, "УБ85031299", "Дорж", user="b")
+    assert wrong_surname == unknown_number
+    assert "олдсонгүй" in wrong_surname
+    replies = await send(engine, action="cert:ticket", user="b")
+    assert "хүсэлт №1" in joined(replies)
+    async with sessions() as session:
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None and ticket.context["reason"].startswith("certificate")
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_malformed_numbers_get_the_expected_form(engine: Engine) -> None:
+    await send(engine, "Батламж")
+    assert "УБ99010112" in joined(await send(engine, "12345"))
+    assert "төрсөн огноо" in joined(await send(engine, "УБ99133112"))
+    assert "овгоо" in joined(await send(engine, "уб99010112"))
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_rate_limit_holds_across_a_restart(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    for wrong in ["Бат", "Болд", "Дулам", "Сүх", "Цэцэг"]:
+        assert "олдсонгүй" in await look_up(engine, "УБ85031214", wrong)
+    restarted = Engine(sessions, engine.knowledge, engine.schedule, clock=clock)
+    refused = joined(await send(restarted, "Батламж"))
+    assert "дахин оролдоно уу" in refused and "регистрийн дугаар" not in refused.lower()
+    clock.moment += timedelta(hours=1, minutes=1)
+    assert "тэнцсэн" in await look_up(restarted, "УБ85031214", "Дорж")
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_register_numbers_never_reach_logs_or_the_message_log(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    await look_up(engine, "УБ85031214", "Дорж")
+    assert "85031214" not in caplog.text
+    async with sessions() as session:
+        texts = list(await session.scalars(select(MessageLog.text)))
+    assert not [text for text in texts if "85031214" in text]
+
+
+async def test_matched_certificate_question_starts_the_flow(engine: Engine) -> None:
+    replies = await send(engine, "batlamj mini burtgegdsen uu")
+    assert "регистрийн дугаар" in joined(replies).lower()
+    assert actions(replies) == []
