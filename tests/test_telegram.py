@@ -329,3 +329,10 @@ async def test_webhook_checks_the_secret(
         assert bot.application.update_queue.qsize() == 1
         assert (await client.get("/healthz")).status_code == 200
     await database.dispose()
+
+
+async def test_the_same_update_delivered_twice_is_answered_once(bot: Bot) -> None:
+    update = text_update("сургалт ямар хэлбэрээр явагдах вэ")
+    first = await bot.feed(update)
+    again = await bot.feed(update)  # a webhook retry, or a replay after a crash
+    assert len(first) == 1 and again == []

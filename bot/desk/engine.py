@@ -36,6 +36,7 @@ from bot.storage.models import (
     Feedback,
     MessageLog,
     Person,
+    ProcessedEvent,
     RosterEntry,
     Ticket,
     utcnow,
@@ -195,7 +196,10 @@ class Engine:
     # ---- the one entry point -------------------------------------------------------------
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """The replies to one message; none for a delivery already handled."""
         async with self.sessions.begin() as session:
+            if incoming.event_id is not None and not await self._first_delivery(session, incoming):
+                return []
             person = await self._person(session, incoming)
             conversation = await session.get(Conversation, person.id, with_for_update=True)
             if conversation is None:
@@ -236,6 +240,21 @@ class Engine:
                     )
                 )
         return turn.replies
+
+    async def _first_delivery(self, session: AsyncSession, incoming: Incoming) -> bool:
+        """Record the event in this transaction: it counts as handled only if the turn commits."""
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        stored = await session.scalar(
+            insert(ProcessedEvent)
+            .values(
+                channel=incoming.channel,
+                event_id=str(incoming.event_id)[:255],
+                created_at=self.clock(),
+            )
+            .on_conflict_do_nothing()
+            .returning(ProcessedEvent.id)
+        )
+        return stored is not None
 
     async def _refresh_knowledge(self, session: AsyncSession) -> None:
         """Pick up the admins' edits: a cheap version check, a rebuild only on a change."""

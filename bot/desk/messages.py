@@ -31,6 +31,8 @@ class Incoming:
     message_id: str | None = None
     language: str | None = None
     attachment: Attachment | None = None
+    # The platform's id of this delivery (Telegram's update_id): a redelivered one is skipped.
+    event_id: str | None = None
 
 
 @dataclass(frozen=True)

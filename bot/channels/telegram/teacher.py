@@ -98,6 +98,7 @@ def _incoming(
         display_name=user.first_name or "",
         message_id=str(message.message_id) if message else None,
         attachment=attachment,
+        event_id=str(update.update_id),
     )
 
 
