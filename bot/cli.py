@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 
     faq = commands.add_parser("faq", help="the knowledge base")
     faq_commands = faq.add_subparsers(dest="faq_command", required=True)
-    validate = faq_commands.add_parser("validate", help="check the FAQ files")
+    validate = faq_commands.add_parser(
+        "validate", help="check the FAQ files (exit 1 on an error; warnings are advice)"
+    )
     validate.add_argument("path", nargs="?", type=Path, help="a folder of YAML files")
     faq_import = faq_commands.add_parser("import", help="validate, then load into the database")
     faq_import.add_argument("path", type=Path, help="a YAML file or a folder of them")
@@ -69,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     reply.add_argument("--as", dest="staff_name", default="Арга зүйч", help="signed with")
     close = ticket_commands.add_parser("close", help="close a ticket")
     close.add_argument("number", type=int)
+
+    roster = commands.add_parser("roster", help="the list of who passed (certificates)")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_commands.add_parser("import", help="import a .csv or .xlsx roster")
+    roster_import.add_argument("file", type=Path)
 
     stats = commands.add_parser("stats", help="how the desk is doing")
     stats.add_argument("--days", type=int, default=30, help="the last N days, today included")
@@ -128,6 +135,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await _db(settings, args.db_command)
         case "tickets":
             return await _tickets(settings, args)
+        case "roster":
+            return await _roster_import(settings, args.file)
         case "stats":
             from bot.admin_cli import stats_command
 
@@ -187,6 +196,24 @@ def _eval(settings: Settings, path: Path) -> int:
     return 0
 
 
+async def _roster_import(settings: Settings, path: Path) -> int:
+    """All rows or none; the report lists every bad row with its line and reason."""
+    from bot.desk import roster
+    from bot.runtime import open_desk
+
+    if not path.is_file():
+        print(f"helpdesk: {path} is not a file", file=sys.stderr)
+        return EXIT_USAGE
+    async with open_desk(settings) as desk:
+        try:
+            report = await roster.import_file(desk.sessions, path)
+        except roster.RosterFileError as exc:
+            print(f"helpdesk: {exc}", file=sys.stderr)
+            return 1
+    print(roster.format_report(report))
+    return 0 if report.ok else 1
+
+
 async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
     """faq import / export and schedule import, on the live knowledge base."""
     from bot.desk import knowledge
@@ -221,15 +248,17 @@ def _faq_validate(settings: Settings, path: Path | None) -> int:
     from bot.desk.faq import FaqError, validate_dir
 
     try:
-        problems = validate_dir(path or settings.faq_dir)
+        errors, warnings = validate_dir(path or settings.faq_dir)
     except FaqError as exc:
-        print(exc)
+        print(f"error: {exc}")
         return 1
-    for problem in problems:
-        print(problem)
-    if problems:
+    for warning in warnings:
+        print(f"warning: {warning}")
+    for error in errors:
+        print(f"error: {error}")
+    if errors:
         return 1
-    print("FAQ is valid")
+    print(f"FAQ is valid ({len(warnings)} warnings)")
     return 0
 
 

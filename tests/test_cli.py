@@ -101,3 +101,43 @@ def test_match_jsonl_contract() -> None:
     assert records[0]["intent"] == "esis_password"
     assert records[1]["intent"] is None and records[2]["intent"] is None
     assert all(0 <= r["score"] <= 100 for r in records)
+
+
+def test_roster_import_reports_and_refuses_bad_files(tmp_path: Path) -> None:
+    env = {"HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/r.db"}
+    sample = Path(__file__).parent / "data" / "roster_sample.csv"
+    first = helpdesk("roster", "import", str(sample), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "10 нэмэгдсэн" in first.stdout
+    again = helpdesk("roster", "import", str(sample), env=env)
+    assert "10 өөрчлөгдөөгүй" in again.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(sample.read_text(encoding="utf-8").replace("УБ85031214", "УБ8503"),
+                   encoding="utf-8")
+    refused = helpdesk("roster", "import", str(bad), env=env)
+    assert refused.returncode == 1 and "ОРСОНГҮЙ" in refused.stdout
+    garbage = tmp_path / "garbage.xlsx"
+    garbage.write_bytes(b"\x00\x01not a workbook" * 100)
+    not_roster = helpdesk("roster", "import", str(garbage), env=env)
+    assert not_roster.returncode == 1
+    assert len(not_roster.stderr.strip().splitlines()) == 1
+
+
+def test_faq_validate_passes_the_bundled_faq_and_names_problems(tmp_path: Path) -> None:
+    bundled = helpdesk("faq", "validate")
+    assert bundled.returncode == 0, bundled.stdout
+    assert "FAQ is valid" in bundled.stdout
+    (tmp_path / "a.yaml").write_text(
+        "- id: esis_password\n  questions: [ESIS нууц үгээ мартсан]\n  answer: Менежерт.\n"
+        "- id: other\n  questions: [ESIS нууц үгээ мартсан]\n  answer: Өөр.\n",
+        encoding="utf-8",
+    )
+    clash = helpdesk("faq", "validate", str(tmp_path))
+    assert clash.returncode == 1
+    assert "error: a.yaml: entry 'other': paraphrase 'ESIS нууц үгээ мартсан'" in clash.stdout
+    (tmp_path / "a.yaml").write_text(
+        "- id: x\n  questions: [a]\n  answer: b\n- id: x\n  questions: [c]\n  answer: d\n",
+        encoding="utf-8",
+    )
+    duplicate = helpdesk("faq", "validate", str(tmp_path))
+    assert duplicate.returncode == 1 and "entry 'x' is defined twice" in duplicate.stdout

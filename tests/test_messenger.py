@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -26,7 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.messenger import (
     CHANNEL,
     TEXT_LIMIT,
+    UNREACHABLE,
+    WINDOW_CLOSED,
     Messenger,
+    TokenRejected,
+    classify,
     messaging_type,
     render,
     shorten,
@@ -529,6 +534,47 @@ async def test_an_expired_token_stops_sending_with_one_clear_log_line(
     async with sessions() as session:
         waiting = list(await session.scalars(select(OutboxMessage)))
     assert len(waiting) >= 2 and not any(row.dead or row.sent_at for row in waiting)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "subcode", "expected"),
+    [
+        (500, None, None, "Graph API unavailable"),
+        (400, 1200, None, "Graph API unavailable"),
+        (400, 613, None, "rate limited"),
+        (429, None, None, "rate limited"),
+        (400, 190, 463, "the page access token was rejected"),
+        (400, 551, 1545041, UNREACHABLE),
+        (400, 100, 2018001, UNREACHABLE),
+        (400, 10, 2018278, WINDOW_CLOSED),
+        (400, 100, None, "refused by Messenger"),
+    ],
+)
+def test_graph_errors_are_retried_given_up_or_stop_sending(
+    status: int, code: int | None, subcode: int | None, expected: str
+) -> None:
+    error = {"message": "m", "code": code, "error_subcode": subcode}
+    outcome = classify(status, {"error": error})
+    assert outcome.reason.startswith(expected)
+    kind = {"Graph API unavailable": outbox.RetryLater, "rate limited": outbox.RetryLater,
+            "the page access token was rejected": TokenRejected}.get(expected, outbox.GiveUp)
+    assert type(outcome) is kind
+    assert str(status) in outcome.reason
+
+
+async def test_the_worker_delivers_a_staff_reply_without_being_asked(
+    page: Page, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await page.say("хүнтэй ярих")
+    async with page.messenger.running():
+        async with sessions.begin() as session:
+            ticket = await session.get(Ticket, 1)
+            assert ticket is not None
+            await tickets.staff_reply(session, ticket, "Болд", "Ажлын байрандаа очоорой")
+        deadline = time.monotonic() + 10
+        while not any("Ажлын байрандаа" in t for t in page.graph.texts()):
+            assert time.monotonic() < deadline, page.graph.calls
+            await asyncio.sleep(0.05)
 
 
 # ---- running it --------------------------------------------------------------------------------

@@ -21,8 +21,6 @@ from typing import Any
 
 import httpx
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -77,14 +75,6 @@ def signature_valid(app_secret: bytes, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.strip().encode())
 
 
-@dataclass(frozen=True)
-class Event:
-    """One message or button press from the webhook, with the id Meta may deliver again."""
-
-    event_id: str
-    incoming: Incoming
-
-
 def _attachment_kind(attachment: Any) -> str:
     if not isinstance(attachment, dict):
         return "unknown"
@@ -94,16 +84,18 @@ def _attachment_kind(attachment: Any) -> str:
     return str(attachment.get("type") or "unknown")
 
 
-def _event(item: Mapping[str, Any]) -> Event | None:
+def _incoming(item: Mapping[str, Any]) -> Incoming | None:
+    """One messaging item as the desk's Incoming; its event_id (the mid) makes the engine skip
+    a delivery Meta repeats, on any instance and after a restart."""
     sender = item.get("sender")
     psid = str(sender.get("id") or "") if isinstance(sender, dict) else ""
     if not psid:
         return None
     fallback_id = f"{psid}:{item.get('timestamp')}"
 
-    def event(event_id: str, **content: Any) -> Event:
-        incoming = Incoming(CHANNEL, psid, psid, message_id=event_id[:LOG_ID_LIMIT], **content)
-        return Event(event_id, incoming)
+    def event(event_id: str, **content: Any) -> Incoming:
+        log_id = event_id[:LOG_ID_LIMIT]
+        return Incoming(CHANNEL, psid, psid, message_id=log_id, event_id=event_id, **content)
 
     message, postback = item.get("message"), item.get("postback")
     if isinstance(message, dict):
@@ -126,7 +118,7 @@ def _event(item: Mapping[str, Any]) -> Event | None:
     return None  # deliveries, reads, reactions, referrals...
 
 
-def events_of(payload: Any) -> list[Event]:
+def events_of(payload: Any) -> list[Incoming]:
     """The messages and button presses in a webhook body; echoes, deliveries, reads dropped."""
     if not isinstance(payload, dict) or payload.get("object") != "page":
         return []
@@ -134,30 +126,20 @@ def events_of(payload: Any) -> list[Event]:
     for entry in payload.get("entry") or []:
         items = entry.get("messaging") if isinstance(entry, dict) else None
         for item in items if isinstance(items, list) else []:
-            event = _event(item) if isinstance(item, dict) else None
-            if event is not None:
-                found.append(event)
+            incoming = _incoming(item) if isinstance(item, dict) else None
+            if incoming is not None:
+                found.append(incoming)
     return found
 
 
-async def remember_event(
-    sessions: async_sessionmaker[AsyncSession], channel: str, event_id: str
-) -> bool:
-    """True the first time an event is seen, by any instance, before or after a restart."""
-    async with sessions.begin() as session:
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        stored = await session.scalar(
-            insert(ProcessedEvent)
-            .values(channel=channel, event_id=event_id[:255], created_at=utcnow())
-            .on_conflict_do_nothing()
-            .returning(ProcessedEvent.id)
-        )
-    return stored is not None
-
-
 async def forget_events(sessions: async_sessionmaker[AsyncSession], before: datetime) -> None:
+    """Messenger's event ids are needed only while Meta may still redeliver."""
     async with sessions.begin() as session:
-        await session.execute(delete(ProcessedEvent).where(ProcessedEvent.created_at < before))
+        await session.execute(
+            delete(ProcessedEvent).where(
+                ProcessedEvent.channel == CHANNEL, ProcessedEvent.created_at < before
+            )
+        )
 
 
 # ---- rendering and the messaging window ---------------------------------------------------
@@ -343,8 +325,8 @@ class Messenger:
             payload = json.loads(body)
         except ValueError:
             return PlainTextResponse("not JSON", status_code=400)
-        for event in events_of(payload):
-            self._spawn(self._handle_in_order(event))
+        for incoming in events_of(payload):
+            self._spawn(self._handle_in_order(incoming))
         return PlainTextResponse("EVENT_RECEIVED")
 
     # ---- background work ----
@@ -359,14 +341,14 @@ class Messenger:
         while self._tasks:
             await asyncio.gather(*self._tasks)
 
-    async def _handle_in_order(self, event: Event) -> None:
+    async def _handle_in_order(self, incoming: Incoming) -> None:
         """One event at a time per teacher, so quick messages are answered in order."""
-        chat = event.incoming.chat_id
+        chat = incoming.chat_id
         lock, users = self._chats.get(chat, (asyncio.Lock(), 0))
         self._chats[chat] = (lock, users + 1)
         try:
             async with lock:
-                await self._handle(event)
+                await self._handle(incoming)
         except Exception:
             log.exception("a Messenger event failed")
         finally:
@@ -376,15 +358,11 @@ class Messenger:
             else:
                 self._chats[chat] = (lock, users - 1)
 
-    async def _handle(self, event: Event) -> None:
-        incoming = event.incoming
+    async def _handle(self, incoming: Incoming) -> None:
         try:
-            if not await remember_event(self.engine.sessions, CHANNEL, event.event_id):
-                log.info("a repeated Messenger event was skipped")
-                return
             typing = asyncio.create_task(self._typing(incoming.chat_id))
             try:
-                replies = await self.engine.handle(incoming)
+                replies = await self.engine.handle(incoming)  # none for a repeated event
             finally:
                 await typing
             async with self.engine.sessions.begin() as session:
@@ -444,17 +422,24 @@ class Messenger:
 
     # ---- the outbox ----
 
-    async def deliver(self, chat_id: str | None = None) -> int:
-        """Send every due row (of one chat, or all), in order per chat; none once halted."""
+    async def deliver(self, chat_id: str | None = None, until: asyncio.Event | None = None) -> int:
+        """Send every due row (of one chat, or all), in order per chat; none once halted.
+
+        `until` ends a long backlog between batches, so shutdown need not wait for all of it.
+        """
         total = 0
-        while not self.halted and (
-            sent := await outbox.deliver_due(
-                self.engine.sessions,
-                (CHANNEL,),
-                self.send_row,
-                self.engine.clock(),
-                on_give_up=self.gave_up,
-                chat_id=chat_id,
+        while (
+            not self.halted
+            and not (until is not None and until.is_set())
+            and (
+                sent := await outbox.deliver_due(
+                    self.engine.sessions,
+                    (CHANNEL,),
+                    self.send_row,
+                    self.engine.clock(),
+                    on_give_up=self.gave_up,
+                    chat_id=chat_id,
+                )
             )
         ):
             total += sent
@@ -520,32 +505,37 @@ class Messenger:
             ).format(number=ticket.id)
         tickets.notice(session, staff_chat, ticket, text)
 
-    async def _work(self) -> None:
-        """The outbox worker: due rows every second, old event ids forgotten once an hour."""
+    async def _work(self, stop: asyncio.Event) -> None:
+        """The outbox worker: due rows every second, old event ids forgotten once an hour.
+
+        It stops between passes, so a row in hand is recorded as sent before shutdown.
+        """
         loop = asyncio.get_running_loop()
         forgotten_at = loop.time()
-        while True:
+        while not stop.is_set():
             try:
-                await self.deliver()
+                await self.deliver(until=stop)
                 if loop.time() - forgotten_at > FORGET_INTERVAL:
                     await forget_events(self.engine.sessions, utcnow() - EVENTS_KEPT)
                     forgotten_at = loop.time()
             except (SQLAlchemyError, OSError):
                 log.exception("the Messenger outbox worker failed; it tries again")
-            await asyncio.sleep(OUTBOX_INTERVAL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), OUTBOX_INTERVAL)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Messenger]:
-        """The outbox worker for as long as the block runs; then the events in hand finish."""
-        worker = asyncio.create_task(self._work())
+        """The outbox worker for as long as the block runs; then the work in hand finishes."""
+        stop = asyncio.Event()
+        worker = asyncio.create_task(self._work(stop))
         try:
             yield self
         finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            stop.set()
+            await worker
             await self.close()
 
     async def close(self) -> None:
+        """Finish the events in hand, then let go of the HTTP connections."""
         await self.drain()
         await self.client.aclose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,12 +137,33 @@ class KnowledgeBase:
         return entry.answer_for(language) if entry else ""
 
 
-def validate_dir(directory: Path) -> list[str]:
-    """Problems that do not stop loading but mislead teachers: paraphrases matched elsewhere."""
+def clashes(entries: Sequence[FaqEntry]) -> list[str]:
+    """Paraphrases that, with the whole FAQ indexed, another entry matches better than their
+    own: the bot would answer them wrongly today."""
+    matcher = Matcher(entries)
+    refused = {entry.id for entry in entries if entry.refuse}
+    found = []
+    for entry in entries:
+        for question in entry.questions:
+            best = matcher.match(question).best
+            if best is None or best.intent == entry.id:
+                continue
+            if entry.refuse and best.intent in refused:
+                continue  # refused either way
+            found.append(f"{entry.source}: entry {entry.id!r}: paraphrase {question!r} is "
+                         f"matched to {best.intent!r} ({best.score:.0f})")
+    return found
+
+
+def validate_dir(directory: Path) -> tuple[list[str], list[str]]:
+    """(errors, warnings). Loading raises on broken files, duplicate ids and empty answers;
+    errors are clashes; warnings are paraphrases that, left out, would go elsewhere — the
+    wordings the other entries pull at, worth a look but not wrong."""
     entries = load_faq_dir(directory)
     sources = {entry.id: entry.source for entry in entries}
-    return [
-        f"{sources[c.entry_id]}: entry {c.entry_id!r}: paraphrase {c.question!r} "
-        f"matches {c.better_id!r} better ({c.score:.0f})"
+    warnings = [
+        f"{sources[c.entry_id]}: entry {c.entry_id!r}: without it, paraphrase {c.question!r} "
+        f"would go to {c.better_id!r} ({c.score:.0f})"
         for c in find_confusions(entries)
     ]
+    return clashes(entries), warnings
