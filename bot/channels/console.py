@@ -10,7 +10,7 @@ from typing import TextIO
 
 from bot.desk import outbox
 from bot.desk.engine import MENU, Engine
-from bot.desk.messages import Button, Incoming, Reply
+from bot.desk.messages import Button, Incoming, Reply, parse_id
 from bot.i18n import _, use_language
 from bot.storage.models import OutboxMessage
 
@@ -58,8 +58,9 @@ class ConsoleChat:
 
     def incoming(self, line: str) -> Incoming:
         choice = line.strip()
-        if choice.isdigit() and 1 <= int(choice) <= len(self.choices):
-            button = self.choices[int(choice) - 1]
+        number = parse_id(choice)
+        if number is not None and 1 <= number <= len(self.choices):
+            button = self.choices[number - 1]
             return Incoming(
                 CHANNEL, self.user_id, self.user_id, action=button.action, language=self.language
             )

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.desk import knowledge, roster, stats
 from bot.desk.engine import Engine
 from bot.desk.faq import ID_PATTERN, FaqEntry, FaqError, parse_faq
-from bot.desk.messages import Button, OutFile, Reply
+from bot.desk.messages import Button, OutFile, Reply, parse_id
 from bot.desk.roster import RosterFileError
 from bot.desk.schedule import ScheduleError
 from bot.i18n import _
@@ -30,8 +30,18 @@ REPORT_DAYS = 30
 MAX_PROBLEMS_SHOWN = 20  # longer roster reports come with a CSV of every bad row
 ROSTER_SUFFIXES = (".csv", ".xlsx")
 YAML_SUFFIXES = (".yaml", ".yml")
-COMMANDS = frozenset({"/faq", "/faq_add", "/faq_export", "/faq_history", "/suggestions",
-                      "/stats", "/unanswered", "/cancel"})
+COMMANDS = frozenset(
+    {
+        "/faq",
+        "/faq_add",
+        "/faq_export",
+        "/faq_history",
+        "/suggestions",
+        "/stats",
+        "/unanswered",
+        "/cancel",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,12 @@ class AdminDesk:
             )
         )
         if person is None:
-            person = Person(channel=incoming.channel, external_id=incoming.user_id,
-                            chat_id=incoming.chat_id, display_name=incoming.name[:128])
+            person = Person(
+                channel=incoming.channel,
+                external_id=incoming.user_id,
+                chat_id=incoming.chat_id,
+                display_name=incoming.name[:128],
+            )
             session.add(person)
             await session.flush()
         conversation = await session.get(Conversation, person.id)
@@ -96,7 +110,10 @@ class AdminDesk:
         return conversation
 
     async def _dispatch(
-        self, session: AsyncSession, incoming: AdminIncoming, conversation: Conversation,
+        self,
+        session: AsyncSession,
+        incoming: AdminIncoming,
+        conversation: Conversation,
         data: dict[str, object],
     ) -> list[Reply]:
         actor = incoming.name
@@ -117,9 +134,12 @@ class AdminDesk:
             return [Reply(_("New entry: send its id (snake_case, e.g. winter_school)."))]
         if command == "/faq_export":
             files = await knowledge.export(session)
-            return [Reply(_("The knowledge base as YAML files:"),
-                          files=tuple(OutFile(name, text.encode()) for name, text
-                                      in files.items()))]
+            return [
+                Reply(
+                    _("The knowledge base as YAML files:"),
+                    files=tuple(OutFile(name, text.encode()) for name, text in files.items()),
+                )
+            ]
         if command == "/faq_history":
             return [await self._history(session)]
         if command == "/suggestions":
@@ -128,8 +148,9 @@ class AdminDesk:
             start, end = stats.last_days(REPORT_DAYS, self.engine.clock())
             figures = await stats.collect_stats(session, start, end)
             chart = await asyncio.to_thread(stats.render_chart, figures)  # CPU-bound
-            return [Reply(stats.format_stats(figures),
-                          files=(OutFile("stats.png", chart, "photo"),))]
+            return [
+                Reply(stats.format_stats(figures), files=(OutFile("stats.png", chart, "photo"),))
+            ]
         if command == "/unanswered":
             start, end = stats.last_days(REPORT_DAYS, self.engine.clock())
             groups = await stats.unanswered_report(session, start, end, 30)
@@ -140,7 +161,7 @@ class AdminDesk:
         entries = await knowledge.entries(session)
         pages = max(1, -(-len(entries) // PAGE))
         page = min(max(page, 0), pages - 1)
-        shown = entries[page * PAGE:(page + 1) * PAGE]
+        shown = entries[page * PAGE : (page + 1) * PAGE]
         rows = [(_b(entry.id, f"adm:show:{entry.id}"),) for entry in shown]
         nav = []
         if page > 0:
@@ -150,7 +171,8 @@ class AdminDesk:
         if nav:
             rows.append(tuple(nav))
         text = _("FAQ entries, page {page} of {pages}. /faq_add adds one.").format(
-            page=page + 1, pages=pages)
+            page=page + 1, pages=pages
+        )
         return Reply(text, tuple(rows))
 
     async def _history(self, session: AsyncSession) -> Reply:
@@ -165,17 +187,25 @@ class AdminDesk:
         return Reply("\n".join(lines))
 
     def _entry_view(self, entry: FaqEntry) -> Reply:
-        lines = [f"<b>{html.escape(entry.id)}</b>" + (" (refuse)" if entry.refuse else ""),
-                 _("Paraphrases:")]
+        lines = [
+            f"<b>{html.escape(entry.id)}</b>" + (" (refuse)" if entry.refuse else ""),
+            _("Paraphrases:"),
+        ]
         lines += [f"• {html.escape(q)}" for q in entry.questions]
-        lines += [_("Answer (mn):"), html.escape(entry.answer.strip()) or "—",
-                  _("Answer (en):"), html.escape(entry.answer_en.strip()) or "—"]
+        lines += [
+            _("Answer (mn):"),
+            html.escape(entry.answer.strip()) or "—",
+            _("Answer (en):"),
+            html.escape(entry.answer_en.strip()) or "—",
+        ]
         return Reply(
             "\n".join(lines),
             (
                 (_b(_("Add paraphrase"), f"adm:addq:{entry.id}"),),
-                (_b(_("Edit answer (mn)"), f"adm:ans:{entry.id}"),
-                 _b(_("Edit answer (en)"), f"adm:ansen:{entry.id}")),
+                (
+                    _b(_("Edit answer (mn)"), f"adm:ans:{entry.id}"),
+                    _b(_("Edit answer (en)"), f"adm:ansen:{entry.id}"),
+                ),
                 (_b(_("Delete"), f"adm:del:{entry.id}"),),
             ),
         )
@@ -186,15 +216,20 @@ class AdminDesk:
         return next((e for e in await knowledge.entries(session) if e.id == entry_id), None)
 
     async def _action(
-        self, session: AsyncSession, action: str, conversation: Conversation,
-        data: dict[str, object], actor: str,
+        self,
+        session: AsyncSession,
+        action: str,
+        conversation: Conversation,
+        data: dict[str, object],
+        actor: str,
     ) -> list[Reply]:
         _prefix, verb, argument = [*action.split(":", 2), "", ""][:3]
         if verb == "page":
-            return [await self._page(session, int(argument) if argument.isdigit() else 0)]
+            return [await self._page(session, parse_id(argument) or 0)]
         if verb in ("sugnew", "sugadd", "sugrej"):
-            return await self._suggestion_action(session, verb, argument, conversation, data,
-                                                 actor)
+            return await self._suggestion_action(
+                session, verb, argument, conversation, data, actor
+            )
         if verb == "save":
             if conversation.state != "admin:new_confirm" or data.get("entry") != argument:
                 return [Reply(_("That button is no longer active."))]
@@ -214,10 +249,19 @@ class AdminDesk:
             }[verb]
             return [Reply(prompt.format(id=html.escape(entry.id)) + " " + _("/cancel stops."))]
         if verb == "del":
-            return [Reply(_("Delete {id}? This cannot be undone (the history keeps it).")
-                          .format(id=html.escape(entry.id)),
-                          ((_b(_("Yes, delete"), f"adm:delok:{entry.id}"),
-                            _b(_("No"), f"adm:show:{entry.id}")),))]
+            return [
+                Reply(
+                    _("Delete {id}? This cannot be undone (the history keeps it).").format(
+                        id=html.escape(entry.id)
+                    ),
+                    (
+                        (
+                            _b(_("Yes, delete"), f"adm:delok:{entry.id}"),
+                            _b(_("No"), f"adm:show:{entry.id}"),
+                        ),
+                    ),
+                )
+            ]
         if verb == "delok":
             await knowledge.delete_entry(session, entry.id, actor)
             return [Reply(_("Deleted {id}.").format(id=html.escape(entry.id)))]
@@ -226,8 +270,12 @@ class AdminDesk:
     # ---- guided steps --------------------------------------------------------------------
 
     async def _step(
-        self, session: AsyncSession, text: str, conversation: Conversation,
-        data: dict[str, object], actor: str,
+        self,
+        session: AsyncSession,
+        text: str,
+        conversation: Conversation,
+        data: dict[str, object],
+        actor: str,
     ) -> list[Reply]:
         state = conversation.state
         if not text:
@@ -240,9 +288,14 @@ class AdminDesk:
             data["entry"] = text
             if data.get("answer"):  # prefilled from a ticket
                 conversation.state = "admin:new_confirm"
-                return [Reply(_("The answer will be:\n{answer}\nSend a better one, or press "
-                                "Save.").format(answer=html.escape(str(data["answer"]))),
-                              ((_b(_("Save"), "adm:save:" + text),),))]
+                return [
+                    Reply(
+                        _(
+                            "The answer will be:\n{answer}\nSend a better one, or press Save."
+                        ).format(answer=html.escape(str(data["answer"]))),
+                        ((_b(_("Save"), "adm:save:" + text),),),
+                    )
+                ]
             conversation.state = "admin:new_question"
             return [Reply(_("Send the first paraphrase, as a teacher would write it."))]
         if state == "admin:new_question":
@@ -277,12 +330,16 @@ class AdminDesk:
         best = result.best.intent if result.best else None
         if best is None or best == entry_id:
             return ""
-        return _("Note: the bot now matches this wording to {other} ({score:.0f}), not to "
-                 "{id}; with it saved, that may change.").format(
-            other=best, score=result.score, id=entry_id)
+        return _(
+            "Note: the bot now matches this wording to {other} ({score:.0f}), not to "
+            "{id}; with it saved, that may change."
+        ).format(other=best, score=result.score, id=entry_id)
 
     async def _save_new(
-        self, session: AsyncSession, conversation: Conversation, data: dict[str, object],
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        data: dict[str, object],
         actor: str,
     ) -> list[Reply]:
         entry_id = str(data.get("entry", ""))
@@ -293,8 +350,12 @@ class AdminDesk:
             return [Reply(_("The answer is empty; nothing was saved."))]
         try:
             [entry] = parse_faq(
-                yaml.safe_dump([{"id": entry_id, "questions": questions, "answer": answer}],
-                               allow_unicode=True), "chat")
+                yaml.safe_dump(
+                    [{"id": entry_id, "questions": questions, "answer": answer}],
+                    allow_unicode=True,
+                ),
+                "chat",
+            )
         except FaqError as problem:
             reason = html.escape(str(problem), quote=False)
             return [Reply(_("Not saved: {reason}").format(reason=reason))]
@@ -305,15 +366,19 @@ class AdminDesk:
             if suggestion is not None:
                 suggestion.status = "accepted"
         warnings = [self._better_elsewhere(entry.id, q) for q in questions]
-        return [Reply("\n".join(filter(None, [_("Saved {id}.").format(id=entry.id),
-                                              *warnings])))]
+        return [Reply("\n".join(filter(None, [_("Saved {id}.").format(id=entry.id), *warnings])))]
 
     # ---- suggestions from tickets --------------------------------------------------------
 
     async def _suggestions(self, session: AsyncSession) -> list[Reply]:
-        pending = list(await session.scalars(
-            select(FaqSuggestion).where(FaqSuggestion.status == "pending")
-            .order_by(FaqSuggestion.id).limit(10)))
+        pending = list(
+            await session.scalars(
+                select(FaqSuggestion)
+                .where(FaqSuggestion.status == "pending")
+                .order_by(FaqSuggestion.id)
+                .limit(10)
+            )
+        )
         if not pending:
             return [Reply(_("No suggestions waiting."))]
         replies = []
@@ -322,24 +387,34 @@ class AdminDesk:
             near = result.best.intent if result.best else None
             buttons = [_b(_("New entry"), f"adm:sugnew:{suggestion.id}")]
             if near and near in self.engine.knowledge.entries:
-                buttons.append(_b(_("Add to {id}").format(id=near),
-                                  f"adm:sugadd:{suggestion.id}:{near}"))
+                buttons.append(
+                    _b(_("Add to {id}").format(id=near), f"adm:sugadd:{suggestion.id}:{near}")
+                )
             buttons.append(_b(_("Reject"), f"adm:sugrej:{suggestion.id}"))
-            replies.append(Reply(
-                _("Ticket #{ticket}\nQuestion: {question}\nStaff answer: {answer}").format(
-                    ticket=suggestion.ticket_id, question=html.escape(suggestion.question),
-                    answer=html.escape(suggestion.answer) or "—"),
-                (tuple(buttons),),
-            ))
+            replies.append(
+                Reply(
+                    _("Ticket #{ticket}\nQuestion: {question}\nStaff answer: {answer}").format(
+                        ticket=suggestion.ticket_id,
+                        question=html.escape(suggestion.question),
+                        answer=html.escape(suggestion.answer) or "—",
+                    ),
+                    (tuple(buttons),),
+                )
+            )
         return replies
 
     async def _suggestion_action(
-        self, session: AsyncSession, verb: str, argument: str, conversation: Conversation,
-        data: dict[str, object], actor: str,
+        self,
+        session: AsyncSession,
+        verb: str,
+        argument: str,
+        conversation: Conversation,
+        data: dict[str, object],
+        actor: str,
     ) -> list[Reply]:
         suggestion_id, _sep, entry_id = argument.partition(":")
-        suggestion = (await session.get(FaqSuggestion, int(suggestion_id))
-                      if suggestion_id.isdigit() else None)
+        number = parse_id(suggestion_id)
+        suggestion = await session.get(FaqSuggestion, number) if number else None
         if suggestion is None or suggestion.status != "pending":
             return [Reply(_("That suggestion is already handled."))]
         if verb == "sugrej":
@@ -351,14 +426,21 @@ class AdminDesk:
                 return [Reply(_("That entry no longer exists."))]
             first_line = suggestion.question.split("\n")[0].strip()
             await knowledge.save_entry(
-                session, replace(entry, questions=(*entry.questions, first_line)), actor)
+                session, replace(entry, questions=(*entry.questions, first_line)), actor
+            )
             suggestion.status = "accepted"
             return [Reply(_("Added as a paraphrase of {id}.").format(id=entry.id))]
         conversation.state = "admin:new_id"
-        data.update(suggestion=suggestion.id, question=suggestion.question,
-                    answer=suggestion.answer)
-        return [Reply(_("New entry from ticket #{ticket}: send its id (snake_case).").format(
-            ticket=suggestion.ticket_id))]
+        data.update(
+            suggestion=suggestion.id, question=suggestion.question, answer=suggestion.answer
+        )
+        return [
+            Reply(
+                _("New entry from ticket #{ticket}: send its id (snake_case).").format(
+                    ticket=suggestion.ticket_id
+                )
+            )
+        ]
 
     # ---- uploaded files ------------------------------------------------------------------
 
@@ -367,22 +449,35 @@ class AdminDesk:
         if name.endswith(ROSTER_SUFFIXES):
             return await self._import_roster(file)
         if not name.endswith(YAML_SUFFIXES):
-            return [Reply(_("I import rosters (.csv, .xlsx), the FAQ and the schedule (.yaml). "
-                            "Nothing was changed."))]
+            return [
+                Reply(
+                    _(
+                        "I import rosters (.csv, .xlsx), the FAQ and the schedule (.yaml). "
+                        "Nothing was changed."
+                    )
+                )
+            ]
         try:
             text = file.data.decode("utf-8")
             async with self.engine.sessions.begin() as session:
                 if "schedule" in name:
                     rows = await knowledge.import_schedule(session, text, actor)
-                    return [Reply(_("Schedule imported: {count} cohort windows.").format(
-                        count=len(rows)))]
-                report = await knowledge.import_entries(
-                    session, parse_faq(text, file.name), actor)
+                    return [
+                        Reply(
+                            _("Schedule imported: {count} cohort windows.").format(count=len(rows))
+                        )
+                    ]
+                report = await knowledge.import_entries(session, parse_faq(text, file.name), actor)
         except UnicodeDecodeError:
             return [Reply(_("The file is not UTF-8 text. Nothing was changed."))]
         except (FaqError, ScheduleError) as problem:
-            return [Reply(_("Nothing was changed: {reason}").format(
-                reason=html.escape(str(problem), quote=False)))]
+            return [
+                Reply(
+                    _("Nothing was changed: {reason}").format(
+                        reason=html.escape(str(problem), quote=False)
+                    )
+                )
+            ]
         return [Reply(_("FAQ imported.") + "\n" + "\n".join(report.lines()))]
 
     async def _import_roster(self, file: OutFile) -> list[Reply]:
@@ -392,7 +487,10 @@ class AdminDesk:
             return [Reply(html.escape(str(problem), quote=False))]
         text = html.escape(roster.format_report(report, MAX_PROBLEMS_SHOWN))
         if len(report.problems) > MAX_PROBLEMS_SHOWN:
-            return [Reply(text, files=(OutFile("roster-problems.csv",
-                                               roster.problems_csv(report.problems)),))]
+            return [
+                Reply(
+                    text,
+                    files=(OutFile("roster-problems.csv", roster.problems_csv(report.problems)),),
+                )
+            ]
         return [Reply(text)]
-

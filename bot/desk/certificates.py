@@ -64,7 +64,7 @@ def _birth_date(digits: str) -> date:
 def parse_register_number(text: str) -> RegisterNumber:
     """The canonical form of a register number typed any usual way; raises with the reason."""
     compact = re.sub(r"[\s\-]", "", text.strip())
-    if len(compact) != 10 or not compact[2:].isdigit():
+    if len(compact) != 10 or not compact[2:].isascii() or not compact[2:].isdigit():
         raise RegisterNumberError("form")
     letters = [_letter(ch) for ch in compact[:2]]
     if None in letters:

@@ -24,7 +24,7 @@ from bot.desk import knowledge as knowledge_store
 from bot.desk import roster, tickets
 from bot.desk.certificates import RegisterNumberError, mask_register_numbers, parse_register_number
 from bot.desk.faq import KnowledgeBase
-from bot.desk.messages import Button, Incoming, Reply
+from bot.desk.messages import Button, Incoming, Reply, parse_id
 from bot.desk.schedule import COHORTS, OTHER_COHORT, CohortSchedule, describe, windows_for
 from bot.i18n import LANGUAGES, N_, _, format_date, use_language
 from bot.nlu.entities import detect_cohort
@@ -431,10 +431,11 @@ class Engine:
                 self._ask_cohort(turn, after=None)
 
     async def _on_cohort(self, turn: Turn, argument: str) -> None:
-        if not argument.isdigit() or int(argument) not in (*COHORTS, OTHER_COHORT):
+        cohort = parse_id(argument)
+        if cohort not in (*COHORTS, OTHER_COHORT):
             turn.say(_("That button is no longer active."))
             return
-        turn.person.cohort = int(argument)
+        turn.person.cohort = cohort
         after = turn.data.pop("after_cohort", None)
         turn.state = "idle"
         if after == "schedule":
@@ -537,7 +538,8 @@ class Engine:
 
     async def _on_feedback(self, turn: Turn, argument: str) -> None:
         vote, _sep, log_id = argument.partition(":")
-        question = await turn.session.get(MessageLog, int(log_id)) if log_id.isdigit() else None
+        question_id = parse_id(log_id)
+        question = await turn.session.get(MessageLog, question_id) if question_id else None
         if vote not in ("up", "down") or question is None or question.person_id != turn.person.id:
             turn.say(_("That button is no longer active."))
             return
@@ -875,7 +877,9 @@ class Engine:
     async def _on_csat(self, turn: Turn, argument: str) -> None:
         ticket_id, _sep, rating = argument.partition(":")
         ticket = (
-            await tickets.get_ticket(turn.session, int(ticket_id)) if ticket_id.isdigit() else None
+            await tickets.get_ticket(turn.session, number)
+            if (number := parse_id(ticket_id))
+            else None
         )
         valid = ticket is not None and ticket.person_id == turn.person.id
         if not valid or rating not in {"1", "2", "3", "4", "5"} or ticket.status != "closed":

@@ -115,8 +115,9 @@ def check_unique_ids(entries: Iterable[FaqEntry]) -> None:
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.id in seen:
-            raise FaqError(f"{entry.source}: entry {entry.id!r} is defined twice (also in "
-                           f"{seen[entry.id]})")
+            raise FaqError(
+                f"{entry.source}: entry {entry.id!r} is defined twice (also in {seen[entry.id]})"
+            )
         seen[entry.id] = entry.source
 
 
@@ -150,8 +151,10 @@ def clashes(entries: Sequence[FaqEntry]) -> list[str]:
                 continue
             if entry.refuse and best.intent in refused:
                 continue  # refused either way
-            found.append(f"{entry.source}: entry {entry.id!r}: paraphrase {question!r} is "
-                         f"matched to {best.intent!r} ({best.score:.0f})")
+            found.append(
+                f"{entry.source}: entry {entry.id!r}: paraphrase {question!r} is "
+                f"matched to {best.intent!r} ({best.score:.0f})"
+            )
     return found
 
 

@@ -73,7 +73,10 @@ _Dumper.add_representer(str, _text)
 def dump_entries(entries: list[FaqEntry]) -> str:
     return yaml.dump(
         [entry_data(entry) for entry in entries],
-        Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=99,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=99,
     )
 
 
@@ -138,13 +141,20 @@ class ImportReport:
     def lines(self) -> list[str]:
         return [
             f"{name}: {len(ids)}" + (f" ({', '.join(ids)})" if ids and name != "unchanged" else "")
-            for name, ids in (("added", self.added), ("changed", self.changed),
-                              ("unchanged", self.unchanged), ("removed", self.removed))
+            for name, ids in (
+                ("added", self.added),
+                ("changed", self.changed),
+                ("unchanged", self.unchanged),
+                ("removed", self.removed),
+            )
         ]
 
 
 async def _write(
-    session: AsyncSession, entry: FaqEntry, position: int, actor: str,
+    session: AsyncSession,
+    entry: FaqEntry,
+    position: int,
+    actor: str,
     existing: FaqRecord | None,
 ) -> str:
     data = entry_data(entry)
@@ -156,8 +166,9 @@ async def _write(
     if existing.data == data:
         return "unchanged"
     session.add(
-        FaqChange(entry_id=entry.id, action="changed", actor=actor, before=existing.data,
-                  after=data)
+        FaqChange(
+            entry_id=entry.id, action="changed", actor=actor, before=existing.data, after=data
+        )
     )
     existing.data, existing.source = data, source
     return "changed"
@@ -208,8 +219,15 @@ async def import_schedule(session: AsyncSession, text: str, actor: str) -> list[
     state = await _state(session)
     if state.schedule_yaml != text:
         before = {"schedule": state.schedule_yaml} if state.schedule_yaml else None
-        session.add(FaqChange(entry_id=SCHEDULE_FILE, action="changed", actor=actor,
-                              before=before, after={"schedule": text}))
+        session.add(
+            FaqChange(
+                entry_id=SCHEDULE_FILE,
+                action="changed",
+                actor=actor,
+                before=before,
+                after={"schedule": text},
+            )
+        )
         state.schedule_yaml = text
         await _bump(session)
     return rows

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def parse_id(text: str) -> int | None:
+    """A number carried by a button or typed after a command, or None: buttons can be forged
+    and arguments mistyped, so only plain ASCII digits of a sane length count."""
+    return int(text) if _ID.fullmatch(text) else None
 
 
 @dataclass(frozen=True)

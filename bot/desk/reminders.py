@@ -36,8 +36,10 @@ def due_today(
 
 
 def reminder_text(row: CohortSchedule, name: str, window: Window, days: int) -> str:
-    what = _("E-learning (esurgalt.itpd.mn)") if name == "elearning" else _(
-        "The webinar (Google Meet / Classroom)"
+    what = (
+        _("E-learning (esurgalt.itpd.mn)")
+        if name == "elearning"
+        else _("The webinar (Google Meet / Classroom)")
     )
     cohort = cohort_label(row.cohort)
     if days == LAST_DAY:
@@ -77,9 +79,7 @@ async def enqueue_due(
             texts = {}
             for language in {person.language or "mn" for person in people}:
                 with use_language(language):
-                    texts[language] = reply_payload(
-                        Reply(reminder_text(row, name, window, days))
-                    )
+                    texts[language] = reply_payload(Reply(reminder_text(row, name, window, days)))
             session.add_all(ReminderSent(person_id=p.id, key=key) for p in people)
             session.add_all(
                 OutboxMessage(

@@ -86,6 +86,7 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.state = State()
         self.stop = asyncio.Event()
+        self.connections: set[asyncio.Task[Any]] = set()
 
     # ---- scenario --------------------------------------------------------------------------
 
@@ -96,8 +97,12 @@ class FakeBotApi:
         teacher.message_id += 1
         update_id = state.next_update_id
         state.next_update_id += 1
-        person = {"id": teacher.user_id, "is_bot": False, "first_name": teacher.name,
-                  "language_code": "mn"}
+        person = {
+            "id": teacher.user_id,
+            "is_bot": False,
+            "first_name": teacher.name,
+            "language_code": "mn",
+        }
         chat = {"id": teacher.user_id, "type": "private", "first_name": teacher.name}
         update = {"update_id": update_id, "message": {
             "message_id": teacher.message_id, "date": int(time.time()), "chat": chat,
@@ -158,10 +163,17 @@ class FakeBotApi:
         return {
             **self.status(),
             "records": [
-                [r.update_id, r.chat_id, r.available, r.handed, r.first_reply, r.replies,
-                 r.handouts]
+                [
+                    r.update_id,
+                    r.chat_id,
+                    r.available,
+                    r.handed,
+                    r.first_reply,
+                    r.replies,
+                    r.handouts,
+                ]
                 for r in state.records.values()
-            ],  # fmt: skip
+            ],
             "chat_messages": {str(chat): count for chat, count in state.chat_messages.items()},
             "calls": dict(state.calls),
             "staff_messages": state.staff_messages,
@@ -182,8 +194,10 @@ class FakeBotApi:
             state.wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(state.wakeup.wait(), timeout)
-            state = self.state  # a scenario may have been loaded meanwhile
-            queue = state.queue
+            if self.state is not state:
+                # A new scenario was loaded while this poll waited: it may be the poll of a bot
+                # that has been stopped since, so it gets nothing; the next poll gets the news.
+                return b'{"ok":true,"result":[]}'
             while queue and queue[0][0] < offset:
                 queue.popleft()
         batch = [queue[index] for index in range(min(limit, len(queue)))]
@@ -258,6 +272,9 @@ class FakeBotApi:
     async def serve_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.connections.add(task)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -283,9 +300,10 @@ class FakeBotApi:
                     + payload
                 )
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # the bot hung up, or the fake is stopping
         finally:
+            self.connections.discard(task)
             writer.close()
 
 
@@ -295,6 +313,9 @@ async def serve(port: int) -> None:
     print(f"listening {server.sockets[0].getsockname()[1]}", flush=True)
     async with server:
         await api.stop.wait()
+        for task in list(api.connections):
+            task.cancel()
+        await asyncio.gather(*api.connections, return_exceptions=True)
 
 
 def main() -> None:

@@ -30,12 +30,20 @@ def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
 def _incoming(update: Update, **fields: object) -> AdminIncoming:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    return AdminIncoming(user_id=str(user.id), chat_id=str(chat.id), name=user.first_name,
-                         channel=teacher.CHANNEL, **fields)  # type: ignore[arg-type]
+    return AdminIncoming(
+        user_id=str(user.id),
+        chat_id=str(chat.id),
+        name=user.first_name,
+        channel=teacher.CHANNEL,
+        **fields,
+    )  # type: ignore[arg-type]
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: AdminIncoming,
-                  ) -> None:
+async def _answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    incoming: AdminIncoming,
+) -> None:
     assert update.effective_chat is not None
     replies = await _desk(context).handle(incoming)
     await teacher.send_replies(context.bot, update.effective_chat.id, replies)
@@ -74,8 +82,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message is not None and message.document is not None
     document = message.document
     if (document.file_size or 0) > MAX_DOWNLOAD:
-        await message.reply_text(_("The file is larger than 20 MB; Telegram does not let bots "
-                                   "download it. Nothing was changed."))
+        await message.reply_text(
+            _(
+                "The file is larger than 20 MB; Telegram does not let bots "
+                "download it. Nothing was changed."
+            )
+        )
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or "upload"

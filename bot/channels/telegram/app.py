@@ -168,6 +168,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     webhook: bool = False,
+    rate_limiter: AIORateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot: settings for the Bot API, the engine, and every handler in one place."""
     settings.require("telegram_token")
@@ -177,7 +178,7 @@ def build_application(
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     )
     if request is not None:
         builder = builder.request(request)
@@ -222,8 +223,11 @@ def build_application(
         )
     # 1. Admins (HELPDESK_ADMIN_IDS) in their private chat: their commands, buttons, uploads,
     #    and text while a guided step is open; for anyone else these fall through to 2–4.
-    application.add_handler(CommandHandler(
-        [command.lstrip("/") for command in ADMIN_COMMANDS], admin.on_command, admins))
+    application.add_handler(
+        CommandHandler(
+            [command.lstrip("/") for command in ADMIN_COMMANDS], admin.on_command, admins
+        )
+    )
     application.add_handler(CallbackQueryHandler(admin.on_button, pattern=r"^adm:"))
     application.add_handler(MessageHandler(admins & filters.Document.ALL, admin.on_document))
     application.add_handler(

@@ -6,6 +6,7 @@ and posts the staff rows of the outbox. Every action checks who acts first.
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from bot.channels.telegram.render import markup, split_text
 from bot.config import Settings
 from bot.desk import tickets
 from bot.desk.engine import Engine
-from bot.desk.messages import Reply
+from bot.desk.messages import Reply, parse_id
 from bot.i18n import _
 from bot.storage.models import OutboxMessage, Ticket, TicketMessage
 
@@ -98,7 +99,8 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     staff_chat = _settings(context).staff_chat
     name, actor_id = query.from_user.first_name, str(query.from_user.id)
     async with _engine(context).sessions.begin() as session:
-        ticket = await tickets.get_ticket(session, int(number)) if number.isdigit() else None
+        ticket_id = parse_id(number)
+        ticket = await tickets.get_ticket(session, ticket_id) if ticket_id else None
         if ticket is None:
             await query.answer(_("No such ticket."), show_alert=True)
             return
@@ -196,14 +198,11 @@ async def on_close_or_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     command = (message.text or "").split()[0].split("@")[0]
     arguments = context.args or []
-    if len(arguments) != 1 or not arguments[0].lstrip("#").isdigit():
-        await _say(
-            context,
-            message,
-            _("Usage: {command} N, where N is the ticket number.").format(command=command),
-        )
+    number = parse_id(arguments[0].lstrip("#")) if len(arguments) == 1 else None
+    if number is None:
+        usage = _("Usage: {command} N, where N is the ticket number.")
+        await _say(context, message, usage.format(command=html.escape(command)))
         return
-    number = int(arguments[0].lstrip("#"))
     staff_chat = _settings(context).staff_chat
     async with _engine(context).sessions.begin() as session:
         ticket = await tickets.get_ticket(session, number)
