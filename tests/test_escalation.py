@@ -17,7 +17,14 @@ from bot.config import Settings
 from bot.desk import outbox, tickets
 from bot.desk.engine import Engine
 from bot.storage.db import create_engine, session_factory
-from bot.storage.models import OutboxMessage, Ticket, TicketEvent, TicketMessage, utcnow
+from bot.storage.models import (
+    FaqSuggestion,
+    OutboxMessage,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    utcnow,
+)
 from tests.conftest import FrozenClock
 from tests.fake_telegram import FakeBotApi, RecordingRequest
 from tests.test_telegram import TEACHER, Bot, inline_data, token_settings
@@ -328,3 +335,29 @@ async def test_two_workers_on_postgresql_deliver_each_row_exactly_once(
     await asyncio.gather(*(work(f) for f in factories))
     await asyncio.gather(*(w.dispose() for w in workers))
     assert sorted(delivered, key=int) == [str(n) for n in range(200)]
+
+
+@pytest.mark.parametrize("text", ["/queue", "/mine", "/close 1", "/reopen 1"])
+async def test_every_staff_command_is_refused_for_non_members(
+    desk: Desk, text: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await desk.say("хүнтэй ярих")
+    entity = {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+    await desk.feed(staff_update({"text": text, "entities": [entity]}, user_id=STRANGER))
+    assert "Зөвшөөрөлгүй" in desk.api.sent()[-1]["text"]
+    async with sessions() as session:
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None and ticket.status == "open"
+
+
+@pytest.mark.parametrize("action", ["staff:claim:1", "staff:close:1", "staff:faq:1"])
+async def test_every_staff_button_is_refused_for_non_members(
+    desk: Desk, action: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await desk.say("хүнтэй ярих")
+    await desk.feed(staff_button(action, user_id=TEACHER))  # the teacher forging a button
+    assert "Зөвшөөрөлгүй" in desk.alerts()[-1]
+    async with sessions() as session:
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None and (ticket.status, ticket.claimed_by) == ("open", None)
+        assert await session.scalar(select(FaqSuggestion)) is None

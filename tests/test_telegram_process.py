@@ -51,3 +51,40 @@ def test_helpdesk_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path)
         assert process.returncode == 0, output
         assert "Traceback" not in output
         assert len(api.texts(TEACHER)) == 2  # answered once, not again after restart of polling
+
+
+def test_at_info_level_the_log_holds_no_message_text_and_no_register_number(
+    tmp_path: Path,
+) -> None:
+    """The process's own log output, at the default INFO level, over a whole conversation:
+    questions, a certificate lookup with a register number, a request for a person."""
+    api = FakeBotApi()
+    secrets = ["миний нууц үг мартагдчихлаа", "УБ85031214", "Доржпалам", "хүнтэй ярих"]
+    with FakeBotApiServer(api) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+        env.update(
+            HELPDESK_TELEGRAM_TOKEN="123:LOGS",
+            HELPDESK_TELEGRAM_BASE_URL=server.base_url,
+            HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/logs.db",
+            HELPDESK_LOG_LEVEL="INFO",
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            chat = {"id": TEACHER, "type": "private", "first_name": "Дулмаа"}
+            sender = {"id": TEACHER, "is_bot": False, "first_name": "Дулмаа"}
+            for number, text in enumerate(
+                [secrets[0], "Батламж", secrets[1], secrets[2], secrets[3]], start=1
+            ):
+                api.push_update({"message": {"message_id": number, "date": int(time.time()),
+                                             "chat": chat, "from": sender, "text": text}})
+                assert _wait_for(lambda n=number: len(api.texts(TEACHER)) >= n), api.calls
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, output
+    assert "INFO" in output  # the log was on
+    for secret in [*secrets, "85031214", "123:LOGS"]:
+        assert secret not in output
