@@ -35,6 +35,8 @@ def missing(language: str) -> list[str]:
         catalog = read_po(source, locale=language)
     gaps = []
     for message in extracted():
+        if not message.id:  # the catalog's header
+            continue
         have = catalog.get(message.id)
         strings = have.string if have is not None else None
         if not strings or (isinstance(strings, tuple) and not all(strings)):

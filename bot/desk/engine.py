@@ -242,13 +242,17 @@ class Engine:
         return turn.replies
 
     async def _first_delivery(self, session: AsyncSession, incoming: Incoming) -> bool:
-        """Record the event in this transaction: it counts as handled only if the turn commits."""
+        return await self.first_delivery(session, incoming.channel, str(incoming.event_id))
+
+    async def first_delivery(self, session: AsyncSession, channel: str, event_id: str) -> bool:
+        """Record the event in this transaction: it counts as handled only if the turn commits.
+        False for a repeat. Channels call it for deliveries that do not reach `handle`."""
         insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         stored = await session.scalar(
             insert(ProcessedEvent)
             .values(
-                channel=incoming.channel,
-                event_id=str(incoming.event_id)[:255],
+                channel=channel,
+                event_id=event_id[:255],
                 created_at=self.clock(),
             )
             .on_conflict_do_nothing()
@@ -502,7 +506,7 @@ class Engine:
             return
         log_id = turn.log.id
         turn.say(
-            answer,
+            f"{answer}\n\n{_('Did this help?')}",
             ((_button("👍", f"fb:up:{log_id}"), _button("👎", f"fb:down:{log_id}")),),
         )
 
