@@ -48,18 +48,12 @@ class Settings(BaseSettings):
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (3, 1)  # days before a window opens
     log_level: str = "INFO"
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "reminder_days", mode="before")
     @classmethod
-    def _split_ids(cls, value: object) -> object:
+    def _comma_separated(cls, value: object) -> object:
+        """"1,2, 3" in the environment; pydantic then checks each is an integer."""
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
-        return value
-
-    @field_validator("reminder_days", mode="before")
-    @classmethod
-    def _split_days(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+            return [part for part in value.replace(" ", "").split(",") if part]
         return value
 
     @field_validator("listen")

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +25,7 @@ from bot.desk.schedule import load_schedule
 from bot.runtime import load_knowledge
 from bot.storage.db import alembic_config, create_engine, session_factory
 from bot.storage.models import Base
+from tests.support import admin_execute
 
 PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -41,26 +41,17 @@ class FrozenClock:
         return self.moment
 
 
-async def _admin_execute(url: str, statement: str) -> None:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for this test session."""
     if not PG_URL:
         pytest.skip("PostgreSQL not configured: set HELPDESK_TEST_DATABASE_URL to run these cases")
     name = f"helpdesk_test_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin_execute(PG_URL, f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_execute(PG_URL, f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     command.upgrade(alembic_config(url), "head")
     yield url
-    asyncio.run(_admin_execute(PG_URL, f'DROP DATABASE "{name}" WITH (FORCE)'))
+    asyncio.run(admin_execute(PG_URL, f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -72,7 +63,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         return url
     url = request.getfixturevalue("postgres_url")
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    asyncio.run(_admin_execute(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    asyncio.run(admin_execute(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return url
 
 

@@ -7,18 +7,15 @@ the bot's real httpx client talks to it through HELPDESK_MESSENGER_GRAPH_URL.
 from __future__ import annotations
 
 import itertools
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fake_telegram import free_port
+from tests.loopback import LoopbackServer
 
 PAGE_TOKEN = "PAGE-TOKEN"
 
@@ -91,15 +88,13 @@ def quick_payloads(body: dict[str, Any]) -> list[str]:
     return [quick["payload"] for quick in body["message"].get("quick_replies", [])]
 
 
-class FakeGraphServer:
+class FakeGraphServer(LoopbackServer):
     """The fake over HTTP on 127.0.0.1, in a thread; `graph_url` is what the bot is given."""
 
     def __init__(self, graph: FakeGraph) -> None:
+        super().__init__()
         self.graph = graph
-        self.port = free_port()
         self.graph_url = f"http://127.0.0.1:{self.port}/v21.0"
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     async def _messages(self, request: Request) -> Response:
         status, body = self.graph.answer(
@@ -107,18 +102,9 @@ class FakeGraphServer:
         )
         return JSONResponse(body, status_code=status)
 
-    def __enter__(self) -> FakeGraphServer:
-        app = Starlette(routes=[Route("/v21.0/me/messages", self._messages, methods=["POST"])])
-        self._server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        while not self._server.started:
-            time.sleep(0.01)
-        return self
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/v21.0/me/messages", self._messages, methods=["POST"])])
 
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
+    def __enter__(self) -> FakeGraphServer:
+        super().__enter__()
+        return self

@@ -9,19 +9,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram.request import BaseRequest, RequestData
+
+from tests.loopback import LoopbackServer, free_port
 
 BOT_ID = 777000
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "ITPD help desk", "username": "itpd_bot"}
@@ -158,21 +157,13 @@ class RecordingRequest(BaseRequest):
         return status, json.dumps(body).encode()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class FakeBotApiServer:
+class FakeBotApiServer(LoopbackServer):
     """The fake over HTTP on 127.0.0.1, in a thread, for a bot running as a process."""
 
     def __init__(self, api: FakeBotApi) -> None:
+        super().__init__()
         self.api = api
-        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
@@ -186,20 +177,14 @@ class FakeBotApiServer:
         status, body = self.api.answer(method, params)
         return JSONResponse(body, status_code=status)
 
-    def __enter__(self) -> FakeBotApiServer:
-        app = Starlette(
+    def app(self) -> Starlette:
+        return Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
         )
-        self._server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        while not self._server.started:
-            time.sleep(0.01)
+
+    def __enter__(self) -> FakeBotApiServer:
+        super().__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
+
+__all__ = ["BOT_ID", "FakeBotApi", "FakeBotApiServer", "RecordingRequest", "free_port"]

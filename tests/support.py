@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
 from bot.desk.engine import Engine
 from bot.desk.messages import Incoming, Reply
+from bot.storage.db import create_engine
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A FAQ entry as the matcher sees it, for tests and benchmarks of the matcher alone."""
+
+    id: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    refuse: bool = False
+
+
+async def admin_execute(url: str, statement: str) -> None:
+    """A statement outside any transaction (CREATE / DROP DATABASE)."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await admin.dispose()
 
 
 async def send(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from bot.desk.faq import load_faq_dir
 from bot.nlu.evaluation import EvalCase, EvalReport, evaluate, format_report, read_cases
 from bot.nlu.matcher import Matcher
+from tests.support import Entry
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -53,12 +53,6 @@ def test_holdout_stays_above_its_floors(bundled: Matcher) -> None:
     assert report.by_script["latn"].share >= latin
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    questions: tuple[str, ...]
-    keywords: tuple[str, ...] = ()
-    refuse: bool = False
 
 
 def test_evaluate_counts_by_kind_and_script() -> None:

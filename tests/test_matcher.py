@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import pytest
 from hypothesis import given, settings
@@ -17,15 +16,7 @@ from bot.nlu.matcher import (
     Matcher,
     find_confusions,
 )
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    questions: tuple[str, ...]
-    keywords: tuple[str, ...] = ()
-    refuse: bool = False
-
+from tests.support import Entry
 
 FAQ = (
     Entry(

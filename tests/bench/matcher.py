@@ -13,7 +13,6 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import process
@@ -21,6 +20,7 @@ from rapidfuzz import process
 from bot.desk.faq import load_faq_dir
 from bot.nlu.evaluation import read_cases
 from bot.nlu.matcher import Matcher
+from tests.support import Entry
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20210115
@@ -29,12 +29,6 @@ PARAPHRASES_PER_ENTRY = 8
 SYNTHETIC_QUERIES = 2000
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    questions: tuple[str, ...]
-    keywords: tuple[str, ...] = ()
-    refuse: bool = False
 
 
 def _percentile(values: Sequence[float], share: float) -> float:

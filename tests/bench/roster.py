@@ -25,12 +25,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.desk.certificates import parse_register_number
 from bot.desk.roster import import_file, lookup
 from bot.storage.db import create_engine, session_factory, upgrade
+from tests.support import admin_execute
 
 SEED = 20210115
 LOOKUPS = 2000
@@ -143,15 +143,6 @@ async def run(
         await engine.dispose()
 
 
-async def _admin(url: str, statement: str) -> None:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await admin.dispose()
-
-
 async def main(rows: int) -> None:
     start = time.perf_counter()
     first, people = synthetic_roster(rows)
@@ -172,12 +163,12 @@ async def main(rows: int) -> None:
         print("PostgreSQL: skipped (set HELPDESK_TEST_DATABASE_URL)")
         return
     name = f"helpdesk_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(server, f'CREATE DATABASE "{name}"')
+    await admin_execute(server, f'CREATE DATABASE "{name}"')
     try:
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
         await run("PostgreSQL", url, files, people)
     finally:
-        await _admin(server, f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin_execute(server, f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
