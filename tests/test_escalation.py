@@ -361,3 +361,25 @@ async def test_every_staff_button_is_refused_for_non_members(
         ticket = await session.get(Ticket, 1)
         assert ticket is not None and (ticket.status, ticket.claimed_by) == ("open", None)
         assert await session.scalar(select(FaqSuggestion)) is None
+
+
+async def test_photos_and_documents_are_relayed_both_ways(desk: Desk) -> None:
+    await desk.say("хүнтэй ярих")
+    await desk.deliver()
+    thread = desk.thread_of_topic()
+    photo = [{"file_id": "staff-photo", "file_unique_id": "p", "width": 1, "height": 1}]
+    await desk.feed(staff_update({"photo": photo, "caption": "Энэ зургийг үзээрэй"},
+                                 thread=thread))
+    document = {"file_id": "teacher-doc", "file_unique_id": "d", "file_name": "дүн.pdf"}
+    await desk.feed({"update_id": next(_ids), "message": {
+        "message_id": next(_ids), "date": int(time.time()),
+        "chat": {"id": TEACHER, "type": "private"},
+        "from": {"id": TEACHER, "is_bot": False, "first_name": "Сараа"},
+        "document": document, "caption": "миний дүн"}})
+    await desk.deliver()
+    to_teacher = desk.api.sent("sendPhoto")
+    assert [(int(p["chat_id"]), p["photo"]) for p in to_teacher] == [(TEACHER, "staff-photo")]
+    assert "Энэ зургийг үзээрэй" in to_teacher[0]["caption"]
+    to_staff = desk.api.sent("sendDocument")
+    assert [(int(p["chat_id"]), p["document"]) for p in to_staff] == [(STAFF_CHAT, "teacher-doc")]
+    assert to_staff[0]["message_thread_id"] == thread and "миний дүн" in to_staff[0]["caption"]
