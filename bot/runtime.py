@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -42,8 +43,13 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
         await upgrade(settings.database_url)
     database = create_engine(settings.database_url)
     sessions = session_factory(database)
+    try:
+        async with sessions.begin() as session:
+            await knowledge_store.seed_if_empty(session, settings.faq_dir)
+    except IntegrityError:  # another instance seeded the same new database at the same moment
+        async with sessions.begin() as session:  # now it finds it seeded; a real error recurs
+            await knowledge_store.seed_if_empty(session, settings.faq_dir)
     async with sessions.begin() as session:
-        await knowledge_store.seed_if_empty(session, settings.faq_dir)
         version, entries, schedule = await knowledge_store.load(session)
     engine = Engine(
         sessions,

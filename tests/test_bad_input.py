@@ -200,7 +200,8 @@ def test_any_text_as_faq_or_schedule_raises_only_the_domain_error(text: str) -> 
 @FAST
 @given(text=st.text(max_size=300))
 def test_a_broken_faq_upload_by_an_admin_writes_nothing(harness: Harness, text: str) -> None:
-    upload = f"- id: ok_entry\n  questions: [a]\n  answer: b\n{text}[".encode()
+    # Whatever the text does to the YAML, the file ends with a duplicate id: never valid.
+    upload = f"{text}\n- id: dup\n  answer: b\n- id: dup\n  answer: c\n".encode()
     harness.api.files["upload"] = upload
     content = {"document": {"file_id": "upload", "file_unique_id": "u", "file_name": "x.yaml"}}
     sent = harness.feed(_message(content, ADMIN))

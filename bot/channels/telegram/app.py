@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from telegram import Bot, BotCommand
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -35,6 +38,7 @@ from bot.storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 1.0  # seconds between looks at the outbox
+OUTBOX_DRAIN = 30.0  # seconds one look may keep delivering while rows keep coming
 HOUSEKEEPING_INTERVAL = 60.0  # seconds between idle-ticket and unclaimed-ticket checks
 RATE_LIMIT_RETRIES = 3  # a 429 on a direct reply is waited out, then retried
 
@@ -97,7 +101,7 @@ async def _send_teacher_row(bot: Bot, row: OutboxMessage) -> str:
         tuple(Button(label, action) for label, action in row_)
         for row_ in row.payload.get("buttons", [])
     )
-    reply = Reply(row.payload.get("text", ""), buttons)
+    reply = Reply(row.payload.get("text", ""), buttons, show_menu=bool(row.payload.get("menu")))
     attachment = row.payload.get("attachment")
     if attachment and attachment.get("kind") in ("photo", "document"):
         send = bot.send_photo if attachment["kind"] == "photo" else bot.send_document
@@ -124,16 +128,51 @@ def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[ty
     return send
 
 
+DATABASE_DOWN = (OperationalError, InterfaceError, OSError)  # the database does not answer
+Job = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def riding_out_outages(job: Job) -> Job:
+    """A periodic job that finds the database unreachable just waits for its next run: one
+    warning when the outage starts and a note when it ends, rather than an error with a
+    traceback, and an alert to the staff group, every second."""
+    failing = False
+
+    @functools.wraps(job)
+    async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
+        nonlocal failing
+        try:
+            await job(context)
+        except DATABASE_DOWN as exc:
+            if not failing:
+                log.warning(
+                    "%s: the database is unavailable (%s); retrying on every run",
+                    job.__name__,
+                    type(exc).__name__,
+                )
+            failing = True
+            return
+        if failing:
+            log.info("%s: the database answers again", job.__name__)
+            failing = False
+
+    return run
+
+
 async def _deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliver what is due, batch after batch, for up to OUTBOX_DRAIN seconds: a broadcast
+    then flows at the rate limiter's pace instead of waiting for the next run each batch."""
     engine: Engine = context.bot_data["engine"]
     settings: Settings = context.bot_data["settings"]
-    await outbox.deliver_due(
+    deadline = time.monotonic() + OUTBOX_DRAIN
+    while await outbox.deliver_due(
         engine.sessions,
         (teacher.CHANNEL, tickets.STAFF_CHANNEL),
         context.bot_data["outbox_sender"],
         engine.clock(),
         on_give_up=tickets.unreachable_hook(settings.staff_chat),
-    )
+    ) and time.monotonic() < deadline:
+        pass
 
 
 async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -248,6 +287,10 @@ def build_application(
     application.add_error_handler(_report_error)
 
     assert application.job_queue is not None
-    application.job_queue.run_repeating(_deliver_outbox, interval=OUTBOX_INTERVAL, first=0)
-    application.job_queue.run_repeating(_housekeeping, interval=HOUSEKEEPING_INTERVAL, first=5)
+    application.job_queue.run_repeating(
+        riding_out_outages(_deliver_outbox), interval=OUTBOX_INTERVAL, first=0
+    )
+    application.job_queue.run_repeating(
+        riding_out_outages(_housekeeping), interval=HOUSEKEEPING_INTERVAL, first=5
+    )
     return application

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from contextlib import AsyncExitStack
 
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.channels.telegram.app import build_application, register_commands
@@ -14,6 +17,70 @@ from bot.runtime import Desk
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates call open while there is nothing new
+POLL_BACKOFF_MAX = 30.0  # seconds between getUpdates attempts while they fail, at most
+
+
+class Poller:
+    """Long polling that confirms an update to Telegram only after its handlers have run.
+
+    PTB's Updater confirms a batch as soon as it is queued, so a crash (SIGKILL, out of
+    memory) loses every update fetched and not yet handled. Here the offset passes an update
+    once it is handled: after a crash Telegram hands out the rest again, and the one update
+    that may have been handled already is skipped by the desk (processed_events).
+    """
+
+    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.offset: int | None = None
+        self._stopping = False
+        self._waiting = True  # on Telegram or a backoff, not in a handler: safe to cancel
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.application.bot.delete_webhook()  # getUpdates fails while one is set
+        self._task = asyncio.create_task(self._poll(), name="Telegram polling")
+
+    async def _poll(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                updates = await self.application.bot.get_updates(
+                    offset=self.offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramError as exc:
+                failures += 1
+                delay = min(2.0**failures, POLL_BACKOFF_MAX)
+                log.warning("getUpdates failed (%s); trying again in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            for update in updates:
+                if self._stopping:
+                    break
+                self._waiting = False
+                try:
+                    await self.application.process_update(update)
+                except Exception:  # handlers' errors go to the error handler; this is PTB's
+                    log.exception("update %s could not be processed", update.update_id)
+                finally:
+                    self._waiting = True
+                self.offset = update.update_id + 1
+
+    async def stop(self) -> None:
+        """Finish the update in hand, then confirm to Telegram every update handled."""
+        self._stopping = True
+        if self._task is None:
+            return
+        if self._waiting:
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if self.offset is not None:
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.get_updates(
+                    offset=self.offset, timeout=0, limit=1, allowed_updates=ALLOWED_UPDATES
+                )
 
 
 async def start_telegram(settings: Settings, desk: Desk, stack: AsyncExitStack) -> Application:  # type: ignore[type-arg]
@@ -37,8 +104,8 @@ async def start_telegram(settings: Settings, desk: Desk, stack: AsyncExitStack) 
         )
         log.info("Telegram: webhook mode")
     else:
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        stack.push_async_callback(application.updater.stop)
+        poller = Poller(application)
+        await poller.start()
+        stack.push_async_callback(poller.stop)
         log.info("Telegram: polling for updates")
     return application

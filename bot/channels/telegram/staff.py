@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.render import markup, split_text
@@ -29,6 +29,7 @@ from bot.storage.models import OutboxMessage, Ticket, TicketMessage
 log = logging.getLogger(__name__)
 
 MEMBERSHIP_TTL = 300.0  # seconds a getChatMember answer is trusted
+STAFF_EVENTS = "telegram"  # processed_events channel: Telegram's update ids, as the teachers'
 MEMBER_STATUSES = frozenset(
     {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 )
@@ -54,8 +55,12 @@ class StaffGate:
         try:
             member = await self.bot.get_chat_member(self.staff_chat_id, user_id)
             allowed = member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
-        except TelegramError:
+        except (BadRequest, Forbidden):  # Telegram's answer: not someone in the group
             allowed = False
+        except TelegramError:
+            # No answer (5xx, timeout, 429): someone seen as staff before stays staff until
+            # Telegram can say, nobody else gets in, and the refusal is not remembered.
+            return cached is not None and cached[0]
         self._cache[user_id] = (allowed, time.monotonic() + MEMBERSHIP_TTL)
         return allowed
 
@@ -87,6 +92,12 @@ async def _say(context: ContextTypes.DEFAULT_TYPE, message: Message, text: str) 
 # ---- buttons on the ticket card ----------------------------------------------------------
 
 
+async def _locked_ticket(session: AsyncSession, number: int) -> Ticket | None:
+    """The ticket, its row locked until the transaction ends: two instances acting on it at
+    once take turns, and the second sees what the first did (one claim wins)."""
+    return await session.get(Ticket, number, with_for_update=True)
+
+
 async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.from_user is not None
@@ -100,7 +111,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     name, actor_id = query.from_user.first_name, str(query.from_user.id)
     async with _engine(context).sessions.begin() as session:
         ticket_id = parse_id(number)
-        ticket = await tickets.get_ticket(session, ticket_id) if ticket_id else None
+        ticket = await _locked_ticket(session, ticket_id) if ticket_id else None
         if ticket is None:
             await query.answer(_("No such ticket."), show_alert=True)
             return
@@ -157,6 +168,10 @@ async def on_staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         if not await _gate(context).allows(user.id):
             await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
             return
+        # A redelivered update (a webhook retry, polling after a crash) must not relay twice.
+        engine = _engine(context)
+        if not await engine.first_delivery(session, STAFF_EVENTS, str(update.update_id)):
+            return
         try:
             if text.startswith("!"):
                 await tickets.internal_note(session, ticket, user.first_name, text[1:].strip())
@@ -205,7 +220,7 @@ async def on_close_or_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     staff_chat = _settings(context).staff_chat
     async with _engine(context).sessions.begin() as session:
-        ticket = await tickets.get_ticket(session, number)
+        ticket = await _locked_ticket(session, number)
         if ticket is None:
             answer = _("No such ticket.")
         else:

@@ -10,13 +10,15 @@ from collections.abc import AsyncIterator
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InputFile, Message, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.render import markup, split_text
 from bot.desk.engine import Engine
 from bot.desk.messages import Attachment, Incoming, Reply
+from bot.desk.tickets import reply_payload
 from bot.i18n import _, use_language
+from bot.storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,38 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
                     _("The help desk is briefly unavailable. Please try again in a few minutes.")
                 )
             ]
-    await send_replies(context.bot, chat_id, replies)
+    await send_or_queue(context, chat_id, replies)
+
+
+async def send_or_queue(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]
+) -> None:
+    """Send the replies now; those Telegram cannot take at the moment (429 beyond the rate
+    limiter's retries, 5xx, timeouts) go to the outbox, whose worker retries with backoff.
+    The turn has committed, so a reply dropped here would be lost for good."""
+    for index, reply in enumerate(replies):
+        try:
+            await send_replies(context.bot, chat_id, [reply])
+        except BadRequest:  # a NetworkError too, but permanent: retrying cannot help
+            raise
+        except (RetryAfter, NetworkError) as exc:
+            log.warning(
+                "Telegram did not take a reply (%s); %d queued in the outbox",
+                type(exc).__name__,
+                len(replies) - index,
+            )
+            async with engine_of(context).sessions.begin() as session:
+                for rest in replies[index:]:  # teacher replies carry no files
+                    payload = {**reply_payload(rest), "menu": rest.show_menu}
+                    session.add(
+                        OutboxMessage(
+                            channel=CHANNEL,
+                            chat_id=str(chat_id),
+                            payload=payload,
+                            next_attempt_at=utcnow(),
+                        )
+                    )
+            return
 
 
 def _incoming(
@@ -110,10 +143,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    # Both only tidy the chat: when Telegram fails them, the press is still handled.
+    with contextlib.suppress(TelegramError):
+        await query.answer()
     # Take the buttons off the pressed message so it cannot be pressed twice.
     if isinstance(query.message, Message):
-        with contextlib.suppress(BadRequest):
+        with contextlib.suppress(TelegramError):
             await query.message.edit_reply_markup(None)
     await _answer(update, context, _incoming(update, action=query.data or ""))
 
