@@ -15,7 +15,7 @@ from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -85,6 +85,7 @@ class Turn:
     data: dict[str, Any]
     knowledge: KnowledgeBase  # as it was when this message arrived, whatever changes meanwhile
     schedule: list[CohortSchedule]
+    new_person: bool = False  # this message created the person: no ticket, no history
     replies: list[Reply] = field(default_factory=list)
 
     def say(
@@ -200,11 +201,16 @@ class Engine:
         async with self.sessions.begin() as session:
             if incoming.event_id is not None and not await self._first_delivery(session, incoming):
                 return []
-            person = await self._person(session, incoming)
-            conversation = await session.get(Conversation, person.id, with_for_update=True)
-            if conversation is None:
+            await self._refresh_knowledge(session)
+            person, created = await self._person(session, incoming)
+            if created:  # nobody else can hold this row yet: no need to read or lock it
                 conversation = Conversation(person_id=person.id, state="idle", data={})
                 session.add(conversation)
+            else:
+                conversation = await session.get(Conversation, person.id, with_for_update=True)
+                if conversation is None:
+                    conversation = Conversation(person_id=person.id, state="idle", data={})
+                    session.add(conversation)
             text = clean_text(incoming.text)
             log = MessageLog(
                 person_id=person.id,
@@ -214,8 +220,6 @@ class Engine:
                 created_at=self.clock(),
             )
             session.add(log)
-            await session.flush()
-            await self._refresh_knowledge(session)
             turn = Turn(
                 session,
                 person,
@@ -225,19 +229,29 @@ class Engine:
                 dict(conversation.data),
                 self.knowledge,
                 self.schedule,
+                new_person=created,
             )
-            with use_language(person.language):
+            # Pending rows are written once, at commit (or where the code flushes on purpose),
+            # not before every query: the incoming row gets its intent before its INSERT, and
+            # the conversation is not UPDATEd twice.
+            with session.no_autoflush, use_language(person.language):
                 await self._dispatch(turn, text)
             conversation.data = turn.data
             conversation.updated_at = self.clock()
-            for reply in turn.replies:
-                session.add(
-                    MessageLog(
-                        person_id=person.id,
-                        direction="out",
-                        text=mask_register_numbers(reply.text)[:LOG_TEXT_LIMIT],
-                        created_at=self.clock(),
-                    )
+            await session.flush()
+            if turn.replies:
+                now = self.clock()
+                await session.execute(
+                    insert(MessageLog),
+                    [
+                        {
+                            "person_id": person.id,
+                            "direction": "out",
+                            "text": mask_register_numbers(reply.text)[:LOG_TEXT_LIMIT],
+                            "created_at": now,
+                        }
+                        for reply in turn.replies
+                    ],
                 )
         return turn.replies
 
@@ -272,29 +286,37 @@ class Engine:
         self.schedule = schedule
         self.knowledge_version = version
 
-    async def _person(self, session: AsyncSession, incoming: Incoming) -> Person:
-        """The person behind the message, created on first contact (safe under concurrency)."""
+    async def _person(self, session: AsyncSession, incoming: Incoming) -> tuple[Person, bool]:
+        """The person behind the message, created on first contact (safe under concurrency);
+        True when this message created them."""
         query = select(Person).where(
             Person.channel == incoming.channel, Person.external_id == incoming.user_id
         )
         person = await session.scalar(query)
+        created = False
         if person is None:
+            now = self.clock()
             values = {
                 "channel": incoming.channel,
                 "external_id": incoming.user_id,
                 "chat_id": incoming.chat_id,
                 "display_name": incoming.display_name[:128],
                 "language": incoming.language if incoming.language in LANGUAGES else None,
-                "created_at": self.clock(),
-                "last_seen_at": self.clock(),
+                "created_at": now,
+                "last_seen_at": now,
             }
-            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            await session.execute(insert(Person).values(**values).on_conflict_do_nothing())
-            person = (await session.scalars(query)).one()
-        person.last_seen_at = self.clock()
-        if incoming.display_name and incoming.display_name != person.display_name:
+            insert_ = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            person = await session.scalar(
+                insert_(Person).values(**values).on_conflict_do_nothing().returning(Person)
+            )
+            created = person is not None
+            if person is None:  # created meanwhile by another instance
+                person = (await session.scalars(query)).one()
+        if not created:
+            person.last_seen_at = self.clock()
+        if incoming.display_name and incoming.display_name[:128] != person.display_name:
             person.display_name = incoming.display_name[:128]
-        return person
+        return person, created
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
         action = turn.incoming.action or self._menu_action(text)
@@ -304,7 +326,9 @@ class Engine:
         if text.startswith("/"):
             await self._on_command(turn, text)
             return
-        ticket = await tickets.active_ticket(turn.session, turn.person.id)
+        ticket = (
+            None if turn.new_person else await tickets.active_ticket(turn.session, turn.person.id)
+        )
         attachment = turn.incoming.attachment
         if ticket is not None and (attachment is None or attachment.kind in RELAYED):
             await self._add_to_ticket(turn, ticket, text)
@@ -483,7 +507,7 @@ class Engine:
         elif entry.action == "certificate":
             await self._on_menu(turn, "certificate")
         else:
-            self._answer_entry(turn, entry.id, with_feedback=entry.id not in SMALL_TALK)
+            await self._answer_entry(turn, entry.id, with_feedback=entry.id not in SMALL_TALK)
 
     def _remember_attempt(self, turn: Turn, text: str, result: MatchResult) -> None:
         """What the bot tried, so a methodologist taking over does not ask again."""
@@ -499,11 +523,12 @@ class Engine:
         )
         turn.data["tried"] = tried[-TRIED_KEPT:]
 
-    def _answer_entry(self, turn: Turn, entry_id: str, with_feedback: bool) -> None:
+    async def _answer_entry(self, turn: Turn, entry_id: str, with_feedback: bool) -> None:
         answer = turn.knowledge.answer(entry_id, turn.language)
         if not with_feedback:
             turn.say(answer)
             return
+        await turn.session.flush()  # the buttons name the question's row
         log_id = turn.log.id
         turn.say(
             f"{answer}\n\n{_('Did this help?')}",
