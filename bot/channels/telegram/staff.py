@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, Message, Update
+from telegram import Bot, Message, Update, User
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -189,14 +189,25 @@ async def on_staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 # ---- commands ----------------------------------------------------------------------------
 
 
-async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/queue (every active ticket) and /mine (the caller's)."""
+async def _staff_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[Message, User, str] | None:
+    """The message, its sender and the command, when the sender is staff; else a refusal."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     if not await _gate(context).allows(user.id):
         await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
+        return None
+    return message, user, (message.text or "").split()[0].split("@")[0]
+
+
+async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/queue (every active ticket) and /mine (the caller's)."""
+    caller = await _staff_command(update, context)
+    if caller is None:
         return
-    mine = bool(message.text and message.text.split()[0].split("@")[0] == "/mine")
+    message, user, command = caller
+    mine = command == "/mine"
     engine = _engine(context)
     async with engine.sessions() as session:
         active = await tickets.list_tickets(session, owner_id=str(user.id) if mine else None)
@@ -206,12 +217,10 @@ async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_close_or_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/close N and /reopen N."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    if not await _gate(context).allows(user.id):
-        await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
+    caller = await _staff_command(update, context)
+    if caller is None:
         return
-    command = (message.text or "").split()[0].split("@")[0]
+    message, user, command = caller
     arguments = context.args or []
     number = parse_id(arguments[0].lstrip("#")) if len(arguments) == 1 else None
     if number is None:
