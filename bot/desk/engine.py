@@ -15,10 +15,11 @@ from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import make_transient_to_detached
 
 from bot.desk import knowledge as knowledge_store
 from bot.desk import roster, tickets
@@ -130,6 +131,28 @@ class WorkingHours:
         raise AssertionError("no working day within a week")
 
 
+MESSAGE_LOG = MessageLog.__table__
+PEOPLE = Person.__table__
+PROCESSED_EVENTS = ProcessedEvent.__table__
+PEOPLE_INSERTED = (
+    "channel",
+    "external_id",
+    "chat_id",
+    "display_name",
+    "language",
+    "cohort",
+    "reminders",
+    "created_at",
+    "last_seen_at",
+)
+
+
+def _insert_ignoring(session: AsyncSession, table: Table) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect (both have the clause)."""
+    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
 def clean_text(text: str | None) -> str:
     """Control characters out, length capped, so nothing downstream sees a hostile string."""
     if not text:
@@ -202,15 +225,10 @@ class Engine:
             if incoming.event_id is not None and not await self._first_delivery(session, incoming):
                 return []
             await self._refresh_knowledge(session)
-            person, created = await self._person(session, incoming)
-            if created:  # nobody else can hold this row yet: no need to read or lock it
+            person, conversation = await self._person(session, incoming)
+            created = conversation is None
+            if conversation is None:  # added at the end: one INSERT with the turn's outcome
                 conversation = Conversation(person_id=person.id, state="idle", data={})
-                session.add(conversation)
-            else:
-                conversation = await session.get(Conversation, person.id, with_for_update=True)
-                if conversation is None:
-                    conversation = Conversation(person_id=person.id, state="idle", data={})
-                    session.add(conversation)
             text = clean_text(incoming.text)
             log = MessageLog(
                 person_id=person.id,
@@ -238,11 +256,12 @@ class Engine:
                 await self._dispatch(turn, text)
             conversation.data = turn.data
             conversation.updated_at = self.clock()
+            session.add(conversation)
             await session.flush()
             if turn.replies:
                 now = self.clock()
                 await session.execute(
-                    insert(MessageLog),
+                    MESSAGE_LOG.insert(),
                     [
                         {
                             "person_id": person.id,
@@ -261,16 +280,9 @@ class Engine:
     async def first_delivery(self, session: AsyncSession, channel: str, event_id: str) -> bool:
         """Record the event in this transaction: it counts as handled only if the turn commits.
         False for a repeat. Channels call it for deliveries that do not reach `handle`."""
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         stored = await session.scalar(
-            insert(ProcessedEvent)
-            .values(
-                channel=channel,
-                event_id=event_id[:255],
-                created_at=self.clock(),
-            )
-            .on_conflict_do_nothing()
-            .returning(ProcessedEvent.id)
+            _insert_ignoring(session, PROCESSED_EVENTS).returning(PROCESSED_EVENTS.c.id),
+            {"channel": channel, "event_id": event_id[:255], "created_at": self.clock()},
         )
         return stored is not None
 
@@ -286,37 +298,59 @@ class Engine:
         self.schedule = schedule
         self.knowledge_version = version
 
-    async def _person(self, session: AsyncSession, incoming: Incoming) -> tuple[Person, bool]:
-        """The person behind the message, created on first contact (safe under concurrency);
-        True when this message created them."""
-        query = select(Person).where(
-            Person.channel == incoming.channel, Person.external_id == incoming.user_id
-        )
-        person = await session.scalar(query)
-        created = False
-        if person is None:
-            now = self.clock()
-            values = {
-                "channel": incoming.channel,
-                "external_id": incoming.user_id,
-                "chat_id": incoming.chat_id,
-                "display_name": incoming.display_name[:128],
-                "language": incoming.language if incoming.language in LANGUAGES else None,
-                "created_at": now,
-                "last_seen_at": now,
-            }
-            insert_ = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            person = await session.scalar(
-                insert_(Person).values(**values).on_conflict_do_nothing().returning(Person)
+    async def _person(
+        self, session: AsyncSession, incoming: Incoming
+    ) -> tuple[Person, Conversation | None]:
+        """The person behind the message, created on first contact (safe under concurrency),
+        with their conversation locked; no conversation when this message created them."""
+        found = (
+            await session.execute(
+                select(Person, Conversation)
+                .join(Conversation, Conversation.person_id == Person.id)
+                .where(Person.channel == incoming.channel, Person.external_id == incoming.user_id)
+                .with_for_update(of=Conversation)
             )
-            created = person is not None
-            if person is None:  # created meanwhile by another instance
-                person = (await session.scalars(query)).one()
-        if not created:
+        ).one_or_none()
+        if found is not None:
+            person, conversation = found
             person.last_seen_at = self.clock()
+        else:
+            person, conversation = await self._new_person(session, incoming), None
         if incoming.display_name and incoming.display_name[:128] != person.display_name:
             person.display_name = incoming.display_name[:128]
-        return person, created
+        return person, conversation
+
+    async def _new_person(self, session: AsyncSession, incoming: Incoming) -> Person:
+        """A first message: the row is inserted at once, as another instance may be inserting
+        the same person; if it won, its row is used (a conversation follows with its turn)."""
+        now = self.clock()
+        person = Person(
+            channel=incoming.channel,
+            external_id=incoming.user_id,
+            chat_id=incoming.chat_id,
+            display_name=incoming.display_name[:128],
+            language=incoming.language if incoming.language in LANGUAGES else None,
+            cohort=None,
+            reminders=False,
+            created_at=now,
+            last_seen_at=now,
+        )
+        values = {column: getattr(person, column) for column in PEOPLE_INSERTED}
+        person.id = await session.scalar(
+            _insert_ignoring(session, PEOPLE).returning(PEOPLE.c.id), values
+        )
+        if person.id is None:  # created meanwhile by another instance
+            return (
+                await session.scalars(
+                    select(Person).where(
+                        Person.channel == incoming.channel,
+                        Person.external_id == incoming.user_id,
+                    )
+                )
+            ).one()
+        make_transient_to_detached(person)  # the row exists: known to the session, not added
+        session.add(person)
+        return person
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
         action = turn.incoming.action or self._menu_action(text)

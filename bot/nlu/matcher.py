@@ -50,6 +50,7 @@ LONG_MESSAGE = 10  # content words from which a message's closing sentences are 
 MAX_TAIL_SENTENCES = 2  # closing sentences tried: the last one, the last two
 MIN_TAIL_WORDS = 2  # fewer content words than this say too little on their own
 FORM = "="  # marks a form key in the index; no normalized word contains it
+MATCH_CACHE_SIZE = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
 
 
 class Indexable(Protocol):
@@ -119,6 +120,7 @@ class Matcher:
     ) -> None:
         self.threshold = threshold
         self.margin = margin
+        self._verdicts: dict[str, MatchResult] = {}  # by message text, oldest first
         entries = list(entries)
         self._ids = [entry.id for entry in entries]
         self._refuse = [entry.refuse for entry in entries]
@@ -319,7 +321,19 @@ class Matcher:
         return sorted(best.values(), key=lambda c: c.score, reverse=True)
 
     def match(self, text: str) -> MatchResult:
-        """The entry to answer with, or None and the reason not to answer."""
+        """The entry to answer with, or None and the reason not to answer.
+
+        The index never changes (an edited FAQ builds a new Matcher), so a verdict is kept
+        for the next teacher who sends the same text."""
+        verdict = self._verdicts.get(text)
+        if verdict is None:
+            verdict = self._judge(text)
+            if len(self._verdicts) >= MATCH_CACHE_SIZE:
+                del self._verdicts[next(iter(self._verdicts))]
+            self._verdicts[text] = verdict
+        return verdict
+
+    def _judge(self, text: str) -> MatchResult:
         words = analyze(text)
         ranked = self._rank_message(words, text) if words else []
         if not ranked:
