@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 
@@ -26,6 +27,11 @@ def create_web_app(
     telegram: Application | None,  # type: ignore[type-arg]
     messenger: Messenger | None = None,
 ) -> Starlette:
+    # Telegram's 200 confirms an update: it is sent only once the update is handled, so a
+    # crash before that makes Telegram deliver it again (a repeat is skipped by the desk).
+    # One at a time, as when polling: a teacher's quick messages keep their order.
+    one_at_a_time = asyncio.Lock()
+
     async def healthz(_request: Request) -> Response:
         if not await ping(desk.database):
             return PlainTextResponse("database unreachable", status_code=503)
@@ -43,7 +49,8 @@ def create_web_app(
             update = Update.de_json(await request.json(), telegram.bot)
         except (ValueError, TypeError, KeyError):
             return PlainTextResponse("not an update", status_code=400)
-        await telegram.update_queue.put(update)
+        async with one_at_a_time:
+            await telegram.process_update(update)
         return PlainTextResponse("ok")
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
