@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu import matcher as matcher_module
 from bot.nlu.matcher import (
     DEFAULT_MARGIN,
     DEFAULT_THRESHOLD,
@@ -178,14 +177,11 @@ def test_bad_input_is_answered_in_bounded_time(matcher: Matcher, text: str) -> N
     assert result.reason in {"matched", "low_score", "ambiguous", "out_of_scope", "empty"}
 
 
-def test_repeated_messages_get_the_verdict_a_fresh_index_gives(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(matcher_module, "MATCH_CACHE_SIZE", 3)
+def test_repeated_messages_get_the_verdict_a_fresh_index_gives() -> None:
     texts = ["ESIS-ийн нууц үгээ мартсан", "Сургалтын хуваарь", "Би тэнцсэн үү", "нууц үг"]
-    remembering = Matcher(FAQ)
+    remembering = Matcher(FAQ, memory=3)
     verdicts = [remembering.match(text) for text in texts * 2]
-    fresh = [Matcher(FAQ).match(text) for text in texts]
+    fresh = [Matcher(FAQ, memory=0).match(text) for text in texts]
     assert verdicts == fresh * 2
     assert verdicts[0].intent == "esis_password"
     assert len(remembering._verdicts) == 3  # bounded: the oldest verdicts are dropped

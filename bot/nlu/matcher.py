@@ -50,7 +50,7 @@ LONG_MESSAGE = 10  # content words from which a message's closing sentences are 
 MAX_TAIL_SENTENCES = 2  # closing sentences tried: the last one, the last two
 MIN_TAIL_WORDS = 2  # fewer content words than this say too little on their own
 FORM = "="  # marks a form key in the index; no normalized word contains it
-MATCH_CACHE_SIZE = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
+MEMORY = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
 
 
 class Indexable(Protocol):
@@ -117,10 +117,12 @@ class Matcher:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         margin: float = DEFAULT_MARGIN,
+        memory: int = MEMORY,
     ) -> None:
         self.threshold = threshold
         self.margin = margin
-        self._verdicts: dict[str, MatchResult] = {}  # by message text, oldest first
+        self._memory = memory
+        self._verdicts: dict[str, MatchResult] = {}  # the last `memory`, by message text
         entries = list(entries)
         self._ids = [entry.id for entry in entries]
         self._refuse = [entry.refuse for entry in entries]
@@ -328,9 +330,10 @@ class Matcher:
         verdict = self._verdicts.get(text)
         if verdict is None:
             verdict = self._judge(text)
-            if len(self._verdicts) >= MATCH_CACHE_SIZE:
-                del self._verdicts[next(iter(self._verdicts))]
-            self._verdicts[text] = verdict
+            if self._memory:
+                if len(self._verdicts) >= self._memory:
+                    del self._verdicts[next(iter(self._verdicts))]  # the oldest
+                self._verdicts[text] = verdict
         return verdict
 
     def _judge(self, text: str) -> MatchResult:
