@@ -5,8 +5,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk import outbox
 from bot.desk.engine import Engine
-from bot.storage.models import Conversation, Feedback, MessageLog, Person, Ticket
+from bot.storage.models import (
+    Conversation,
+    Feedback,
+    MessageLog,
+    OutboxMessage,
+    Person,
+    Ticket,
+)
 from tests.support import actions, joined, send
 
 
@@ -165,3 +173,37 @@ async def test_unknown_and_forged_buttons_change_nothing(engine: Engine) -> None
     for action in ["nope:1", "lang:fr", "cohort:7", "csat:99:5", "lost:password", "fb:up:x"]:
         replies = await send(engine, action=action)
         assert "хүчингүй" in replies[0].text, action
+
+
+async def test_replies_queue_behind_what_the_outbox_still_holds_for_the_chat(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A methodologist's answer not yet delivered (or replies parked during an outage): the
+    bot's next replies to that chat go behind it, so the teacher reads them in order."""
+    await send(engine, "/start")
+    await send(engine, "/start", user="2002", name="Бат")
+    async with sessions.begin() as session:
+        session.add(
+            OutboxMessage(channel="test", chat_id="1001", payload={"text": "Хариу"},
+                          next_attempt_at=engine.clock())
+        )  # fmt: skip
+    assert await send(engine, action="menu:recovery") == []
+    assert await send(engine, "/menu", user="2002")  # nothing waits for 2002: answered at once
+    delivered: list[dict[str, object]] = []
+
+    async def deliver(row: OutboxMessage) -> outbox.Outcome:
+        delivered.append(row.payload)
+        return outbox.Delivered(str(row.id))
+
+    while await outbox.deliver_due(sessions, ("test",), deliver, now=engine.clock()):
+        pass
+    assert [payload["text"] for payload in delivered] == [
+        "Хариу",
+        "Аль системд нэвтэрч чадахгүй байна вэ?",
+    ]
+    assert delivered[1]["buttons"] == [
+        [["ESIS", "rec:esis"]],
+        [["esurgalt.itpd.mn", "rec:elearning"]],
+    ]
+    replies = await send(engine, action="rec:esis")  # nothing waits any more: a direct answer
+    assert actions(replies) == ["lost:password", "lost:login", "lost:email"]

@@ -67,7 +67,8 @@ def test_bot_api_outage_replies_and_relays_arrive_once_after_recovery(
     kind: str, tmp_path: Path
 ) -> None:
     """Both delivery paths ride out an outage: a direct answer to a question (and to a button),
-    and a staff reply relayed through the outbox. Each arrives after recovery, once."""
+    and a staff reply relayed through the outbox. Each arrives after recovery, once, and in
+    order: a question asked after recovery is answered after the answers parked before it."""
     api = FaultyBotApi(members={METHODOLOGIST})
     url = f"sqlite+aiosqlite:///{tmp_path}/faults.db"
     with FaultyBotApiServer(api) as server:
@@ -90,10 +91,12 @@ def test_bot_api_outage_replies_and_relays_arrive_once_after_recovery(
                 timeout=90,
             ), bot.tail()
             api.outages.clear()
+            # Written while the parked answers still wait: its reply must not overtake them.
+            api.push_update(teacher_text(QUESTIONER, "баярлалаа"))
 
             assert wait_for(
                 lambda: any("Зөв хариу 42" in t for t in api.texts(ASKER))
-                and len(api.texts(QUESTIONER)) >= 2
+                and len(api.texts(QUESTIONER)) >= 3
                 and len(api.texts(PRESSER)) >= 1
                 and outbox_drained(url),
                 timeout=90,
@@ -103,8 +106,9 @@ def test_bot_api_outage_replies_and_relays_arrive_once_after_recovery(
             code = bot.stop()
     assert code == 0, bot.tail()
     assert [t for t in api.texts(ASKER) if "Зөв хариу 42" in t] == [api.texts(ASKER)[-1]]
-    answer, solved = api.texts(QUESTIONER)
+    answer, solved, thanks = api.texts(QUESTIONER)
     assert answer.startswith(PASSWORD_STEPS) and solved != answer
+    assert not thanks.startswith(PASSWORD_STEPS) and thanks != solved
     assert api.texts(PRESSER) == [WHICH_SYSTEM]
     assert not [t for t in api.texts(STAFF_CHAT) if t.startswith("⚠️")]  # no update failed
     assert not unexpected_errors(bot.output(), ("Rate limit hit after maximum",)), bot.tail()

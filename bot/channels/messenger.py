@@ -31,7 +31,7 @@ from bot.channels.telegram.render import split_text
 from bot.config import Settings
 from bot.desk import outbox, tickets
 from bot.desk.engine import MENU, Engine
-from bot.desk.messages import Attachment, Incoming, Reply
+from bot.desk.messages import Attachment, Incoming
 from bot.i18n import _, use_language
 from bot.storage.models import OutboxMessage, Person, ProcessedEvent, utcnow
 
@@ -179,11 +179,6 @@ def render(payload: Mapping[str, Any]) -> tuple[list[str], list[dict[str, str]]]
     ]
     pieces = [piece for piece in split_text(text.strip(), TEXT_LIMIT) if piece]
     return pieces, quick
-
-
-def reply_payload(reply: Reply) -> dict[str, Any]:
-    """A desk reply as a Messenger outbox row; `menu` asks for the main-menu quick replies."""
-    return {**tickets.reply_payload(reply), "menu": reply.show_menu}
 
 
 def messaging_type(
@@ -370,7 +365,7 @@ class Messenger:
                     OutboxMessage(
                         channel=CHANNEL,
                         chat_id=incoming.chat_id,
-                        payload=reply_payload(reply),
+                        payload=tickets.reply_payload(reply),
                         next_attempt_at=utcnow(),
                     )
                     for reply in replies

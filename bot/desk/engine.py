@@ -15,7 +15,7 @@ from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Insert, Table, select
+from sqlalchemy import Insert, Table, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,6 +36,7 @@ from bot.storage.models import (
     Conversation,
     Feedback,
     MessageLog,
+    OutboxMessage,
     Person,
     ProcessedEvent,
     RosterEntry,
@@ -132,6 +133,7 @@ class WorkingHours:
 
 
 MESSAGE_LOG = MessageLog.__table__
+OUTBOX = OutboxMessage.__table__
 PEOPLE = Person.__table__
 PROCESSED_EVENTS = ProcessedEvent.__table__
 PEOPLE_INSERTED = (
@@ -225,7 +227,7 @@ class Engine:
             if incoming.event_id is not None and not await self._first_delivery(session, incoming):
                 return []
             await self._refresh_knowledge(session)
-            person, conversation = await self._person(session, incoming)
+            person, conversation, waiting = await self._person(session, incoming)
             created = conversation is None
             if conversation is None:  # added at the end: one INSERT with the turn's outcome
                 conversation = Conversation(person_id=person.id, state="idle", data={})
@@ -272,7 +274,26 @@ class Engine:
                         for reply in turn.replies
                     ],
                 )
+            if waiting and turn.replies:
+                self._queue_behind(session, incoming, turn.replies)
+                return []
         return turn.replies
+
+    def _queue_behind(
+        self, session: AsyncSession, incoming: Incoming, replies: list[Reply]
+    ) -> None:
+        """Replies still wait for this chat (an outage, a methodologist's answer on its way):
+        these go after them, through the outbox, so the teacher reads everything in order."""
+        now = self.clock()
+        session.add_all(
+            OutboxMessage(
+                channel=incoming.channel,
+                chat_id=incoming.chat_id,
+                payload=tickets.reply_payload(reply),
+                next_attempt_at=now,
+            )
+            for reply in replies
+        )
 
     async def _first_delivery(self, session: AsyncSession, incoming: Incoming) -> bool:
         return await self.first_delivery(session, incoming.channel, str(incoming.event_id))
@@ -300,25 +321,40 @@ class Engine:
 
     async def _person(
         self, session: AsyncSession, incoming: Incoming
-    ) -> tuple[Person, Conversation | None]:
+    ) -> tuple[Person, Conversation | None, bool]:
         """The person behind the message, created on first contact (safe under concurrency),
-        with their conversation locked; no conversation when this message created them."""
+        with their conversation locked (none when this message created them), and whether
+        outbox rows still wait to reach their chat."""
+        waiting = (
+            exists()
+            .where(
+                OUTBOX.c.channel == incoming.channel,
+                OUTBOX.c.chat_id == incoming.chat_id,
+                OUTBOX.c.sent_at.is_(None),
+                OUTBOX.c.dead.is_(False),
+            )
+            .label("waiting")
+        )
         found = (
             await session.execute(
-                select(Person, Conversation)
+                select(Person, Conversation, waiting)
                 .join(Conversation, Conversation.person_id == Person.id)
                 .where(Person.channel == incoming.channel, Person.external_id == incoming.user_id)
                 .with_for_update(of=Conversation)
             )
         ).one_or_none()
         if found is not None:
-            person, conversation = found
+            person, conversation, is_waiting = found
             person.last_seen_at = self.clock()
-        else:
-            person, conversation = await self._new_person(session, incoming), None
+        else:  # someone new: nothing was ever sent to them
+            person, conversation, is_waiting = (
+                await self._new_person(session, incoming),
+                None,
+                False,
+            )
         if incoming.display_name and incoming.display_name[:128] != person.display_name:
             person.display_name = incoming.display_name[:128]
-        return person, conversation
+        return person, conversation, is_waiting
 
     async def _new_person(self, session: AsyncSession, incoming: Incoming) -> Person:
         """A first message: the row is inserted at once, as another instance may be inserting

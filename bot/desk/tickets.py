@@ -42,10 +42,12 @@ class TicketError(ValueError):
 
 
 def reply_payload(reply: Reply) -> dict[str, Any]:
-    """A Reply as outbox JSON; channels render it when the row is delivered."""
+    """A Reply as outbox JSON; channels render it when the row is delivered (`menu` asks
+    for the main menu with it)."""
     return {
         "text": reply.text,
         "buttons": [[[b.label, b.action] for b in row] for row in reply.buttons],
+        "menu": reply.show_menu,
     }
 
 

@@ -242,7 +242,10 @@ class OutboxMessage(Base):
     """A message that must reach a person; written in the transaction that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "dead", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "dead", "next_attempt_at"),
+        Index("ix_outbox_chat", "channel", "chat_id"),  # a turn asks what waits for its chat
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

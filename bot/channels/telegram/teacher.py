@@ -99,12 +99,11 @@ async def send_or_queue(
             )
             async with engine_of(context).sessions.begin() as session:
                 for rest in replies[index:]:  # teacher replies carry no files
-                    payload = {**reply_payload(rest), "menu": rest.show_menu}
                     session.add(
                         OutboxMessage(
                             channel=CHANNEL,
                             chat_id=str(chat_id),
-                            payload=payload,
+                            payload=reply_payload(rest),
                             next_attempt_at=utcnow(),
                         )
                     )
