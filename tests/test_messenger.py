@@ -412,6 +412,13 @@ async def test_ticket_round_trip_with_the_staff_in_telegram(
     assert "№1" in added["message"]["text"]
     await staff.deliver()
     assert "ESIS-т нэвтэрч чадахгүй байна" in staff.api.sent()[-1]["text"]
+    screenshot = "https://cdn.example/esis-error.jpg"
+    image = _item({"message": {"mid": "m_shot", "attachments": [
+        {"type": "image", "payload": {"url": screenshot}}]}})  # fmt: skip
+    (added,) = await page.post(webhook(image))
+    assert "№1" in added["message"]["text"]  # relayed while the ticket is open
+    await staff.deliver()
+    assert staff.api.sent("sendPhoto")[-1]["photo"] == screenshot
 
     await staff.feed(staff_update({"text": "/close 1", "entities": [
         {"type": "bot_command", "offset": 0, "length": 6}]}, thread=staff.thread_of_topic()))

@@ -75,13 +75,20 @@ def signature_valid(app_secret: bytes, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.strip().encode())
 
 
-def _attachment_kind(attachment: Any) -> str:
+def _attachment(attachment: Any) -> Attachment:
+    """What a Messenger attachment is. An image keeps its https URL: while a ticket is open it
+    reaches the methodologists on Telegram as a photo (Telegram fetches the URL)."""
     if not isinstance(attachment, dict):
-        return "unknown"
+        return Attachment("unknown")
     payload = attachment.get("payload")
-    if isinstance(payload, dict) and payload.get("sticker_id"):
-        return "sticker"  # Messenger sends the thumbs-up and stickers as images
-    return str(attachment.get("type") or "unknown")
+    payload = payload if isinstance(payload, dict) else {}
+    if payload.get("sticker_id"):
+        return Attachment("sticker")  # Messenger sends the thumbs-up and stickers as images
+    kind = str(attachment.get("type") or "unknown")
+    url = payload.get("url")
+    if kind == "image" and isinstance(url, str) and url.startswith("https://"):
+        return Attachment("photo", url)
+    return Attachment(kind)
 
 
 def _incoming(item: Mapping[str, Any]) -> Incoming | None:
@@ -109,7 +116,7 @@ def _incoming(item: Mapping[str, Any]) -> Incoming | None:
             return event(mid, text=str(message["text"]))
         attachments = message.get("attachments")
         if isinstance(attachments, list) and attachments:
-            return event(mid, attachment=Attachment(_attachment_kind(attachments[0])))
+            return event(mid, attachment=_attachment(attachments[0]))
         return None
     if isinstance(postback, dict) and postback.get("payload"):
         mid = str(postback.get("mid") or fallback_id)
