@@ -102,6 +102,15 @@ async def test_add_paraphrase_edit_answer_and_the_bot_uses_it_at_once(
     assert history.count("changed · contact") == 2
 
 
+async def test_an_admin_update_delivered_twice_is_handled_once(admin: Admin) -> None:
+    await admin.press("adm:addq:contact", user_id=ADMIN)
+    step = message({"text": "Институтийн утас хэд вэ"}, ADMIN)
+    update = {"update_id": next(_ids), "message": step}
+    saved = await admin.feed(update)
+    assert "хадгаллаа" in saved[0]["text"]
+    assert await admin.feed(update) == []  # not saved twice, nor answered as a question
+
+
 async def test_add_and_delete_an_entry_with_confirmation(
     admin: Admin, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

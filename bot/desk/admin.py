@@ -56,6 +56,7 @@ class AdminIncoming:
     action: str | None = None
     text: str | None = None
     file: OutFile | None = None
+    event_id: str | None = None  # the platform's id of the update: a repeat is skipped
 
 
 def _b(label: str, action: str) -> Button:
@@ -82,6 +83,12 @@ class AdminDesk:
         if incoming.file is not None:
             return await self._import_file(incoming.file, incoming.name)
         async with self.engine.sessions.begin() as session:
+            # Imports are idempotent and run in their own transaction; a guided step or a
+            # button delivered again (webhook retry, redelivery after a crash) is skipped.
+            if incoming.event_id is not None and not await self.engine.first_delivery(
+                session, incoming.channel, incoming.event_id
+            ):
+                return []
             conversation = await self._conversation(session, incoming)
             data = dict(conversation.data)
             replies = await self._dispatch(session, incoming, conversation, data)

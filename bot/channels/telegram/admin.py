@@ -35,6 +35,7 @@ def _incoming(update: Update, **fields: object) -> AdminIncoming:
         chat_id=str(chat.id),
         name=user.first_name,
         channel=teacher.CHANNEL,
+        event_id=str(update.update_id),
         **fields,
     )  # type: ignore[arg-type]
 
