@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import ParamSpec
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.desk import knowledge as knowledge_store
+from bot.desk import reminders, tickets
 from bot.desk.engine import Clock, Engine, WorkingHours
 from bot.desk.faq import KnowledgeBase, load_faq_dir
 from bot.i18n import load_catalogs
 from bot.storage.db import create_engine, is_sqlite, session_factory, upgrade
 from bot.storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_INTERVAL = 60.0  # seconds between runs of the desk's chores
+DATABASE_DOWN = (OperationalError, InterfaceError, OSError)  # the database does not answer
+P = ParamSpec("P")
 
 
 @dataclass
@@ -68,3 +80,62 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
         yield Desk(settings, database, sessions, engine)
     finally:
         await database.dispose()
+
+
+async def housekeeping(engine: Engine, settings: Settings) -> None:
+    """The desk's chores: close idle tickets; remind the staff of unclaimed ones in working
+    hours; from the morning on, queue the teachers' reminders due today (each goes out once,
+    however often this runs, on however many instances)."""
+    now = engine.clock()
+    local = now.astimezone(engine.zone)
+    async with engine.sessions.begin() as session:
+        if local.time() >= engine.working_hours.start:
+            await reminders.enqueue_due(
+                session, engine.schedule, local.date(), settings.reminder_days
+            )
+        await tickets.close_idle(
+            session, now, timedelta(days=settings.ticket_idle_days), settings.staff_chat
+        )
+        if engine.working_hours.is_open(now):
+            await tickets.remind_unclaimed(
+                session,
+                now,
+                timedelta(minutes=settings.unclaimed_reminder_minutes),
+                settings.staff_chat,
+            )
+
+
+def riding_out_outages(job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+    """A periodic job that finds the database unreachable just waits for its next run: one
+    warning when the outage starts and a note when it ends, rather than an error with a
+    traceback (and, on Telegram, an alert to the staff group) on every run."""
+    failing = False
+
+    @functools.wraps(job)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        nonlocal failing
+        try:
+            await job(*args, **kwargs)
+        except DATABASE_DOWN as exc:
+            if not failing:
+                log.warning(
+                    "%s: the database is unavailable (%s); retrying on every run",
+                    job.__name__,
+                    type(exc).__name__,
+                )
+            failing = True
+            return
+        if failing:
+            log.info("%s: the database answers again", job.__name__)
+            failing = False
+
+    return run
+
+
+async def housekeeping_forever(desk: Desk) -> None:
+    """The chores on their own timer, for when no Telegram job queue runs them (a desk
+    serving Messenger only)."""
+    chores = riding_out_outages(housekeeping)
+    while True:
+        await chores(desk.engine, desk.settings)
+        await asyncio.sleep(HOUSEKEEPING_INTERVAL)

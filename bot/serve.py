@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from bot.channels.messenger import Messenger
 from bot.channels.telegram.run import start_telegram
 from bot.config import Settings
-from bot.runtime import open_desk
+from bot.runtime import housekeeping_forever, open_desk
 from bot.web import create_web_app
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,12 @@ async def serving(app: Starlette, settings: Settings) -> AsyncIterator[None]:
         await task
 
 
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the updates and events in hand finish before exiting."""
     with_telegram, with_messenger = channels_of(settings)
@@ -72,6 +78,9 @@ async def run(settings: Settings) -> int:
     _stop_on_signals(stop)
     async with open_desk(settings) as desk, contextlib.AsyncExitStack() as stack:
         telegram = await start_telegram(settings, desk, stack) if with_telegram else None
+        if telegram is None:  # Telegram's job queue runs the chores when it runs
+            chores = asyncio.create_task(housekeeping_forever(desk), name="housekeeping")
+            stack.push_async_callback(_cancelled, chores)
         messenger = None
         if with_messenger:
             messenger = await stack.enter_async_context(Messenger(desk.engine, settings).running())

@@ -43,7 +43,7 @@ from bot.desk.engine import Engine
 from bot.i18n import _, use_language
 from bot.runtime import Desk
 from bot.serve import channels_of
-from bot.storage.db import create_engine, session_factory
+from bot.storage.db import create_engine, session_factory, upgrade
 from bot.storage.models import MessageLog, OutboxMessage, Person, Ticket, utcnow
 from bot.web import create_web_app
 from tests.conftest import FrozenClock
@@ -613,9 +613,32 @@ def _wait_for(predicate: Any, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_helpdesk_run_with_only_messenger_serves_the_web_app(
+QUIET_PSID = "24000000000099"
+
+
+async def _idle_ticket(url: str, psid: str) -> None:
+    """A Messenger teacher who asked for a person ten days ago and heard nothing since (but
+    wrote an hour ago, so Messenger still lets the desk write to them)."""
+    await upgrade(url)
+    database = create_engine(url)
+    try:
+        async with session_factory(database).begin() as session:
+            person = Person(channel="messenger", external_id=psid, chat_id=psid,
+                            display_name="Туяа", last_seen_at=utcnow() - timedelta(hours=1))
+            session.add(person)
+            await session.flush()
+            ticket = await tickets.open_ticket(session, person, "Нууц үг", {}, None)
+            ticket.updated_at = utcnow() - timedelta(days=10)
+    finally:
+        await database.dispose()
+
+
+def test_helpdesk_run_with_only_messenger_serves_the_web_app_and_does_the_chores(
     tmp_path: Path, graph_server: FakeGraphServer, graph: FakeGraph
 ) -> None:
+    """Messenger alone: the webhook answers, and the desk's chores run without Telegram's job
+    queue (an idle ticket is closed and its teacher told)."""
+    asyncio.run(_idle_ticket(f"sqlite+aiosqlite:///{tmp_path}/run.db", QUIET_PSID))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     env.update(
@@ -641,6 +664,9 @@ def test_helpdesk_run_with_only_messenger_serves_the_web_app(
         assert httpx.post(f"{base}/messenger", content=body, headers=headers).status_code == 200
         assert _wait_for(lambda: len(graph.texts(PSID)) >= 2), graph.calls
         assert graph.texts(PSID)[0].startswith("Сайн байна уу!")
+        assert _wait_for(lambda: graph.texts(QUIET_PSID)), graph.calls
+        (closed,) = graph.texts(QUIET_PSID)
+        assert closed.startswith("Таны №1 хүсэлт 7 хоног идэвхгүй байсан тул хаагдлаа.")
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from sqlalchemy.exc import InterfaceError, OperationalError
 from telegram import Bot, BotCommand
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -27,19 +25,19 @@ from telegram.request import BaseRequest
 from bot.channels.telegram import admin, staff, teacher
 from bot.channels.telegram.staff import StaffPoster
 from bot.config import Settings
-from bot.desk import outbox, reminders, tickets
+from bot.desk import outbox, tickets
 from bot.desk.admin import COMMANDS as ADMIN_COMMANDS
 from bot.desk.admin import AdminDesk
 from bot.desk.engine import Engine
 from bot.desk.messages import Button, Reply
 from bot.i18n import _, use_language
+from bot.runtime import HOUSEKEEPING_INTERVAL, housekeeping, riding_out_outages
 from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 1.0  # seconds between looks at the outbox
 OUTBOX_DRAIN = 30.0  # seconds one look may keep delivering while rows keep coming
-HOUSEKEEPING_INTERVAL = 60.0  # seconds between idle-ticket and unclaimed-ticket checks
 RATE_LIMIT_RETRIES = 3  # a 429 on a direct reply is waited out, then retried
 
 
@@ -128,76 +126,27 @@ def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[ty
     return send
 
 
-DATABASE_DOWN = (OperationalError, InterfaceError, OSError)  # the database does not answer
-Job = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-
-
-def riding_out_outages(job: Job) -> Job:
-    """A periodic job that finds the database unreachable just waits for its next run: one
-    warning when the outage starts and a note when it ends, rather than an error with a
-    traceback, and an alert to the staff group, every second."""
-    failing = False
-
-    @functools.wraps(job)
-    async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
-        nonlocal failing
-        try:
-            await job(context)
-        except DATABASE_DOWN as exc:
-            if not failing:
-                log.warning(
-                    "%s: the database is unavailable (%s); retrying on every run",
-                    job.__name__,
-                    type(exc).__name__,
-                )
-            failing = True
-            return
-        if failing:
-            log.info("%s: the database answers again", job.__name__)
-            failing = False
-
-    return run
-
-
 async def _deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Deliver what is due, batch after batch, for up to OUTBOX_DRAIN seconds: a broadcast
     then flows at the rate limiter's pace instead of waiting for the next run each batch."""
     engine: Engine = context.bot_data["engine"]
     settings: Settings = context.bot_data["settings"]
     deadline = time.monotonic() + OUTBOX_DRAIN
-    while await outbox.deliver_due(
-        engine.sessions,
-        (teacher.CHANNEL, tickets.STAFF_CHANNEL),
-        context.bot_data["outbox_sender"],
-        engine.clock(),
-        on_give_up=tickets.unreachable_hook(settings.staff_chat),
-    ) and time.monotonic() < deadline:
+    while (
+        await outbox.deliver_due(
+            engine.sessions,
+            (teacher.CHANNEL, tickets.STAFF_CHANNEL),
+            context.bot_data["outbox_sender"],
+            engine.clock(),
+            on_give_up=tickets.unreachable_hook(settings.staff_chat),
+        )
+        and time.monotonic() < deadline
+    ):
         pass
 
 
 async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Close idle tickets; remind the staff of unclaimed ones in working hours; from the
-    morning on, queue the teachers' reminders due today (each goes out once, however often
-    this runs)."""
-    engine: Engine = context.bot_data["engine"]
-    settings: Settings = context.bot_data["settings"]
-    now = engine.clock()
-    local = now.astimezone(engine.zone)
-    async with engine.sessions.begin() as session:
-        if local.time() >= engine.working_hours.start:
-            await reminders.enqueue_due(
-                session, engine.schedule, local.date(), settings.reminder_days
-            )
-        await tickets.close_idle(
-            session, now, timedelta(days=settings.ticket_idle_days), settings.staff_chat
-        )
-        if engine.working_hours.is_open(now):
-            await tickets.remind_unclaimed(
-                session,
-                now,
-                timedelta(minutes=settings.unclaimed_reminder_minutes),
-                settings.staff_chat,
-            )
+    await housekeeping(context.bot_data["engine"], context.bot_data["settings"])
 
 
 def build_application(
