@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.desk import outbox
+from bot.desk import outbox, tickets
 from bot.desk.engine import Engine
 from bot.storage.models import (
     Conversation,
@@ -207,3 +207,20 @@ async def test_replies_queue_behind_what_the_outbox_still_holds_for_the_chat(
     ]
     replies = await send(engine, action="rec:esis")  # nothing waits any more: a direct answer
     assert actions(replies) == ["lost:password", "lost:login", "lost:email"]
+
+
+async def test_a_person_without_a_conversation_row_keeps_their_open_ticket(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A person row with no conversation (written by another part of the desk, or by hand)
+    is still an existing person: their message joins their open ticket."""
+    async with sessions.begin() as session:
+        person = Person(channel="test", external_id="1001", chat_id="1001", display_name="Сараа")
+        session.add(person)
+        await session.flush()
+        await tickets.open_ticket(session, person, "Батламж", {}, None)
+    (reply,) = await send(engine, "Батламжаа хэзээ авах вэ")
+    assert reply.text.startswith("Таны №1 хүсэлтэд нэмлээ.")
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Person)) == 1
+        assert await session.get(Conversation, person.id) is not None

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from time import monotonic
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Insert, Table, exists, select
@@ -73,6 +73,15 @@ STRIKES_BEFORE_OFFERING_A_PERSON = 2
 KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
 TRIED_KEPT = 5
 WORK_DAYS = frozenset(range(5))  # Monday..Friday
+
+
+class Arrival(NamedTuple):
+    """Who wrote, as a turn finds them."""
+
+    person: Person
+    conversation: Conversation | None  # none yet: the turn adds one
+    created: bool  # this message created the person: no ticket, no history
+    waiting: bool  # outbox rows still wait to reach their chat
 
 
 @dataclass
@@ -227,8 +236,8 @@ class Engine:
             if incoming.event_id is not None and not await self._first_delivery(session, incoming):
                 return []
             await self._refresh_knowledge(session)
-            person, conversation, waiting = await self._person(session, incoming)
-            created = conversation is None
+            arrival = await self._arrival(session, incoming)
+            person, conversation = arrival.person, arrival.conversation
             if conversation is None:  # added at the end: one INSERT with the turn's outcome
                 conversation = Conversation(person_id=person.id, state="idle", data={})
             text = clean_text(incoming.text)
@@ -249,7 +258,7 @@ class Engine:
                 dict(conversation.data),
                 self.knowledge,
                 self.schedule,
-                new_person=created,
+                new_person=arrival.created,
             )
             # Pending rows are written once, at commit (or where the code flushes on purpose),
             # not before every query: the incoming row gets its intent before its INSERT, and
@@ -274,7 +283,7 @@ class Engine:
                         for reply in turn.replies
                     ],
                 )
-            if waiting and turn.replies:
+            if arrival.waiting and turn.replies:
                 self._queue_behind(session, incoming, turn.replies)
                 return []
         return turn.replies
@@ -319,12 +328,9 @@ class Engine:
         self.schedule = schedule
         self.knowledge_version = version
 
-    async def _person(
-        self, session: AsyncSession, incoming: Incoming
-    ) -> tuple[Person, Conversation | None, bool]:
-        """The person behind the message, created on first contact (safe under concurrency),
-        with their conversation locked (none when this message created them), and whether
-        outbox rows still wait to reach their chat."""
+    async def _arrival(self, session: AsyncSession, incoming: Incoming) -> Arrival:
+        """Who wrote: found (their row locked, so their turns do not overlap) or created on
+        first contact, safely when another instance creates them at the same moment."""
         waiting = (
             exists()
             .where(
@@ -335,30 +341,27 @@ class Engine:
             )
             .label("waiting")
         )
-        found = (
-            await session.execute(
-                select(Person, Conversation, waiting)
-                .join(Conversation, Conversation.person_id == Person.id)
-                .where(Person.channel == incoming.channel, Person.external_id == incoming.user_id)
-                .with_for_update(of=Conversation)
-            )
-        ).one_or_none()
-        if found is not None:
-            person, conversation, is_waiting = found
-            person.last_seen_at = self.clock()
-        else:  # someone new: nothing was ever sent to them
-            person, conversation, is_waiting = (
-                await self._new_person(session, incoming),
-                None,
-                False,
-            )
+        query = (
+            select(Person, Conversation, waiting)
+            .outerjoin(Conversation, Conversation.person_id == Person.id)
+            .where(Person.channel == incoming.channel, Person.external_id == incoming.user_id)
+            .with_for_update(of=Person)
+        )
+        found = (await session.execute(query)).one_or_none()
+        if found is None:
+            person = await self._insert_person(session, incoming)
+            if person is not None:  # someone new: nothing was ever sent to them
+                return Arrival(person, None, created=True, waiting=False)
+            found = (await session.execute(query)).one()  # created meanwhile elsewhere
+        person, conversation, is_waiting = found
+        person.last_seen_at = self.clock()
         if incoming.display_name and incoming.display_name[:128] != person.display_name:
             person.display_name = incoming.display_name[:128]
-        return person, conversation, is_waiting
+        return Arrival(person, conversation, created=False, waiting=is_waiting)
 
-    async def _new_person(self, session: AsyncSession, incoming: Incoming) -> Person:
-        """A first message: the row is inserted at once, as another instance may be inserting
-        the same person; if it won, its row is used (a conversation follows with its turn)."""
+    async def _insert_person(self, session: AsyncSession, incoming: Incoming) -> Person | None:
+        """The person of a first message, inserted at once; None if their row exists already
+        (another instance inserted it meanwhile)."""
         now = self.clock()
         person = Person(
             channel=incoming.channel,
@@ -375,15 +378,8 @@ class Engine:
         person.id = await session.scalar(
             _insert_ignoring(session, PEOPLE).returning(PEOPLE.c.id), values
         )
-        if person.id is None:  # created meanwhile by another instance
-            return (
-                await session.scalars(
-                    select(Person).where(
-                        Person.channel == incoming.channel,
-                        Person.external_id == incoming.user_id,
-                    )
-                )
-            ).one()
+        if person.id is None:
+            return None
         make_transient_to_detached(person)  # the row exists: known to the session, not added
         session.add(person)
         return person
