@@ -23,25 +23,34 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-unty
     return False
 
 
+def _start_helpdesk(**settings: str) -> subprocess.Popen[str]:
+    """`helpdesk run` with these HELPDESK_* settings only, its output captured."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env.update(settings)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def _teacher_says(api: FakeBotApi, number: int, text: str) -> None:
+    chat = {"id": TEACHER, "type": "private", "first_name": "Дулмаа"}
+    sender = {"id": TEACHER, "is_bot": False, "first_name": "Дулмаа"}
+    api.push_update({"message": {"message_id": number, "date": int(time.time()),
+                                 "chat": chat, "from": sender, "text": text}})  # fmt: skip
+
+
 def test_helpdesk_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     api = FakeBotApi()
     with FakeBotApiServer(api) as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-        env.update(
+        process = _start_helpdesk(
             HELPDESK_TELEGRAM_TOKEN="123:PROCESS",
             HELPDESK_TELEGRAM_BASE_URL=server.base_url,
             HELPDESK_TELEGRAM_BASE_FILE_URL=server.base_url.replace("/bot", "/file/bot"),
             HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/run.db",
         )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
-        )
         try:
-            chat = {"id": TEACHER, "type": "private", "first_name": "Дулмаа"}
-            sender = {"id": TEACHER, "is_bot": False, "first_name": "Дулмаа"}
-            api.push_update({"message": {"message_id": 1, "date": int(time.time()),
-                                         "chat": chat, "from": sender, "text": "/start"}})
+            _teacher_says(api, 1, "/start")
             assert _wait_for(lambda: len(api.texts(TEACHER)) >= 2), api.calls
             assert api.texts(TEACHER)[0].startswith("Сайн байна уу, Дулмаа!")
             assert api.sent("setMyCommands")
@@ -61,25 +70,17 @@ def test_at_info_level_the_log_holds_no_message_text_and_no_register_number(
     api = FakeBotApi()
     secrets = ["миний нууц үг мартагдчихлаа", "УБ85031214", "Доржпалам", "хүнтэй ярих"]
     with FakeBotApiServer(api) as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-        env.update(
+        process = _start_helpdesk(
             HELPDESK_TELEGRAM_TOKEN="123:LOGS",
             HELPDESK_TELEGRAM_BASE_URL=server.base_url,
             HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/logs.db",
             HELPDESK_LOG_LEVEL="INFO",
         )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
-        )
         try:
-            chat = {"id": TEACHER, "type": "private", "first_name": "Дулмаа"}
-            sender = {"id": TEACHER, "is_bot": False, "first_name": "Дулмаа"}
             for number, text in enumerate(
                 [secrets[0], "Батламж", secrets[1], secrets[2], secrets[3]], start=1
             ):
-                api.push_update({"message": {"message_id": number, "date": int(time.time()),
-                                             "chat": chat, "from": sender, "text": text}})
+                _teacher_says(api, number, text)
                 assert _wait_for(lambda n=number: len(api.texts(TEACHER)) >= n), api.calls
         finally:
             process.send_signal(signal.SIGTERM)

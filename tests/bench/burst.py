@@ -42,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -50,14 +49,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from bot.desk.roster import import_file
 from bot.nlu.evaluation import read_cases
 from bot.storage.db import create_engine, session_factory, upgrade
 from bot.storage.models import MessageLog, Person, ProcessedEvent
 from tests.bench.roster import synthetic_roster
-from tests.support import admin_execute
+from tests.process_kit import scratch_database as server_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20210115
@@ -375,12 +373,8 @@ def scratch_database(kind: str, directory: Path, server_url: str | None) -> Iter
         yield f"sqlite+aiosqlite:///{directory / 'burst.db'}"
         return
     assert server_url is not None
-    name = f"helpdesk_burst_{uuid.uuid4().hex[:10]}"
-    asyncio.run(admin_execute(server_url, f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(admin_execute(server_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with server_database(server_url) as url:
+        yield url
 
 
 async def prepare(url: str, roster: bytes) -> None:
