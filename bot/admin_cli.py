@@ -33,8 +33,8 @@ async def stats_command(settings: Settings, days: int) -> int:
     """The figures of the last `days` days (today included), from local midnight."""
     if not _positive("--days", days):
         return EXIT_USAGE
-    async with open_desk(settings) as desk, desk.sessions() as session:
-        start, end = last_days(days, desk.engine.clock(), settings.timezone)
+    async with open_desk(settings) as runtime, runtime.sessions() as session:
+        start, end = last_days(days, runtime.desk.clock(), settings.timezone)
         stats = await collect_stats(session, start, end, timezone=settings.timezone)
     print(plain(format_stats(stats)))
     return 0
@@ -44,8 +44,8 @@ async def unanswered_command(settings: Settings, days: int, limit: int) -> int:
     """The `limit` most frequent groups of refused or 👎 questions of the last `days` days."""
     if not (_positive("--days", days) and _positive("--limit", limit)):
         return EXIT_USAGE
-    async with open_desk(settings) as desk, desk.sessions() as session:
-        start, end = last_days(days, desk.engine.clock(), settings.timezone)
+    async with open_desk(settings) as runtime, runtime.sessions() as session:
+        start, end = last_days(days, runtime.desk.clock(), settings.timezone)
         groups = await unanswered_report(session, start, end, limit)
     print(plain(format_unanswered(groups)))
     return 0

@@ -168,8 +168,8 @@ async def _chat(settings: Settings, user: str, language: str | None) -> int:
     from bot.channels.console import chat
     from bot.runtime import open_desk
 
-    async with open_desk(settings) as desk:
-        await chat(desk.engine, user, language)
+    async with open_desk(settings) as runtime:
+        await chat(runtime.desk, user, language)
     return 0
 
 
@@ -180,7 +180,15 @@ def _match(settings: Settings) -> int:
     for line in sys.stdin:
         text = line.rstrip("\n")
         result = matcher.match(text)
-        record = {"text": text, "intent": result.intent, "score": round(result.score, 1)}
+        record = {
+            "text": text,
+            "intent": result.intent,
+            "score": round(result.score, 1),
+            "reason": result.reason,
+            "candidates": [
+                {"intent": c.intent, "score": round(c.score, 1)} for c in result.candidates
+            ],
+        }
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return 0
 
@@ -206,9 +214,9 @@ async def _roster_import(settings: Settings, path: Path) -> int:
     if not path.is_file():
         print(f"helpdesk: {path} is not a file", file=sys.stderr)
         return EXIT_USAGE
-    async with open_desk(settings) as desk:
+    async with open_desk(settings) as runtime:
         try:
-            report = await roster.import_file(desk.sessions, path)
+            report = await roster.import_file(runtime.sessions, path)
         except roster.RosterFileError as exc:
             print(f"helpdesk: {exc}", file=sys.stderr)
             return 1
@@ -223,9 +231,9 @@ async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
     from bot.desk.schedule import ScheduleError
     from bot.runtime import open_desk
 
-    async with open_desk(settings) as desk:
+    async with open_desk(settings) as runtime:
         try:
-            async with desk.sessions.begin() as session:
+            async with runtime.sessions.begin() as session:
                 if args.command == "schedule":
                     rows = await knowledge.import_schedule(
                         session, args.file.read_text(encoding="utf-8"), "cli"
@@ -269,10 +277,10 @@ async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
     from bot.desk import tickets
     from bot.runtime import open_desk
 
-    async with open_desk(settings) as desk, desk.sessions.begin() as session:
+    async with open_desk(settings) as runtime, runtime.sessions.begin() as session:
         if args.tickets_command == "list":
             for ticket in await tickets.list_tickets(session, include_closed=args.all):
-                age = desk.engine.clock() - ticket.created_at
+                age = runtime.desk.clock() - ticket.created_at
                 print(
                     f"#{ticket.id}\t{ticket.status}\t{ticket.claimed_by or '-'}\t"
                     f"cohort {ticket.cohort if ticket.cohort is not None else '?'}\t"

@@ -1,4 +1,7 @@
-"""Settings from HELPDESK_* environment variables; the names are a contract (DESIGN.md)."""
+"""Settings from HELPDESK_* environment variables.
+
+The variable names are a contract: they are listed in README.md's Settings table.
+"""
 
 from __future__ import annotations
 

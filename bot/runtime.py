@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.desk import knowledge as knowledge_store
 from bot.desk import reminders, tickets
-from bot.desk.engine import Clock, Engine, WorkingHours
+from bot.desk.engine import Clock, Desk
 from bot.desk.faq import KnowledgeBase, load_faq_dir
+from bot.desk.hours import WorkingHours
 from bot.i18n import load_catalogs
 from bot.storage.db import create_engine, is_sqlite, session_factory, upgrade
 from bot.storage.models import utcnow
@@ -31,11 +32,13 @@ P = ParamSpec("P")
 
 
 @dataclass
-class Desk:
+class Runtime:
+    """The running desk with what it was built from: settings, the database engine."""
+
     settings: Settings
     database: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    engine: Engine
+    desk: Desk
 
 
 def load_knowledge(settings: Settings) -> KnowledgeBase:
@@ -47,7 +50,7 @@ def load_knowledge(settings: Settings) -> KnowledgeBase:
 
 
 @asynccontextmanager
-async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[Desk]:
+async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[Runtime]:
     """The embedded SQLite database is upgraded on start; PostgreSQL by `helpdesk db upgrade`.
     An empty database is seeded with the bundled knowledge base (faq/)."""
     load_catalogs()
@@ -63,7 +66,7 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
             await knowledge_store.seed_if_empty(session, settings.faq_dir)
     async with sessions.begin() as session:
         version, entries, schedule = await knowledge_store.load(session)
-    engine = Engine(
+    desk = Desk(
         sessions,
         KnowledgeBase(entries, settings.match_threshold, settings.match_margin),
         schedule,
@@ -75,28 +78,28 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
         lookups_per_hour=settings.lookups_per_hour,
         lookups_per_day=settings.lookups_per_day,
     )
-    engine.knowledge_version = version
+    desk.knowledge_version = version
     try:
-        yield Desk(settings, database, sessions, engine)
+        yield Runtime(settings, database, sessions, desk)
     finally:
         await database.dispose()
 
 
-async def housekeeping(engine: Engine, settings: Settings) -> None:
+async def housekeeping(desk: Desk, settings: Settings) -> None:
     """The desk's chores: close idle tickets; remind the staff of unclaimed ones in working
     hours; from the morning on, queue the teachers' reminders due today (each goes out once,
     however often this runs, on however many instances)."""
-    now = engine.clock()
-    local = now.astimezone(engine.zone)
-    async with engine.sessions.begin() as session:
-        if local.time() >= engine.working_hours.start:
+    now = desk.clock()
+    local = now.astimezone(desk.zone)
+    async with desk.sessions.begin() as session:
+        if local.time() >= desk.working_hours.start:
             await reminders.enqueue_due(
-                session, engine.schedule, local.date(), settings.reminder_days
+                session, desk.schedule, local.date(), settings.reminder_days
             )
         await tickets.close_idle(
             session, now, timedelta(days=settings.ticket_idle_days), settings.staff_chat
         )
-        if engine.working_hours.is_open(now):
+        if desk.working_hours.is_open(now):
             await tickets.remind_unclaimed(
                 session,
                 now,
@@ -132,10 +135,10 @@ def riding_out_outages(job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitab
     return run
 
 
-async def housekeeping_forever(desk: Desk) -> None:
+async def housekeeping_forever(runtime: Runtime) -> None:
     """The chores on their own timer, for when no Telegram job queue runs them (a desk
     serving Messenger only)."""
     chores = riding_out_outages(housekeeping)
     while True:
-        await chores(desk.engine, desk.settings)
+        await chores(runtime.desk, runtime.settings)
         await asyncio.sleep(HOUSEKEEPING_INTERVAL)

@@ -76,18 +76,20 @@ async def run(settings: Settings) -> int:
     with_telegram, with_messenger = channels_of(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    async with open_desk(settings) as desk, contextlib.AsyncExitStack() as stack:
-        telegram = await start_telegram(settings, desk, stack) if with_telegram else None
+    async with open_desk(settings) as runtime, contextlib.AsyncExitStack() as stack:
+        telegram = await start_telegram(settings, runtime, stack) if with_telegram else None
         if telegram is None:  # Telegram's job queue runs the chores when it runs
-            chores = asyncio.create_task(housekeeping_forever(desk), name="housekeeping")
+            chores = asyncio.create_task(housekeeping_forever(runtime), name="housekeeping")
             stack.push_async_callback(_cancelled, chores)
         messenger = None
         if with_messenger:
-            messenger = await stack.enter_async_context(Messenger(desk.engine, settings).running())
+            messenger = await stack.enter_async_context(
+                Messenger(runtime.desk, settings).running()
+            )
             log.info("Messenger: webhook at /messenger")
         telegram_webhook = telegram if settings.webhook_url else None
         if telegram_webhook is not None or messenger is not None:
-            app = create_web_app(desk, telegram_webhook, messenger)
+            app = create_web_app(runtime, telegram_webhook, messenger)
             await stack.enter_async_context(serving(app, settings))
         await stop.wait()
     log.info("stopped cleanly")

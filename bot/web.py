@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.channels.messenger import Messenger
-from bot.runtime import Desk
+from bot.runtime import Runtime
 from bot.storage.db import ping
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def create_web_app(
-    desk: Desk,
+    runtime: Runtime,
     telegram: Application | None,  # type: ignore[type-arg]
     messenger: Messenger | None = None,
 ) -> Starlette:
@@ -33,13 +33,13 @@ def create_web_app(
     one_at_a_time = asyncio.Lock()
 
     async def healthz(_request: Request) -> Response:
-        if not await ping(desk.database):
+        if not await ping(runtime.database):
             return PlainTextResponse("database unreachable", status_code=503)
         return PlainTextResponse("ok")
 
     async def telegram_webhook(request: Request) -> Response:
         assert telegram is not None
-        expected = desk.settings.webhook_secret
+        expected = runtime.settings.webhook_secret
         given = request.headers.get(SECRET_HEADER, "")
         if expected is None or not hmac.compare_digest(
             given.encode(), expected.get_secret_value().encode()

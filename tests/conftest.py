@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import PROJECT_ROOT
 from bot.config import Settings
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.desk.faq import KnowledgeBase
 from bot.desk.schedule import load_schedule
 from bot.runtime import load_knowledge
@@ -93,7 +93,7 @@ def knowledge(settings: Settings) -> KnowledgeBase:
 @pytest.fixture
 def engine(
     sessions: async_sessionmaker[AsyncSession], knowledge: KnowledgeBase, clock: FrozenClock
-) -> Engine:
-    return Engine(
+) -> Desk:
+    return Desk(
         sessions, knowledge, load_schedule(PROJECT_ROOT / "faq" / "schedule.yaml"), clock=clock
     )

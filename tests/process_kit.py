@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import glob
-import itertools
 import json
 import os
 import pwd
@@ -33,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.storage.db import create_engine
+from tests import updates
 from tests.fake_telegram import (
     BOT_USER,
     JSON_FIELDS,
@@ -51,81 +51,31 @@ METHODOLOGIST = 9001
 SECOND_METHODOLOGIST = 9002
 RETRY_TEXT = "Туслах бот түр ажиллахгүй байна"  # "briefly unavailable, try again" in Mongolian
 PROCESS_START = 60.0  # seconds a starting or stopping process gets at most
-_ids = itertools.count(10_000)
 
 
-# ---- updates as Telegram sends them --------------------------------------------------------
+# ---- updates as Telegram sends them, less the update_id (see updates.numbered) -------------
 
 
 def teacher_text(chat_id: int, text: str, name: str = "Дулмаа") -> dict[str, Any]:
-    return {"message": _message(chat_id, {"text": text}, name)}
+    return {"message": updates.message({"text": text}, chat_id, name)}
 
 
 def teacher_button(chat_id: int, data: str, name: str = "Дулмаа") -> dict[str, Any]:
-    return {
-        "callback_query": {
-            "id": str(next(_ids)),
-            "from": _user(chat_id, name),
-            "chat_instance": f"ci{chat_id}",
-            "data": data,
-            "message": {**_message(chat_id, {"text": "..."}, name), "from": BOT_USER},
-        }
-    }
+    answer = updates.earlier(updates.private_chat(chat_id, name), {"text": "..."}, sender=BOT_USER)
+    return {"callback_query": updates.callback_query(
+        data, chat_id, name, chat_instance=f"ci{chat_id}", message=answer)}
 
 
 def staff_reply(text: str, card_message_id: int, user_id: int = METHODOLOGIST) -> dict[str, Any]:
     """A methodologist answering a ticket by replying to its card (a group without topics)."""
-    card = {
-        "message_id": card_message_id,
-        "date": int(time.time()),
-        "chat": _staff_chat(),
-        "from": BOT_USER,
-        "text": "card",
-    }
-    return {
-        "message": {
-            "message_id": next(_ids),
-            "date": int(time.time()),
-            "chat": _staff_chat(),
-            "from": _user(user_id, "Болд"),
-            "text": text,
-            "reply_to_message": card,
-        }
-    }
+    group = updates.supergroup(STAFF_CHAT)
+    card = updates.earlier(group, {"text": "card"}, message_id=card_message_id, sender=BOT_USER)
+    return {"message": updates.message({"text": text}, user_id, "Болд", chat=group, reply_to=card)}
 
 
 def staff_button(data: str, user_id: int = METHODOLOGIST) -> dict[str, Any]:
-    return {
-        "callback_query": {
-            "id": str(next(_ids)),
-            "from": _user(user_id, "Болд" if user_id == METHODOLOGIST else "Сүрэн"),
-            "chat_instance": "staff",
-            "data": data,
-        }
-    }
-
-
-def _user(user_id: int, name: str) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": name}
-
-
-def _staff_chat() -> dict[str, Any]:
-    return {"id": STAFF_CHAT, "type": "supergroup", "title": "Staff"}
-
-
-def _message(chat_id: int, content: dict[str, Any], name: str) -> dict[str, Any]:
-    return {
-        "message_id": next(_ids),
-        "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private", "first_name": name},
-        "from": _user(chat_id, name),
-        **content,
-    }
-
-
-def numbered(update: dict[str, Any]) -> dict[str, Any]:
-    """An update with an update_id of its own, for posting to a webhook."""
-    return {"update_id": next(_ids), **update}
+    name = "Болд" if user_id == METHODOLOGIST else "Сүрэн"
+    return {"callback_query": updates.callback_query(data, user_id, name, chat_instance="staff")}
 
 
 # ---- a Bot API that fails on cue -----------------------------------------------------------
@@ -165,6 +115,9 @@ class FaultyBotApi(FakeBotApi):
     # Called after each successful call, in the server's thread; returns True to "die": from
     # then on every call fails unrecorded, as if the caller had died just after this one.
     watcher: Callable[[str, dict[str, Any]], bool] | None = None
+    # Called before each call, in the server's thread; returns True to "die" before the call
+    # is recorded: the caller sent it, "Telegram" never took it.
+    tripwire: Callable[[str, dict[str, Any]], bool] | None = None
     dead: bool = False
     confirmed: int = 0
 
@@ -172,6 +125,8 @@ class FaultyBotApi(FakeBotApi):
         return next((o for o in self.outages if o.matches(method, params)), None)
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if not self.dead and self.tripwire is not None:
+            self.dead = self.tripwire(method, params)
         if self.dead:
             return 502, {"ok": False, "error_code": 502, "description": "fake: caller died"}
         outage = self.outage_for(method, params)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.desk.messages import Incoming, Reply
 from bot.storage.db import create_engine
 
@@ -32,7 +32,7 @@ async def admin_execute(url: str, statement: str) -> None:
 
 
 async def send(
-    engine: Engine,
+    engine: Desk,
     text: str | None = None,
     *,
     action: str | None = None,

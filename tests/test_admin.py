@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -16,36 +15,26 @@ from bot import PROJECT_ROOT
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.desk import knowledge
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.desk.faq import KnowledgeBase
 from bot.storage.models import FaqSuggestion, RosterEntry
+from tests import updates
 from tests.conftest import FrozenClock
 from tests.fake_telegram import FakeBotApi, RecordingRequest
-from tests.test_telegram import TEACHER, Bot, inline_data, message, token_settings
+from tests.test_telegram import FIRST_NAME, TEACHER, Bot, inline_data, token_settings
 
 ADMIN = 31337
-_ids = itertools.count(700_000)
-
-
-def command(text: str, user_id: int) -> dict[str, Any]:
-    entity = {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-    return {"update_id": next(_ids),
-            "message": message({"text": text, "entities": [entity]}, user_id)}
-
-
-def document(file_id: str, name: str, user_id: int) -> dict[str, Any]:
-    content = {"document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name}}
-    return {"update_id": next(_ids), "message": message(content, user_id)}
 
 
 class Admin(Bot):
     async def command(self, text: str, user_id: int = ADMIN) -> list[dict[str, Any]]:
-        return await self.feed(command(text, user_id))
+        return await self.feed(updates.message_update(updates.command(text), user_id, FIRST_NAME))
 
     async def upload(self, name: str, data: bytes, user_id: int = ADMIN) -> list[dict[str, Any]]:
-        file_id = f"f{next(_ids)}"
+        file_id = f"f{updates.next_id()}"
         self.api.files[file_id] = data
-        return await self.feed(document(file_id, name, user_id))
+        content = {"document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name}}
+        return await self.feed(updates.message_update(content, user_id, FIRST_NAME))
 
     def last(self) -> str:
         return str(self.api.sent()[-1]["text"])
@@ -54,19 +43,19 @@ class Admin(Bot):
 @pytest.fixture
 async def live_engine(
     sessions: async_sessionmaker[AsyncSession], knowledge: KnowledgeBase, clock: FrozenClock
-) -> Engine:
+) -> Desk:
     from bot.desk import knowledge as store
 
     async with sessions.begin() as session:
         await store.seed_if_empty(session, PROJECT_ROOT / "faq")
         version, entries, schedule = await store.load(session)
-    engine = Engine(sessions, knowledge.rebuilt(entries), schedule, clock=clock, live=True)
+    engine = Desk(sessions, knowledge.rebuilt(entries), schedule, clock=clock, live=True)
     engine.knowledge_version = version
     return engine
 
 
 @pytest.fixture
-async def admin(live_engine: Engine, settings: Settings) -> AsyncIterator[Admin]:
+async def admin(live_engine: Desk, settings: Settings) -> AsyncIterator[Admin]:
     api = FakeBotApi()
     application = build_application(
         token_settings(settings, admin_ids=frozenset({ADMIN})), live_engine,
@@ -88,7 +77,7 @@ async def test_faq_list_pages_and_entry_view(admin: Admin) -> None:
 
 
 async def test_add_paraphrase_edit_answer_and_the_bot_uses_it_at_once(
-    admin: Admin, live_engine: Engine
+    admin: Admin, live_engine: Desk
 ) -> None:
     await admin.press("adm:addq:contact", user_id=ADMIN)
     saved = await admin.say("Институтийн ажлын цаг хэд вэ", user_id=ADMIN)
@@ -104,8 +93,7 @@ async def test_add_paraphrase_edit_answer_and_the_bot_uses_it_at_once(
 
 async def test_an_admin_update_delivered_twice_is_handled_once(admin: Admin) -> None:
     await admin.press("adm:addq:contact", user_id=ADMIN)
-    step = message({"text": "Институтийн утас хэд вэ"}, ADMIN)
-    update = {"update_id": next(_ids), "message": step}
+    update = updates.text("Институтийн утас хэд вэ", ADMIN, FIRST_NAME)
     saved = await admin.feed(update)
     assert "хадгаллаа" in saved[0]["text"]
     assert await admin.feed(update) == []  # not saved twice, nor answered as a question
@@ -234,7 +222,7 @@ async def test_admin_buttons_are_refused_for_everyone_else(
 
 
 async def test_guided_steps_survive_a_restart(
-    admin: Admin, live_engine: Engine, settings: Settings
+    admin: Admin, live_engine: Desk, settings: Settings
 ) -> None:
     await admin.command("/faq_add")
     api = FakeBotApi()

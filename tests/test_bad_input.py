@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,18 +25,19 @@ from bot import PROJECT_ROOT
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.desk import knowledge, roster, tickets
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.desk.faq import FaqError, parse_faq
 from bot.desk.roster import RosterFileError
 from bot.desk.schedule import ScheduleError, load_schedule, parse_schedule
 from bot.runtime import load_knowledge
 from bot.storage.db import alembic_config, create_engine, session_factory
 from bot.storage.models import FaqRecord, Person, RosterEntry, Ticket
+from tests import updates
 from tests.fake_telegram import FakeBotApi, RecordingRequest
 from tests.test_telegram import token_settings
 
 ADMIN, STAFF_CHAT = 1, -100777
-_ids = itertools.count(1)
+NAME = "T"  # every user's first name
 FAST = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -52,7 +52,7 @@ class Harness:
         self.database = create_engine(url)
         self.sessions = session_factory(self.database)
         base = Settings()
-        self.engine = Engine(self.sessions, load_knowledge(base),
+        self.engine = Desk(self.sessions, load_knowledge(base),
                              load_schedule(PROJECT_ROOT / "faq" / "schedule.yaml"),
                              staff_chat=str(STAFF_CHAT))
         self.api = FakeBotApi(members={ADMIN})
@@ -98,32 +98,22 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     harness.close()
 
 
-def _message(content: dict[str, Any], user_id: int, chat: dict[str, Any] | None = None,
-             ) -> dict[str, Any]:
-    return {"update_id": next(_ids), "message": {
-        "message_id": next(_ids), "date": int(time.time()),
-        "chat": chat or {"id": user_id, "type": "private"},
-        "from": {"id": user_id, "is_bot": False, "first_name": "T"}, **content}}
-
-
 def _button(data: str, user_id: int) -> dict[str, Any]:
-    return {"update_id": next(_ids), "callback_query": {
-        "id": str(next(_ids)), "from": {"id": user_id, "is_bot": False, "first_name": "T"},
-        "chat_instance": "x", "data": data,
-        "message": {"message_id": 1, "date": int(time.time()),
-                    "chat": {"id": user_id, "type": "private"}, "text": "…"}}}
+    """A press on a button of the bot's message 1 in the user's chat."""
+    pressed_on = updates.earlier(updates.private_chat(user_id, NAME), {"text": "…"}, message_id=1)
+    return updates.button(data, user_id, NAME, chat_instance="x", message=pressed_on)
 
 
 @FAST
 @given(text=st.text(min_size=0, max_size=5000))
 def test_arbitrary_unicode_always_gets_a_reply(harness: Harness, text: str) -> None:
-    sent = harness.feed(_message({"text": text or " "}, user_id=500))
+    sent = harness.feed(updates.text(text or " ", 500, NAME))
     assert sent and all(len(message["text"]) <= 4096 for message in sent)
 
 
 def test_a_huge_text_is_answered_quickly(harness: Harness) -> None:
     started = time.perf_counter()
-    sent = harness.feed(_message({"text": "нууц үг " * 50_000}, user_id=501))
+    sent = harness.feed(updates.text("нууц үг " * 50_000, 501, NAME))
     assert sent
     assert time.perf_counter() - started < 10  # bounded: the text is capped before matching
 
@@ -143,9 +133,9 @@ def test_forged_callback_data_changes_nothing_it_should_not(harness: Harness, da
 
 def test_another_teachers_ticket_and_feedback_cannot_be_touched(harness: Harness) -> None:
     owner, intruder = 601, 602
-    harness.feed(_message({"text": "хүнтэй ярих"}, owner))
+    harness.feed(updates.text("хүнтэй ярих, батламжаа олохгүй байна", owner, NAME))
     ticket_id = harness.run(_latest_ticket(harness, owner))
-    for data in [f"csat:{ticket_id}:1", "ticket:cancel", f"staff:close:{ticket_id}",
+    for data in [f"csat:1:{ticket_id}", "ticket:cancel", f"staff:close:{ticket_id}",
                  f"staff:claim:{ticket_id}"]:
         harness.feed(_button(data, intruder))
     status = harness.run(_ticket_status(harness, ticket_id))
@@ -155,11 +145,10 @@ def test_another_teachers_ticket_and_feedback_cannot_be_touched(harness: Harness
 @FAST
 @given(arguments=st.text(max_size=40))
 def test_staff_commands_with_garbage_arguments(harness: Harness, arguments: str) -> None:
-    group = {"id": STAFF_CHAT, "type": "supergroup", "title": "Staff"}
+    group = updates.supergroup(STAFF_CHAT)
     for name in ("/close", "/reopen", "/queue", "/mine"):
-        text = f"{name} {arguments}".strip()
-        entity = {"type": "bot_command", "offset": 0, "length": len(name)}
-        harness.feed(_message({"text": text, "entities": [entity]}, ADMIN, chat=group))
+        content = updates.command(f"{name} {arguments}".strip())  # its command: `name`
+        harness.feed(updates.message_update(content, ADMIN, NAME, chat=group))
 
 
 @FAST
@@ -204,7 +193,7 @@ def test_a_broken_faq_upload_by_an_admin_writes_nothing(harness: Harness, text: 
     upload = f"{text}\n- id: dup\n  answer: b\n- id: dup\n  answer: c\n".encode()
     harness.api.files["upload"] = upload
     content = {"document": {"file_id": "upload", "file_unique_id": "u", "file_name": "x.yaml"}}
-    sent = harness.feed(_message(content, ADMIN))
+    sent = harness.feed(updates.message_update(content, ADMIN, NAME))
     assert "Юу ч өөрчлөгдсөнгүй" in sent[0]["text"]
     assert harness.run(_count(harness, FaqRecord)) == harness.faq_entries
 

@@ -16,6 +16,8 @@ from tests.bench import burst
 
 PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL", "")
 
+pytestmark = pytest.mark.slow  # real processes and servers: `-m 'not slow'` skips them
+
 
 @pytest.mark.parametrize(
     "kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

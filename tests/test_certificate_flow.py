@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import PROJECT_ROOT
 from bot.desk import roster
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.storage.models import MessageLog, Ticket
 from tests.conftest import FrozenClock
 from tests.support import actions, joined, send
@@ -25,7 +25,7 @@ async def with_roster(sessions: async_sessionmaker[AsyncSession]) -> None:
     assert report.ok and report.added == 10
 
 
-async def look_up(engine: Engine, number: str, surname: str, user: str = "1001") -> str:
+async def look_up(engine: Desk, number: str, surname: str, user: str = "1001") -> str:
     asked = await send(engine, "Батламж", user=user)
     assert "регистрийн дугаар" in joined(asked).lower() or "давтамж" in joined(asked)
     await send(engine, number, user=user)
@@ -33,7 +33,7 @@ async def look_up(engine: Engine, number: str, surname: str, user: str = "1001")
 
 
 @pytest.mark.usefixtures("with_roster")
-async def test_passed_and_registered_in_esis(engine: Engine) -> None:
+async def test_passed_and_registered_in_esis(engine: Desk) -> None:
     text = await look_up(engine, "УБ85031214", "Дорж")
     assert "Дорж Б*****р, 2021" in text
     assert "тэнцсэн" in text and "2021 оны 6-р сарын 15" in text
@@ -42,14 +42,14 @@ async def test_passed_and_registered_in_esis(engine: Engine) -> None:
 
 
 @pytest.mark.usefixtures("with_roster")
-async def test_passed_not_yet_registered_latin_letters_and_born_after_2000(engine: Engine) -> None:
+async def test_passed_not_yet_registered_latin_letters_and_born_after_2000(engine: Desk) -> None:
     text = await look_up(engine, "ub 01231507", "Munkhbat")
     assert "Munkhbat А*****а, 2021" in text
     assert "ESIS-д хараахан бүртгэгдээгүй" in text
 
 
 @pytest.mark.usefixtures("with_roster")
-async def test_not_passed_gets_the_retake_answer(engine: Engine) -> None:
+async def test_not_passed_gets_the_retake_answer(engine: Desk) -> None:
     text = await look_up(engine, "ОР88070923", "цэрэн")
     assert "тэнцээгүй" in text
     assert engine.knowledge.answer("failed_retake", "mn") in text
@@ -57,7 +57,7 @@ async def test_not_passed_gets_the_retake_answer(engine: Engine) -> None:
 
 @pytest.mark.usefixtures("with_roster")
 async def test_wrong_surname_is_answered_exactly_like_an_unknown_number(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     wrong_surname = await look_up(engine, "УБ85031214", "Болд", user="a")
     unknown_number = await look_up(engine, "УБ85031299", "Дорж", user="b")
@@ -71,7 +71,7 @@ async def test_wrong_surname_is_answered_exactly_like_an_unknown_number(
 
 
 @pytest.mark.usefixtures("with_roster")
-async def test_malformed_numbers_get_the_expected_form(engine: Engine) -> None:
+async def test_malformed_numbers_get_the_expected_form(engine: Desk) -> None:
     await send(engine, "Батламж")
     assert "УБ99010112" in joined(await send(engine, "12345"))
     assert "төрсөн огноо" in joined(await send(engine, "УБ99133112"))
@@ -80,11 +80,11 @@ async def test_malformed_numbers_get_the_expected_form(engine: Engine) -> None:
 
 @pytest.mark.usefixtures("with_roster")
 async def test_rate_limit_holds_across_a_restart(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+    engine: Desk, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
     for wrong in ["Бат", "Болд", "Дулам", "Сүх", "Цэцэг"]:
         assert "олдсонгүй" in await look_up(engine, "УБ85031214", wrong)
-    restarted = Engine(sessions, engine.knowledge, engine.schedule, clock=clock)
+    restarted = Desk(sessions, engine.knowledge, engine.schedule, clock=clock)
     refused = joined(await send(restarted, "Батламж"))
     assert "дахин оролдоно уу" in refused and "регистрийн дугаар" not in refused.lower()
     clock.moment += timedelta(hours=1, minutes=1)
@@ -93,7 +93,7 @@ async def test_rate_limit_holds_across_a_restart(
 
 @pytest.mark.usefixtures("with_roster")
 async def test_register_numbers_never_reach_logs_or_the_message_log(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+    engine: Desk, sessions: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     await look_up(engine, "УБ85031214", "Дорж")
@@ -103,7 +103,7 @@ async def test_register_numbers_never_reach_logs_or_the_message_log(
     assert not [text for text in texts if "85031214" in text]
 
 
-async def test_matched_certificate_question_starts_the_flow(engine: Engine) -> None:
+async def test_matched_certificate_question_starts_the_flow(engine: Desk) -> None:
     replies = await send(engine, "batlamj mini burtgegdsen uu")
     assert "регистрийн дугаар" in joined(replies).lower()
     assert actions(replies) == []

@@ -1,4 +1,4 @@
-"""Engine round trips on a real database (SQLite, and PostgreSQL when configured)."""
+"""Desk round trips on a real database (SQLite, and PostgreSQL when configured)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.desk import outbox, tickets
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.storage.models import (
     Conversation,
     Feedback,
@@ -18,20 +18,20 @@ from bot.storage.models import (
 from tests.support import actions, joined, send
 
 
-async def test_start_greets_by_name_and_shows_menu_and_asks_language(engine: Engine) -> None:
+async def test_start_greets_by_name_and_shows_menu_and_asks_language(engine: Desk) -> None:
     replies = await send(engine, "/start")
     assert replies[0].text.startswith("Сайн байна уу, Сараа!")
     assert replies[0].show_menu
     assert actions(replies) == ["lang:mn", "lang:en"]
 
 
-async def test_display_name_is_escaped(engine: Engine) -> None:
+async def test_display_name_is_escaped(engine: Desk) -> None:
     replies = await send(engine, "/start", name="<b>Bold</b> & co")
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in replies[0].text
 
 
 async def test_language_then_cohort_are_asked_once_and_stored(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, "/start")
     replies = await send(engine, action="lang:en")
@@ -46,7 +46,7 @@ async def test_language_then_cohort_are_asked_once_and_stored(
         assert (person.language, person.cohort) == ("en", 5)
 
 
-async def test_schedule_for_own_cohort_with_frozen_clock(engine: Engine) -> None:
+async def test_schedule_for_own_cohort_with_frozen_clock(engine: Desk) -> None:
     await send(engine, action="cohort:5")
     text = joined(await send(engine, "Хуваарь"))  # the reply-keyboard label, typed
     assert "2021 оны 3-р сарын 2 – 2021 оны 3-р сарын 23" in text
@@ -54,7 +54,7 @@ async def test_schedule_for_own_cohort_with_frozen_clock(engine: Engine) -> None
     assert "Вебинар 14 хоногийн дараа эхэлнэ." in text
 
 
-async def test_schedule_asks_cohort_when_unknown_then_answers(engine: Engine) -> None:
+async def test_schedule_asks_cohort_when_unknown_then_answers(engine: Desk) -> None:
     replies = await send(engine, action="menu:schedule")
     assert "cohort:10" in actions(replies)
     text = joined(await send(engine, action="cohort:10"))
@@ -63,11 +63,11 @@ async def test_schedule_asks_cohort_when_unknown_then_answers(engine: Engine) ->
 
 
 async def test_state_survives_a_restart_in_the_middle_of_a_flow(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, action="menu:recovery")
     await send(engine, action="rec:esis")
-    restarted = Engine(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
+    restarted = Desk(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
     replies = await send(restarted, action="lost:password")
     assert replies[0].text == engine.knowledge.answer("esis_password", "mn")
     assert actions(replies) == ["solved:yes", "solved:no"]
@@ -75,7 +75,7 @@ async def test_state_survives_a_restart_in_the_middle_of_a_flow(
 
 
 async def test_recovery_not_solved_opens_a_ticket(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, action="menu:recovery")
     await send(engine, action="rec:elearning")
@@ -89,7 +89,7 @@ async def test_recovery_not_solved_opens_a_ticket(
 
 
 async def test_every_message_is_logged_both_ways(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, "/start")
     async with sessions() as session:
@@ -99,7 +99,7 @@ async def test_every_message_is_logged_both_ways(
 
 
 async def test_bad_input_gets_a_polite_reply_and_is_logged_capped(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     for text in [
         "",
@@ -120,7 +120,7 @@ async def test_bad_input_gets_a_polite_reply_and_is_logged_capped(
 
 
 async def test_register_numbers_are_masked_in_the_log(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, "миний регистр ub99010112 байна")
     async with sessions() as session:
@@ -130,7 +130,7 @@ async def test_register_numbers_are_masked_in_the_log(
 
 
 async def test_feedback_is_stored_once_and_forged_votes_are_refused(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     replies = await send(engine, "сургалтад хэн хамрагдах вэ")
     vote = next(a for a in actions(replies) if a.startswith("fb:up:"))
@@ -144,19 +144,29 @@ async def test_feedback_is_stored_once_and_forged_votes_are_refused(
     assert votes[0].entry_id == "who_attends" and votes[0].helpful
 
 
-async def test_two_refusals_offer_a_person_and_yes_opens_a_ticket(engine: Engine) -> None:
-    first = await send(engine, "цалин хэзээ буух вэ")
+async def test_two_refusals_offer_a_person_and_yes_opens_a_ticket(engine: Desk) -> None:
+    first = await send(engine, "гмжүх цбвөл рэзащ")
     assert "menu:human" in actions(first)
-    second = await send(engine, "Маргааш цаг агаар ямар байх вэ")
+    second = await send(engine, "пщлтэ мяупо чжсэ")
     assert actions(second) == ["human:yes", "human:no"]
     text = joined(await send(engine, action="human:yes"))
     assert "хүсэлт №1" in text
 
 
+async def test_out_of_scope_is_pointed_elsewhere_and_is_no_refusal(engine: Desk) -> None:
+    for question in ("цалин хэзээ буух вэ", "Маргааш цаг агаар ямар байх вэ"):
+        replies = await send(engine, question)
+        assert actions(replies) == ["menu:human"]  # the person button stays
+        assert "мэдэхгүй" not in joined(replies)
+    assert "human:yes" not in actions(await send(engine, "гмжүх цбвөл рэзащ"))
+
+
 async def test_while_a_ticket_is_open_messages_join_it_and_cancel_works(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    replies = await send(engine, action="menu:human")
+    asked = await send(engine, action="menu:human")  # no problem told yet: it is asked for
+    assert "нэг мессежээр" in joined(asked)
+    replies = await send(engine, "Сертификатаа ESIS-ээс олохгүй байна")
     assert "Дараалалд таны байр: 1." in joined(replies)
     followup = await send(engine, "сургалтад хэн хамрагдах вэ")  # would match the FAQ
     assert "№1 хүсэлтэд нэмлээ" in followup[0].text
@@ -169,14 +179,14 @@ async def test_while_a_ticket_is_open_messages_join_it_and_cancel_works(
         assert conversation is not None and conversation.state == "idle"
 
 
-async def test_unknown_and_forged_buttons_change_nothing(engine: Engine) -> None:
-    for action in ["nope:1", "lang:fr", "cohort:7", "csat:99:5", "lost:password", "fb:up:x"]:
+async def test_unknown_and_forged_buttons_change_nothing(engine: Desk) -> None:
+    for action in ["nope:1", "lang:fr", "cohort:7", "csat:5:99", "lost:password", "fb:up:x"]:
         replies = await send(engine, action=action)
         assert "хүчингүй" in replies[0].text, action
 
 
 async def test_replies_queue_behind_what_the_outbox_still_holds_for_the_chat(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """A methodologist's answer not yet delivered (or replies parked during an outage): the
     bot's next replies to that chat go behind it, so the teacher reads them in order."""
@@ -203,14 +213,14 @@ async def test_replies_queue_behind_what_the_outbox_still_holds_for_the_chat(
     ]
     assert delivered[1]["buttons"] == [
         [["ESIS", "rec:esis"]],
-        [["esurgalt.itpd.mn", "rec:elearning"]],
+        [["Цахим сургалт (esurgalt.itpd.mn)", "rec:elearning"]],
     ]
     replies = await send(engine, action="rec:esis")  # nothing waits any more: a direct answer
     assert actions(replies) == ["lost:password", "lost:login", "lost:email"]
 
 
 async def test_a_person_without_a_conversation_row_keeps_their_open_ticket(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """A person row with no conversation (written by another part of the desk, or by hand)
     is still an existing person: their message joins their open ticket."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -15,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.desk import outbox, tickets
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import (
     FaqSuggestion,
@@ -25,52 +24,40 @@ from bot.storage.models import (
     TicketMessage,
     utcnow,
 )
+from tests import updates
 from tests.conftest import FrozenClock
 from tests.fake_telegram import FakeBotApi, RecordingRequest
-from tests.test_telegram import TEACHER, Bot, inline_data, token_settings
+from tests.test_telegram import FIRST_NAME, TEACHER, Bot, inline_data, token_settings
 
 STAFF_CHAT = -1001234
 METHODOLOGIST = 9001
 STRANGER = 9666
-_ids = iter(range(100_000, 10**9))
 
 
-def staff_update(content: dict[str, Any], user_id: int = METHODOLOGIST,
-                 thread: int | None = None) -> dict[str, Any]:
-    message: dict[str, Any] = {
-        "message_id": next(_ids),
-        "date": int(time.time()),
-        "chat": {"id": STAFF_CHAT, "type": "supergroup", "title": "Staff", "is_forum": True},
-        "from": {"id": user_id, "is_bot": False, "first_name": "Болд"},
-        **content,
-    }
-    if thread is not None:
-        message.update(message_thread_id=thread, is_topic_message=True)
-    return {"update_id": next(_ids), "message": message}
+def staff_update(content: dict[str, Any], user_id: int = METHODOLOGIST, thread: int | None = None,
+                 reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Болд (whoever `user_id` is) writing in the staff group: in topic `thread` if given,
+    replying to the message `reply_to` if given."""
+    group = updates.supergroup(STAFF_CHAT, forum=True)
+    return updates.message_update(content, user_id, "Болд", chat=group, thread=thread,
+                                  reply_to=reply_to)
 
 
 def staff_button(data: str, user_id: int = METHODOLOGIST) -> dict[str, Any]:
-    return {
-        "update_id": next(_ids),
-        "callback_query": {
-            "id": str(next(_ids)),
-            "from": {"id": user_id, "is_bot": False, "first_name": "Болд"},
-            "chat_instance": "staff",
-            "data": data,
-        },
-    }
+    return updates.button(data, user_id, "Болд", chat_instance="staff")
 
 
-class Desk(Bot):
+class StaffDesk(Bot):
     """The bot plus its outbox worker, as the JobQueue would run it."""
 
     async def deliver(self) -> int:
         """Run the outbox worker until nothing more is due; how many rows went out."""
-        engine: Engine = self.application.bot_data["engine"]
+        data = self.application.bot_data
+        engine = data.desk
         total = 0
         while delivered := await outbox.deliver_due(
             engine.sessions, ("telegram", tickets.STAFF_CHANNEL),
-            self.application.bot_data["outbox_sender"], now=engine.clock(),
+            data.outbox_sender, now=engine.clock(),
             on_give_up=tickets.unreachable_hook(str(STAFF_CHAT)),
         ):
             total += delivered
@@ -96,20 +83,20 @@ def staff_settings(settings: Settings) -> Settings:
     return token_settings(settings, staff_chat_id=STAFF_CHAT, admin_ids=frozenset({1}))
 
 
-def staff_engine(engine: Engine) -> Engine:
-    return Engine(engine.sessions, engine.knowledge, engine.schedule, clock=engine.clock,
+def staff_engine(engine: Desk) -> Desk:
+    return Desk(engine.sessions, engine.knowledge, engine.schedule, clock=engine.clock,
                   staff_chat=str(STAFF_CHAT))
 
 
-async def open_desk(engine: Engine, settings: Settings, api: FakeBotApi) -> Desk:
+async def open_desk(engine: Desk, settings: Settings, api: FakeBotApi) -> StaffDesk:
     application = build_application(staff_settings(settings), staff_engine(engine),
                                     request=RecordingRequest(api))
     await application.initialize()
-    return Desk(application, api)
+    return StaffDesk(application, api)
 
 
 @pytest.fixture
-async def desk(engine: Engine, settings: Settings) -> AsyncIterator[Desk]:
+async def desk(engine: Desk, settings: Settings) -> AsyncIterator[Desk]:
     api = FakeBotApi(forums={STAFF_CHAT}, members={METHODOLOGIST})
     desk = await open_desk(engine, settings, api)
     yield desk
@@ -150,13 +137,12 @@ async def test_round_trip_ticket_topic_claim_reply_followup_close_csat(
     assert in_topic["message_thread_id"] == thread
     assert "сургалт хэзээ эхлэх вэ" in in_topic["text"]
 
-    await desk.feed(staff_update({"text": "/close 1", "entities": [
-        {"type": "bot_command", "offset": 0, "length": 6}]}, thread=thread))
+    await desk.feed(staff_update(updates.command("/close 1"), thread=thread))
     await desk.deliver()
     closing = [p for p in desk.api.sent() if int(p["chat_id"]) == TEACHER][-1]
     assert "хүсэлтийг хаалаа" in closing["text"]
-    assert inline_data(closing) == [f"csat:1:{n}" for n in range(1, 6)]
-    await desk.press("csat:1:5")
+    assert inline_data(closing) == [f"csat:{n}:1" for n in range(1, 6)]
+    await desk.press("csat:5:1")
     answered = await desk.say("сургалт ямар хэлбэрээр явагдах вэ")  # the bot answers again
     assert "fb:up:" in str(answered[-1].get("reply_markup"))
 
@@ -174,11 +160,10 @@ async def test_round_trip_ticket_topic_claim_reply_followup_close_csat(
 async def test_a_stranger_pressing_claim_is_refused_and_nothing_changes(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.feed(staff_button("staff:claim:1", user_id=STRANGER))
     assert "Зөвшөөрөлгүй" in desk.alerts()[-1]
-    await desk.feed(staff_update({"text": "/queue", "entities": [
-        {"type": "bot_command", "offset": 0, "length": 6}]}, user_id=STRANGER))
+    await desk.feed(staff_update(updates.command("/queue"), user_id=STRANGER))
     assert "Зөвшөөрөлгүй" in desk.api.sent()[-1]["text"]
     async with sessions() as session:
         ticket = await session.get(Ticket, 1)
@@ -186,10 +171,9 @@ async def test_a_stranger_pressing_claim_is_refused_and_nothing_changes(
 
 
 async def test_queue_lists_open_tickets_with_age_and_owner(desk: Desk, clock: FrozenClock) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     clock.moment += timedelta(minutes=75)
-    await desk.feed(staff_update({"text": "/queue", "entities": [
-        {"type": "bot_command", "offset": 0, "length": 6}]}))
+    await desk.feed(staff_update(updates.command("/queue")))
     listing = desk.api.sent()[-1]["text"]
     assert listing.startswith("#1 · 1 ц 15 мин · нээлттэй · хэн ч биш")
 
@@ -198,7 +182,7 @@ async def test_queue_lists_open_tickets_with_age_and_owner(desk: Desk, clock: Fr
 async def test_bot_api_errors_during_a_relay_deliver_once_after_recovery(
     desk: Desk, status: int, clock: FrozenClock
 ) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
     thread = desk.thread_of_topic()
     await desk.feed(staff_update({"text": "Зөв хариу 42"}, thread=thread))
@@ -217,9 +201,10 @@ async def test_bot_api_errors_during_a_relay_deliver_once_after_recovery(
 
 
 async def test_undelivered_rows_are_delivered_after_a_restart(
-    desk: Desk, engine: Engine, settings: Settings
+    desk: Desk, engine: Desk, settings: Settings
 ) -> None:
-    await desk.say("хүнтэй ярих")  # the card waits in the outbox: nobody delivered it
+    # the card waits in the outbox: nobody delivered it
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.application.shutdown()
     api = FakeBotApi(forums={STAFF_CHAT}, members={METHODOLOGIST})
     restarted = await open_desk(engine, settings, api)
@@ -231,7 +216,7 @@ async def test_undelivered_rows_are_delivered_after_a_restart(
 async def test_a_teacher_who_blocked_the_bot_is_marked_and_staff_told(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
     thread = desk.thread_of_topic()
     await desk.feed(staff_update({"text": "Сайн байна уу"}, thread=thread))
@@ -247,7 +232,7 @@ async def test_a_teacher_who_blocked_the_bot_is_marked_and_staff_told(
 
 
 async def test_cancel_by_the_teacher_tells_the_staff(desk: Desk) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     sent = await desk.press("ticket:cancel")
     assert "цуцаллаа" in sent[0]["text"]
     await desk.deliver()
@@ -255,20 +240,20 @@ async def test_cancel_by_the_teacher_tells_the_staff(desk: Desk) -> None:
 
 
 async def test_a_group_without_topics_gets_a_card_that_staff_reply_to(
-    engine: Engine, settings: Settings
+    engine: Desk, settings: Settings
 ) -> None:
     api = FakeBotApi(members={METHODOLOGIST})
     desk = await open_desk(engine, settings, api)
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
     card = api.sent()[-1]
     assert "message_thread_id" not in card
     card_id = 5000 + len(api.calls) - 1  # the fake numbers messages in order
     replies = [c for c in api.calls if c.method == "sendMessage"]
     assert replies
-    reply = staff_update({"text": "Ойлголоо", "reply_to_message": {
-        "message_id": card_id - 0, "date": int(time.time()),
-        "chat": {"id": STAFF_CHAT, "type": "supergroup"}}})
+    card_in_group = {"id": STAFF_CHAT, "type": "supergroup"}
+    reply = staff_update({"text": "Ойлголоо"},
+                         reply_to=updates.earlier(card_in_group, message_id=card_id))
     async with engine.sessions() as session:
         ticket = await session.get(Ticket, 1)
         assert ticket is not None and ticket.staff_card_message_id is not None
@@ -280,13 +265,13 @@ async def test_a_group_without_topics_gets_a_card_that_staff_reply_to(
 
 
 async def test_idle_tickets_close_and_unclaimed_ones_are_reminded_once(
-    sessions: async_sessionmaker[AsyncSession], engine: Engine, clock: FrozenClock
+    sessions: async_sessionmaker[AsyncSession], engine: Desk, clock: FrozenClock
 ) -> None:
     staffed = staff_engine(engine)
     from tests.support import send
 
-    await send(staffed, "хүнтэй ярих", user="1")
-    await send(staffed, "хүнтэй ярих", user="2")
+    await send(staffed, "хүнтэй ярих, батламжаа олохгүй байна", user="1")
+    await send(staffed, "хүнтэй ярих, батламжаа олохгүй байна", user="2")
     clock.moment += timedelta(minutes=45)
     async with sessions.begin() as session:
         reminded = await tickets.remind_unclaimed(
@@ -307,7 +292,7 @@ async def test_idle_tickets_close_and_unclaimed_ones_are_reminded_once(
 
 @pytest.mark.postgresql
 async def test_two_workers_on_postgresql_deliver_each_row_exactly_once(
-    postgres_url: str, engine: Engine
+    postgres_url: str, engine: Desk
 ) -> None:
     from sqlalchemy import text
 
@@ -341,9 +326,8 @@ async def test_two_workers_on_postgresql_deliver_each_row_exactly_once(
 async def test_every_staff_command_is_refused_for_non_members(
     desk: Desk, text: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await desk.say("хүнтэй ярих")
-    entity = {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-    await desk.feed(staff_update({"text": text, "entities": [entity]}, user_id=STRANGER))
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
+    await desk.feed(staff_update(updates.command(text), user_id=STRANGER))
     assert "Зөвшөөрөлгүй" in desk.api.sent()[-1]["text"]
     async with sessions() as session:
         ticket = await session.get(Ticket, 1)
@@ -354,7 +338,7 @@ async def test_every_staff_command_is_refused_for_non_members(
 async def test_every_staff_button_is_refused_for_non_members(
     desk: Desk, action: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.feed(staff_button(action, user_id=TEACHER))  # the teacher forging a button
     assert "Зөвшөөрөлгүй" in desk.alerts()[-1]
     async with sessions() as session:
@@ -364,18 +348,15 @@ async def test_every_staff_button_is_refused_for_non_members(
 
 
 async def test_photos_and_documents_are_relayed_both_ways(desk: Desk) -> None:
-    await desk.say("хүнтэй ярих")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
     thread = desk.thread_of_topic()
     photo = [{"file_id": "staff-photo", "file_unique_id": "p", "width": 1, "height": 1}]
     await desk.feed(staff_update({"photo": photo, "caption": "Энэ зургийг үзээрэй"},
                                  thread=thread))
     document = {"file_id": "teacher-doc", "file_unique_id": "d", "file_name": "дүн.pdf"}
-    await desk.feed({"update_id": next(_ids), "message": {
-        "message_id": next(_ids), "date": int(time.time()),
-        "chat": {"id": TEACHER, "type": "private"},
-        "from": {"id": TEACHER, "is_bot": False, "first_name": "Сараа"},
-        "document": document, "caption": "миний дүн"}})
+    await desk.feed(updates.message_update({"document": document, "caption": "миний дүн"},
+                                           TEACHER, FIRST_NAME))
     await desk.deliver()
     to_teacher = desk.api.sent("sendPhoto")
     assert [(int(p["chat_id"]), p["photo"]) for p in to_teacher] == [(TEACHER, "staff-photo")]

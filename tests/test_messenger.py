@@ -39,9 +39,11 @@ from bot.channels.messenger import (
 )
 from bot.config import Settings, SettingsError
 from bot.desk import outbox, tickets
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
+from bot.desk.messages import Attachment
+from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
-from bot.runtime import Desk
+from bot.runtime import Runtime
 from bot.serve import channels_of
 from bot.storage.db import create_engine, session_factory, upgrade
 from bot.storage.models import MessageLog, OutboxMessage, Person, Ticket, utcnow
@@ -165,13 +167,13 @@ class Page:
 
 @pytest.fixture
 async def page(
-    engine: Engine, settings: Settings, graph_server: FakeGraphServer, graph: FakeGraph,
+    engine: Desk, settings: Settings, graph_server: FakeGraphServer, graph: FakeGraph,
     database_url: str,
 ) -> AsyncIterator[Page]:
     configured = messenger_settings(settings, graph_server.graph_url)
     messenger = Messenger(staff_engine(engine), configured)
     database = create_engine(database_url)
-    desk = Desk(configured, database, session_factory(database), messenger.engine)
+    desk = Runtime(configured, database, session_factory(database), messenger.desk)
     app = create_web_app(desk, None, messenger)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -181,7 +183,7 @@ async def page(
 
 
 @pytest.fixture
-async def staff(engine: Engine, settings: Settings) -> AsyncIterator[TelegramDesk]:
+async def staff(engine: Desk, settings: Settings) -> AsyncIterator[TelegramDesk]:
     """The staff side in Telegram, on the same database."""
     api = FakeBotApi(forums={STAFF_CHAT}, members={METHODOLOGIST})
     desk = await open_desk(engine, settings, api)
@@ -324,7 +326,7 @@ async def test_an_attachment_gets_the_polite_text_only_reply(page: Page) -> None
 
 
 async def test_the_same_event_twice_is_handled_once_even_after_a_restart(
-    page: Page, engine: Engine, settings: Settings, graph_server: FakeGraphServer,
+    page: Page, engine: Desk, settings: Settings, graph_server: FakeGraphServer,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     event = webhook(text_event("сургалт ямар хэлбэрээр явагдах вэ", mid="m_same"))
@@ -354,7 +356,8 @@ def test_titles_are_shortened_at_a_word_and_quick_replies_capped() -> None:
     assert all(len(shorten("x " * n)) <= 20 for n in range(40))
     buttons = [[[f"Button {n}", f"b:{n}"] for n in range(8)], [["More", "b:x"]] * 8]
     with use_language("en"):
-        pieces, quick = render({"text": "<b>Pick</b> &amp; go", "buttons": buttons})
+        payload = Payload.from_json({"text": "<b>Pick</b> &amp; go", "buttons": buttons})
+        pieces, quick = render(payload)
     assert pieces == ["Pick & go"]
     assert len(quick) == 13 and quick[0] == {
         "content_type": "text", "title": "Button 0", "payload": "b:0"}
@@ -363,8 +366,7 @@ def test_titles_are_shortened_at_a_word_and_quick_replies_capped() -> None:
 def test_a_staff_file_is_mentioned_not_sent_and_long_text_is_split() -> None:
     text = ("Мөр " * 600).strip()  # 2,399 characters
     with use_language("en"):
-        pieces, quick = render({"text": text, "attachment": {"kind": "photo", "file_id": "AgAD"},
-                                "buttons": []})
+        pieces, quick = render(Payload(text, attachment=Attachment("photo", "AgAD")))
     assert quick == [] and len(pieces) == 2
     assert all(len(piece) <= TEXT_LIMIT for piece in pieces)
     assert "file" in pieces[-1]
@@ -397,7 +399,7 @@ def test_the_messaging_window(quiet: timedelta, human: bool, expected: Any) -> N
 async def test_ticket_round_trip_with_the_staff_in_telegram(
     page: Page, staff: TelegramDesk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    (opened,) = await page.say("хүнтэй ярих")
+    (opened,) = await page.say("хүнтэй ярих, батламжаа олохгүй байна")
     assert "№1" in opened["message"]["text"]
     await staff_says(staff, "Сургуулийнхаа менежерт хандаарай")
     card = next(p for p in staff.api.sent() if "staff:claim:1" in str(p.get("reply_markup")))
@@ -423,8 +425,8 @@ async def test_ticket_round_trip_with_the_staff_in_telegram(
     await staff.feed(staff_update({"text": "/close 1", "entities": [
         {"type": "bot_command", "offset": 0, "length": 6}]}, thread=staff.thread_of_topic()))
     (closing,) = await page.deliver()
-    assert quick_payloads(closing) == [f"csat:1:{n}" for n in range(1, 6)]
-    await page.press("csat:1:5", "5")
+    assert quick_payloads(closing) == [f"csat:{n}:1" for n in range(1, 6)]
+    await page.press("csat:5:1", "5")
     async with sessions() as session:
         ticket = await session.get(Ticket, 1)
         assert ticket is not None and (ticket.status, ticket.csat) == ("closed", 5)
@@ -434,7 +436,7 @@ async def test_after_24_hours_only_a_staff_reply_goes_tagged_and_staff_hear_of_t
     page: Page, staff: TelegramDesk, sessions: async_sessionmaker[AsyncSession],
     clock: FrozenClock,
 ) -> None:
-    await page.say("хүнтэй ярих")
+    await page.say("хүнтэй ярих, батламжаа олохгүй байна")
     await last_seen(sessions, clock, timedelta(hours=25))
     await staff_says(staff, "Хариу байна")
     (reply,) = await page.deliver()
@@ -456,7 +458,7 @@ async def test_after_7_days_nothing_is_sent_and_the_staff_are_told(
     page: Page, staff: TelegramDesk, sessions: async_sessionmaker[AsyncSession],
     clock: FrozenClock,
 ) -> None:
-    await page.say("хүнтэй ярих")
+    await page.say("хүнтэй ярих, батламжаа олохгүй байна")
     await last_seen(sessions, clock, timedelta(days=7, hours=1))
     await staff_says(staff, "Хэтэрхий оройтсон хариу")
     assert await page.deliver() == []
@@ -470,7 +472,7 @@ async def test_after_7_days_nothing_is_sent_and_the_staff_are_told(
 async def test_a_user_who_cannot_be_reached_marks_the_ticket(
     page: Page, staff: TelegramDesk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await page.say("хүнтэй ярих")
+    await page.say("хүнтэй ярих, батламжаа олохгүй байна")
     await staff_says(staff, "Сайн байна уу")
     page.graph.unreachable()
     assert await page.deliver() == []
@@ -500,7 +502,7 @@ async def test_graph_5xx_then_success_delivers_once(page: Page, clock: FrozenClo
 async def test_a_long_text_is_split_and_a_retry_does_not_repeat_pieces(
     page: Page, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
-    await page.say("хүнтэй ярих")
+    await page.say("хүнтэй ярих, батламжаа олохгүй байна")
     text = "\n".join(f"{n}. " + "алхам " * 40 for n in range(20))  # about 4,900 characters
     async with sessions.begin() as session:
         ticket = await session.get(Ticket, 1)
@@ -572,7 +574,7 @@ def test_graph_errors_are_retried_given_up_or_stop_sending(
 async def test_the_worker_delivers_a_staff_reply_without_being_asked(
     page: Page, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await page.say("хүнтэй ярих")
+    await page.say("хүнтэй ярих, батламжаа олохгүй байна")
     async with page.messenger.running():
         async with sessions.begin() as session:
             ticket = await session.get(Ticket, 1)

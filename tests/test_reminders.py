@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.desk import reminders
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.storage.models import OutboxMessage, Person
 from tests.support import actions, joined, send
 
 
 async def test_opt_in_under_the_schedule_and_stop(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, action="cohort:1")
     replies = await send(engine, action="menu:schedule")
@@ -29,7 +29,7 @@ async def test_opt_in_under_the_schedule_and_stop(
 
 
 async def test_reminders_are_due_three_and_one_day_before_and_on_the_last_day(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+    engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     for user, cohort in (("1", "1"), ("2", "1"), ("3", "5")):
         await send(engine, action=f"cohort:{cohort}", user=user)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,51 +16,15 @@ from telegram.ext import Application, ContextTypes
 from bot.channels.telegram.app import build_application, register_commands
 from bot.channels.telegram.render import split_text
 from bot.config import Settings
-from bot.desk.engine import Engine
-from bot.runtime import Desk
+from bot.desk.engine import Desk
+from bot.runtime import Runtime
 from bot.storage.models import Feedback, Person
 from bot.web import create_web_app
+from tests import updates
 from tests.fake_telegram import FakeBotApi, RecordingRequest
 
 TEACHER = 4242
-_message_ids = itertools.count(1)
-
-
-def user(user_id: int = TEACHER, first_name: str = "Сараа") -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": first_name}
-
-
-def private_chat(user_id: int = TEACHER) -> dict[str, Any]:
-    return {"id": user_id, "type": "private", "first_name": "Сараа"}
-
-
-def message(
-    content: dict[str, Any], user_id: int = TEACHER, chat: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    return {
-        "message_id": next(_message_ids),
-        "date": int(time.time()),
-        "chat": chat or private_chat(user_id),
-        "from": user(user_id),
-        **content,
-    }
-
-
-def text_update(text: str, user_id: int = TEACHER) -> dict[str, Any]:
-    return {"update_id": next(_message_ids), "message": message({"text": text}, user_id)}
-
-
-def button_update(data: str, user_id: int = TEACHER) -> dict[str, Any]:
-    return {
-        "update_id": next(_message_ids),
-        "callback_query": {
-            "id": str(next(_message_ids)),
-            "from": user(user_id),
-            "chat_instance": "ci",
-            "data": data,
-            "message": message({"text": "..."}, user_id),
-        },
-    }
+FIRST_NAME = "Сараа"  # the teacher's, and everyone else's in these tests
 
 
 class Bot:
@@ -86,10 +48,13 @@ class Bot:
         return self.api.sent()[before:]
 
     async def say(self, text: str, user_id: int = TEACHER) -> list[dict[str, Any]]:
-        return await self.feed(text_update(text, user_id))
+        return await self.feed(updates.text(text, user_id, FIRST_NAME))
 
     async def press(self, data: str, user_id: int = TEACHER) -> list[dict[str, Any]]:
-        return await self.feed(button_update(data, user_id))
+        pressed_on = updates.message({"text": "..."}, user_id, FIRST_NAME)
+        return await self.feed(
+            updates.button(data, user_id, FIRST_NAME, chat_instance="ci", message=pressed_on)
+        )
 
 
 def token_settings(settings: Settings, **changes: Any) -> Settings:
@@ -97,7 +62,7 @@ def token_settings(settings: Settings, **changes: Any) -> Settings:
 
 
 @pytest.fixture
-async def bot(engine: Engine, settings: Settings) -> AsyncIterator[Bot]:
+async def bot(engine: Desk, settings: Settings) -> AsyncIterator[Bot]:
     api = FakeBotApi()
     application = build_application(
         token_settings(settings),
@@ -143,7 +108,7 @@ async def test_question_about_another_cohort_in_latin_letters(bot: Bot) -> None:
     assert "2021 оны 1-р сарын 15" in sent[0]["text"]
 
 
-async def test_latin_script_question_gets_the_faq_answer(bot: Bot, engine: Engine) -> None:
+async def test_latin_script_question_gets_the_faq_answer(bot: Bot, engine: Desk) -> None:
     sent = await bot.say("esis iin nuuts ugee martchihlaa yaah ve")
     assert sent[0]["text"] == engine.knowledge.answer("esis_password", "mn")
     assert inline_data(sent[-1]) == ["solved:yes", "solved:no"]
@@ -160,7 +125,7 @@ async def test_recovery_flow_solved(bot: Bot) -> None:
     assert "Шийдэгдсэнд баяртай" in sent[0]["text"]
 
 
-async def test_recovery_flow_not_solved_offers_a_person(bot: Bot, engine: Engine) -> None:
+async def test_recovery_flow_not_solved_offers_a_person(bot: Bot, engine: Desk) -> None:
     await bot.say("Нууц үг / имэйл")
     await bot.press("rec:elearning")
     await bot.press("lost:password")
@@ -218,43 +183,31 @@ async def test_feedback_buttons_store_the_vote(
     ids=lambda content: next(iter(content)),
 )
 async def test_non_text_in_private_gets_a_polite_reply(bot: Bot, content: dict[str, Any]) -> None:
-    sent = await bot.feed({"update_id": next(_message_ids), "message": message(content)})
+    sent = await bot.feed(updates.message_update(content, TEACHER, FIRST_NAME))
     assert len(sent) == 1
     assert "Би зөвхөн текст уншина" in sent[0]["text"]
 
 
 async def test_edited_message_gets_a_polite_reply(bot: Bot) -> None:
-    sent = await bot.feed(
-        {
-            "update_id": next(_message_ids),
-            "edited_message": {**message({"text": "засвар"}), "edit_date": int(time.time())},
-        }
-    )
+    sent = await bot.feed(updates.edited(updates.message({"text": "засвар"}, TEACHER, FIRST_NAME)))
     assert "шинэ зурвас" in sent[0]["text"]
 
 
 async def test_groups_and_channels_get_silence(bot: Bot) -> None:
-    group = {"id": -100500, "type": "supergroup", "title": "Сургууль"}
-    assert (
-        await bot.feed(
-            {"update_id": next(_message_ids), "message": message({"text": "сайн уу"}, chat=group)}
-        )
-        == []
-    )
-    channel = {"id": -100600, "type": "channel", "title": "Мэдээ"}
-    post = {"message_id": 1, "date": int(time.time()), "chat": channel, "text": "мэдээ"}
-    assert await bot.feed({"update_id": next(_message_ids), "channel_post": post}) == []
+    group = updates.supergroup(-100500, "Сургууль")
+    assert await bot.feed(updates.text("сайн уу", TEACHER, FIRST_NAME, chat=group)) == []
+    assert await bot.feed(updates.channel_post(-100600, "Мэдээ", "мэдээ")) == []
 
 
 async def test_a_restart_in_the_middle_of_a_flow_continues_it(
     bot: Bot,
-    engine: Engine,
+    engine: Desk,
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await bot.say("Нууц үг / имэйл")
     await bot.press("rec:esis")
-    restarted_engine = Engine(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
+    restarted_engine = Desk(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
     api = FakeBotApi()
     application = build_application(
         token_settings(settings), restarted_engine, request=RecordingRequest(api)
@@ -305,12 +258,12 @@ async def test_person_is_stored_per_channel(
 
 
 async def test_webhook_checks_the_secret(
-    bot: Bot, settings: Settings, engine: Engine, database_url: str
+    bot: Bot, settings: Settings, engine: Desk, database_url: str
 ) -> None:
     from bot.storage.db import create_engine, session_factory
 
     database = create_engine(database_url)
-    desk = Desk(
+    desk = Runtime(
         token_settings(settings, webhook_secret=SecretStr("s3cret")),
         database,
         session_factory(database),
@@ -319,7 +272,7 @@ async def test_webhook_checks_the_secret(
     app = create_web_app(desk, bot.application)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        update = text_update("/start")
+        update = updates.text("/start", TEACHER, FIRST_NAME)
         assert (await client.post("/telegram", json=update)).status_code == 403
         wrong = {"X-Telegram-Bot-Api-Secret-Token": "nope"}
         assert (await client.post("/telegram", json=update, headers=wrong)).status_code == 403
@@ -333,7 +286,7 @@ async def test_webhook_checks_the_secret(
 
 
 async def test_the_same_update_delivered_twice_is_answered_once(bot: Bot) -> None:
-    update = text_update("сургалт ямар хэлбэрээр явагдах вэ")
+    update = updates.text("сургалт ямар хэлбэрээр явагдах вэ", TEACHER, FIRST_NAME)
     first = await bot.feed(update)
     again = await bot.feed(update)  # a webhook retry, or a replay after a crash
     assert len(first) == 1 and again == []

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.fake_telegram import FakeBotApi, FakeBotApiServer
+
+pytestmark = pytest.mark.slow  # real processes and servers: `-m 'not slow'` skips them
 
 TEACHER = 5151
 

@@ -32,7 +32,6 @@ from tests.process_kit import (
     cards_recorded,
     free_port,
     inbound_per_person,
-    numbered,
     outbox_drained,
     query,
     run_cli,
@@ -44,6 +43,9 @@ from tests.process_kit import (
     unexpected_errors,
     wait_for,
 )
+from tests.updates import numbered
+
+pytestmark = pytest.mark.slow  # real processes and servers: `-m 'not slow'` skips them
 
 PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL", "")
 SECRET = "two-instances-secret"
@@ -52,7 +54,7 @@ TICKETS = 10  # each card and claim notice is a staff-group message: Telegram al
 REPEATED = 30  # updates posted to both instances
 FIRST_TEACHER = 8000
 QUESTIONS = (PASSWORD_QUESTION, "сургалт хэзээ эхлэх вэ", "цалин хэзээ буух вэ")
-ESCALATION = "хүнтэй ярих"
+ESCALATION = "хүнтэй ярих, батламжаа олохгүй байна"
 YOURS, TAKEN = "таных боллоо", "аль хэдийн"  # "… is yours", "… is already claimed"
 
 

@@ -1,4 +1,4 @@
-"""The terminal chat: the same engine, no network. Buttons become numbered choices."""
+"""The terminal chat: the same desk, no network. Buttons become numbered choices."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import sys
 from typing import TextIO
 
 from bot.desk import outbox
-from bot.desk.engine import MENU, Engine
+from bot.desk.engine import Desk
 from bot.desk.messages import Button, Incoming, Reply, parse_id
+from bot.desk.outbox import Payload
+from bot.desk.questions import menu_buttons
 from bot.i18n import _, use_language
 from bot.storage.models import OutboxMessage
 
@@ -26,12 +28,12 @@ def plain(text: str) -> str:
 class ConsoleChat:
     def __init__(
         self,
-        engine: Engine,
+        desk: Desk,
         out: TextIO,
         user_id: str = "console",
         language: str | None = None,
     ) -> None:
-        self.engine = engine
+        self.desk = desk
         self.out = out
         self.user_id = user_id
         self.language = language
@@ -39,21 +41,22 @@ class ConsoleChat:
 
     def render(self, replies: list[Reply]) -> None:
         self.choices = []
-        show_menu = False
+        menu_in: str | None = None
         for reply in replies:
             print(plain(reply.text), file=self.out)
             for row in reply.buttons:
                 for button in row:
                     self.choices.append(button)
                     print(f"  [{len(self.choices)}] {button.label}", file=self.out)
-            show_menu = show_menu or reply.show_menu
-        if show_menu:
-            with use_language(self.language):
+            if reply.show_menu:
+                menu_in = reply.language or self.language
+        if menu_in is not None or any(reply.show_menu for reply in replies):
+            with use_language(menu_in):
                 labels = []
-                for action, label in MENU:
-                    self.choices.append(Button(_(label), action))
-                    labels.append(f"[{len(self.choices)}] {_(label)}")
-            print(_("Menu:") + " " + "  ".join(labels), file=self.out)
+                for button in menu_buttons():
+                    self.choices.append(button)
+                    labels.append(f"[{len(self.choices)}] {button.label}")
+                print(_("Menu:") + " " + "  ".join(labels), file=self.out)
         self.out.flush()
 
     def incoming(self, line: str) -> Incoming:
@@ -67,20 +70,16 @@ class ConsoleChat:
         return Incoming(CHANNEL, self.user_id, self.user_id, text=line, language=self.language)
 
     async def send(self, line: str) -> None:
-        self.render(await self.engine.handle(self.incoming(line)))
+        self.render(await self.desk.handle(self.incoming(line)))
 
     async def _deliver(self, row: OutboxMessage) -> outbox.Outcome:
         """Messages from staff (e.g. `helpdesk tickets reply`) queued for this terminal."""
-        buttons = tuple(
-            tuple(Button(label, action) for label, action in row_)
-            for row_ in row.payload.get("buttons", [])
-        )
-        self.render([Reply(row.payload.get("text", ""), buttons)])
+        self.render([Payload.from_json(row.payload).reply()])
         return outbox.Delivered(message_id=str(row.id))
 
     async def deliver_pending(self) -> None:
         await outbox.deliver_due(
-            self.engine.sessions, (CHANNEL,), self._deliver, chat_id=self.user_id
+            self.desk.sessions, (CHANNEL,), self._deliver, chat_id=self.user_id
         )
 
     async def run(self, lines: TextIO) -> None:
@@ -97,5 +96,5 @@ class ConsoleChat:
         await self.deliver_pending()
 
 
-async def chat(engine: Engine, user_id: str, language: str | None) -> None:
-    await ConsoleChat(engine, sys.stdout, user_id=user_id, language=language).run(sys.stdin)
+async def chat(desk: Desk, user_id: str, language: str | None) -> None:
+    await ConsoleChat(desk, sys.stdout, user_id=user_id, language=language).run(sys.stdin)

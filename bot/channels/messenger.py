@@ -15,7 +15,7 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,8 +30,10 @@ from bot.channels.console import plain
 from bot.channels.telegram.render import split_text
 from bot.config import Settings
 from bot.desk import outbox, tickets
-from bot.desk.engine import MENU, Engine
+from bot.desk.engine import Desk
 from bot.desk.messages import Attachment, Incoming
+from bot.desk.outbox import Payload
+from bot.desk.questions import menu_buttons
 from bot.i18n import _, use_language
 from bot.storage.models import OutboxMessage, Person, ProcessedEvent, utcnow
 
@@ -92,7 +94,7 @@ def _attachment(attachment: Any) -> Attachment:
 
 
 def _incoming(item: Mapping[str, Any]) -> Incoming | None:
-    """One messaging item as the desk's Incoming; its event_id (the mid) makes the engine skip
+    """One messaging item as the desk's Incoming; its event_id (the mid) makes the desk skip
     a delivery Meta repeats, on any instance and after a restart."""
     sender = item.get("sender")
     psid = str(sender.get("id") or "") if isinstance(sender, dict) else ""
@@ -163,23 +165,21 @@ def shorten(label: str, limit: int = TITLE_LIMIT) -> str:
     return cut.rstrip(" ,.;:-/") + "…"
 
 
-def render(payload: Mapping[str, Any]) -> tuple[list[str], list[dict[str, str]]]:
+def render(payload: Payload) -> tuple[list[str], list[dict[str, str]]]:
     """An outbox payload as plain-text pieces and quick replies, in the current language.
 
     Telegram HTML is stripped; buttons become quick replies on the last piece, and the main
     menu is offered the same way when a message has no buttons of its own.
     """
-    text = plain(str(payload.get("text", "")))
-    if payload.get("attachment"):  # a Telegram file id: nothing Messenger can fetch
+    text = plain(payload.text)
+    if payload.attachment is not None:  # a Telegram file id: nothing Messenger can fetch
         text += "\n\n" + _(
             "📎 The methodologist also sent a file, which Messenger cannot show. It stays "
             "with the methodologist; write here if you need it."
         )
-    buttons = [
-        (str(label), str(action)) for row in payload.get("buttons", []) for label, action in row
-    ]
-    if not buttons and payload.get("menu"):
-        buttons = [(_(label), action) for action, label in MENU]
+    buttons = [(button.label, button.action) for row in payload.buttons for button in row]
+    if not buttons and payload.menu:
+        buttons = [(button.label, button.action) for button in menu_buttons()]
     quick = [
         {"content_type": "text", "title": shorten(label), "payload": action}
         for label, action in buttons[:QUICK_REPLY_LIMIT]
@@ -290,13 +290,13 @@ class GraphClient:
 
 
 class Messenger:
-    """Webhook events to the engine, outbox rows to the Send API, for one Facebook Page."""
+    """Webhook events to the desk, outbox rows to the Send API, for one Facebook Page."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, desk: Desk, settings: Settings) -> None:
         settings.require("messenger_page_token", "messenger_app_secret", "messenger_verify_token")
         assert settings.messenger_page_token and settings.messenger_app_secret
         assert settings.messenger_verify_token
-        self.engine = engine
+        self.desk = desk
         self.client = GraphClient(
             settings.messenger_graph_url, settings.messenger_page_token.get_secret_value()
         )
@@ -363,20 +363,10 @@ class Messenger:
     async def _handle(self, incoming: Incoming) -> None:
         try:
             typing = asyncio.create_task(self._typing(incoming.chat_id))
-            try:
-                replies = await self.engine.handle(incoming)  # none for a repeated event
+            try:  # the replies go to the outbox in the turn's own transaction
+                await self.desk.handle(incoming, queue=True)
             finally:
                 await typing
-            async with self.engine.sessions.begin() as session:
-                session.add_all(
-                    OutboxMessage(
-                        channel=CHANNEL,
-                        chat_id=incoming.chat_id,
-                        payload=tickets.reply_payload(reply),
-                        next_attempt_at=utcnow(),
-                    )
-                    for reply in replies
-                )
         except (SQLAlchemyError, OSError):
             log.exception(
                 "the desk could not handle a Messenger event; the teacher is asked to retry"
@@ -435,10 +425,10 @@ class Messenger:
             and not (until is not None and until.is_set())
             and (
                 sent := await outbox.deliver_due(
-                    self.engine.sessions,
+                    self.desk.sessions,
                     (CHANNEL,),
                     self.send_row,
-                    self.engine.clock(),
+                    self.desk.clock(),
                     on_give_up=self.gave_up,
                     chat_id=chat_id,
                 )
@@ -451,20 +441,19 @@ class Messenger:
         """One outbox row as Send API calls, within Messenger's window."""
         if self.halted:
             return outbox.RetryLater(self.halted)
-        async with self.engine.sessions() as session:
+        async with self.desk.sessions() as session:
             person = await session.scalar(
                 select(Person).where(Person.channel == CHANNEL, Person.external_id == row.chat_id)
             )
         if person is None:
             return outbox.GiveUp(f"{UNREACHABLE}: nobody with this id wrote on Messenger")
-        window = messaging_type(
-            self.engine.clock(), person.last_seen_at, bool(row.payload.get("human"))
-        )
+        payload = Payload.from_json(row.payload)
+        window = messaging_type(self.desk.clock(), person.last_seen_at, payload.human)
         if isinstance(window, outbox.GiveUp):
             return window
         with use_language(person.language):
-            pieces, quick = render(row.payload)
-        done = int(row.payload.get("pieces_sent", 0))  # a long text cut short by a failure
+            pieces, quick = render(payload)
+        done = payload.pieces_sent  # a long text cut short by a failure
         message_id = ""
         for number in range(done, len(pieces)):
             message: dict[str, Any] = {"text": pieces[number]}
@@ -482,16 +471,17 @@ class Messenger:
 
     async def _remember_progress(self, row_id: int, pieces_sent: int) -> None:
         """So a retry sends only the rest of a long text, not the pieces already delivered."""
-        async with self.engine.sessions.begin() as session:
+        async with self.desk.sessions.begin() as session:
             row = await session.get(OutboxMessage, row_id)
             if row is not None:
-                row.payload = {**row.payload, "pieces_sent": pieces_sent}
+                progress = replace(Payload.from_json(row.payload), pieces_sent=pieces_sent)
+                row.payload = progress.to_json()
 
     async def gave_up(self, session: AsyncSession, row: OutboxMessage, reason: str) -> None:
         """The outbox's give-up hook: the staff learn that a ticket's message did not arrive."""
         if row.ticket_id is None:
             return
-        staff_chat = self.engine.staff_chat
+        staff_chat = self.desk.staff_chat
         if reason.startswith(UNREACHABLE):
             await tickets.mark_unreachable(session, row.ticket_id, staff_chat)
             return
@@ -499,7 +489,7 @@ class Messenger:
         if ticket is None:
             return
         if reason.startswith(WINDOW_CLOSED):
-            text = window_notice(ticket.id, bool(row.payload.get("human")))
+            text = window_notice(ticket.id, Payload.from_json(row.payload).human)
         else:
             text = _(
                 "Ticket #{number}: Messenger refused the message to the teacher; it was not "
@@ -518,7 +508,7 @@ class Messenger:
             try:
                 await self.deliver(until=stop)
                 if loop.time() - forgotten_at > FORGET_INTERVAL:
-                    await forget_events(self.engine.sessions, utcnow() - EVENTS_KEPT)
+                    await forget_events(self.desk.sessions, utcnow() - EVENTS_KEPT)
                     forgotten_at = loop.time()
             except (SQLAlchemyError, OSError):
                 log.exception("the Messenger outbox worker failed; it tries again")

@@ -1,26 +1,30 @@
 """What admins do in chat: FAQ editing, imports, suggestions from tickets, stats, reports.
 
-Channel-agnostic like the engine: a channel says who is an admin and hands over commands,
+Channel-agnostic like the desk: a channel says who is an admin and hands over commands,
 button actions, text and uploaded files; replies come back as values (files included). Guided
-steps keep their state in the admin's conversation row, so they survive a restart.
+steps are a flow like the teachers' (bot/desk/flows/): a `Step` StrEnum kept in the admin's
+conversation row and a typed `Draft`, so they survive a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk import knowledge, roster, stats
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.desk.faq import ID_PATTERN, FaqEntry, FaqError, parse_faq
 from bot.desk.messages import Button, OutFile, Reply, parse_id
 from bot.desk.roster import RosterFileError
 from bot.desk.schedule import ScheduleError
+from bot.desk.turn import IDLE, load_data
 from bot.i18n import _
 from bot.storage.models import Conversation, FaqSuggestion, Person
 
@@ -59,40 +63,66 @@ class AdminIncoming:
     event_id: str | None = None  # the platform's id of the update: a repeat is skipped
 
 
+class Step(StrEnum):
+    """Where an admin's guided step stands; their next text answers it."""
+
+    NEW_ID = "admin.new_id"  # /faq_add: the new entry's id
+    NEW_QUESTION = "admin.new_question"  # … its first paraphrase
+    NEW_ANSWER = "admin.new_answer"  # … its Mongolian answer
+    NEW_CONFIRM = "admin.new_confirm"  # from a suggestion: the answer shown, Save or a better one
+    ADD_QUESTION = "admin.addq"  # a paraphrase for `entry`
+    ANSWER_MN = "admin.ans"  # a new Mongolian answer for `entry`
+    ANSWER_EN = "admin.ansen"  # a new English answer for `entry`
+
+
+EDITS = {"addq": Step.ADD_QUESTION, "ans": Step.ANSWER_MN, "ansen": Step.ANSWER_EN}
+
+
+@dataclass
+class Draft:
+    """What a guided step has gathered so far."""
+
+    entry: str = ""  # the entry's id
+    question: str = ""
+    answer: str = ""
+    suggestion: int | None = None  # the FAQ suggestion it comes from
+
+
 def _b(label: str, action: str) -> Button:
     return Button(label, action)
 
 
 class AdminDesk:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
 
     # ---- routing -------------------------------------------------------------------------
 
     async def wants_text(self, channel: str, user_id: str) -> bool:
         """Is this admin in the middle of a guided step (so their text is for us)?"""
-        async with self.engine.sessions() as session:
+        async with self.desk.sessions() as session:
             state = await session.scalar(
                 select(Conversation.state)
                 .join(Person, Person.id == Conversation.person_id)
                 .where(Person.channel == channel, Person.external_id == user_id)
             )
-        return bool(state and state.startswith("admin:"))
+        return state in Step.__members__.values()
 
     async def handle(self, incoming: AdminIncoming) -> list[Reply]:
         if incoming.file is not None:
             return await self._import_file(incoming.file, incoming.name)
-        async with self.engine.sessions.begin() as session:
+        async with self.desk.sessions.begin() as session:
             # Imports are idempotent and run in their own transaction; a guided step or a
             # button delivered again (webhook retry, redelivery after a crash) is skipped.
-            if incoming.event_id is not None and not await self.engine.first_delivery(
+            if incoming.event_id is not None and not await self.desk.record_delivery(
                 session, incoming.channel, incoming.event_id
             ):
                 return []
             conversation = await self._conversation(session, incoming)
-            data = dict(conversation.data)
-            replies = await self._dispatch(session, incoming, conversation, data)
-            conversation.data = data
+            # A command starts afresh; anything else continues the step in hand.
+            draft = Draft() if incoming.command else load_data(Draft, conversation.data or {})
+            replies = await self._dispatch(session, incoming, conversation, draft)
+            conversation.data = dataclasses.asdict(draft)
         return replies
 
     async def _conversation(self, session: AsyncSession, incoming: AdminIncoming) -> Conversation:
@@ -112,7 +142,7 @@ class AdminDesk:
             await session.flush()
         conversation = await session.get(Conversation, person.id)
         if conversation is None:
-            conversation = Conversation(person_id=person.id, state="idle", data={})
+            conversation = Conversation(person_id=person.id, state=IDLE, data={})
             session.add(conversation)
         return conversation
 
@@ -121,16 +151,15 @@ class AdminDesk:
         session: AsyncSession,
         incoming: AdminIncoming,
         conversation: Conversation,
-        data: dict[str, object],
+        draft: Draft,
     ) -> list[Reply]:
         actor = incoming.name
         if incoming.command:
-            data.clear()
-            conversation.state = "admin:new_id" if incoming.command == "/faq_add" else "idle"
+            conversation.state = Step.NEW_ID if incoming.command == "/faq_add" else IDLE
             return await self._command(session, incoming.command)
         if incoming.action:
-            return await self._action(session, incoming.action, conversation, data, actor)
-        return await self._step(session, (incoming.text or "").strip(), conversation, data, actor)
+            return await self._action(session, incoming.action, conversation, draft, actor)
+        return await self._step(session, (incoming.text or "").strip(), conversation, draft, actor)
 
     # ---- commands ------------------------------------------------------------------------
 
@@ -152,14 +181,14 @@ class AdminDesk:
         if command == "/suggestions":
             return await self._suggestions(session)
         if command == "/stats":
-            start, end = stats.last_days(REPORT_DAYS, self.engine.clock())
+            start, end = stats.last_days(REPORT_DAYS, self.desk.clock())
             figures = await stats.collect_stats(session, start, end)
             chart = await asyncio.to_thread(stats.render_chart, figures)  # CPU-bound
             return [
                 Reply(stats.format_stats(figures), files=(OutFile("stats.png", chart, "photo"),))
             ]
         if command == "/unanswered":
-            start, end = stats.last_days(REPORT_DAYS, self.engine.clock())
+            start, end = stats.last_days(REPORT_DAYS, self.desk.clock())
             groups = await stats.unanswered_report(session, start, end, 30)
             return [Reply(stats.format_unanswered(groups))]
         return [Reply(_("Cancelled."))]
@@ -227,7 +256,7 @@ class AdminDesk:
         session: AsyncSession,
         action: str,
         conversation: Conversation,
-        data: dict[str, object],
+        draft: Draft,
         actor: str,
     ) -> list[Reply]:
         _prefix, verb, argument = [*action.split(":", 2), "", ""][:3]
@@ -235,20 +264,20 @@ class AdminDesk:
             return [await self._page(session, parse_id(argument) or 0)]
         if verb in ("sugnew", "sugadd", "sugrej"):
             return await self._suggestion_action(
-                session, verb, argument, conversation, data, actor
+                session, verb, argument, conversation, draft, actor
             )
         if verb == "save":
-            if conversation.state != "admin:new_confirm" or data.get("entry") != argument:
+            if conversation.state != Step.NEW_CONFIRM or draft.entry != argument:
                 return [Reply(_("That button is no longer active."))]
-            return await self._save_new(session, conversation, data, actor)
+            return await self._save_new(session, conversation, draft, actor)
         entry = await self._entry(session, argument)
         if entry is None:
             return [Reply(_("That entry no longer exists."))]
         if verb == "show":
             return [self._entry_view(entry)]
-        if verb in ("addq", "ans", "ansen"):
-            conversation.state = f"admin:{verb}"
-            data["entry"] = entry.id
+        if verb in EDITS:
+            conversation.state = EDITS[verb]
+            draft.entry = entry.id
             prompt = {
                 "addq": _("Send the new paraphrase for {id}, as a teacher would write it."),
                 "ans": _("Send the new Mongolian answer for {id}."),
@@ -281,59 +310,55 @@ class AdminDesk:
         session: AsyncSession,
         text: str,
         conversation: Conversation,
-        data: dict[str, object],
+        draft: Draft,
         actor: str,
     ) -> list[Reply]:
         state = conversation.state
         if not text:
             return [Reply(_("Please send text."))]
-        if state == "admin:new_id":
+        if state == Step.NEW_ID:
             if not ID_PATTERN.fullmatch(text):
                 return [Reply(_("An id is snake_case: small Latin letters, digits and _."))]
             if await self._entry(session, text) is not None:
                 return [Reply(_("The id {id} is taken; choose another.").format(id=text))]
-            data["entry"] = text
-            if data.get("answer"):  # prefilled from a ticket
-                conversation.state = "admin:new_confirm"
+            draft.entry = text
+            if draft.answer:  # prefilled from a ticket
+                conversation.state = Step.NEW_CONFIRM
                 return [
                     Reply(
                         _(
                             "The answer will be:\n{answer}\nSend a better one, or press Save."
-                        ).format(answer=html.escape(str(data["answer"]))),
+                        ).format(answer=html.escape(draft.answer)),
                         ((_b(_("Save"), "adm:save:" + text),),),
                     )
                 ]
-            conversation.state = "admin:new_question"
+            conversation.state = Step.NEW_QUESTION
             return [Reply(_("Send the first paraphrase, as a teacher would write it."))]
-        if state == "admin:new_question":
-            data["question"] = text
-            conversation.state = "admin:new_answer"
+        if state == Step.NEW_QUESTION:
+            draft.question = text
+            conversation.state = Step.NEW_ANSWER
             return [Reply(_("Now the Mongolian answer."))]
-        if state in ("admin:new_answer", "admin:new_confirm"):
-            data["answer"] = text
-            return await self._save_new(session, conversation, data, actor)
-        entry_id = str(data.get("entry", ""))
-        entry = await self._entry(session, entry_id)
-        if entry is None:
-            conversation.state = "idle"
+        if state in (Step.NEW_ANSWER, Step.NEW_CONFIRM):
+            draft.answer = text
+            return await self._save_new(session, conversation, draft, actor)
+        entry = await self._entry(session, draft.entry)
+        if entry is None or state not in EDITS.values():
+            conversation.state = IDLE
             return [Reply(_("Nothing to do: send /faq to start."))]
-        if state == "admin:addq":
+        if state == Step.ADD_QUESTION:
             updated = replace(entry, questions=(*entry.questions, text))
             warning = self._better_elsewhere(entry.id, text)
-        elif state == "admin:ans":
+        elif state == Step.ANSWER_MN:
             updated, warning = replace(entry, answer=text), ""
-        elif state == "admin:ansen":
-            updated, warning = replace(entry, answer_en=text), ""
         else:
-            conversation.state = "idle"
-            return [Reply(_("Nothing to do: send /faq to start."))]
-        conversation.state = "idle"
+            updated, warning = replace(entry, answer_en=text), ""
+        conversation.state = IDLE
         await knowledge.save_entry(session, updated, actor)
         return [Reply("\n".join(filter(None, [_("Saved {id}.").format(id=entry.id), warning])))]
 
     def _better_elsewhere(self, entry_id: str, question: str) -> str:
         """Warn (not refuse) when the matcher would send this paraphrase elsewhere."""
-        result = self.engine.knowledge.matcher.match(question)
+        result = self.desk.knowledge.matcher.match(question)
         best = result.best.intent if result.best else None
         if best is None or best == entry_id:
             return ""
@@ -346,13 +371,13 @@ class AdminDesk:
         self,
         session: AsyncSession,
         conversation: Conversation,
-        data: dict[str, object],
+        draft: Draft,
         actor: str,
     ) -> list[Reply]:
-        entry_id = str(data.get("entry", ""))
-        questions = [q for q in str(data.get("question", "")).split("\n") if q.strip()]
-        answer = str(data.get("answer", "")).strip()
-        conversation.state = "idle"
+        entry_id = draft.entry
+        questions = [q for q in draft.question.split("\n") if q.strip()]
+        answer = draft.answer.strip()
+        conversation.state = IDLE
         if not answer:
             return [Reply(_("The answer is empty; nothing was saved."))]
         try:
@@ -367,8 +392,8 @@ class AdminDesk:
             reason = html.escape(str(problem), quote=False)
             return [Reply(_("Not saved: {reason}").format(reason=reason))]
         await knowledge.save_entry(session, replace(entry, source="admin.yaml"), actor)
-        suggestion_id = data.pop("suggestion", None)
-        if isinstance(suggestion_id, int):
+        suggestion_id, draft.suggestion = draft.suggestion, None
+        if suggestion_id is not None:
             suggestion = await session.get(FaqSuggestion, suggestion_id)
             if suggestion is not None:
                 suggestion.status = "accepted"
@@ -390,24 +415,25 @@ class AdminDesk:
             return [Reply(_("No suggestions waiting."))]
         replies = []
         for suggestion in pending:
-            result = self.engine.knowledge.matcher.match(suggestion.question)
-            near = result.best.intent if result.best else None
+            result = self.desk.knowledge.matcher.match(suggestion.question)
+            near = suggestion.entry_id or (result.best.intent if result.best else None)
             buttons = [_b(_("New entry"), f"adm:sugnew:{suggestion.id}")]
-            if near and near in self.engine.knowledge.entries:
+            if near and near in self.desk.knowledge.entries:
                 buttons.append(
                     _b(_("Add to {id}").format(id=near), f"adm:sugadd:{suggestion.id}:{near}")
                 )
             buttons.append(_b(_("Reject"), f"adm:sugrej:{suggestion.id}"))
-            replies.append(
-                Reply(
-                    _("Ticket #{ticket}\nQuestion: {question}\nStaff answer: {answer}").format(
-                        ticket=suggestion.ticket_id,
-                        question=html.escape(suggestion.question),
-                        answer=html.escape(suggestion.answer) or "—",
-                    ),
-                    (tuple(buttons),),
+            if suggestion.ticket_id is None:  # a teacher's pick after "which do you mean?"
+                text = _("A teacher meant {id} by: {question}").format(
+                    id=html.escape(near or "—"), question=html.escape(suggestion.question)
                 )
-            )
+            else:
+                text = _("Ticket #{ticket}\nQuestion: {question}\nStaff answer: {answer}").format(
+                    ticket=suggestion.ticket_id,
+                    question=html.escape(suggestion.question),
+                    answer=html.escape(suggestion.answer) or "—",
+                )
+            replies.append(Reply(text, (tuple(buttons),)))
         return replies
 
     async def _suggestion_action(
@@ -416,7 +442,7 @@ class AdminDesk:
         verb: str,
         argument: str,
         conversation: Conversation,
-        data: dict[str, object],
+        draft: Draft,
         actor: str,
     ) -> list[Reply]:
         suggestion_id, _sep, entry_id = argument.partition(":")
@@ -437,10 +463,9 @@ class AdminDesk:
             )
             suggestion.status = "accepted"
             return [Reply(_("Added as a paraphrase of {id}.").format(id=entry.id))]
-        conversation.state = "admin:new_id"
-        data.update(
-            suggestion=suggestion.id, question=suggestion.question, answer=suggestion.answer
-        )
+        conversation.state = Step.NEW_ID
+        draft.suggestion = suggestion.id
+        draft.question, draft.answer = suggestion.question, suggestion.answer
         return [
             Reply(
                 _("New entry from ticket #{ticket}: send its id (snake_case).").format(
@@ -466,7 +491,7 @@ class AdminDesk:
             ]
         try:
             text = file.data.decode("utf-8")
-            async with self.engine.sessions.begin() as session:
+            async with self.desk.sessions.begin() as session:
                 if "schedule" in name:
                     rows = await knowledge.import_schedule(session, text, actor)
                     return [
@@ -489,7 +514,7 @@ class AdminDesk:
 
     async def _import_roster(self, file: OutFile) -> list[Reply]:
         try:
-            report = await roster.import_file(self.engine.sessions, file.data, file.name)
+            report = await roster.import_file(self.desk.sessions, file.data, file.name)
         except RosterFileError as problem:
             return [Reply(html.escape(str(problem), quote=False))]
         text = html.escape(roster.format_report(report, MAX_PROBLEMS_SHOWN))

@@ -15,8 +15,57 @@ LATIN_TO_CYRILLIC = {
     "q": "ө", "w": "ү",
 }  # fmt: skip
 
-# Two letters (Cyrillic or Latin), optional separators, eight digits.
-_CANDIDATE = re.compile(r"(?<![^\W\d_])([^\W\d_])\s*([^\W\d_])[\s\-]*(\d{8})(?!\d)")
+# Two letters (Cyrillic or Latin), optional separators, eight digits (spaces or dashes inside).
+_CANDIDATE = re.compile(
+    r"(?<![^\W\d_])([^\W\d_])[\s\-]?([^\W\d_])[\s\-]*(\d(?:[\s\-]?\d){7})(?![\d])"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# Words next to a register number that are not a surname: "миний регистр УБ… овог Бат".
+NOT_A_SURNAME = frozenset(
+    [
+        "миний",
+        "минийх",
+        "регистр",
+        "регистрийн",
+        "регистрын",
+        "дугаар",
+        "дугаарын",
+        "дугаараар",
+        "рд",
+        "рег",
+        "овог",
+        "овгийн",
+        "нэр",
+        "нэрийн",
+        "байна",
+        "байгаа",
+        "юм",
+        "бол",
+        "шүү",
+        "уу",
+        "үү",
+        "вэ",
+        "бэ",
+        "ба",
+        "болон",
+        "тэгээд",
+        "мөн",
+        "бас",
+        "за",
+        "register",
+        "number",
+        "surname",
+        "name",
+        "my",
+        "is",
+        "and",
+        "ovog",
+        "ner",
+        "registr",
+        "dugaar",
+        "mini",
+    ]
+)
 _MONGOLIAN_LETTER = re.compile(r"[а-яёөү]")
 
 # Letters that typing cannot tell apart: Latin "e", "u", "o" and keyboards without ө/ү.
@@ -79,3 +128,38 @@ def parse_register_number(text: str) -> RegisterNumber:
 def mask_register_numbers(text: str) -> str:
     """Replace anything shaped like a register number, so logs never hold one in full."""
     return _CANDIDATE.sub(lambda m: f"{m.group(1)}{m.group(2)}******{m.group(3)[-2:]}", text)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A register number named inside a message, and the surname written beside it."""
+
+    number: RegisterNumber | None  # None: something number-shaped that is not valid
+    problem: str  # "" | "form" | "birth_date"
+    surname: str  # "" when none stands beside the number
+
+
+def find_register_number(text: str) -> Mention | None:
+    """The register number a message names anywhere ("батламж шалгах. УБ85031512 Бат",
+    "ub 8503 1512 bat"), with the surname next to it; None when it names none. Eight digits
+    without their two letters, or a number with a wrong date, is a Mention with a problem."""
+    match = _CANDIDATE.search(text)
+    if match is None:
+        digits = re.search(r"\d(?:[\s\-]?\d){5,}", text)
+        return Mention(None, "form", "") if digits else None
+    try:
+        number = parse_register_number(match.group(0))
+    except RegisterNumberError as problem:
+        return Mention(None, str(problem), "")
+    after = [w for w in _WORD.findall(text[match.end() :]) if w.lower() not in NOT_A_SURNAME]
+    before = [w for w in _WORD.findall(text[: match.start()])]
+    surname = after[0] if after else ""
+    # "Бат УБ85031512": a capitalised word before it, or the message is just name and number
+    if (
+        not surname
+        and before
+        and before[-1].lower() not in NOT_A_SURNAME
+        and (before[-1][:1].isupper() or len(before) == 1)
+    ):
+        surname = before[-1]
+    return Mention(number, "", surname)

@@ -29,6 +29,8 @@ class FaqEntry:
     keywords: tuple[str, ...] = ()
     action: str | None = None
     refuse: bool = False
+    title: str = ""  # a few words naming the topic, for "which do you mean?" buttons
+    title_en: str = ""
     source: str = field(default="", compare=False)
 
     def answer_for(self, language: str) -> str:
@@ -36,6 +38,12 @@ class FaqEntry:
         if language == "en" and self.answer_en.strip():
             return self.answer_en.strip()
         return self.answer.strip()
+
+    def title_for(self, language: str) -> str:
+        """The short title in the asker's language; the first paraphrase when none is set."""
+        if language == "en" and self.title_en.strip():
+            return self.title_en.strip()
+        return self.title.strip() or (self.questions[0] if self.questions else self.id)
 
 
 def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
@@ -59,8 +67,10 @@ def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
     refuse = bool(raw.get("refuse", False))
     answer = raw.get("answer") or ""
     answer_en = raw.get("answer_en") or ""
-    if not isinstance(answer, str) or not isinstance(answer_en, str):
-        raise FaqError(f"{where}: answers must be text")
+    title = raw.get("title") or ""
+    title_en = raw.get("title_en") or ""
+    if not all(isinstance(text, str) for text in (answer, answer_en, title, title_en)):
+        raise FaqError(f"{where}: answers and titles must be text")
     if not refuse and not answer.strip():
         raise FaqError(f"{where}: the answer is empty")
     return FaqEntry(
@@ -71,6 +81,8 @@ def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
         keywords=tuple(k.strip() for k in keywords if k.strip()),
         action=action,
         refuse=refuse,
+        title=title.strip(),
+        title_en=title_en.strip(),
         source=where.split(": entry")[0],
     )
 

@@ -32,6 +32,10 @@ def entry_data(entry: FaqEntry) -> dict[str, Any]:
     data: dict[str, Any] = {"id": entry.id}
     if entry.refuse:
         data["refuse"] = True
+    if entry.title:
+        data["title"] = entry.title
+    if entry.title_en:
+        data["title_en"] = entry.title_en
     data["questions"] = list(entry.questions)
     if entry.answer.strip():
         data["answer"] = entry.answer
@@ -54,6 +58,8 @@ def _entry(record: FaqRecord) -> FaqEntry:
         keywords=tuple(data.get("keywords", ())),
         action=data.get("action"),
         refuse=bool(data.get("refuse", False)),
+        title=data.get("title", ""),
+        title_en=data.get("title_en", ""),
         source=record.source,
     )
 

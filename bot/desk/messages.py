@@ -24,7 +24,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Incoming:
-    """One message or button press, as any channel hands it to the engine.
+    """One message or button press, as any channel hands it to the desk.
 
     `language` is a language the channel already knows the person chose (the terminal's
     --lang); platforms' interface languages say little about Mongolian teachers, so they
@@ -67,3 +67,4 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     show_menu: bool = False  # show the persistent main-menu keyboard with this message
     files: tuple[OutFile, ...] = ()
+    language: str | None = None  # what the menu is shown in; None: the default language

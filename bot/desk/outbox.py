@@ -1,4 +1,8 @@
-"""Delivery of outbox rows: leased, in order per chat, retried with backoff, sent once.
+"""The outbox: what must reach a person, written in the transaction that caused it, then
+delivered — leased, in order per chat, retried with backoff, sent once.
+
+`enqueue` is the one way a row is written; its `Payload` encodes and decodes itself, so every
+writer (flows, tickets, reminders, channels) and every reader (the channels' senders) agree.
 
 A worker leases a row in a short transaction (so no lock is held during network I/O), sends
 it, then records the platform's message id. Two workers never lease the same row: the lease
@@ -11,16 +15,117 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk.messages import Attachment, Button, Reply
 from bot.storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What one outbox row carries.
+
+    `kind` says how a channel renders it: "reply" (text and buttons for a person), "card"
+    (a ticket's card, drawn from the ticket when posted), "relay" (a teacher's message
+    `message_id`, drawn from the ticket's messages), "notice" (a line for the staff).
+    `human` marks a methodologist's own words (Messenger may send those for 7 days);
+    `pieces_sent` is how much of a long text a channel already delivered.
+    """
+
+    text: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    menu: bool = False
+    kind: str = "reply"
+    attachment: Attachment | None = None
+    human: bool = False
+    message_id: int | None = None
+    pieces_sent: int = 0
+    language: str | None = None  # of the menu shown with a reply
+
+    @classmethod
+    def of(cls, reply: Reply) -> Payload:
+        return cls(
+            text=reply.text, buttons=reply.buttons, menu=reply.show_menu, language=reply.language
+        )
+
+    def reply(self) -> Reply:
+        return Reply(self.text, self.buttons, show_menu=self.menu, language=self.language)
+
+    def to_json(self) -> dict[str, Any]:
+        encoded: dict[str, Any] = {
+            "kind": self.kind,
+            "text": self.text,
+            "buttons": [[[b.label, b.action] for b in row] for row in self.buttons],
+            "menu": self.menu,
+        }
+        if self.attachment is not None:
+            encoded["attachment"] = {
+                "kind": self.attachment.kind,
+                "file_id": self.attachment.file_id,
+            }
+        if self.human:
+            encoded["human"] = True
+        if self.message_id is not None:
+            encoded["message_id"] = self.message_id
+        if self.pieces_sent:
+            encoded["pieces_sent"] = self.pieces_sent
+        if self.language:
+            encoded["language"] = self.language
+        return encoded
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Payload:
+        """Rows written by any version of the desk, read leniently: a row is never lost to a
+        missing key."""
+        raw = raw if isinstance(raw, dict) else {}
+        attachment = raw.get("attachment")
+        return cls(
+            text=str(raw.get("text", "")),
+            buttons=tuple(
+                tuple(Button(str(label), str(action)) for label, action in row)
+                for row in raw.get("buttons") or []
+            ),
+            menu=bool(raw.get("menu")),
+            kind=str(raw.get("kind") or "reply"),
+            attachment=(
+                Attachment(str(attachment.get("kind")), str(attachment.get("file_id", "")))
+                if isinstance(attachment, dict)
+                else None
+            ),
+            human=bool(raw.get("human")),
+            message_id=int(raw["message_id"]) if raw.get("message_id") is not None else None,
+            pieces_sent=int(raw.get("pieces_sent") or 0),
+            language=str(raw["language"]) if raw.get("language") else None,
+        )
+
+
+def enqueue(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    payload: Payload,
+    *,
+    ticket_id: int | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Write one row in the caller's transaction: it is sent if, and only if, that commits."""
+    row = OutboxMessage(
+        channel=channel,
+        chat_id=chat_id,
+        payload=payload.to_json(),
+        ticket_id=ticket_id,
+        next_attempt_at=now or utcnow(),
+    )
+    session.add(row)
+    return row
 
 
 @dataclass(frozen=True)

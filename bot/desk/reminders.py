@@ -12,11 +12,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.messages import Reply
+from bot.desk.outbox import Payload, enqueue
 from bot.desk.schedule import CohortSchedule, Window, cohort_label
-from bot.desk.tickets import reply_payload
 from bot.i18n import _, format_date, ngettext, use_language
-from bot.storage.models import OutboxMessage, Person, ReminderSent
+from bot.storage.models import Person, ReminderSent
 
 LAST_DAY = 0  # "days before the end": the window's last day
 
@@ -79,13 +78,9 @@ async def enqueue_due(
             texts = {}
             for language in {person.language or "mn" for person in people}:
                 with use_language(language):
-                    texts[language] = reply_payload(Reply(reminder_text(row, name, window, days)))
+                    texts[language] = Payload(text=reminder_text(row, name, window, days))
             session.add_all(ReminderSent(person_id=p.id, key=key) for p in people)
-            session.add_all(
-                OutboxMessage(
-                    channel=p.channel, chat_id=p.chat_id, payload=texts[p.language or "mn"]
-                )
-                for p in people
-            )
+            for p in people:
+                enqueue(session, p.channel, p.chat_id, texts[p.language or "mn"])
             queued += len(people)
     return queued

@@ -84,12 +84,25 @@ def load_schedule(path: Path) -> list[CohortSchedule]:
 def windows_for(
     schedule: Iterable[CohortSchedule], cohort: int, today: date
 ) -> tuple[CohortSchedule | None, bool]:
-    """This year's window for the cohort, or the latest known one and False when none is."""
-    mine = [row for row in schedule if row.cohort == cohort]
-    current = [row for row in mine if row.year == today.year]
-    if current:
-        return current[0], True
-    return (max(mine, key=lambda row: row.year) if mine else None), False
+    """The cohort's training in force and True, or the latest known one and False.
+
+    In force: the earliest year whose webinar has not ended (under way, or next — a schedule
+    for the coming year imported in December is the upcoming one), else this year's even if
+    it has ended. A schedule of past years only is "not published yet" for this year.
+    """
+    mine = sorted((row for row in schedule if row.cohort == cohort), key=lambda row: row.year)
+    ahead = next((row for row in mine if row.webinar.end >= today), None)
+    if ahead is not None:
+        return ahead, True
+    this_year = next((row for row in mine if row.year == today.year), None)
+    if this_year is not None:
+        return this_year, True
+    return (mine[-1] if mine else None), False
+
+
+def still_ahead(row: CohortSchedule, today: date) -> bool:
+    """Whether anything of this training is still to come (a reminder can still help)."""
+    return row.webinar.end >= today
 
 
 def cohort_label(cohort: int) -> str:

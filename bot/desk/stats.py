@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.engine import SMALL_TALK
+from bot.desk.flows.answers import SMALL_TALK
 from bot.desk.tickets import ACTIVE
 from bot.i18n import N_, _, format_date, format_number, ngettext
 from bot.nlu.normalize import normalize, tokens

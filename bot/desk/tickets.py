@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk.messages import Button, Reply
-from bot.desk.outbox import GaveUpHook
-from bot.desk.schedule import cohort_label
-from bot.i18n import _, use_language
+from bot.desk.messages import Attachment, Button
+from bot.desk.outbox import GaveUpHook, Payload, enqueue
+from bot.i18n import N_, _, use_language
 from bot.storage.models import (
+    Conversation,
     FaqSuggestion,
     OutboxMessage,
     Person,
@@ -28,10 +29,29 @@ from bot.storage.models import (
     utcnow,
 )
 
-OPEN, CLAIMED, CLOSED = "open", "claimed", "closed"
+
+class Status(StrEnum):
+    """A ticket's status (stored as its value)."""
+
+    OPEN = "open"  # waiting for a methodologist
+    CLAIMED = "claimed"  # a methodologist answers it
+    CLOSED = "closed"  # closed by staff, by the teacher, or for idleness
+
+    @property
+    def label(self) -> str:
+        return _(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    Status.OPEN: N_("open"),
+    Status.CLAIMED: N_("claimed"),
+    Status.CLOSED: N_("closed"),
+}
+OPEN, CLAIMED, CLOSED = Status.OPEN, Status.CLAIMED, Status.CLOSED
 ACTIVE = (OPEN, CLAIMED)
 STAFF_CHANNEL = "staff"
-PREVIEW_WORDS = 6
+RATING_STATE = "escalation.rating"
+"""The teacher's dialogue state once their ticket closes: a typed "5" is the rating."""
 
 
 class TicketError(ValueError):
@@ -41,50 +61,20 @@ class TicketError(ValueError):
 # ---- the outbox ------------------------------------------------------------------------------
 
 
-def reply_payload(reply: Reply) -> dict[str, Any]:
-    """A Reply as outbox JSON; channels render it when the row is delivered (`menu` asks
-    for the main menu with it)."""
-    return {
-        "text": reply.text,
-        "buttons": [[[b.label, b.action] for b in row] for row in reply.buttons],
-        "menu": reply.show_menu,
-    }
-
-
-def _enqueue(
-    session: AsyncSession,
-    channel: str,
-    chat_id: str,
-    payload: dict[str, Any],
-    ticket_id: int | None,
-) -> None:
-    session.add(
-        OutboxMessage(
-            channel=channel,
-            chat_id=chat_id,
-            payload=payload,
-            ticket_id=ticket_id,
-            next_attempt_at=utcnow(),
-        )
-    )
-
-
-def to_teacher(
-    session: AsyncSession, person: Person, ticket: Ticket, payload: dict[str, Any]
-) -> None:
-    _enqueue(session, person.channel, person.chat_id, payload, ticket.id)
+def to_teacher(session: AsyncSession, person: Person, ticket: Ticket, payload: Payload) -> None:
+    enqueue(session, person.channel, person.chat_id, payload, ticket_id=ticket.id)
 
 
 def to_staff(
-    session: AsyncSession, staff_chat: str | None, ticket: Ticket, payload: dict[str, Any]
+    session: AsyncSession, staff_chat: str | None, ticket: Ticket, payload: Payload
 ) -> None:
     """A row for the staff group (a card, a relayed message, a notice); none without one."""
     if staff_chat is not None:
-        _enqueue(session, STAFF_CHANNEL, staff_chat, payload, ticket.id)
+        enqueue(session, STAFF_CHANNEL, staff_chat, payload, ticket_id=ticket.id)
 
 
 def notice(session: AsyncSession, staff_chat: str | None, ticket: Ticket, text: str) -> None:
-    to_staff(session, staff_chat, ticket, {"kind": "notice", "text": text})
+    to_staff(session, staff_chat, ticket, Payload(kind="notice", text=text))
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -203,7 +193,7 @@ async def open_ticket(
         _event(session, ticket, "opened", f"{person.channel}:{person.external_id}")
         if question:
             await add_message(session, ticket, "teacher", person.display_name, question)
-        to_staff(session, staff_chat, ticket, {"kind": "card"})
+        to_staff(session, staff_chat, ticket, Payload(kind="card"))
     elif question:
         await add_teacher_message(session, ticket, person, question, staff_chat)
     return ticket
@@ -215,13 +205,11 @@ async def add_teacher_message(
     person: Person,
     text: str,
     staff_chat: str | None,
-    attachment: dict[str, str] | None = None,
+    attachment: Attachment | None = None,
 ) -> None:
     """A follow-up from the teacher, relayed to wherever the staff work on the ticket."""
     message = await add_message(session, ticket, "teacher", person.display_name, text)
-    payload: dict[str, Any] = {"kind": "relay", "message_id": message.id}
-    if attachment:
-        payload["attachment"] = attachment
+    payload = Payload(kind="relay", message_id=message.id, attachment=attachment)
     to_staff(session, staff_chat, ticket, payload)
 
 
@@ -236,7 +224,7 @@ async def claim(
         owner = f" ({ticket.claimed_by})" if ticket.claimed_by else ""
         raise TicketError(
             _("Ticket #{number} is already {status}{owner}.").format(
-                number=ticket.id, status=_status(ticket.status), owner=owner
+                number=ticket.id, status=Status(ticket.status).label, owner=owner
             )
         )
     ticket.status, ticket.claimed_by, ticket.claimed_by_id = CLAIMED, actor, actor_id
@@ -254,7 +242,7 @@ async def staff_reply(
     ticket: Ticket,
     staff_name: str,
     text: str,
-    attachment: dict[str, str] | None = None,
+    attachment: Attachment | None = None,
     staff_id: str | None = None,
 ) -> None:
     """A methodologist's answer, queued for the teacher in the same transaction."""
@@ -273,10 +261,7 @@ async def staff_reply(
         )
     body = f"{signature}\n{html.escape(text)}" if text else signature
     # "human": written by a person, which some platforms let through after their window.
-    payload: dict[str, Any] = {"text": body, "buttons": [], "human": True}
-    if attachment:
-        payload["attachment"] = attachment
-    to_teacher(session, person, ticket, payload)
+    to_teacher(session, person, ticket, Payload(text=body, human=True, attachment=attachment))
 
 
 async def internal_note(session: AsyncSession, ticket: Ticket, staff_name: str, text: str) -> None:
@@ -301,8 +286,13 @@ async def close(
             "Your request #{number} is closed. How satisfied are you with the help? "
             "1 – not at all, 5 – very."
         ).format(number=ticket.id)
-    rating = tuple(Button(str(n), f"csat:{ticket.id}:{n}") for n in range(1, 6))
-    to_teacher(session, person, ticket, reply_payload(Reply(text, (rating,))))
+    rating = tuple(Button(str(n), f"csat:{n}:{ticket.id}") for n in range(1, 6))
+    to_teacher(session, person, ticket, Payload(text=text, buttons=(rating,)))
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.person_id == person.id)
+        .values(state=RATING_STATE, data={"context": str(ticket.id)})
+    )
     notice(
         session,
         staff_chat,
@@ -340,7 +330,7 @@ async def reopen(
         text = _(
             "Your request #{number} has been reopened; a methodologist will answer here."
         ).format(number=ticket.id)
-    to_teacher(session, person, ticket, reply_payload(Reply(text)))
+    to_teacher(session, person, ticket, Payload(text=text))
     notice(
         session,
         staff_chat,
@@ -441,106 +431,3 @@ async def remind_unclaimed(
 async def rate(session: AsyncSession, ticket: Ticket, rating: int) -> None:
     ticket.csat = rating
     _event(session, ticket, f"rated {rating}", "teacher")
-
-
-# ---- what the staff read -------------------------------------------------------------------
-
-
-def _status(status: str) -> str:
-    return {OPEN: _("open"), CLAIMED: _("claimed"), CLOSED: _("closed")}[status]
-
-
-def preview(text: str) -> str:
-    words = text.split()
-    return " ".join(words[:PREVIEW_WORDS]) + (" …" if len(words) > PREVIEW_WORDS else "")
-
-
-def topic_name(ticket: Ticket, first_question: str) -> str:
-    """Forum topic names are at most 128 characters."""
-    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
-    return f"#{ticket.id} · {cohort} · {preview(first_question) or '…'}"[:128]
-
-
-async def card_text(session: AsyncSession, ticket: Ticket) -> str:
-    """Everything a methodologist needs so that nobody asks the teacher again."""
-    person = await person_of(session, ticket)
-    messages = await messages_of(session, ticket.id)
-    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else _("unknown")
-    lines = [
-        _("<b>Ticket #{number}</b> · {channel} · {cohort} · language: {language}").format(
-            number=ticket.id,
-            channel=html.escape(person.channel),
-            cohort=cohort,
-            language=ticket.language,
-        ),
-        _("From: {name}").format(name=html.escape(person.display_name or "—")),
-    ]
-    questions = [m.text for m in messages if m.author == "teacher"]
-    if questions:
-        lines.append(_("Question:"))
-        lines.extend(f"• {html.escape(q)}" for q in questions)
-    tried = ticket.context.get("tried", [])
-    if tried:
-        lines.append(_("The bot tried:"))
-        for attempt in tried:
-            lines.append(
-                f"• «{html.escape(str(attempt.get('question', '')))}» → "
-                f"{html.escape(str(attempt.get('intent') or attempt.get('best') or '—'))} "
-                f"({attempt.get('score', 0)})"
-            )
-    reason = ticket.context.get("reason")
-    if reason:
-        lines.append(_("Why here: {reason}").format(reason=html.escape(str(reason))))
-    lines.append(_("Reply in this topic, or to this message; start with ! for an internal note."))
-    return "\n".join(lines)
-
-
-def card_buttons(ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(_("Claim"), f"staff:claim:{ticket.id}"),
-            Button(_("Close"), f"staff:close:{ticket.id}"),
-            Button(_("Make FAQ"), f"staff:faq:{ticket.id}"),
-        ),
-    )
-
-
-async def relay_text(session: AsyncSession, message_id: int) -> tuple[Ticket, str] | None:
-    message = await session.get(TicketMessage, message_id)
-    if message is None:
-        return None
-    ticket = await get_ticket(session, message.ticket_id)
-    assert ticket is not None
-    text = _("<b>#{number}</b> {name}: {text}").format(
-        number=ticket.id,
-        name=html.escape(message.author_name or "—"),
-        text=html.escape(message.text),
-    )
-    return ticket, text
-
-
-def queue_text(tickets: list[Ticket], now: datetime, first_questions: dict[int, str]) -> str:
-    if not tickets:
-        return _("The queue is empty.")
-    lines = []
-    for ticket in tickets:
-        minutes = int((now - ticket.created_at).total_seconds() // 60)
-        age = _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
-        owner = html.escape(ticket.claimed_by) if ticket.claimed_by else _("nobody")
-        lines.append(
-            f"#{ticket.id} · {age} · {_status(ticket.status)} · {owner} · "
-            f"{html.escape(preview(first_questions.get(ticket.id, '')))}"
-        )
-    return "\n".join(lines)
-
-
-async def first_questions(session: AsyncSession, ticket_ids: list[int]) -> dict[int, str]:
-    rows = await session.execute(
-        select(TicketMessage.ticket_id, TicketMessage.text)
-        .where(TicketMessage.ticket_id.in_(ticket_ids), TicketMessage.author == "teacher")
-        .order_by(TicketMessage.id)
-    )
-    found: dict[int, str] = {}
-    for ticket_id, text in rows:
-        found.setdefault(ticket_id, text)
-    return found

@@ -1,15 +1,61 @@
-"""Things named inside a message that the dialogue needs, such as the teacher's cohort."""
+"""Facts named inside a message that the dialogue needs: the teacher's cohort, the system
+they cannot get into, and whether a message says nothing else (a correction)."""
 
 from __future__ import annotations
 
+import re
+
+from bot.nlu import tables
+from bot.nlu.choices import FILLERS, Vocabulary, keys
 from bot.nlu.normalize import cohorts
+
+_ENGLISH_COHORT = re.compile(
+    r"\b(1|5|10|first|fifth|tenth)(?:st|th)?[\s-]*(?:year|yr)s?\b", re.IGNORECASE
+)
+_ENGLISH_NUMBER = {"1": 1, "first": 1, "5": 5, "fifth": 5, "10": 10, "tenth": 10}
+
+SYSTEMS = Vocabulary.build(
+    {
+        "esis": ("esis", "есис", "эсис", "ЕСИС", "bsmis", "бсмис"),
+        "elearning": (
+            "esurgalt", "е сургалт", "цахим сургалт", "цахим сургалтын", "e-learning",
+            "elearning", "e learning", "online course", "itpd",
+        ),
+    }
+)  # fmt: skip
+_STATEMENT = frozenset(keys(tables.STATEMENT_WORDS)) | FILLERS
+_COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
 
 def detect_cohort(text: str) -> int | None:
     """1, 5 or 10 when the message names the teacher's year of work, else None.
 
-    "10 дахь жилийнх", "5-р жилийн", "нэгдүгээр жил", "анхны жилийн", "10 dahi jiliinh";
-    not "2021 он" or "1-р сар". Two different cohorts in one message name none for sure.
+    "10 дахь жилийнх", "5-р жилийн", "нэгдүгээр жил", "анхны жилийн", "10 dahi jiliinh",
+    "I'm in my 5th year"; not "2021 он" or "1-р сар". Two different cohorts in one message
+    name none for sure.
     """
     found = set(cohorts(text))
+    found |= {_ENGLISH_NUMBER[m.group(1).lower()] for m in _ENGLISH_COHORT.finditer(text)}
     return found.pop() if len(found) == 1 else None
+
+
+def detect_system(text: str) -> str | None:
+    """ "esis" or "elearning" when the message names exactly one of the two systems."""
+    found = {value for _start, _end, value in SYSTEMS.read(keys(text))}
+    return found.pop() if len(found) == 1 else None
+
+
+def only_states(text: str) -> bool:
+    """Whether a message says nothing beyond a cohort or a system, with an apology or an
+    introduction around it: "уучлаарай, би 1 дэх жилийн багш шүү", "цахим сургалтынх"."""
+    words = keys(text)
+    named = {n for start, end, _value in SYSTEMS.read(words) for n in range(start, end)}
+    rest = [
+        key
+        for n, key in enumerate(words)
+        if n not in named
+        and key not in _STATEMENT
+        and not _COHORT_PIECE.fullmatch(key)
+        and not key.startswith(("жил", "ажил", "дугаар"))
+    ]
+    return bool(words) and not rest

@@ -54,6 +54,7 @@ class EvalReport:
     """
 
     in_scope: Tally = field(default_factory=Tally)
+    in_scope_top3: Tally = field(default_factory=Tally)  # the entry among the top three
     out_of_scope: Tally = field(default_factory=Tally)
     in_scope_by_script: dict[str, Tally] = field(default_factory=dict)
     out_of_scope_by_script: dict[str, Tally] = field(default_factory=dict)
@@ -92,6 +93,7 @@ def evaluate(matcher: Matcher, cases: Iterable[EvalCase]) -> EvalReport:
             report.out_of_scope_by_script.setdefault(script, Tally()).add(ok)
         else:
             report.in_scope.add(ok)
+            report.in_scope_top3.add(case.intent in {c.intent for c in result.candidates})
             report.in_scope_by_script.setdefault(script, Tally()).add(ok)
         report.by_script.setdefault(script, Tally()).add(ok)
         if not ok:
@@ -102,6 +104,8 @@ def evaluate(matcher: Matcher, cases: Iterable[EvalCase]) -> EvalReport:
 
 
 def _figure(tally: Tally) -> str:
+    if not tally.total:
+        return "    — (none in the set)"
     return f"{100 * tally.share:5.1f} % ({tally.right}/{tally.total})"
 
 
@@ -109,6 +113,7 @@ def format_report(report: EvalReport) -> str:
     """The figures, then every miss with what was expected and what came out."""
     lines = [
         f"in scope, top-1 right:   {_figure(report.in_scope)}",
+        f"in scope, top-3 right:   {_figure(report.in_scope_top3)}",
         f"out of scope, refused:   {_figure(report.out_of_scope)}",
     ]
     for script in sorted(report.by_script):

@@ -1,10 +1,11 @@
 """The FAQ index: which entry a teacher's message asks about, how sure we are, or None.
 
-A score (0–100) has three parts, because each alone was clearly worse (MONGOLIAN.md tells
-of the first and last): how much of the message the entry's words explain (rare words
-weigh more, words no entry knows count against); how much of the entry's closest
-paraphrase the message contains (so a request inside a long message still counts); and
-rapidfuzz's ratio between the message's sorted word forms and the closest paraphrase.
+A score (0–100) has three parts, because each alone was clearly worse (docs/matcher.md
+tells how each is computed and why): how much of the message the entry's words explain
+(rare words weigh more, words no entry knows count against); how much of the entry's
+closest paraphrase the message contains (so a request inside a long message still
+counts); and rapidfuzz's ratio between the message's sorted word forms and the closest
+paraphrase.
 An inverted index from stems to entries keeps the work to the entries that share a rarer
 word with the message.
 """
@@ -50,6 +51,7 @@ LONG_MESSAGE = 10  # content words from which a message's closing sentences are 
 MAX_TAIL_SENTENCES = 2  # closing sentences tried: the last one, the last two
 MIN_TAIL_WORDS = 2  # fewer content words than this say too little on their own
 FORM = "="  # marks a form key in the index; no normalized word contains it
+CANDIDATES = 3  # entries a verdict names, best first (for clarifying and for evaluation)
 MEMORY = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
 
 
@@ -77,6 +79,7 @@ class MatchResult:
     best: Candidate | None
     runner_up: Candidate | None
     reason: str  # "matched" | "low_score" | "ambiguous" | "out_of_scope" | "empty"
+    candidates: tuple[Candidate, ...] = ()  # the best CANDIDATES entries, best first
 
 
 @dataclass(frozen=True)
@@ -352,7 +355,7 @@ class Matcher:
         else:
             reason = "matched"
         intent = best.intent if reason == "matched" else None
-        return MatchResult(intent, best.score, best, runner_up, reason)
+        return MatchResult(intent, best.score, best, runner_up, reason, tuple(ranked[:CANDIDATES]))
 
     def confusions(self) -> list[Confusion]:
         """Paraphrases that, left out of the index, the bot would handle as another entry.

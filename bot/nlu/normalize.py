@@ -62,7 +62,7 @@ def _plain_latin(ch: str) -> str:
 
 
 def _transliterate(run: str) -> str:
-    """One run of lower-case Latin letters to Cyrillic, with the context rules of MONGOLIAN.md."""
+    """One run of lower-case Latin letters to Cyrillic (context rules: docs/mongolian.md)."""
     out: list[str] = []
     i, n = 0, len(run)
     while i < n:

@@ -1,4 +1,4 @@
-"""Engine, session factory and schema upgrades; sessions are opened by callers, one per update."""
+"""Desk, session factory and schema upgrades; sessions are opened by callers, one per update."""
 
 from __future__ import annotations
 

@@ -163,14 +163,18 @@ class TicketMessage(Base):
 
 
 class FaqSuggestion(Base):
-    """A ticket's question and the staff answer, offered to admins as a new FAQ entry."""
+    """A question offered to admins for the knowledge base: a ticket's question with the staff
+    answer (a new entry), or a teacher's words with the entry they picked when the bot asked
+    which one they meant (a paraphrase of it)."""
 
     __tablename__ = "faq_suggestions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # None for a teacher's own choice after "which do you mean?" (suggested_by "clarified")
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     question: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
+    entry_id: Mapped[str | None] = mapped_column(String(64))  # the entry it belongs to, if known
     suggested_by: Mapped[str] = mapped_column(String(128), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|accepted|rejected
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -307,3 +311,5 @@ class ProcessedEvent(Base):
     channel: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Replies the channel sends itself after the turn commits, until it confirms them sent.
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

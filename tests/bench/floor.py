@@ -7,7 +7,7 @@ Telegram, to show where the CPU goes and what the database layer costs at the le
   INSERT, then five prebuilt Core statements (record the event, read the person with the
   conversation, log the message in and the reply out, update the conversation) — the least a
   turn can write with SQLAlchemy's asyncio layer and the project's drivers;
-- desk: Engine.handle on the burst workload (tests/bench/burst.py: the same teachers, texts
+- desk: Desk.handle on the burst workload (tests/bench/burst.py: the same teachers, texts
   and roster), one message after another: CPU per update, SQL statements per update, and how
   many matcher verdicts came from its memory of repeated texts.
 
@@ -124,7 +124,7 @@ async def _per_transaction(
 
 
 async def desk_turns(url: str, teachers: int) -> tuple[float, float, float, int]:
-    """Engine.handle over the burst workload: CPU ms and statements per update, the share of
+    """Desk.handle over the burst workload: CPU ms and statements per update, the share of
     matcher verdicts remembered, and the updates measured."""
     settings = Settings(database_url=url, telegram_token="1:floor", staff_chat_id=-100)
     rng = random.Random(SEED)
@@ -196,7 +196,7 @@ def main() -> None:
     labels = (
         "transaction with one INSERT (CPU ms)",
         "minimal turn, 5 Core statements (CPU ms)",
-        "Engine.handle, burst workload (CPU ms/upd)",
+        "Desk.handle, burst workload (CPU ms/upd)",
         "  SQL statements per update",
         "  matcher verdicts remembered",
         "  updates measured",

@@ -28,7 +28,7 @@ from bot import PROJECT_ROOT
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.desk import reminders
-from bot.desk.engine import Engine
+from bot.desk.engine import Desk
 from bot.desk.schedule import load_schedule
 from bot.runtime import load_knowledge
 from bot.storage.db import create_engine, session_factory, upgrade
@@ -74,7 +74,7 @@ async def run(subscribers: int, url: str) -> None:
     sessions = session_factory(database)
     settings = Settings()
     schedule = load_schedule(PROJECT_ROOT / "faq" / "schedule.yaml")
-    engine = Engine(sessions, load_knowledge(settings), schedule)
+    engine = Desk(sessions, load_knowledge(settings), schedule)
     async with sessions.begin() as session:
         await session.execute(insert(Person), [
             {"channel": "telegram", "external_id": str(n), "chat_id": str(n),

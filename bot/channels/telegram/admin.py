@@ -8,23 +8,18 @@ Anyone else gets the teacher's chat: admin commands are unknown to them, admin b
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.channels.telegram import teacher
-from bot.desk.admin import AdminDesk, AdminIncoming
+from bot.channels.telegram.context import DeskContext
+from bot.desk.admin import AdminIncoming
 from bot.desk.messages import OutFile
 from bot.i18n import _
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API serves files up to 20 MB
 
 
-def _desk(context: ContextTypes.DEFAULT_TYPE) -> AdminDesk:
-    desk: AdminDesk = context.bot_data["admin_desk"]
-    return desk
-
-
-def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
-    return user_id in context.bot_data["settings"].admin_ids
+def _is_admin(context: DeskContext, user_id: int) -> bool:
+    return user_id in context.settings.admin_ids
 
 
 def _incoming(update: Update, **fields: object) -> AdminIncoming:
@@ -42,22 +37,22 @@ def _incoming(update: Update, **fields: object) -> AdminIncoming:
 
 async def _answer(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: DeskContext,
     incoming: AdminIncoming,
 ) -> None:
     assert update.effective_chat is not None
-    replies = await _desk(context).handle(incoming)
+    replies = await context.admin_desk.handle(incoming)
     await teacher.send_replies(context.bot, update.effective_chat.id, replies)
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_command(update: Update, context: DeskContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     command = message.text.split()[0].split("@")[0].lower()
     await _answer(update, context, _incoming(update, command=command))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None
     if not _is_admin(context, query.from_user.id):
@@ -67,18 +62,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(update, context, _incoming(update, action=query.data or ""))
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: DeskContext) -> None:
     """An admin's text answers a guided step if one is open; otherwise it is a question."""
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
-    if await _desk(context).wants_text(teacher.CHANNEL, str(user.id)):
+    if await context.admin_desk.wants_text(teacher.CHANNEL, str(user.id)):
         await _answer(update, context, _incoming(update, text=message.text or ""))
     else:
         await teacher.on_text(update, context)
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_document(update: Update, context: DeskContext) -> None:
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document

@@ -7,6 +7,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from enum import IntEnum
+from typing import Any
 
 from telegram import Bot, BotCommand
 from telegram.constants import ParseMode
@@ -14,22 +16,24 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
+    Defaults,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
 from bot.channels.telegram import admin, staff, teacher
+from bot.channels.telegram.context import CONTEXT_TYPES, BotData, DeskContext
 from bot.channels.telegram.staff import StaffPoster
 from bot.config import Settings
 from bot.desk import outbox, tickets
 from bot.desk.admin import COMMANDS as ADMIN_COMMANDS
 from bot.desk.admin import AdminDesk
-from bot.desk.engine import Engine
-from bot.desk.messages import Button, Reply
+from bot.desk.engine import Desk
+from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
 from bot.runtime import HOUSEKEEPING_INTERVAL, housekeeping, riding_out_outages
 from bot.storage.models import OutboxMessage
@@ -61,17 +65,15 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
             )
 
 
-async def _report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _report_error(update: object, context: DeskContext) -> None:
     """Log the failure; tell the staff group it happened, never the teacher's text."""
     log.error("an update failed", exc_info=context.error)
-    staff_chat_id = context.bot_data["settings"].staff_chat_id
+    staff_chat_id = context.settings.staff_chat_id
     if staff_chat_id is None:
         return
     kind = type(context.error).__name__ if context.error else "error"
     try:
-        await context.bot.send_message(
-            staff_chat_id, f"⚠️ {html.escape(kind)}", parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(staff_chat_id, f"⚠️ {html.escape(kind)}")
     except TelegramError:
         log.warning("could not report the error to the staff group")
 
@@ -95,28 +97,20 @@ async def _attempt(send: Callable[[], Awaitable[str]]) -> outbox.Outcome:
 
 
 async def _send_teacher_row(bot: Bot, row: OutboxMessage) -> str:
-    buttons = tuple(
-        tuple(Button(label, action) for label, action in row_)
-        for row_ in row.payload.get("buttons", [])
-    )
-    reply = Reply(row.payload.get("text", ""), buttons, show_menu=bool(row.payload.get("menu")))
-    attachment = row.payload.get("attachment")
-    if attachment and attachment.get("kind") in ("photo", "document"):
-        send = bot.send_photo if attachment["kind"] == "photo" else bot.send_document
-        sent = await send(
-            int(row.chat_id),
-            attachment["file_id"],
-            caption=reply.text[:1024],
-            parse_mode=ParseMode.HTML,
-        )
+    payload = Payload.from_json(row.payload)
+    attachment = payload.attachment
+    if attachment is not None and attachment.kind in ("photo", "document"):
+        send = bot.send_photo if attachment.kind == "photo" else bot.send_document
+        sent = await send(int(row.chat_id), attachment.file_id, caption=payload.text[:1024])
         return str(sent.message_id)
-    await teacher.send_replies(bot, int(row.chat_id), [reply])
+    await teacher.send_replies(bot, int(row.chat_id), [payload.reply()])
     return ""
 
 
 def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[type-arg]
     """Teacher rows go to the teacher's chat; staff rows to the staff group."""
-    poster: StaffPoster = application.bot_data["staff_poster"]
+    poster: StaffPoster | None = application.bot_data.staff_poster
+    assert poster is not None
 
     async def send(row: OutboxMessage) -> outbox.Outcome:
         if row.channel == tickets.STAFF_CHANNEL:
@@ -126,18 +120,17 @@ def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[ty
     return send
 
 
-async def _deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _deliver_outbox(context: DeskContext) -> None:
     """Deliver what is due, batch after batch, for up to OUTBOX_DRAIN seconds: a broadcast
     then flows at the rate limiter's pace instead of waiting for the next run each batch."""
-    engine: Engine = context.bot_data["engine"]
-    settings: Settings = context.bot_data["settings"]
+    desk, settings = context.desk, context.settings
     deadline = time.monotonic() + OUTBOX_DRAIN
     while (
         await outbox.deliver_due(
-            engine.sessions,
+            desk.sessions,
             (teacher.CHANNEL, tickets.STAFF_CHANNEL),
-            context.bot_data["outbox_sender"],
-            engine.clock(),
+            context.outbox_sender,
+            desk.clock(),
             on_give_up=tickets.unreachable_hook(settings.staff_chat),
         )
         and time.monotonic() < deadline
@@ -145,20 +138,40 @@ async def _deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
         pass
 
 
-async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await housekeeping(context.bot_data["engine"], context.bot_data["settings"])
+async def _housekeeping(context: DeskContext) -> None:
+    await housekeeping(context.desk, context.settings)
+
+
+HandlerCallback = Callable[[Any, DeskContext], Awaitable[None]]
+
+
+class Group(IntEnum):
+    """Handler groups, tried in this order; within a group the first matching handler wins,
+    and a handler of STAFF or ADMIN that takes an update ends it there (`_final`)."""
+
+    STAFF = 0  # card buttons anywhere; the staff group's commands and replies
+    ADMIN = 1  # admins' commands, buttons, uploads and guided steps in their private chat
+    TEACHER = 2  # everything else in a private chat: the desk
+
+
+def _final(callback: HandlerCallback) -> HandlerCallback:
+    async def handled(update: object, context: DeskContext) -> None:
+        await callback(update, context)
+        raise ApplicationHandlerStop
+
+    return handled
 
 
 def build_application(
     settings: Settings,
-    engine: Engine,
+    desk: Desk,
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     webhook: bool = False,
     rate_limiter: AIORateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot: settings for the Bot API, the engine, and every handler in one place."""
+    """The bot: settings for the Bot API, the desk, and every handler in one place."""
     settings.require("telegram_token")
     assert settings.telegram_token is not None
     builder = (
@@ -166,6 +179,8 @@ def build_application(
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     )
     if request is not None:
@@ -175,64 +190,14 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data.update(
-        settings=settings,
-        engine=engine,
-        staff_poster=StaffPoster(application.bot, engine.sessions),
-    )
-    application.bot_data["outbox_sender"] = outbox_sender(application)
-
-    application.bot_data["admin_desk"] = AdminDesk(engine)
-    private = filters.ChatType.PRIVATE
-    admins = filters.User(list(settings.admin_ids)) & private
-    # Handler order matters: the first matching handler in a group wins.
-    # 0. Card buttons (claim, close, make FAQ): checked against staff membership, wherever
-    #    they are pressed.
-    application.bot_data["staff_gate"] = staff.StaffGate(
+    data: BotData = application.bot_data
+    data.settings, data.desk, data.admin_desk = settings, desk, AdminDesk(desk)
+    data.staff_poster = StaffPoster(application.bot, desk.sessions)
+    data.staff_gate = staff.StaffGate(
         application.bot, settings.staff_chat_id, settings.admin_ids, {}
     )
-    application.add_handler(CallbackQueryHandler(staff.on_staff_button, pattern=r"^staff:"))
-    if settings.staff_chat_id is not None:
-        in_staff_group = filters.Chat(settings.staff_chat_id)
-        # 0a. The staff group's commands: /queue, /mine, /close N, /reopen N.
-        application.add_handler(CommandHandler(["queue", "mine"], staff.on_queue, in_staff_group))
-        application.add_handler(
-            CommandHandler(["close", "reopen"], staff.on_close_or_reopen, in_staff_group)
-        )
-        # 0b. Staff messages in a ticket's topic, or replying to its card → the teacher.
-        application.add_handler(
-            MessageHandler(
-                in_staff_group
-                & filters.UpdateType.MESSAGE
-                & ~filters.COMMAND
-                & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
-                staff.on_staff_message,
-            )
-        )
-    # 1. Admins (HELPDESK_ADMIN_IDS) in their private chat: their commands, buttons, uploads,
-    #    and text while a guided step is open; for anyone else these fall through to 2–4.
-    application.add_handler(
-        CommandHandler(
-            [command.lstrip("/") for command in ADMIN_COMMANDS], admin.on_command, admins
-        )
-    )
-    application.add_handler(CallbackQueryHandler(admin.on_button, pattern=r"^adm:"))
-    application.add_handler(MessageHandler(admins & filters.Document.ALL, admin.on_document))
-    application.add_handler(
-        MessageHandler(admins & filters.UpdateType.MESSAGE & filters.TEXT, admin.on_text)
-    )
-    # 2. Text in a private chat (commands too: the engine reads them) → the desk.
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, teacher.on_text)
-    )
-    # 3. Inline-button presses in private chats → the desk, as actions.
-    application.add_handler(CallbackQueryHandler(teacher.on_button))
-    # 4. Anything else in a private chat (stickers, photos, voice, files, locations, polls,
-    #    edited messages) → a polite word on what the desk can read.
-    application.add_handler(
-        MessageHandler(private & (filters.UpdateType.MESSAGES), teacher.on_other_content)
-    )
-    # Groups the bot was added to by mistake and channel posts match nothing: silence.
+    data.outbox_sender = outbox_sender(application)
+    _add_handlers(application, settings)
     application.add_error_handler(_report_error)
 
     assert application.job_queue is not None
@@ -243,3 +208,50 @@ def build_application(
         riding_out_outages(_housekeeping), interval=HOUSEKEEPING_INTERVAL, first=5
     )
     return application
+
+
+def _add_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    admins = filters.User(list(settings.admin_ids)) & private
+    add = application.add_handler
+    # Card buttons (claim, close, make FAQ): checked against staff membership, wherever
+    # they are pressed.
+    add(CallbackQueryHandler(_final(staff.on_staff_button), pattern=r"^staff:"), Group.STAFF)
+    if settings.staff_chat_id is not None:
+        in_staff_group = filters.Chat(settings.staff_chat_id)
+        add(CommandHandler(["queue", "mine"], _final(staff.on_queue), in_staff_group), Group.STAFF)
+        add(
+            CommandHandler(["close", "reopen"], _final(staff.on_close_or_reopen), in_staff_group),
+            Group.STAFF,
+        )
+        # Staff messages in a ticket's topic, or replying to its card → the teacher.
+        staff_words = filters.TEXT | filters.PHOTO | filters.Document.ALL
+        add(
+            MessageHandler(
+                in_staff_group & filters.UpdateType.MESSAGE & ~filters.COMMAND & staff_words,
+                _final(staff.on_staff_message),
+            ),
+            Group.STAFF,
+        )
+    # Admins in their private chat; text while no guided step is open goes on to the desk
+    # (admin.on_text passes it there itself).
+    admin_commands = [command.lstrip("/") for command in ADMIN_COMMANDS]
+    add(CommandHandler(admin_commands, _final(admin.on_command), admins), Group.ADMIN)
+    add(CallbackQueryHandler(_final(admin.on_button), pattern=r"^adm:"), Group.ADMIN)
+    add(MessageHandler(admins & filters.Document.ALL, _final(admin.on_document)), Group.ADMIN)
+    add(
+        MessageHandler(admins & filters.UpdateType.MESSAGE & filters.TEXT, _final(admin.on_text)),
+        Group.ADMIN,
+    )
+    # Teachers: text (commands too: the desk reads them), button presses, and anything else
+    # (stickers, photos, voice, files, edits) for a polite word on what the desk reads.
+    # Groups the bot was added to by mistake and channel posts match nothing: silence.
+    add(
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, teacher.on_text),
+        Group.TEACHER,
+    )
+    add(CallbackQueryHandler(teacher.on_button), Group.TEACHER)
+    add(
+        MessageHandler(private & filters.UpdateType.MESSAGES, teacher.on_other_content),
+        Group.TEACHER,
+    )

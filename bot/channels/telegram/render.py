@@ -9,9 +9,9 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.desk.engine import MENU
 from bot.desk.messages import Reply
-from bot.i18n import _
+from bot.desk.questions import menu_buttons
+from bot.i18n import use_language
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -32,9 +32,10 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     return pieces
 
 
-def main_menu() -> ReplyKeyboardMarkup:
-    """Two rows of two, in the current language; stays until replaced."""
-    labels = [KeyboardButton(_(label)) for _action, label in MENU]
+def main_menu(language: str | None = None) -> ReplyKeyboardMarkup:
+    """Two rows of two, in the teacher's language; stays until replaced."""
+    with use_language(language):
+        labels = [KeyboardButton(button.label) for button in menu_buttons()]
     return ReplyKeyboardMarkup([labels[:2], labels[2:]], resize_keyboard=True, is_persistent=True)
 
 
@@ -48,5 +49,5 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
             ]
         )
     if reply.show_menu:
-        return main_menu()
+        return main_menu(reply.language)
     return None

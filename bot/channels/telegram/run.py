@@ -12,7 +12,7 @@ from telegram.ext import Application
 
 from bot.channels.telegram.app import build_application, register_commands
 from bot.config import Settings
-from bot.runtime import Desk
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +83,16 @@ class Poller:
                 )
 
 
-async def start_telegram(settings: Settings, desk: Desk, stack: AsyncExitStack) -> Application:  # type: ignore[type-arg]
+async def start_telegram(
+    settings: Settings, runtime: Runtime, stack: AsyncExitStack
+) -> Application:  # type: ignore[type-arg]
     """Start the bot, its stops registered on `stack` so they run in reverse order.
 
     With HELPDESK_WEBHOOK_URL set, Telegram is told to post to <URL>/telegram and the caller
     serves the web app; otherwise the bot polls.
     """
     webhook = bool(settings.webhook_url)
-    application = build_application(settings, desk.engine, webhook=webhook)
+    application = build_application(settings, runtime.desk, webhook=webhook)
     await stack.enter_async_context(application)
     await register_commands(application)
     await application.start()

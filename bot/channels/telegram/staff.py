@@ -14,15 +14,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Message, Update, User
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
+from bot.channels.telegram.context import DeskContext
 from bot.channels.telegram.render import markup, split_text
-from bot.config import Settings
-from bot.desk import tickets
-from bot.desk.engine import Engine
-from bot.desk.messages import Reply, parse_id
+from bot.desk import ticket_views, tickets
+from bot.desk.messages import Attachment, Reply, parse_id
+from bot.desk.outbox import Payload
 from bot.i18n import _
 from bot.storage.models import OutboxMessage, Ticket, TicketMessage
 
@@ -65,26 +64,10 @@ class StaffGate:
         return allowed
 
 
-def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    settings: Settings = context.bot_data["settings"]
-    return settings
-
-
-def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
-    engine: Engine = context.bot_data["engine"]
-    return engine
-
-
-def _gate(context: ContextTypes.DEFAULT_TYPE) -> StaffGate:
-    gate: StaffGate = context.bot_data["staff_gate"]
-    return gate
-
-
-async def _say(context: ContextTypes.DEFAULT_TYPE, message: Message, text: str) -> None:
+async def _say(context: DeskContext, message: Message, text: str) -> None:
     await context.bot.send_message(
         message.chat_id,
         text,
-        parse_mode=ParseMode.HTML,
         message_thread_id=message.message_thread_id if message.is_topic_message else None,
     )
 
@@ -98,18 +81,18 @@ async def _locked_ticket(session: AsyncSession, number: int) -> Ticket | None:
     return await session.get(Ticket, number, with_for_update=True)
 
 
-async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_staff_button(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None and query.from_user is not None
-    if not await _gate(context).allows(query.from_user.id):
+    if not await context.staff_gate.allows(query.from_user.id):
         await query.answer(
             _("Not allowed: only the help-desk staff can do this."), show_alert=True
         )
         return
     _prefix, action, number = (query.data or "::").split(":", 2)
-    staff_chat = _settings(context).staff_chat
+    staff_chat = context.settings.staff_chat
     name, actor_id = query.from_user.first_name, str(query.from_user.id)
-    async with _engine(context).sessions.begin() as session:
+    async with context.desk.sessions.begin() as session:
         ticket_id = parse_id(number)
         ticket = await _locked_ticket(session, ticket_id) if ticket_id else None
         if ticket is None:
@@ -146,31 +129,31 @@ async def _ticket_for(session: AsyncSession, message: Message) -> Ticket | None:
     return None
 
 
-def _attachment(message: Message) -> dict[str, str] | None:
+def _attachment(message: Message) -> Attachment | None:
     if message.photo:
-        return {"kind": "photo", "file_id": message.photo[-1].file_id}
+        return Attachment("photo", message.photo[-1].file_id)
     if message.document:
-        return {"kind": "document", "file_id": message.document.file_id}
+        return Attachment("document", message.document.file_id)
     return None
 
 
-async def on_staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_staff_message(update: Update, context: DeskContext) -> None:
     """A reply in a ticket's topic (or to its card) goes to the teacher; `!…` stays here."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or user.is_bot:
         return
     text = message.text or message.caption or ""
-    async with _engine(context).sessions.begin() as session:
+    async with context.desk.sessions.begin() as session:
         ticket = await _ticket_for(session, message)
         if ticket is None:
             return  # staff talking among themselves
-        if not await _gate(context).allows(user.id):
+        if not await context.staff_gate.allows(user.id):
             await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
             return
         # A redelivered update (a webhook retry, polling after a crash) must not relay twice.
-        engine = _engine(context)
-        if not await engine.first_delivery(session, STAFF_EVENTS, str(update.update_id)):
+        desk = context.desk
+        if not await desk.record_delivery(session, STAFF_EVENTS, str(update.update_id)):
             return
         try:
             if text.startswith("!"):
@@ -189,33 +172,31 @@ async def on_staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 # ---- commands ----------------------------------------------------------------------------
 
 
-async def _staff_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> tuple[Message, User, str] | None:
+async def _staff_command(update: Update, context: DeskContext) -> tuple[Message, User, str] | None:
     """The message, its sender and the command, when the sender is staff; else a refusal."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if not await _gate(context).allows(user.id):
+    if not await context.staff_gate.allows(user.id):
         await _say(context, message, _("Not allowed: only the help-desk staff can do this."))
         return None
     return message, user, (message.text or "").split()[0].split("@")[0]
 
 
-async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_queue(update: Update, context: DeskContext) -> None:
     """/queue (every active ticket) and /mine (the caller's)."""
     caller = await _staff_command(update, context)
     if caller is None:
         return
     message, user, command = caller
     mine = command == "/mine"
-    engine = _engine(context)
-    async with engine.sessions() as session:
+    desk = context.desk
+    async with desk.sessions() as session:
         active = await tickets.list_tickets(session, owner_id=str(user.id) if mine else None)
-        questions = await tickets.first_questions(session, [t.id for t in active])
-    await _say(context, message, tickets.queue_text(active, engine.clock(), questions))
+        questions = await ticket_views.first_questions(session, [t.id for t in active])
+    await _say(context, message, ticket_views.queue_text(active, desk.clock(), questions))
 
 
-async def on_close_or_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_close_or_reopen(update: Update, context: DeskContext) -> None:
     """/close N and /reopen N."""
     caller = await _staff_command(update, context)
     if caller is None:
@@ -227,8 +208,8 @@ async def on_close_or_reopen(update: Update, context: ContextTypes.DEFAULT_TYPE)
         usage = _("Usage: {command} N, where N is the ticket number.")
         await _say(context, message, usage.format(command=html.escape(command)))
         return
-    staff_chat = _settings(context).staff_chat
-    async with _engine(context).sessions.begin() as session:
+    staff_chat = context.settings.staff_chat
+    async with context.desk.sessions.begin() as session:
         ticket = await _locked_ticket(session, number)
         if ticket is None:
             answer = _("No such ticket.")
@@ -267,27 +248,28 @@ class StaffPoster:
         if ticket.staff_thread_id is not None or not await self._is_forum(chat_id):
             return ticket.staff_thread_id
         async with self.sessions.begin() as session:
-            first = (await tickets.first_questions(session, [ticket.id])).get(ticket.id, "")
-            topic = await self.bot.create_forum_topic(chat_id, tickets.topic_name(ticket, first))
+            first = (await ticket_views.first_questions(session, [ticket.id])).get(ticket.id, "")
+            topic = await self.bot.create_forum_topic(
+                chat_id, ticket_views.topic_name(ticket, first)
+            )
             stored = await tickets.get_ticket(session, ticket.id)
             assert stored is not None
             stored.staff_thread_id = topic.message_thread_id
         return topic.message_thread_id
 
     async def _post(
-        self, chat_id: int, ticket: Ticket, reply: Reply, attachment: dict[str, Any] | None = None
+        self, chat_id: int, ticket: Ticket, reply: Reply, attachment: Attachment | None = None
     ) -> Message:
         thread = await self._thread(chat_id, ticket)
         where: dict[str, Any] = {"message_thread_id": thread} if thread else {}
         if thread is None and ticket.staff_card_message_id:
             where["reply_to_message_id"] = ticket.staff_card_message_id
         if attachment is not None:
-            send = self.bot.send_photo if attachment["kind"] == "photo" else self.bot.send_document
+            send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
             return await send(
                 chat_id,
-                attachment["file_id"],
+                attachment.file_id,
                 caption=reply.text[:1024],
-                parse_mode=ParseMode.HTML,
                 **where,
             )
         sent: Message | None = None
@@ -296,7 +278,6 @@ class StaffPoster:
             sent = await self.bot.send_message(
                 chat_id,
                 piece,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup(reply) if number == len(pieces) else None,
                 **where,
             )
@@ -306,31 +287,32 @@ class StaffPoster:
     async def post(self, row: OutboxMessage) -> str:
         """Post one row; returns the message id. Telegram errors propagate to the sender."""
         chat_id = int(row.chat_id)
-        kind = row.payload.get("kind")
+        payload = Payload.from_json(row.payload)
         async with self.sessions() as session:
             ticket = await tickets.get_ticket(session, row.ticket_id or 0)
             if ticket is None:
                 return ""
-            if kind == "card":
+            if payload.kind == "card":
                 reply = Reply(
-                    await tickets.card_text(session, ticket), tickets.card_buttons(ticket)
+                    await ticket_views.card_text(session, ticket),
+                    ticket_views.card_buttons(ticket),
                 )
-                attachment = None
-            elif kind == "relay":
-                found = await tickets.relay_text(session, int(row.payload["message_id"]))
+            elif payload.kind == "relay":
+                found = await ticket_views.relay_text(session, payload.message_id or 0)
                 if found is None:
                     return ""
-                reply, attachment = Reply(found[1]), row.payload.get("attachment")
+                reply = Reply(found[1])
             else:
-                reply, attachment = Reply(str(row.payload.get("text", ""))), None
+                reply = payload.reply()
+        attachment = payload.attachment if payload.kind == "relay" else None
         sent = await self._post(chat_id, ticket, reply, attachment)
         async with self.sessions.begin() as session:
-            if kind == "card":
+            if payload.kind == "card":
                 stored = await tickets.get_ticket(session, ticket.id)
                 assert stored is not None
                 stored.staff_card_message_id = sent.message_id
-            elif kind == "relay":
-                message = await session.get(TicketMessage, int(row.payload["message_id"]))
+            elif payload.kind == "relay":
+                message = await session.get(TicketMessage, payload.message_id or 0)
                 if message is not None:
                     message.staff_message_id = sent.message_id
         return str(sent.message_id)

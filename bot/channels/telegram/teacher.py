@@ -1,4 +1,4 @@
-"""The teacher's private chat: platform updates in, engine replies out. No desk logic here."""
+"""The teacher's private chat: platform updates in, the desk's replies out. No desk logic."""
 
 from __future__ import annotations
 
@@ -9,26 +9,20 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InputFile, Message, Update
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
 
+from bot.channels.telegram.context import DeskContext
 from bot.channels.telegram.render import markup, split_text
-from bot.desk.engine import Engine
+from bot.desk import outbox
 from bot.desk.messages import Attachment, Incoming, Reply
-from bot.desk.tickets import reply_payload
+from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
-from bot.storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 TYPING_AFTER = 0.5  # seconds: show "typing…" only when an answer is not instant
-
-
-def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
-    engine: Engine = context.bot_data["engine"]
-    return engine
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
@@ -41,16 +35,13 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
             await bot.send_message(
                 chat_id,
                 piece,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup(reply) if number == len(pieces) else None,
                 disable_web_page_preview=True,
             )
 
 
 @contextlib.asynccontextmanager
-async def typing_while_slow(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int
-) -> AsyncIterator[None]:
+async def typing_while_slow(context: DeskContext, chat_id: int) -> AsyncIterator[None]:
     async def typing_later() -> None:
         await asyncio.sleep(TYPING_AFTER)
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -64,28 +55,28 @@ async def typing_while_slow(
             await task
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
+async def _answer(update: Update, context: DeskContext, incoming: Incoming) -> None:
+    """The desk's turn, then its replies sent at once. The turn kept them with the update
+    (see Desk.handle): they count as sent only after `replies_sent`, so a crash in between
+    makes the redelivered update send them again instead of losing them."""
     chat_id = int(incoming.chat_id)
     try:
         async with typing_while_slow(context, chat_id):
-            replies = await engine_of(context).handle(incoming)
+            replies = await context.desk.handle(incoming)
     except (SQLAlchemyError, OSError):
         log.exception("the desk could not handle an update; the teacher is asked to retry")
         with use_language("mn"):
-            replies = [
-                Reply(
-                    _("The help desk is briefly unavailable. Please try again in a few minutes.")
-                )
-            ]
-    await send_or_queue(context, chat_id, replies)
+            apology = _("The help desk is briefly unavailable. Please try again in a few minutes.")
+        await send_replies(context.bot, chat_id, [Reply(apology)])
+        return
+    if replies:
+        await send_or_queue(context, chat_id, replies)
+        await context.desk.replies_sent(incoming)
 
 
-async def send_or_queue(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]
-) -> None:
+async def send_or_queue(context: DeskContext, chat_id: int, replies: list[Reply]) -> None:
     """Send the replies now; those Telegram cannot take at the moment (429 beyond the rate
-    limiter's retries, 5xx, timeouts) go to the outbox, whose worker retries with backoff.
-    The turn has committed, so a reply dropped here would be lost for good."""
+    limiter's retries, 5xx, timeouts) go to the outbox, whose worker retries with backoff."""
     for index, reply in enumerate(replies):
         try:
             await send_replies(context.bot, chat_id, [reply])
@@ -97,16 +88,9 @@ async def send_or_queue(
                 type(exc).__name__,
                 len(replies) - index,
             )
-            async with engine_of(context).sessions.begin() as session:
+            async with context.desk.sessions.begin() as session:
                 for rest in replies[index:]:  # teacher replies carry no files
-                    session.add(
-                        OutboxMessage(
-                            channel=CHANNEL,
-                            chat_id=str(chat_id),
-                            payload=reply_payload(rest),
-                            next_attempt_at=utcnow(),
-                        )
-                    )
+                    outbox.enqueue(session, CHANNEL, str(chat_id), Payload.of(rest))
             return
 
 
@@ -134,12 +118,12 @@ def _incoming(
     )
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: DeskContext) -> None:
     message: Message = update.effective_message  # type: ignore[assignment]
     await _answer(update, context, _incoming(update, text=message.text))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None
     # Both only tidy the chat: when Telegram fails them, the press is still handled.
@@ -152,7 +136,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(update, context, _incoming(update, action=query.data or ""))
 
 
-async def on_other_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_other_content(update: Update, context: DeskContext) -> None:
     """Stickers, photos, voice, files, edits...: the desk decides (relay, or a polite word)."""
     message = update.effective_message
     attachment = Attachment("edited") if update.edited_message else attachment_of(message)

@@ -1,0 +1,13 @@
+"""The dialogue's flows, one module each.
+
+Every flow module declares:
+- `State`, a StrEnum of its steps ("flow.step", stored in the conversation row);
+- its data, a dataclass kept by `Turn.go` / read by `Turn.flow_data` (no free-form keys);
+- its questions (`bot.desk.questions.Question`), each with its choices and typed words;
+- `ACTIONS`: action prefix → handler, for buttons and for typed answers alike;
+- `QUESTIONS`: step → the question a typed reply in that step may answer;
+- optionally `TEXT_STEPS`: step → a handler of free text (a register number, a surname)
+  that returns False when the text is something else, a new message.
+
+The desk (bot/desk/engine.py) gathers these maps and owns only the turn around them.
+"""

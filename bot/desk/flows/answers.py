@@ -1,0 +1,140 @@
+"""The knowledge base's answers and the 👍/👎 that follows them; no match; out of scope."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from bot.desk.flows import escalation
+from bot.desk.messages import parse_id
+from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
+from bot.desk.turn import IDLE, Turn
+from bot.i18n import N_, _
+from bot.storage.models import Feedback, MessageLog
+
+SMALL_TALK = frozenset({"greeting", "thanks"})  # answered without asking for feedback
+STRIKES_BEFORE_OFFERING_A_PERSON = 2
+
+
+class State(StrEnum):
+    FEEDBACK = "answers.feedback"
+
+
+FEEDBACK = Question(
+    "fb",
+    N_("Did this help?"),
+    (
+        (
+            Choice(
+                "up",
+                "👍",
+                (
+                    *YES_WORDS, "тусалсан", "тусаллаа", "тус боллоо", "ойлголоо", "ойлгосон",
+                    "болсон", "боллоо", "баярлалаа", "гоё", "сайн", "helpful", "helped",
+                    "it helped", "thanks", "👏", "🙏",
+                ),
+                literal=True,
+            ),
+            Choice(
+                "down",
+                "👎",
+                (
+                    *NO_WORDS, "ойлгосонгүй", "ойлгоогүй", "ойлгомжгүй", "болсонгүй",
+                    "болоогүй", "туслаагүй", "тусалсангүй", "тус болсонгүй", "муу", "дэмий",
+                    "useless", "not helpful", "did not help", "didn't help", "no help",
+                    "unclear",
+                ),
+                literal=True,
+            ),
+        ),
+    ),
+    negative="down",
+)  # fmt: skip
+
+
+def button_gone(turn: Turn, show_menu: bool = False) -> None:
+    turn.say(_("That button is no longer active."), show_menu=show_menu)
+
+
+async def answer_entry(turn: Turn, entry_id: str, with_feedback: bool, tag: bool = False) -> None:
+    """The entry's answer; with 👍/👎 under it unless it is small talk. `tag` puts the entry
+    in the buttons too, for a message with two answers."""
+    answer = turn.knowledge.answer(entry_id, turn.language)
+    turn.memory.topic = entry_id
+    if not with_feedback:
+        turn.say(answer)
+        return
+    await turn.session.flush()  # the buttons name the question's row
+    context = f"{turn.log.id}:{entry_id}" if tag else str(turn.log.id)
+    text = "\n\n".join((answer, FEEDBACK.prompt()))
+    turn.ask(FEEDBACK, State.FEEDBACK, context=context, text=text)
+
+
+async def no_match(turn: Turn) -> None:
+    turn.memory.refusals += 1
+    if turn.memory.refusals >= STRIKES_BEFORE_OFFERING_A_PERSON:
+        escalation.offer_person(turn)
+        return
+    turn.say(
+        _(
+            "I do not know the answer to this yet. Try asking in other words, choose from "
+            "the menu, or ask a methodologist."
+        ),
+        escalation.person_button(),
+    )
+
+
+def out_of_scope(turn: Turn, intent: str) -> None:
+    """A topic the desk does not cover: where it goes instead, and the person button. It
+    does not count as a question the bot failed."""
+    answer = turn.knowledge.answer(intent, turn.language)
+    text = answer or _(
+        "This is outside what I can help with: the teachers' training, its schedule, ESIS "
+        "and e-learning passwords and e-mail, and certificates."
+    )
+    turn.say(text, escalation.person_button(), show_menu=False)
+
+
+async def on_feedback(turn: Turn, argument: str) -> None:
+    vote, _sep, rest = argument.partition(":")
+    log_id, _sep, tagged = rest.partition(":")  # the entry, when one message had two answers
+    question_id = parse_id(log_id)
+    question = await turn.session.get(MessageLog, question_id) if question_id else None
+    if vote not in ("up", "down") or question is None or question.person_id != turn.person.id:
+        button_gone(turn)
+        return
+    turn.go(IDLE)
+    entry_id = tagged or question.intent or ""
+    given = await turn.session.scalar(
+        select(Feedback.id).where(
+            Feedback.question_log_id == question.id, Feedback.entry_id == entry_id
+        )
+    )
+    if given is None:
+        turn.session.add(
+            Feedback(
+                person_id=turn.person.id,
+                question_log_id=question.id,
+                question=question.text,
+                entry_id=entry_id,
+                score=question.score or 0.0,
+                helpful=vote == "up",
+            )
+        )
+    if vote == "up":
+        turn.memory.downvotes = 0
+        turn.say(_("Thank you for your feedback!"), show_menu=True)
+        return
+    turn.memory.downvotes += 1
+    if turn.memory.downvotes >= STRIKES_BEFORE_OFFERING_A_PERSON:
+        escalation.offer_person(turn)
+    else:
+        turn.say(
+            _("Sorry that did not help. Try asking in other words, or ask a methodologist."),
+            escalation.person_button(),
+        )
+
+
+ACTIONS = {FEEDBACK.key: on_feedback}
+QUESTIONS = {State.FEEDBACK: FEEDBACK}

@@ -1,0 +1,185 @@
+"""The certificate lookup: register number and surname (asked, or found in the message),
+then the roster's answer. Rate-limited per person; a wrong surname answers like an unknown
+number, so the lookup never tells whose number is in the roster."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.desk import roster
+from bot.desk.certificates import Mention, find_register_number, parse_register_number
+from bot.desk.flows import escalation
+from bot.desk.questions import Choice, Question
+from bot.desk.turn import IDLE, Turn
+from bot.i18n import N_, _, format_date
+from bot.storage.models import RosterEntry
+
+SURNAME_WORDS = 3  # a reply longer than this, without a number, is a new message
+
+
+class State(StrEnum):
+    NUMBER = "certificate.number"
+    SURNAME = "certificate.surname"
+    NOT_FOUND = "certificate.not_found"
+
+
+@dataclass
+class Data:
+    register_number: str = ""  # canonical, once given
+
+
+NOT_FOUND = Question(
+    "cert",
+    "",
+    (
+        (Choice("ticket", N_("Talk to a person"), ("хүн", "арга зүйч", "person", "human")),),
+        (Choice("again", N_("Try again"), ("дахин", "дахиад", "again", "retry", "тийм")),),
+    ),
+)
+
+
+async def refused(turn: Turn) -> bool:
+    """Above the hourly or daily limit: say when the next lookup is possible."""
+    desk = turn.desk
+    next_allowed = await roster.lookups_allowed(
+        turn.session, turn.person.id, desk.clock(), desk.lookups_per_hour, desk.lookups_per_day
+    )
+    if next_allowed is None:
+        return False
+    local = next_allowed.astimezone(desk.zone)
+    turn.go(IDLE)
+    turn.say(
+        _(
+            "You have checked many times in a short while. For your security, please try "
+            "again after {day} {time}."
+        ).format(day=format_date(local.date()), time=local.strftime("%H:%M")),
+        show_menu=True,
+    )
+    return True
+
+
+async def start(turn: Turn, text: str = "") -> None:
+    """Ask for what the message did not already say: the number, then the surname."""
+    if await refused(turn):
+        return
+    mention = find_register_number(text) if text else None
+    if mention is not None and mention.number is not None:
+        if mention.surname:
+            await _look_up(turn, mention.number.value, mention.surname)
+            return
+        _ask_surname(turn, mention.number.value)
+        return
+    turn.go(State.NUMBER, Data())
+    turn.say(
+        _(
+            "I will check your certificate in the institute's list of those who passed. "
+            "Please send your register number, e.g. УБ99010112 (Latin letters are fine)."
+        )
+    )
+
+
+def _ask_surname(turn: Turn, number: str) -> None:
+    turn.go(State.SURNAME, Data(register_number=number))
+    turn.say(_("Thank you. Now your surname (овог), as it is written in ESIS."))
+
+
+async def on_text(turn: Turn, text: str) -> bool:
+    """The number or the surname, typed; False when the message is something else."""
+    mention = find_register_number(text)
+    if mention is None and any(ch.isdigit() for ch in text):
+        mention = Mention(None, "form", "")  # "12345": a number, but not a register number
+    if mention is not None:
+        if mention.number is None:
+            turn.say(
+                _(
+                    "This register number has no valid birth date in it. Please check the "
+                    "digits and send it again."
+                )
+                if mention.problem == "birth_date"
+                else _(
+                    "A register number is two letters and eight digits, e.g. "
+                    "УБ99010112. Please send it again."
+                )
+            )
+            return True
+        if mention.surname:
+            await _look_up(turn, mention.number.value, mention.surname)
+        else:
+            _ask_surname(turn, mention.number.value)
+        return True
+    number = turn.flow_data(Data).register_number
+    if turn.state == State.SURNAME and number and len(text.split()) <= SURNAME_WORDS:
+        await _look_up(turn, number, text)
+        return True
+    return False
+
+
+async def _look_up(turn: Turn, number_text: str, surname: str) -> None:
+    turn.go(IDLE)
+    if await refused(turn):
+        return
+    await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock())
+    entry = await roster.lookup(turn.session, parse_register_number(number_text), surname)
+    turn.log.intent = "certificate_lookup"
+    answer(turn, entry, surname)
+
+
+def answer(turn: Turn, entry: RosterEntry | None, surname: str) -> None:
+    if entry is None:
+        turn.ask(
+            NOT_FOUND,
+            State.NOT_FOUND,
+            text=_(
+                "I did not find a result for this register number and surname. Common "
+                "causes: the training was in another year, a typo, or the surname changed. "
+                "A methodologist can check it for you."
+            ),
+        )
+        return
+    who = _("{surname} {name}, {year}").format(
+        surname=html.escape(surname.strip()),
+        name=roster.mask_name(entry.given_name),
+        year=entry.year,
+    )
+    if not entry.passed:
+        turn.say(_("{who}: the result is <b>not passed</b>.").format(who=who))
+        turn.say(turn.knowledge.answer("failed_retake", turn.language), show_menu=True)
+    elif entry.registered_on is not None:
+        number = (
+            _(" (certificate No. {number})").format(number=html.escape(entry.certificate_number))
+            if entry.certificate_number
+            else ""
+        )
+        turn.say(
+            _(
+                "{who}: <b>passed</b>. Your certificate{number} was registered in ESIS on {date}."
+            ).format(who=who, number=number, date=format_date(entry.registered_on))
+        )
+        turn.say(turn.knowledge.answer("certificate_view", turn.language), show_menu=True)
+    else:
+        turn.say(
+            _(
+                "{who}: <b>passed</b>, but the certificate is not yet registered in ESIS. "
+                "The institute sends the list with an official letter to the aimag or "
+                "district education department; your school's ESIS manager then enters it. "
+                "If it takes long, ask your school's training manager."
+            ).format(who=who),
+            show_menu=True,
+        )
+
+
+async def on_not_found(turn: Turn, argument: str) -> None:
+    turn.go(IDLE)
+    if argument == "ticket":
+        await escalation.escalate(turn, "", reason="certificate not found in the roster")
+    elif argument == "again":
+        await start(turn)
+    else:
+        turn.say(_("That button is no longer active."))
+
+
+ACTIONS = {NOT_FOUND.key: on_not_found}
+QUESTIONS = {State.NOT_FOUND: NOT_FOUND}
+TEXT_STEPS = {State.NUMBER: on_text, State.SURNAME: on_text}

@@ -1,0 +1,241 @@
+"""Escalation: a ticket for a methodologist, what the teacher adds to it, cancelling it,
+and the 1–5 rating when it is closed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.desk import tickets
+from bot.desk.messages import Button, parse_id
+from bot.desk.questions import ANYWHERE, Choice, Question, Rows, yes_no
+from bot.desk.turn import IDLE, Turn
+from bot.i18n import N_, _, format_date
+from bot.nlu.entities import detect_system
+from bot.storage.models import Ticket
+
+RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
+PERSON_REQUEST_WORDS = 4  # "би хүнтэй ярихыг хүсэж байна": no problem told in so few words
+
+
+class State(StrEnum):
+    PROBLEM = "escalation.problem"  # a person was asked for: what is the problem?
+    OFFER = "escalation.offer"  # "shall I pass your question to a methodologist?"
+    CONFIRM_CANCEL = "escalation.confirm_cancel"  # a typed cancel while a ticket is open
+    RATING = tickets.RATING_STATE  # the ticket was closed: 1–5
+
+
+OFFER = yes_no(
+    "human",
+    N_("I could not help you. Shall I pass your question to a methodologist?"),
+    yes=("дамжуул", "дамжуулаарай", "тэгээрэй", "please do", "pass it on"),
+)
+CANCEL_REQUEST = Question(
+    "ticket",
+    "",
+    ((Choice("cancel", N_("Cancel the request"), ANYWHERE.choices[0].words),),),
+)
+CONFIRM_CANCEL = yes_no(
+    "cancelticket",
+    N_("Cancel your request #{number}? A methodologist will not answer it then."),
+    yes=("цуцал", "цуцлах", "цуцлаарай", "болих", "cancel"),
+    no=("үлдээ", "хүлээнэ", "keep", "wait"),
+)
+RATING = Question(
+    "csat",
+    "",
+    (
+        tuple(
+            Choice(str(n), str(n), (str(n), f"{n} од", f"{n} оноо", f"{n}/5"), literal=True)
+            for n in range(1, 6)
+        ),
+    ),
+)
+
+
+def person_button() -> Rows:
+    """The way to a methodologist, offered under answers that may not be enough."""
+    return ((Button(_("Talk to a person"), "menu:human"),),)
+
+
+async def ask_for_person(turn: Turn, text: str = "") -> None:
+    """ "Operator", "хүнтэй ярих", the menu's button: a ticket needs the problem, so it is
+    asked first — unless the message says it, or the bot just failed to answer it."""
+    if text and not ANYWHERE.choose(text) and not _only_asks_for_a_person(turn, text):
+        await escalate(turn, text, reason="asked for a person")
+        return
+    if turn.memory.tried and (turn.memory.refusals or turn.memory.downvotes):
+        await escalate(turn, "", reason="asked for a person")  # with what was not answered
+        return
+    turn.go(State.PROBLEM)
+    turn.say(
+        _(
+            "I will pass your question to a methodologist. Please describe the problem in one "
+            "message: what you tried and what went wrong."
+        ),
+        CANCEL_REQUEST.buttons(),
+    )
+
+
+def _only_asks_for_a_person(turn: Turn, text: str) -> bool:
+    """A short message that the knowledge base reads as a request for a person, and no more."""
+    return len(text.split()) <= PERSON_REQUEST_WORDS and turn.knowledge.matcher.match(
+        text
+    ).intent in (None, "human")
+
+
+async def on_problem(turn: Turn, text: str) -> bool:
+    """The problem, described after a person was asked for: the ticket opens with it."""
+    await escalate(turn, text, reason="asked for a person")
+    return True
+
+
+async def escalate(turn: Turn, text: str, reason: str) -> None:
+    """Open a ticket (or add to the open one) with what the bot already tried."""
+    tried = turn.memory.tried
+    question = text or (tried[-1].question if tried else "")
+    context = {
+        "reason": reason,
+        "tried": [vars(attempt) for attempt in tried],
+        "flow": turn.state,
+    }
+    system = detect_system(" ".join([question, *(attempt.question for attempt in tried)]))
+    if system is not None:
+        context["system"] = system
+    ticket = await tickets.open_ticket(
+        turn.session, turn.person, question, context, turn.desk.staff_chat
+    )
+    turn.go(IDLE)
+    turn.memory.tried, turn.memory.refusals, turn.memory.downvotes = [], 0, 0
+    position = await tickets.queue_position(turn.session, ticket)
+    lines = [
+        _("Your question has been passed to a methodologist: ticket #{number}.").format(
+            number=ticket.id
+        )
+    ]
+    if position:
+        lines.append(_("Your place in the queue: {position}.").format(position=position))
+    if not question:
+        lines.append(_("Please write your question; a methodologist will read it here."))
+    lines.append(hours_note(turn))
+    turn.say("\n".join(line for line in lines if line), CANCEL_REQUEST.buttons())
+
+
+def hours_note(turn: Turn) -> str:
+    hours, now = turn.desk.working_hours, turn.desk.clock()
+    if hours.is_open(now):
+        return ""
+    opening = hours.next_opening(now)
+    return _(
+        "Methodologists answer Monday to Friday, {start}–{end}. Expect an answer from "
+        "{day} {time}."
+    ).format(
+        start=hours.start.strftime("%H:%M"),
+        end=hours.end.strftime("%H:%M"),
+        day=format_date(opening.date()),
+        time=opening.strftime("%H:%M"),
+    )
+
+
+async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
+    """A ticket is open: the teacher's messages go to it, except a cancel (confirmed first)."""
+    if turn.state == State.CONFIRM_CANCEL and text:
+        answer = CONFIRM_CANCEL.choose(text)
+        if answer is not None:
+            await on_confirm_cancel(turn, f"{answer}:{ticket.id}")
+            return
+    if text and ANYWHERE.choose(text) == "cancel":
+        question = CONFIRM_CANCEL.prompt().format(number=ticket.id)
+        turn.ask(CONFIRM_CANCEL, State.CONFIRM_CANCEL, context=str(ticket.id), text=question)
+        return
+    turn.go(IDLE)
+    attachment = turn.incoming.attachment
+    if not text and attachment is None:
+        turn.say(_("Please write your message in words."))
+        return
+    await tickets.add_teacher_message(
+        turn.session, ticket, turn.person, text, turn.desk.staff_chat, attachment
+    )
+    turn.log.intent = "ticket"
+    turn.say(
+        _("Added to your ticket #{number}. A methodologist will answer here.").format(
+            number=ticket.id
+        ),
+        CANCEL_REQUEST.buttons(),
+    )
+
+
+async def _cancel(turn: Turn, ticket: Ticket | None) -> None:
+    asking = turn.state == State.PROBLEM
+    turn.go(IDLE)
+    if asking and ticket is None:  # the problem was asked for, no ticket opened yet
+        turn.say(_("Cancelled. Choose from the menu, or write your question."), show_menu=True)
+        return
+    if ticket is None or ticket.status not in tickets.ACTIVE:
+        turn.say(_("That button is no longer active."), show_menu=True)
+        return
+    await tickets.cancel_by_teacher(turn.session, ticket, turn.desk.staff_chat)
+    turn.say(
+        _("Your request #{number} is cancelled. I am here if you need me.").format(
+            number=ticket.id
+        ),
+        show_menu=True,
+    )
+
+
+async def on_cancel_button(turn: Turn, argument: str) -> None:
+    ticket = await tickets.active_ticket(turn.session, turn.person.id)
+    await _cancel(turn, ticket if argument == "cancel" else None)
+
+
+async def on_confirm_cancel(turn: Turn, argument: str) -> None:
+    answer, _sep, number = argument.partition(":")
+    ticket = await tickets.active_ticket(turn.session, turn.person.id)
+    if ticket is None or str(ticket.id) != number or answer not in ("yes", "no"):
+        turn.go(IDLE)
+        turn.say(_("That button is no longer active."), show_menu=True)
+        return
+    if answer == "yes":
+        await _cancel(turn, ticket)
+        return
+    turn.go(IDLE)
+    turn.say(
+        _("Your request #{number} stays open; a methodologist will answer here.").format(
+            number=ticket.id
+        )
+    )
+
+
+def offer_person(turn: Turn) -> None:
+    turn.memory.refusals = turn.memory.downvotes = 0
+    turn.ask(OFFER, State.OFFER)
+
+
+async def on_offer(turn: Turn, answer: str) -> None:
+    turn.go(IDLE)
+    if answer == "yes":
+        await escalate(turn, "", reason="the bot could not answer")
+    else:
+        turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+
+
+async def on_rating(turn: Turn, argument: str) -> None:
+    rating, _sep, ticket_id = argument.partition(":")
+    number = parse_id(ticket_id)
+    ticket = await tickets.get_ticket(turn.session, number) if number else None
+    valid = ticket is not None and ticket.person_id == turn.person.id
+    if not valid or rating not in {"1", "2", "3", "4", "5"} or ticket.status != tickets.CLOSED:
+        turn.say(_("That button is no longer active."))
+        return
+    await tickets.rate(turn.session, ticket, int(rating))
+    turn.go(IDLE)
+    turn.say(_("Thank you for your rating!"), show_menu=True)
+
+
+ACTIONS = {
+    OFFER.key: on_offer,
+    CANCEL_REQUEST.key: on_cancel_button,
+    CONFIRM_CANCEL.key: on_confirm_cancel,
+    RATING.key: on_rating,
+}
+QUESTIONS = {State.OFFER: OFFER, State.RATING: RATING}
+TEXT_STEPS = {State.PROBLEM: on_problem}

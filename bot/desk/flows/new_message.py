@@ -1,0 +1,262 @@
+"""A new message read as a whole: the facts it states (a register number, a cohort, a
+system — and corrections of them), one or two questions for the knowledge base, and "which
+do you mean?" when two entries are close, rather than a refusal."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.desk.certificates import find_register_number, mask_register_numbers
+from bot.desk.flows import answers, certificate, escalation, recovery, schedule
+from bot.desk.flows.answers import SMALL_TALK, button_gone
+from bot.desk.questions import Choice, Question
+from bot.desk.schedule import cohort_label
+from bot.desk.turn import IDLE, TRIED_KEPT, Attempt, Turn
+from bot.i18n import N_, _
+from bot.nlu.entities import detect_cohort, detect_system, only_states
+from bot.nlu.matcher import MatchResult
+from bot.storage.models import FaqSuggestion
+
+WHICH = "which"  # the action key of "which do you mean?"
+NOTHING_CLOSE = "none"  # its way out: none of these
+CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
+CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
+MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
+OUT_OF_SCOPE_SPREAD = 7.0  # an answerable entry this close to an out-of-scope best is offered
+# Where one question ends and another begins: sentence ends, "бас"/"мөн" ("also"), and a
+# comma after a question particle ("…сонгох вэ, вебинарт яаж орох вэ?").
+_PARTS = re.compile(
+    r"[?!.;\n]+|,?\s+(?:бас|мөн|тэгээд|also|and also)\s+"
+    r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,",
+    re.IGNORECASE,
+)
+
+
+class State(StrEnum):
+    CLARIFY = "new_message.clarify"
+
+
+@dataclass
+class Clarifying:
+    """What "which do you mean?" was asked about."""
+
+    question: str = ""  # the teacher's words (register numbers masked)
+    candidates: list[str] = field(default_factory=list)
+
+
+async def answer_question(turn: Turn, text: str) -> None:
+    """A new message: the facts it states, the knowledge base's answer (or two), a flow it
+    starts, a clarifying question when two entries are close, or no match."""
+    turn.go(IDLE)
+    if await _facts(turn, text):
+        return
+    result = turn.knowledge.matcher.match(text)
+    turn.log.intent = result.intent
+    turn.log.score = round(result.score, 1)
+    remember_attempt(turn, text, result)
+    if result.reason == "out_of_scope" and result.best is not None:
+        # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
+        # another account's: the desk's reading wins, or the teacher picks among them.
+        near = _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD)
+        if len(near) == 1:
+            turn.log.intent = near[0]
+            await respond(turn, near[0], text)
+        elif near:
+            clarify(turn, text, near)
+        else:
+            answers.out_of_scope(turn, result.best.intent)
+        return
+    intents = _questions_in(turn, text, result)
+    if len(intents) > 1:
+        for intent in intents:
+            await respond(turn, intent, text, several=True)
+        return
+    if result.intent is None:
+        candidates = _close_candidates(turn, result)
+        if len(candidates) > 1:
+            clarify(turn, text, candidates)
+        else:
+            await answers.no_match(turn)
+        return
+    await respond(turn, result.intent, text)
+
+
+async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> None:
+    """What the bot does for a matched entry: its flow, or its answer with 👍/👎."""
+    turn.memory.refusals = 0
+    entry = turn.knowledge.entries[intent]
+    if entry.action == "schedule":
+        await schedule.start(turn, detect_cohort(text))
+    elif entry.action == "recovery":
+        recovery.steps(turn, entry.id, system=detect_system(text), typed=True)
+    elif entry.action == "human":
+        await escalation.ask_for_person(turn, text)
+    elif entry.action == "certificate":
+        await certificate.start(turn, text)
+    else:
+        await answers.answer_entry(
+            turn, entry.id, with_feedback=entry.id not in SMALL_TALK, tag=several
+        )
+
+
+async def _facts(turn: Turn, text: str) -> bool:
+    """Facts a message states, remembered; True when stating them was all it did.
+
+    A register number starts the lookup with what the message gives; a cohort is kept for
+    later schedule questions; a message that only states a cohort or a system right after
+    an answer that depended on it is a correction, and the answer is given again.
+    """
+    mention = find_register_number(text)
+    if mention is not None and mention.number is not None:
+        await certificate.start(turn, text)
+        return True
+    cohort, system = detect_cohort(text), detect_system(text)
+    if cohort is not None:
+        turn.person.cohort = cohort
+    if not only_states(text):
+        return False
+    if cohort is not None:
+        if turn.memory.topic == schedule.TOPIC:
+            schedule.show(turn, cohort)
+        else:
+            turn.say(
+                _("Noted: {cohort}. Choose from the menu, or write your question.").format(
+                    cohort=cohort_label(cohort)
+                ),
+                show_menu=True,
+            )
+        return True
+    if system is not None and turn.memory.topic in recovery.ENTRIES:
+        recovery.steps(turn, turn.memory.topic, system=system)
+        return True
+    return False
+
+
+def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
+    """The entries of two questions asked in one message ("…мартсан. Бас батламжаа…"), at
+    most two, each clearly matched on its own; one or none otherwise."""
+    parts = [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
+    if len(parts) < 2:
+        return [whole.intent] if whole.intent else []
+    found: list[str] = []
+    for part in parts:
+        result = turn.knowledge.matcher.match(part)
+        entry = turn.knowledge.entries.get(result.intent or "")
+        if entry is not None and entry.id not in SMALL_TALK and entry.id not in found:
+            found.append(entry.id)
+    if len(found) < 2:
+        return [whole.intent] if whole.intent else found[:1]
+    if whole.intent and whole.intent not in found[:2]:
+        return [whole.intent]
+    return found[:2]
+
+
+def _close_candidates(
+    turn: Turn, result: MatchResult, spread: float = CLARIFY_SPREAD
+) -> list[str]:
+    """Entries worth offering when the matcher is unsure: near the best, near the threshold,
+    answerable (not out of scope, not small talk)."""
+    if result.best is None:
+        return []
+    floor = max(turn.knowledge.matcher.threshold - CLARIFY_BAND, result.best.score - spread)
+    return [
+        c.intent
+        for c in result.candidates
+        if c.score >= floor
+        and c.intent in turn.knowledge.entries
+        and not turn.knowledge.entries[c.intent].refuse
+        and c.intent not in SMALL_TALK
+    ]
+
+
+def remember_attempt(turn: Turn, text: str, result: MatchResult) -> None:
+    """What the bot tried, so a methodologist taking over does not ask again."""
+    attempt = Attempt(
+        question=mask_register_numbers(text)[:500],
+        intent=result.intent,
+        best=result.best.intent if result.best else None,
+        score=round(result.score, 1),
+    )
+    turn.memory.tried = [*turn.memory.tried, attempt][-TRIED_KEPT:]
+
+
+def clarify(turn: Turn, text: str, candidates: list[str]) -> None:
+    """Two or three entries are close: ask which is meant, rather than refuse."""
+    question = which_question(turn, candidates)
+    options = [
+        f"{number}. {html.escape(choice.label if choice.literal else _(choice.label))}"
+        for number, choice in enumerate(question.choices, start=1)
+    ]
+    turn.ask(
+        question,
+        State.CLARIFY,
+        Clarifying(question=mask_register_numbers(text)[:500], candidates=candidates),
+        text="\n".join([question.prompt(), *options]),
+    )
+
+
+def which_question(turn: Turn, candidates: list[str]) -> Question:
+    """The "which do you mean?" question: one button per entry, by its title, and a way out.
+    Built per message (its choices are the candidates); typing a title or its number works."""
+    entries = turn.knowledge.entries
+    rows = tuple(
+        (
+            Choice(
+                intent,
+                entries[intent].title_for(turn.language),
+                (str(number), entries[intent].title_for("mn"), entries[intent].title_for("en")),
+                literal=True,
+            ),
+        )
+        for number, intent in enumerate(candidates, start=1)
+    )
+    other = Choice(
+        NOTHING_CLOSE,
+        N_("Something else"),
+        (str(len(rows) + 1), "өөр", "бусад", "other", "none", "аль нь ч биш"),
+    )
+    return Question(WHICH, N_("Which of these do you mean?"), (*rows, (other,)))
+
+
+async def on_which(turn: Turn, intent: str) -> None:
+    """The teacher picked what they meant: answer it, and keep the pair as a labelled
+    example for the admins (/suggestions adds it as a paraphrase in one step)."""
+    asked = turn.flow_data(Clarifying) if turn.state == State.CLARIFY else Clarifying()
+    turn.go(IDLE)
+    if intent == NOTHING_CLOSE:
+        turn.memory.refusals += 1
+        turn.say(
+            _("Please ask in other words, or a methodologist can help."),
+            escalation.person_button(),
+            show_menu=True,
+        )
+        return
+    if intent not in turn.knowledge.entries or intent not in asked.candidates:
+        button_gone(turn)
+        return
+    turn.session.add(
+        FaqSuggestion(
+            ticket_id=None, question=asked.question, entry_id=intent, suggested_by="clarified"
+        )
+    )
+    turn.log.intent = intent
+    await respond(turn, intent, asked.question)
+
+
+async def on_clarify_text(turn: Turn, text: str) -> bool:
+    """A typed answer to "which do you mean?": a title, its number; else a new message."""
+    asked = turn.flow_data(Clarifying)
+    choice = which_question(turn, [c for c in asked.candidates if c in turn.knowledge.entries])
+    picked = choice.choose(text)
+    if picked is None:
+        return False
+    await on_which(turn, picked)
+    return True
+
+
+ACTIONS = {WHICH: on_which}
+QUESTIONS: dict[str, Question] = {}
+TEXT_STEPS = {State.CLARIFY: on_clarify_text}

@@ -1,0 +1,151 @@
+"""Onboarding and the commands: the greeting, the language, the cohort, the menu, /help."""
+
+from __future__ import annotations
+
+import html
+from enum import StrEnum
+
+from bot.desk.flows import answers, certificate, escalation, new_message, recovery, schedule
+from bot.desk.questions import COHORT, MENU, Choice, Question
+from bot.desk.schedule import COHORTS, OTHER_COHORT
+from bot.desk.turn import IDLE, Turn
+from bot.i18n import LANGUAGES, N_, _, use_language
+from bot.nlu.entities import detect_cohort, only_states
+
+
+class State(StrEnum):
+    LANGUAGE = "onboarding.language"
+    COHORT = "onboarding.cohort"
+
+
+LANGUAGE = Question(
+    "lang",
+    N_("Which language do you prefer?"),
+    (
+        (
+            Choice("mn", "Монгол", ("монгол", "монголоор", "mongol", "mn", "мн", "халх"), True),
+            Choice(
+                "en",
+                "English",
+                ("english", "англи", "англиар", "англи хэл", "en", "eng", "англ"),
+                True,
+            ),
+        ),
+    ),
+)
+
+
+HELP = N_(
+    "I answer questions about the teachers' professional-development training: the "
+    "schedule, ESIS and e-learning passwords and e-mail, certificates. Write your "
+    "question in your own words (Cyrillic or Latin letters), or use the menu.\n\n"
+    "/menu – main menu\n/lang – language\n/cohort – your year of work\n"
+    "/help – this help"
+)
+
+
+async def greet(turn: Turn) -> None:
+    turn.go(IDLE)
+    name = html.escape(turn.person.display_name)
+    greeting = (
+        (_("Hello, {name}!").format(name=name) if name else _("Hello!"))
+        + "\n"
+        + _(
+            "I am the help desk of the Institute of Teachers' Professional Development. "
+            "Ask about the training schedule, ESIS or e-learning passwords and e-mail, or "
+            "your certificate; or talk to a methodologist."
+        )
+    )
+    turn.say(greeting, show_menu=True)
+    if turn.person.language is None:
+        turn.ask(LANGUAGE, State.LANGUAGE)
+    elif turn.person.cohort is None:
+        turn.ask(COHORT, State.COHORT)
+
+
+def show_menu(turn: Turn) -> None:
+    turn.go(IDLE)
+    turn.say(_("Choose from the menu, or write your question."), show_menu=True)
+
+
+async def command(turn: Turn, text: str) -> None:
+    name = text.split()[0].split("@")[0].lower()
+    if name == "/start":
+        await greet(turn)
+    elif name in ("/menu", "/cancel", "/stop"):
+        await anywhere(turn, "menu" if name == "/menu" else "cancel")
+    elif name == "/help":
+        turn.say(_(HELP), show_menu=True)
+    elif name == "/lang":
+        turn.ask(LANGUAGE, State.LANGUAGE)
+    elif name == "/cohort":
+        turn.ask(COHORT, State.COHORT)
+    elif name == "/stop_reminders":
+        turn.person.reminders = False
+        turn.say(
+            _("Reminders are off. You can turn them on again under the schedule."),
+            show_menu=True,
+        )
+    else:
+        turn.say(_("I do not know that command."), show_menu=True)
+        turn.say(_(HELP))
+
+
+async def anywhere(turn: Turn, word: str) -> None:
+    """Cancel, the menu, or a person: words that work in every state."""
+    if word == "human":
+        await escalation.ask_for_person(turn)
+        return
+    if word == "cancel" and turn.state != IDLE:
+        turn.go(IDLE)
+        turn.say(_("Cancelled. Choose from the menu, or write your question."), show_menu=True)
+        return
+    show_menu(turn)
+
+
+async def on_language(turn: Turn, language: str) -> None:
+    if language not in LANGUAGES:
+        turn.say(_("That button is no longer active."))
+        return
+    turn.person.language = language
+    turn.go(IDLE)
+    with use_language(language):
+        turn.say(_("Language saved."), show_menu=True)
+        if turn.person.cohort is None:
+            turn.ask(COHORT, State.COHORT)
+
+
+async def on_cohort(turn: Turn, argument: str) -> None:
+    cohort = int(argument) if argument.isdigit() and len(argument) < 3 else None
+    if cohort not in (*COHORTS, OTHER_COHORT):
+        turn.say(_("That button is no longer active."))
+        return
+    turn.person.cohort = cohort
+    if turn.state == schedule.State.COHORT:
+        schedule.show(turn, cohort)
+        return
+    typed = turn.incoming.text or ""
+    # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides
+    if detect_cohort(typed) is not None and not only_states(typed):
+        await new_message.answer_question(turn, typed)
+        return
+    turn.go(IDLE)
+    turn.say(_("Saved. Choose from the menu, or write your question."), show_menu=True)
+
+
+async def on_menu(turn: Turn, item: str) -> None:
+    turn.go(IDLE)
+    if item == "schedule":
+        await schedule.start(turn, None)
+    elif item == "recovery":
+        recovery.start(turn)
+    elif item == "certificate":
+        await certificate.start(turn)
+    elif item == "human":
+        await escalation.ask_for_person(turn)
+    else:
+        answers.button_gone(turn, show_menu=True)
+
+
+ACTIONS = {"lang": on_language, "cohort": on_cohort, MENU.key: on_menu}
+QUESTIONS = {State.LANGUAGE: LANGUAGE, State.COHORT: COHORT}

@@ -1,0 +1,167 @@
+"""The recovery guide: which system, what is lost, the steps, and whether that solved it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.desk.flows import escalation
+from bot.desk.questions import Choice, Question, yes_no
+from bot.desk.turn import IDLE, Turn
+from bot.i18n import N_, _
+
+# (system, what is lost) → the FAQ entry whose answer holds the steps.
+STEPS = {
+    ("esis", "password"): "esis_password",
+    ("esis", "login"): "esis_login",
+    ("esis", "email"): "email_change",
+    ("elearning", "password"): "elearning_login",
+    ("elearning", "login"): "elearning_login",
+    ("elearning", "email"): "email_change",
+}
+ENTRIES = frozenset(STEPS.values())
+PASSWORD_ENTRIES = frozenset({STEPS["esis", "password"], STEPS["elearning", "password"]})
+
+
+class State(StrEnum):
+    SYSTEM = "recovery.system"
+    LOST = "recovery.lost"
+    SOLVED = "recovery.solved"
+
+
+@dataclass
+class Data:
+    system: str = ""  # esis | elearning
+    entry: str = ""  # the FAQ entry whose steps were given
+
+
+SYSTEM = Question(
+    "rec",
+    N_("Which system can you not get into?"),
+    (
+        (Choice("esis", "ESIS", ("есис", "esis", "ЕСИС", "эсис", "bsmis", "бсмис"), True),),
+        (
+            Choice(
+                "elearning",
+                N_("E-learning (esurgalt.itpd.mn)"),
+                (
+                    "esurgalt", "е сургалт", "цахим сургалт", "цахим", "e-learning",
+                    "elearning", "e learning", "сургалтын сайт", "itpd", "moodle",
+                    "esurgalt.itpd.mn",
+                ),
+            ),
+        ),
+    ),
+)  # fmt: skip
+
+LOST = Question(
+    "lost",
+    N_("What is lost?"),
+    (
+        (
+            Choice(
+                "password",
+                N_("The password"),
+                ("нууц үг", "нууц үгээ", "нууц", "password", "pass", "парол", "nuuts ug"),
+            ),
+        ),
+        (
+            Choice(
+                "login",
+                N_("The login or the registered e-mail"),
+                ("нэвтрэх нэр", "нэр", "login", "username", "имэйл", "e-mail", "email", "майл"),
+            ),
+        ),
+        (
+            Choice(
+                "email",
+                N_("No access to that e-mail any more"),
+                (
+                    "имэйлд орж чадахгүй", "имэйл нээгдэхгүй",
+                    "имэйл солих", "шинэ имэйл", "new email", "no access",
+                ),
+            ),
+        ),
+    ),
+)  # fmt: skip
+
+SOLVED = yes_no(
+    "solved",
+    N_("Is the problem solved?"),
+    yes=(
+        "шийдэгдсэн", "шийдэгдлээ", "болсон", "боллоо", "болчихлоо", "орлоо", "орсон",
+        "нэвтэрлээ", "нэвтэрсэн", "solved", "worked", "it worked", "баярлалаа",
+    ),
+    no=(
+        "шийдэгдээгүй", "болсонгүй", "болоогүй", "чадахгүй", "орж чадахгүй", "not solved",
+        "still not", "didn't work",
+    ),
+)  # fmt: skip
+
+
+@dataclass
+class Asked:
+    """What the guide already knows when it asks which system: what is lost."""
+
+    lost: str = ""
+
+
+def start(turn: Turn, lost: str = "") -> None:
+    turn.ask(SYSTEM, State.SYSTEM, Asked(lost=lost))
+
+
+def for_system(entry_id: str, system: str) -> str:
+    """The same problem's steps for the other system ("цахим сургалтынх" after ESIS's)."""
+    lost = next(lost for (_system, lost), entry in STEPS.items() if entry == entry_id)
+    return STEPS[system, lost]
+
+
+async def on_system(turn: Turn, system: str) -> None:
+    if system not in ("esis", "elearning"):
+        turn.say(_("That button is no longer active."))
+        return
+    lost = turn.flow_data(Asked).lost if turn.state == State.SYSTEM else ""
+    if lost:  # "нууц үгээ мартсан": the system was all the guide needed
+        steps(turn, STEPS[system, lost])
+        return
+    turn.ask(LOST, State.LOST, Data(system=system))
+
+
+async def on_lost(turn: Turn, lost: str) -> None:
+    entry_id = STEPS.get((turn.flow_data(Data).system, lost))
+    if entry_id is None:
+        turn.say(_("That button is no longer active."))
+        return
+    steps(turn, entry_id)
+
+
+def steps(turn: Turn, entry_id: str, system: str | None = None, typed: bool = False) -> None:
+    """The steps of an entry, then "solved?". A password question typed without naming
+    the system (`typed`, `system` None) asks which system first."""
+    if typed and system is None and entry_id in PASSWORD_ENTRIES:
+        start(turn, lost="password")
+        return
+    if system is not None and entry_id in ENTRIES:
+        entry_id = for_system(entry_id, system)
+    turn.say(turn.knowledge.answer(entry_id, turn.language))
+    turn.memory.topic = entry_id
+    turn.ask(SOLVED, State.SOLVED, Data(entry=entry_id))
+
+
+async def on_solved(turn: Turn, answer: str) -> None:
+    entry_id = turn.flow_data(Data).entry if turn.state == State.SOLVED else ""
+    turn.go(IDLE)
+    if not entry_id or answer not in ("yes", "no"):
+        turn.say(_("That button is no longer active."), show_menu=True)
+        return
+    if answer == "yes":
+        turn.say(_("Glad it worked! Good luck with the training."), show_menu=True)
+        return
+    turn.say(turn.knowledge.answer("contact", turn.language))
+    typed = turn.incoming.text or ""  # "no, it still says…" tells the methodologist more
+    question = typed if len(typed.split()) > 2 else ""
+    await escalation.escalate(turn, question, reason=f"recovery not solved ({entry_id})")
+
+
+ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}
+QUESTIONS = {State.SYSTEM: SYSTEM, State.LOST: LOST, State.SOLVED: SOLVED}

@@ -1,0 +1,200 @@
+"""The questions the bot asks, declared with their choices and the words each choice accepts.
+
+A button press and a typed answer take one path: a button carries the action
+`key:value[:context]`, and a typed reply that `Question.choose` understands becomes the same
+action. A reply that is none of the choices is not an answer: the desk reads it as a new
+message. Labels are msgids, translated when shown; a label in any language is also a word
+its choice accepts, so "English", "Монгол" and the menu's own labels can be typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.desk.messages import Button
+from bot.desk.schedule import OTHER_COHORT
+from bot.i18n import LANGUAGES, N_, _, use_language
+from bot.nlu.choices import Vocabulary
+from bot.nlu.entities import detect_cohort
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str  # a msgid, translated when shown, unless `literal`
+    words: tuple[str, ...] = ()  # typed forms, any script; matched through the normalizer
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: its text, its choices in rows of buttons, and how typing answers it.
+
+    `negative` names the choice of a yes/no question that a short negated reply means
+    ("чадаагүй"); `extract` reads an answer the word lists cannot ("10 дахь жилийн багш").
+    """
+
+    key: str
+    text: str
+    rows: tuple[tuple[Choice, ...], ...]
+    negative: str | None = None
+    extract: Callable[[str], str | None] | None = field(default=None, compare=False)
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        return tuple(choice for row in self.rows for choice in row)
+
+    def action(self, value: str, context: str = "") -> str:
+        return f"{self.key}:{value}:{context}" if context else f"{self.key}:{value}"
+
+    def buttons(self, context: str = "") -> Rows:
+        return tuple(
+            tuple(Button(_label(choice), self.action(choice.value, context)) for choice in row)
+            for row in self.rows
+        )
+
+    def prompt(self) -> str:
+        return _(self.text) if self.text else ""
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        words: dict[str, list[str]] = {}
+        for choice in self.choices:
+            forms = words.setdefault(choice.value, [*choice.words])
+            if choice.literal:
+                forms.append(choice.label)
+                continue
+            for language in LANGUAGES:
+                with use_language(language):
+                    forms.append(_(choice.label))
+        return Vocabulary.build(words, negative=self.negative, extract=self.extract)
+
+    def choose(self, text: str) -> str | None:
+        """The value of the choice a typed reply means, or None: not an answer."""
+        return self.vocabulary.choose(text)
+
+
+def _label(choice: Choice) -> str:
+    return choice.label if choice.literal else _(choice.label)
+
+
+YES_WORDS = (
+    "тийм", "тиймээ", "тийм шүү", "за", "зaa", "заа", "ok", "okey", "okay", "ок", "ок",
+    "тэгье", "тэгнэ", "тэг", "болно", "зөв", "мэдээж", "yes", "yeah", "yep", "sure", "y",
+    "👍", "👌", "✅", "+",
+)  # fmt: skip
+NO_WORDS = (
+    "үгүй", "угуй", "ugui", "ugvi", "ugu", "үгүй ээ", "no", "nope", "nah", "not", "n",
+    "болохгүй", "хэрэггүй", "битгий", "шаардлагагүй", "ер үгүй", "огт үгүй",
+    "👎", "❌", "-",
+)  # fmt: skip
+
+
+def yes_no(key: str, text: str, yes: tuple[str, ...] = (), no: tuple[str, ...] = ()) -> Question:
+    """A yes/no question; `yes` and `no` add the words that answer this one in particular."""
+    return Question(
+        key,
+        text,
+        (
+            (
+                Choice("yes", N_("Yes"), YES_WORDS + yes),
+                Choice("no", N_("No"), NO_WORDS + no),
+            ),
+        ),
+        negative="no",
+    )
+
+
+# Words that mean the same in every state, when they are the whole message.
+ANYWHERE = Question(
+    "anywhere",
+    "",
+    (
+        (
+            Choice(
+                "cancel",
+                N_("Cancel"),
+                (
+                    "болих", "больё", "болъё", "болилоо", "боль", "больчих", "болиё",
+                    "цуцлах", "цуцал", "цуцлая", "цуцална", "цуцлаарай", "зогсоо", "зогсох",
+                    "зогс", "zogsoo", "bolih", "boli", "cancel", "stop",
+                    "exit", "quit", "гарах",
+                ),
+            ),
+            Choice(
+                "menu",
+                N_("Main menu"),
+                ("цэс", "үндсэн цэс", "menu", "main menu", "буцах", "back", "эхлэл", "home"),
+            ),
+            Choice(
+                "human",
+                N_("Talk to a person"),
+                (
+                    "хүн", "хүнтэй", "хүнтэй ярих", "хүнтэй ярья", "оператор", "operator",
+                    "арга зүйч", "арга зүйчтэй", "арга зүйчтэй ярих", "human", "agent",
+                    "a person", "person", "talk to a person", "talk to a human",
+                ),
+            ),
+        ),
+    ),
+)  # fmt: skip
+
+
+def _named_cohort(text: str) -> str | None:
+    cohort = detect_cohort(text)
+    return str(cohort) if cohort is not None else None
+
+
+COHORT = Question(
+    "cohort",
+    N_("Which year of work are you in?"),
+    (
+        (
+            Choice(
+                "1",
+                N_("1st year"),
+                ("1", "нэг", "нэгдүгээр", "нэгдүгээр жил", "анхны", "эхний", "first", "1st"),
+            ),
+            Choice(
+                "5",
+                N_("5th year"),
+                ("5", "тав", "тавдугаар", "тавдахь", "тав дахь", "fifth", "5th", "tavdahi"),
+            ),
+            Choice(
+                "10",
+                N_("10th year"),
+                ("10", "арав", "аравдугаар", "аравдахь", "арав дахь", "tenth", "10th"),
+            ),
+        ),
+        (
+            Choice(
+                str(OTHER_COHORT), N_("Other"), ("бусад", "өөр", "other", "none", "аль нь ч биш")
+            ),
+        ),
+    ),
+    extract=_named_cohort,
+)
+
+MENU = Question(
+    "menu",
+    "",
+    (
+        (
+            Choice("schedule", N_("Schedule"), ("хуваарь", "huvaari", "schedule", "цаг")),
+            Choice("recovery", N_("Password / e-mail"), ("нууц үг", "имэйл", "password")),
+        ),
+        (
+            Choice("certificate", N_("Certificate"), ("батламж", "certificate", "гэрчилгээ")),
+            Choice("human", N_("Talk to a person"), ()),
+        ),
+    ),
+)
+
+
+def menu_buttons() -> list[Button]:
+    """The main menu's items in the current language, for a channel's persistent menu."""
+    return [button for row in MENU.buttons() for button in row]

@@ -1,0 +1,116 @@
+"""What the staff read about tickets: the card, relayed messages, the queue, topic names.
+
+HTML for Telegram's subset: every value that came from a person is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.desk.messages import Button
+from bot.desk.schedule import cohort_label
+from bot.desk.tickets import Status, get_ticket, messages_of, person_of
+from bot.i18n import _
+from bot.storage.models import Ticket, TicketMessage
+
+PREVIEW_WORDS = 6
+
+
+def preview(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:PREVIEW_WORDS]) + (" …" if len(words) > PREVIEW_WORDS else "")
+
+
+def topic_name(ticket: Ticket, first_question: str) -> str:
+    """Forum topic names are at most 128 characters."""
+    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
+    return f"#{ticket.id} · {cohort} · {preview(first_question) or '…'}"[:128]
+
+
+async def card_text(session: AsyncSession, ticket: Ticket) -> str:
+    """Everything a methodologist needs so that nobody asks the teacher again."""
+    person = await person_of(session, ticket)
+    messages = await messages_of(session, ticket.id)
+    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else _("unknown")
+    lines = [
+        _("<b>Ticket #{number}</b> · {channel} · {cohort} · language: {language}").format(
+            number=ticket.id,
+            channel=html.escape(person.channel),
+            cohort=cohort,
+            language=ticket.language,
+        ),
+        _("From: {name}").format(name=html.escape(person.display_name or "—")),
+    ]
+    questions = [m.text for m in messages if m.author == "teacher"]
+    if questions:
+        lines.append(_("Question:"))
+        lines.extend(f"• {html.escape(q)}" for q in questions)
+    tried = ticket.context.get("tried", [])
+    if tried:
+        lines.append(_("The bot tried:"))
+        for attempt in tried:
+            lines.append(
+                f"• «{html.escape(str(attempt.get('question', '')))}» → "
+                f"{html.escape(str(attempt.get('intent') or attempt.get('best') or '—'))} "
+                f"({attempt.get('score', 0)})"
+            )
+    reason = ticket.context.get("reason")
+    if reason:
+        lines.append(_("Why here: {reason}").format(reason=html.escape(str(reason))))
+    lines.append(_("Reply in this topic, or to this message; start with ! for an internal note."))
+    return "\n".join(lines)
+
+
+def card_buttons(ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(_("Claim"), f"staff:claim:{ticket.id}"),
+            Button(_("Close"), f"staff:close:{ticket.id}"),
+            Button(_("Make FAQ"), f"staff:faq:{ticket.id}"),
+        ),
+    )
+
+
+async def relay_text(session: AsyncSession, message_id: int) -> tuple[Ticket, str] | None:
+    message = await session.get(TicketMessage, message_id)
+    if message is None:
+        return None
+    ticket = await get_ticket(session, message.ticket_id)
+    assert ticket is not None
+    text = _("<b>#{number}</b> {name}: {text}").format(
+        number=ticket.id,
+        name=html.escape(message.author_name or "—"),
+        text=html.escape(message.text),
+    )
+    return ticket, text
+
+
+def queue_text(tickets: list[Ticket], now: datetime, first_questions: dict[int, str]) -> str:
+    if not tickets:
+        return _("The queue is empty.")
+    lines = []
+    for ticket in tickets:
+        minutes = int((now - ticket.created_at).total_seconds() // 60)
+        age = _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
+        owner = html.escape(ticket.claimed_by) if ticket.claimed_by else _("nobody")
+        lines.append(
+            f"#{ticket.id} · {age} · {Status(ticket.status).label} · {owner} · "
+            f"{html.escape(preview(first_questions.get(ticket.id, '')))}"
+        )
+    return "\n".join(lines)
+
+
+async def first_questions(session: AsyncSession, ticket_ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(TicketMessage.ticket_id, TicketMessage.text)
+        .where(TicketMessage.ticket_id.in_(ticket_ids), TicketMessage.author == "teacher")
+        .order_by(TicketMessage.id)
+    )
+    found: dict[int, str] = {}
+    for ticket_id, text in rows:
+        found.setdefault(ticket_id, text)
+    return found

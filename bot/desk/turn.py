@@ -1,0 +1,134 @@
+"""One incoming message's work: who wrote, where their dialogue stands, the replies so far.
+
+A conversation row holds the state (`flow.step`, a flow's StrEnum value, or "idle") and
+`data`: the desk's memory of the person's recent turns (`Memory`) and the current flow's own
+typed data, stored as a plain dict under "flow". Flows read and write their data through
+`Turn.flow_data` and `Turn.go`, never through free-form keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.desk.faq import KnowledgeBase
+from bot.desk.messages import Incoming, Reply
+from bot.desk.questions import Question, Rows
+from bot.desk.schedule import CohortSchedule
+from bot.i18n import current_language
+from bot.storage.models import Conversation, MessageLog, Person
+
+if TYPE_CHECKING:
+    from bot.desk.engine import Desk
+
+IDLE = "idle"
+TRIED_KEPT = 5  # attempts shown to the methodologist who takes over
+
+Data = TypeVar("Data")
+
+
+@dataclass
+class Attempt:
+    """A question the bot tried to answer: the card shows these to the methodologist."""
+
+    question: str
+    intent: str | None
+    best: str | None
+    score: float
+
+
+@dataclass
+class Memory:
+    """What the desk remembers across a person's turns, whatever flow they are in."""
+
+    tried: list[Attempt] = field(default_factory=list)
+    refusals: int = 0  # questions in a row the bot could not answer
+    downvotes: int = 0  # 👎 in a row
+    context: str = ""  # the pending question's context (a log or ticket id in its actions)
+    topic: str = ""  # what the last answer was about (an FAQ entry, "schedule"): corrections
+    flow: dict[str, Any] = field(default_factory=dict)  # the current flow's data
+
+    @classmethod
+    def load(cls, raw: dict[str, Any]) -> Memory:
+        tried = [
+            Attempt(**{k: item.get(k) for k in ("question", "intent", "best", "score")})
+            for item in raw.get("tried", [])
+            if isinstance(item, dict)
+        ]
+        flow = raw.get("flow")
+        return cls(
+            tried=tried,
+            refusals=int(raw.get("refusals", 0) or 0),
+            downvotes=int(raw.get("downvotes", 0) or 0),
+            context=str(raw.get("context", "") or ""),
+            topic=str(raw.get("topic", "") or ""),
+            flow=flow if isinstance(flow, dict) else {},
+        )
+
+    def dump(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def load_data(kind: type[Data], raw: dict[str, Any]) -> Data:
+    """A flow's dataclass from stored JSON; keys it does not know are ignored."""
+    names = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    return kind(**{key: value for key, value in raw.items() if key in names})
+
+
+@dataclass
+class Turn:
+    """Everything one incoming message works with; the replies accumulate here."""
+
+    desk: Desk
+    session: AsyncSession
+    person: Person
+    conversation: Conversation
+    incoming: Incoming
+    log: MessageLog
+    memory: Memory
+    knowledge: KnowledgeBase  # as it was when this message arrived, whatever changes meanwhile
+    schedule: list[CohortSchedule]
+    new_person: bool = False  # this message created the person: no ticket, no history
+    waiting: bool = False  # outbox rows still wait for this chat: replies queue behind them
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        return self.conversation.state
+
+    @property
+    def language(self) -> str:
+        return self.person.language or "mn"
+
+    def say(self, text: str, buttons: Rows = (), show_menu: bool = False) -> None:
+        """A reply in the language in force (a flow may switch it in the middle of a turn)."""
+        self.replies.append(
+            Reply(text=text, buttons=buttons, show_menu=show_menu, language=current_language())
+        )
+
+    def go(self, state: str, data: object | None = None, context: str = "") -> None:
+        """Move to a state (a flow's step, or IDLE) with that flow's data."""
+        self.conversation.state = state
+        self.memory.flow = dataclasses.asdict(data) if data is not None else {}  # type: ignore[call-overload]
+        self.memory.context = context
+
+    def flow_data(self, kind: type[Data]) -> Data:
+        return load_data(kind, self.memory.flow)
+
+    def ask(
+        self,
+        question: Question,
+        state: str,
+        data: object | None = None,
+        *,
+        context: str = "",
+        text: str | None = None,
+        show_menu: bool = False,
+    ) -> None:
+        """Ask a declared question and wait in `state` for the answer, tapped or typed."""
+        self.go(state, data, context)
+        prompt = question.prompt() if text is None else text
+        self.say(prompt, question.buttons(context), show_menu=show_menu)

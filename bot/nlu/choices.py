@@ -1,0 +1,160 @@
+"""Which of a question's choices a typed reply means — "tiim", "үгүй ээ", "5 жил", "English".
+
+The bot's questions declare, for each choice, the words that choose it; this module compares
+a typed reply with them through the normalizer's folding, so Cyrillic, Cyrillic without ө/ү
+and chat-Latin spellings of one word meet, and suffixes and particles ("тиймээ", "за за",
+"үгүй шүү") do not stand in the way. Pure: no I/O, no knowledge of the desk.
+
+A reply chooses when the words it has are one choice's words (particles aside), or, for a
+yes/no question, when it starts with one ("үгүй, одоо ч орж чадахгүй"). Anything else is
+not an answer, and the desk reads it as a new message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.nlu import tables
+from bot.nlu.normalize import MAX_TEXT, fold, normalize
+
+_NEGATED = fold(tables.NEGATION_SUFFIX)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SHORT_REPLY = 3  # words in a reply that may carry one unexplained word ("5 жил", "за тэгье")
+_SUFFIX_ROOM = 4  # letters a declared word of 4+ letters may carry as endings ("монголоор")
+_VOWELS = frozenset("аэиоу")  # what the vowels are after folding
+_TYPO_LENGTH = 5  # declared words this long may be typed with one letter wrong
+_HYPHEN_ENDING = 4  # letters after a hyphen that are an ending, not a word of their own
+
+
+@lru_cache(maxsize=8192)
+def keys(text: str) -> tuple[str, ...]:
+    """A reply's words as comparison keys: normalized, folded, digits apart from letters,
+    endings written after a hyphen dropped ("ESIS-ийнх", "5-р")."""
+    out: list[str] = []
+    for word in normalize(text[:MAX_TEXT]).split():
+        first, *endings = word.split("-")
+        parts = [first, *(part for part in endings if len(part) > _HYPHEN_ENDING)]
+        for part in parts:
+            out.extend(fold(piece) for piece in re.findall(r"\d+|[^\W\d_]+", part))
+    return tuple(key for key in out if key)
+
+
+FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in keys(word))
+"""Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
+
+
+def _same_word(declared: str, typed: str) -> bool:
+    if typed == declared:
+        return True
+    if len(declared) >= 2 and typed.startswith(declared):
+        rest = typed[len(declared) :]
+        if set(rest) <= _VOWELS:  # a particle run together: "тиймээ", "заа"
+            return True
+        return len(declared) >= 4 and len(rest) <= _SUFFIX_ROOM and _NEGATED not in rest
+    # One letter mistyped (not added or dropped: "сургалт" is not a typo of "эсургалт").
+    return (
+        len(declared) >= _TYPO_LENGTH
+        and len(typed) == len(declared)
+        and not declared.isdigit()
+        and (_NEGATED in typed) == (_NEGATED in declared)
+        and Levenshtein.distance(declared, typed, score_cutoff=1) <= 1
+    )
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The typed forms of each choice of one question, as folded phrases.
+
+    `negative` names the choice that a short negated reply means ("чадаагүй", "болсонгүй")
+    in a yes/no question; `symbols` are emoji and marks that choose when sent alone.
+    """
+
+    phrases: tuple[
+        tuple[tuple[str, ...], str], ...
+    ]  # (keys of a phrase, its choice), longest first
+    symbols: Mapping[str, str]
+    negative: str | None
+    extract: Callable[[str], str | None] | None
+
+    @classmethod
+    def build(
+        cls,
+        words: Mapping[str, Iterable[str]],
+        *,
+        negative: str | None = None,
+        extract: Callable[[str], str | None] | None = None,
+    ) -> Vocabulary:
+        phrases: list[tuple[tuple[str, ...], str]] = []
+        symbols: dict[str, str] = {}
+        for value, forms in words.items():
+            for form in forms:
+                folded = keys(form)
+                if folded:
+                    phrases.append((folded, value))
+                elif form.strip():
+                    symbols[_bare(form)] = value
+        phrases.sort(key=lambda item: -len(item[0]))
+        return cls(tuple(phrases), symbols, negative, extract)
+
+    def choose(self, text: str) -> str | None:
+        """The choice the reply means, or None when it is not an answer to this question."""
+        bare = _bare(text)
+        if bare in self.symbols:
+            return self.symbols[bare]
+        if self.extract is not None and (extracted := self.extract(text)) is not None:
+            return extracted
+        typed = [key for key in keys(text) if key not in FILLERS]
+        if not typed:
+            return None
+        hits, unexplained = self._read(typed)
+        chosen = {value for _start, _end, value in hits}
+        if len(chosen) == 1:
+            value = next(iter(chosen))
+            first_at = hits[0][0]
+            if unexplained == 0 or (unexplained == 1 and len(typed) <= _SHORT_REPLY):
+                return value
+            if self.negative is not None and first_at == 0:
+                return value  # a yes/no question answered first, then explained
+        negated = any(key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1 for key in typed)
+        if not chosen and self.negative is not None and len(typed) <= 2 and negated:
+            return self.negative
+        return None
+
+    def read(self, typed: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Where declared phrases stand in a message's keys (start, end) and their choice."""
+        return self._read(typed)[0]
+
+    def _read(self, typed: Sequence[str]) -> tuple[list[tuple[int, int, str]], int]:
+        """The declared phrases found, left to right (longest first), and the words left."""
+        hits: list[tuple[int, int, str]] = []
+        unexplained = 0
+        i = 0
+        while i < len(typed):
+            for phrase, value in self.phrases:
+                end = i + len(phrase)
+                if end <= len(typed) and all(
+                    _same_word(word, typed[i + n]) for n, word in enumerate(phrase)
+                ):
+                    hits.append((i, end, value))
+                    i = end
+                    break
+            else:
+                unexplained += 1
+                i += 1
+        return hits, unexplained
+
+
+def _bare(text: str) -> str:
+    """A reply without spaces, variation selectors and skin tones, for symbol answers."""
+    kept = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKC", text[:64])
+        if not ch.isspace() and ch not in "\ufe0f\u200d" and not "\U0001f3fb" <= ch <= "\U0001f3ff"
+    )
+    return kept if not _WORD.search(kept) else ""
