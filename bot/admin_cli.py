@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from bot.channels.console import plain
 from bot.config import Settings
+from bot.desk.messages import plain
 from bot.desk.stats import (
     collect_stats,
     format_stats,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from bot import logs
 from bot.config import Settings, SettingsError, load_settings
 
 EXIT_USAGE = 2
@@ -29,8 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument(
         "--jsonl",
         action="store_true",
-        required=True,
-        help="one question per line on stdin, one JSON object per line out",
+        help="one question per line on stdin, one JSON object per line out (the only format)",
     )
 
     evaluate = commands.add_parser("eval", help="score the matcher on a labelled JSONL file")
@@ -61,16 +64,24 @@ def _parser() -> argparse.ArgumentParser:
 
     tickets = commands.add_parser("tickets", help="the staff queue")
     ticket_commands = tickets.add_subparsers(dest="tickets_command", required=True)
-    listing = ticket_commands.add_parser("list", help="active tickets")
+    me = getpass.getuser().capitalize()
+    listing = ticket_commands.add_parser("list", help="the queue, oldest first")
     listing.add_argument("--all", action="store_true", help="closed ones too")
-    show = ticket_commands.add_parser("show", help="one ticket with its messages")
+    listing.add_argument(
+        "--status", choices=("open", "claimed", "closed"), help="only tickets in this status"
+    )
+    listing.add_argument("--mine", action="store_true", help="only tickets claimed --as you")
+    listing.add_argument("--as", dest="staff_name", default=me, help=f"you (default {me})")
+    show = ticket_commands.add_parser("show", help="one ticket as a conversation")
     show.add_argument("number", type=int)
     reply = ticket_commands.add_parser("reply", help="answer the teacher")
     reply.add_argument("number", type=int)
     reply.add_argument("text")
-    reply.add_argument("--as", dest="staff_name", default="Арга зүйч", help="signed with")
-    close = ticket_commands.add_parser("close", help="close a ticket")
-    close.add_argument("number", type=int)
+    reply.add_argument("--as", dest="staff_name", default=me, help=f"signed with (default {me})")
+    for verb, what in (("close", "close a ticket"), ("reopen", "reopen a closed ticket")):
+        acted = ticket_commands.add_parser(verb, help=what)
+        acted.add_argument("number", type=int)
+        acted.add_argument("--as", dest="staff_name", default=me, help=f"you (default {me})")
 
     roster = commands.add_parser("roster", help="the list of who passed (certificates)")
     roster_commands = roster.add_subparsers(dest="roster_command", required=True)
@@ -91,15 +102,28 @@ def _parser() -> argparse.ArgumentParser:
 
 # Libraries that log every request or plugin at INFO: httpx would write the bot token
 # (it is part of every Bot API URL), alembic its plugin list on each import.
-QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "telegram.ext.Application")
+# Libraries whose DEBUG lines are statements with their parameters or whole HTTP exchanges:
+# they stay at WARNING whatever HELPDESK_LOG_LEVEL says (the filter in bot/logs.py masks
+# what reaches it, but cannot know which bound parameter is a teacher's text).
+QUIET_LOGGERS = (
+    "httpx", "httpcore", "alembic", "telegram.ext.Application", "aiosqlite", "asyncpg",
+    "sqlalchemy",
+)
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+def _configure_logging(settings: Settings) -> None:
+    secrets = [
+        value.get_secret_value()
+        for value in (
+            settings.telegram_token,
+            settings.webhook_secret,
+            settings.messenger_page_token,
+            settings.messenger_app_secret,
+            settings.messenger_verify_token,
+        )
+        if value is not None
+    ]
+    logs.configure(settings.log_level, secrets, QUIET_LOGGERS)
     # The outbox job may still be draining when its next run is due; that skip is expected.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
@@ -108,10 +132,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        _configure_logging(settings.log_level)
+        _configure_logging(settings)
         return asyncio.run(_dispatch(args, settings))
     except SettingsError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OperationalError, InterfaceError, OSError) as exc:
+        # The database refused, is down, or the password is wrong: one line, never the URL
+        # (it may hold the password).
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        print(f"helpdesk: the database does not answer ({reason})", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -200,8 +230,12 @@ def _eval(settings: Settings, path: Path) -> int:
     if not path.is_file():
         print(f"helpdesk: {path} is not a file", file=sys.stderr)
         return EXIT_USAGE
-    with path.open(encoding="utf-8") as lines:
-        cases = read_cases(lines)
+    try:
+        with path.open(encoding="utf-8") as lines:
+            cases = read_cases(lines)
+    except (ValueError, UnicodeDecodeError) as exc:
+        print(f"helpdesk: {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(format_report(evaluate(load_knowledge(settings).matcher, cases)))
     return 0
 
@@ -274,39 +308,39 @@ def _faq_validate(settings: Settings, path: Path | None) -> int:
 
 async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
     """The queue from a terminal; replies go through the same outbox as Telegram's."""
-    from bot.desk import tickets
+    from bot.desk import ticket_views, tickets
     from bot.runtime import open_desk
 
     async with open_desk(settings) as runtime, runtime.sessions.begin() as session:
         if args.tickets_command == "list":
-            for ticket in await tickets.list_tickets(session, include_closed=args.all):
-                age = runtime.desk.clock() - ticket.created_at
-                print(
-                    f"#{ticket.id}\t{ticket.status}\t{ticket.claimed_by or '-'}\t"
-                    f"cohort {ticket.cohort if ticket.cohort is not None else '?'}\t"
-                    f"{int(age.total_seconds() // 60)} min"
-                )
+            listed = await tickets.list_tickets(
+                session,
+                include_closed=args.all or args.status == "closed",
+                owner_name=args.staff_name if args.mine else None,
+            )
+            if args.status is not None:
+                listed = [ticket for ticket in listed if ticket.status == args.status]
+            print(await ticket_views.terminal_queue(session, listed, runtime.desk.clock()))
             return 0
         ticket = await tickets.get_ticket(session, args.number)
         if ticket is None:
             print(f"helpdesk: no ticket #{args.number}", file=sys.stderr)
             return 1
-        person = await tickets.person_of(session, ticket)
         try:
             if args.tickets_command == "show":
-                print(f"#{ticket.id} {ticket.status} {person.channel} {person.display_name}")
-                print(json.dumps(ticket.context, ensure_ascii=False))
-                for message in await tickets.messages_of(session, ticket.id):
-                    print(
-                        f"[{message.created_at:%Y-%m-%d %H:%M}] {message.author} "
-                        f"{message.author_name}: {message.text}"
-                    )
+                print(await ticket_views.terminal_conversation(session, ticket, settings.timezone))
             elif args.tickets_command == "reply":
+                if not args.text.strip():
+                    print("helpdesk: the reply is empty; nothing was sent", file=sys.stderr)
+                    return EXIT_USAGE
                 await tickets.staff_reply(session, ticket, args.staff_name, args.text)
                 print(f"reply to #{ticket.id} queued")
             elif args.tickets_command == "close":
-                await tickets.close(session, ticket, "cli", settings.staff_chat)
+                await tickets.close(session, ticket, args.staff_name, settings.staff_chat)
                 print(f"#{ticket.id} closed")
+            elif args.tickets_command == "reopen":
+                await tickets.reopen(session, ticket, args.staff_name, settings.staff_chat)
+                print(f"#{ticket.id} reopened")
         except tickets.TicketError as exc:
             print(f"helpdesk: {exc}", file=sys.stderr)
             return 1

@@ -5,15 +5,21 @@ The variable names are a contract: they are listed in README.md's Settings table
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot import PROJECT_ROOT
 from bot.nlu.matcher import DEFAULT_MARGIN, DEFAULT_THRESHOLD
+
+ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
+TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
 class SettingsError(Exception):
@@ -29,6 +35,9 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # Messages per second to Telegram overall; 0: no limiter (a local Bot API server, paid
+    # broadcasts). Telegram's own limit for bots is 30.
+    telegram_max_rate: float = Field(30.0, ge=0)
     staff_chat_id: int | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
@@ -57,6 +66,33 @@ class Settings(BaseSettings):
         """"1,2, 3" in the environment; pydantic then checks each is an integer."""
         if isinstance(value, str):
             return [part for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database(cls, value: str) -> str:
+        """An async driver the desk has, and for SQLite a folder that exists: a typo here
+        should stop the program with one line, not a traceback from deep in SQLAlchemy."""
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL, e.g. sqlite+aiosqlite:///helpdesk.db") from None
+        if url.drivername not in ASYNC_DRIVERS:
+            raise ValueError(
+                f"driver {url.drivername!r} is not one the desk runs on; use "
+                "sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB"
+            )
+        if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+            folder = Path(url.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise ValueError(f"the folder {folder} does not exist")
+        return value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("not a bot token from @BotFather (digits, a colon, then letters)")
         return value
 
     @field_validator("listen")
@@ -93,4 +129,5 @@ def load_settings() -> Settings:
         name = (
             "HELPDESK_" + str(error["loc"][0]).upper() if error["loc"] else "a HELPDESK_ setting"
         )
-        raise SettingsError(f"{name} is malformed: {error['msg']}") from None
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name} is malformed: {reason}") from None

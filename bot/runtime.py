@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import ParamSpec
 
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -28,6 +30,45 @@ log = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL = 60.0  # seconds between runs of the desk's chores
 DATABASE_DOWN = (OperationalError, InterfaceError, OSError)  # the database does not answer
+# asyncpg's errors of a server that will not take connections: shutting down, starting up,
+# too many clients, authentication (a password changed under a running desk).
+_REFUSING = re.compile(
+    r"CannotConnect|TooManyConnections|Authoriz|Password|ConnectionDoesNotExist"
+)
+OUTAGE_LOG_EVERY = 30.0  # seconds between log lines about one ongoing database outage
+
+
+def database_down(exc: BaseException) -> bool:
+    """The database refuses, is gone, or is locked — an outage, not a bug: asyncpg's refusals
+    arrive as a bare DBAPIError, SQLite's lock as an OperationalError."""
+    if isinstance(exc, DATABASE_DOWN):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    cause: BaseException | None = exc
+    for _depth in range(6):  # the driver's own error sits a few causes down
+        if cause is None:
+            return False
+        if isinstance(cause, OSError) or _REFUSING.search(type(cause).__name__):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+class OutageLog:
+    """One log line per outage per OUTAGE_LOG_EVERY seconds, however many turns meet it."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+        self._last = float("-inf")
+
+    def seen(self, what: str, exc: BaseException) -> None:
+        now = time.monotonic()
+        if now - self._last >= OUTAGE_LOG_EVERY:
+            self._last = now
+            self.logger.warning("%s: the database is unavailable (%s)", what, type(exc).__name__)
 P = ParamSpec("P")
 
 
@@ -119,7 +160,9 @@ def riding_out_outages(job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitab
         nonlocal failing
         try:
             await job(*args, **kwargs)
-        except DATABASE_DOWN as exc:
+        except (DBAPIError, *DATABASE_DOWN) as exc:
+            if not database_down(exc):
+                raise
             if not failing:
                 log.warning(
                     "%s: the database is unavailable (%s); retrying on every run",

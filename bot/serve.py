@@ -54,7 +54,15 @@ async def serving(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     """The web app on HELPDESK_LISTEN while the block runs."""
     host, port = settings.listen_host_port
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            timeout_keep_alive=5,  # idle connections closed
+            limit_concurrency=200,  # past this, 503 rather than unbounded memory
+        )
     )
     task = asyncio.create_task(server.serve())
     log.info("web app listening on %s", settings.listen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 
 from starlette.applications import Starlette
@@ -13,6 +14,7 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.bodies import Gone, TooLarge, read_body
 from bot.channels.messenger import Messenger
 from bot.runtime import Runtime
 from bot.storage.db import ping
@@ -46,8 +48,18 @@ def create_web_app(
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:
-            update = Update.de_json(await request.json(), telegram.bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(await read_body(request))
+        except TooLarge:
+            return PlainTextResponse("too large", status_code=413)
+        except Gone:
+            return PlainTextResponse("", status_code=400)
+        except (ValueError, RecursionError):  # RecursionError: nested past any real Update
+            return PlainTextResponse("not JSON", status_code=400)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return PlainTextResponse("not an update", status_code=400)
+        try:
+            update = Update.de_json(data, telegram.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("not an update", status_code=400)
         async with one_at_a_time:
             await telegram.process_update(update)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,30 @@ from starlette.routing import Route
 from telegram.request import BaseRequest, RequestData
 
 from tests.loopback import LoopbackServer, free_port
+
+# Telegram's HTML subset: a message with any other tag, a bare "<" or "&", or tags that do
+# not nest is refused with 400 "can't parse entities", as the real Bot API does.
+ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a",
+                          "code", "pre", "tg-spoiler", "span", "blockquote", "tg-emoji"})
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)(?:\s[^<>]*)?>")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse this text as HTML, or None."""
+    open_tags: list[str] = []
+    rest = _TAG.sub("", _ENTITY.sub("", text))
+    if "<" in rest or ">" in rest or "&" in rest:
+        return "unsupported start tag or bare character"
+    for closing, name in _TAG.findall(text):
+        if name.lower() not in ALLOWED_TAGS:
+            return f'unsupported start tag "{name}"'
+        if not closing:
+            open_tags.append(name.lower())
+        elif not open_tags or open_tags.pop() != name.lower():
+            return f'unmatched end tag "{name}"'
+    return f'unclosed start tag "{open_tags[-1]}"' if open_tags else None  # fmt: skip
+
 
 BOT_ID = 777000
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "ITPD help desk", "username": "itpd_bot"}
@@ -69,6 +94,12 @@ class FakeBotApi:
                 del self.failures[index]
                 self.calls.append(Call(f"{method}!{status}", params))
                 return status, body
+        text = params.get("text", params.get("caption"))
+        problem = html_problem(str(text)) if params.get("parse_mode") == "HTML" else None
+        if problem is not None and text is not None:
+            self.calls.append(Call(f"{method}!400", params))
+            description = f"Bad Request: can't parse entities: {problem}"
+            return 400, {"ok": False, "error_code": 400, "description": description}
         if method != "getUpdates":
             self.calls.append(Call(method, params))
         return 200, {"ok": True, "result": self._result(method, params)}

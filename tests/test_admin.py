@@ -91,6 +91,14 @@ async def test_add_paraphrase_edit_answer_and_the_bot_uses_it_at_once(
     assert history.count("changed · contact") == 2
 
 
+async def test_an_answer_telegram_would_refuse_is_not_saved(admin: Admin) -> None:
+    await admin.press("adm:ans:contact", user_id=ADMIN)
+    refused = await admin.say("Утас <70000000> руу залгана уу", user_id=ADMIN)
+    assert "Хадгалсангүй" in refused[0]["text"] and "&lt;" in refused[0]["text"]
+    saved = await admin.say("Утас &lt;70000000&gt; руу залгана уу", user_id=ADMIN)
+    assert "хадгаллаа" in saved[0]["text"]
+
+
 async def test_an_admin_update_delivered_twice_is_handled_once(admin: Admin) -> None:
     await admin.press("adm:addq:contact", user_id=ADMIN)
     update = updates.text("Институтийн утас хэд вэ", ADMIN, FIRST_NAME)

@@ -6,7 +6,10 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -78,10 +81,14 @@ def test_staff_reply_from_the_command_line_reaches_the_terminal(tmp_path: Path) 
     env = {"HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/q.db"}
     asked = helpdesk("chat", stdin="Ажилтантай холбогдох\nбатламж маань олдохгүй байна\n", env=env)
     assert "хүсэлт №1" in asked.stdout
-    listed = helpdesk("tickets", "list", env=env)
-    assert listed.stdout.startswith("#1\topen")
+    listed = helpdesk("tickets", "list", env=env).stdout.splitlines()
+    assert listed[0].split("\t")[:2] == ["#", "төлөв"]  # a header
+    assert listed[1].startswith("#1\topen\t0:0") and "console" in listed[1]
+    assert listed[1].endswith("батламж маань олдохгүй байна")
     shown = helpdesk("tickets", "show", "1", env=env)
-    assert "батламж маань олдохгүй байна" in shown.stdout
+    assert "батламж маань олдохгүй байна" in shown.stdout and "{" not in shown.stdout
+    empty = helpdesk("tickets", "reply", "1", "  ", env=env)
+    assert empty.returncode == 2 and "empty" in empty.stderr
     assert (
         helpdesk("tickets", "reply", "1", "Шалгаад хэлье", "--as", "Болд", env=env).returncode == 0
     )
@@ -90,6 +97,14 @@ def test_staff_reply_from_the_command_line_reaches_the_terminal(tmp_path: Path) 
     assert "Болд" in delivered.stdout and "Шалгаад хэлье" in delivered.stdout
     assert "хүсэлтийг хаалаа" in delivered.stdout
     assert helpdesk("tickets", "close", "1", env=env).returncode == 1  # already closed
+    assert helpdesk("tickets", "reopen", "1", env=env).returncode == 0
+    assert helpdesk("tickets", "list", "--status", "open", env=env).stdout.count("#1\t") == 1
+    mine = helpdesk("tickets", "list", "--mine", "--as", "Болд", env=env).stdout
+    assert "#1\t" not in mine  # reopened: nobody's
+    role = helpdesk("tickets", "reply", "1", "Харлаа", "--as", "Арга зүйч", env=env)
+    assert role.returncode == 0
+    delivered = helpdesk("chat", stdin="", env=env).stdout
+    assert "Арга зүйч (арга зүйч)" not in delivered and "Арга зүйч, хүсэлт №1" in delivered
 
 
 def test_match_jsonl_contract() -> None:
@@ -141,3 +156,75 @@ def test_faq_validate_passes_the_bundled_faq_and_names_problems(tmp_path: Path) 
     )
     duplicate = helpdesk("faq", "validate", str(tmp_path))
     assert duplicate.returncode == 1 and "entry 'x' is defined twice" in duplicate.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("HELPDESK_DATABASE_URL", "sqlite+aiosqlite:////no/such/folder/x.db", "does not exist"),
+        ("HELPDESK_DATABASE_URL", "sqlite:///x.db", "not one the desk runs on"),
+        ("HELPDESK_DATABASE_URL", "garbage", "not a database URL"),
+        ("HELPDESK_DATABASE_URL", "postgresql+asyncpg://u:pw@127.0.0.1:1/x", "does not answer"),
+        ("HELPDESK_TELEGRAM_TOKEN", "garbage", "not a bot token"),
+    ],
+)
+def test_a_bad_setting_is_one_line_and_exit_code_2(
+    tmp_path: Path, variable: str, value: str, says: str
+) -> None:
+    for command in (["stats"], ["tickets", "list"], ["db", "upgrade"]):
+        done = helpdesk(*command, env={variable: value}, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.count("\n") == 1 and says in done.stderr, (command, done.stderr)
+        assert "Traceback" not in done.stderr and "pw@" not in done.stderr
+
+
+def test_eval_of_a_file_that_is_not_jsonl_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    done = helpdesk("eval", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"helpdesk: {bad}: line 1: not JSON (Expecting value)"
+
+
+def test_the_terminal_chat_prints_a_staff_reply_while_it_waits_for_a_line(
+    tmp_path: Path,
+) -> None:
+    """The teacher types nothing more: the methodologist's reply and the closing question
+    appear anyway, and the rating typed after them is understood."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env["HELPDESK_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/w.db"
+    out = (tmp_path / "chat.out").open("w+", encoding="utf-8")
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"], stdin=subprocess.PIPE, stdout=out,
+        stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    assert chat.stdin is not None
+    try:
+        chat.stdin.write("хүнтэй ярих, батламж маань олдохгүй байна\n")
+        chat.stdin.flush()
+        assert _eventually(lambda: "хүсэлт №1" in _read(out)), _read(out)
+        assert helpdesk("tickets", "reply", "1", "Шалгаад хэлье", env=env).returncode == 0
+        assert helpdesk("tickets", "close", "1", env=env).returncode == 0
+        assert _eventually(lambda: "хүсэлтийг хаалаа" in _read(out)), _read(out)
+        assert "Шалгаад хэлье" in _read(out)
+        chat.stdin.write("5\n")  # the rating, typed: the closing question's choices stand
+        chat.stdin.flush()
+        assert _eventually(lambda: "Үнэлгээ өгсөнд баярлалаа" in _read(out)), _read(out)
+    finally:
+        chat.stdin.close()
+        chat.wait(timeout=30)
+        out.close()
+
+
+def _read(out: TextIO) -> str:
+    out.seek(0)
+    return out.read()
+
+
+def _eventually(check: Callable[[], bool], seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.app import build_application
@@ -96,7 +96,7 @@ async def open_desk(engine: Desk, settings: Settings, api: FakeBotApi) -> StaffD
 
 
 @pytest.fixture
-async def desk(engine: Desk, settings: Settings) -> AsyncIterator[Desk]:
+async def desk(engine: Desk, settings: Settings) -> AsyncIterator[StaffDesk]:
     api = FakeBotApi(forums={STAFF_CHAT}, members={METHODOLOGIST})
     desk = await open_desk(engine, settings, api)
     yield desk
@@ -104,7 +104,7 @@ async def desk(engine: Desk, settings: Settings) -> AsyncIterator[Desk]:
 
 
 async def test_round_trip_ticket_topic_claim_reply_followup_close_csat(
-    desk: Desk, sessions: async_sessionmaker[AsyncSession]
+    desk: StaffDesk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await desk.press("cohort:5")
     sent = await desk.say("Ажилтантай холбогдмоор байна, батламж маань ESIS-д алга")
@@ -158,7 +158,7 @@ async def test_round_trip_ticket_topic_claim_reply_followup_close_csat(
 
 
 async def test_a_stranger_pressing_claim_is_refused_and_nothing_changes(
-    desk: Desk, sessions: async_sessionmaker[AsyncSession]
+    desk: StaffDesk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.feed(staff_button("staff:claim:1", user_id=STRANGER))
@@ -170,7 +170,9 @@ async def test_a_stranger_pressing_claim_is_refused_and_nothing_changes(
         assert ticket is not None and ticket.status == "open" and ticket.claimed_by is None
 
 
-async def test_queue_lists_open_tickets_with_age_and_owner(desk: Desk, clock: FrozenClock) -> None:
+async def test_queue_lists_open_tickets_with_age_and_owner(
+    desk: StaffDesk, clock: FrozenClock
+) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     clock.moment += timedelta(minutes=75)
     await desk.feed(staff_update(updates.command("/queue")))
@@ -180,7 +182,7 @@ async def test_queue_lists_open_tickets_with_age_and_owner(desk: Desk, clock: Fr
 
 @pytest.mark.parametrize("status", [429, 502])
 async def test_bot_api_errors_during_a_relay_deliver_once_after_recovery(
-    desk: Desk, status: int, clock: FrozenClock
+    desk: StaffDesk, status: int, clock: FrozenClock
 ) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
@@ -201,7 +203,7 @@ async def test_bot_api_errors_during_a_relay_deliver_once_after_recovery(
 
 
 async def test_undelivered_rows_are_delivered_after_a_restart(
-    desk: Desk, engine: Desk, settings: Settings
+    desk: StaffDesk, engine: Desk, settings: Settings
 ) -> None:
     # the card waits in the outbox: nobody delivered it
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
@@ -214,7 +216,7 @@ async def test_undelivered_rows_are_delivered_after_a_restart(
 
 
 async def test_a_teacher_who_blocked_the_bot_is_marked_and_staff_told(
-    desk: Desk, sessions: async_sessionmaker[AsyncSession]
+    desk: StaffDesk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
@@ -231,7 +233,7 @@ async def test_a_teacher_who_blocked_the_bot_is_marked_and_staff_told(
         assert len(dead) == 1
 
 
-async def test_cancel_by_the_teacher_tells_the_staff(desk: Desk) -> None:
+async def test_cancel_by_the_teacher_tells_the_staff(desk: StaffDesk) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     sent = await desk.press("ticket:cancel")
     assert "цуцаллаа" in sent[0]["text"]
@@ -324,7 +326,7 @@ async def test_two_workers_on_postgresql_deliver_each_row_exactly_once(
 
 @pytest.mark.parametrize("text", ["/queue", "/mine", "/close 1", "/reopen 1"])
 async def test_every_staff_command_is_refused_for_non_members(
-    desk: Desk, text: str, sessions: async_sessionmaker[AsyncSession]
+    desk: StaffDesk, text: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.feed(staff_update(updates.command(text), user_id=STRANGER))
@@ -336,7 +338,7 @@ async def test_every_staff_command_is_refused_for_non_members(
 
 @pytest.mark.parametrize("action", ["staff:claim:1", "staff:close:1", "staff:faq:1"])
 async def test_every_staff_button_is_refused_for_non_members(
-    desk: Desk, action: str, sessions: async_sessionmaker[AsyncSession]
+    desk: StaffDesk, action: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.feed(staff_button(action, user_id=TEACHER))  # the teacher forging a button
@@ -347,7 +349,7 @@ async def test_every_staff_button_is_refused_for_non_members(
         assert await session.scalar(select(FaqSuggestion)) is None
 
 
-async def test_photos_and_documents_are_relayed_both_ways(desk: Desk) -> None:
+async def test_photos_and_documents_are_relayed_both_ways(desk: StaffDesk) -> None:
     await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
     await desk.deliver()
     thread = desk.thread_of_topic()
@@ -364,3 +366,42 @@ async def test_photos_and_documents_are_relayed_both_ways(desk: Desk) -> None:
     to_staff = desk.api.sent("sendDocument")
     assert [(int(p["chat_id"]), p["document"]) for p in to_staff] == [(STAFF_CHAT, "teacher-doc")]
     assert to_staff[0]["message_thread_id"] == thread and "миний дүн" in to_staff[0]["caption"]
+
+
+async def test_a_staff_name_with_a_bracket_does_not_stall_the_staff_group(
+    desk: StaffDesk, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """"<Болд" claims and closes: the notices go out escaped, the cards after them too; a
+    message Telegram still cannot parse goes as plain text, so nothing waits behind it."""
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
+    await desk.deliver()
+    bracket = updates.button("staff:claim:1", METHODOLOGIST, "<Болд", chat_instance="staff")
+    await desk.feed(bracket)
+    await desk.deliver()
+    assert any("&lt;Болд" in text for text in desk.api.texts(STAFF_CHAT))
+    async with sessions.begin() as session:  # an unescaped "<" that slipped in elsewhere
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None
+        tickets.notice(session, str(STAFF_CHAT), ticket, "Багш <3 гэж бичлээ")
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна", user_id=TEACHER + 1)
+    await desk.deliver()
+    texts = desk.api.texts(STAFF_CHAT)
+    assert "Багш <3 гэж бичлээ" in texts  # sent as plain text after Telegram's 400
+    assert any("№2" in text or "#2" in text for text in texts)  # the next card went out
+    async with sessions() as session:
+        stuck = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        )
+    assert stuck == 0
+
+
+async def test_a_methodologist_removed_from_the_group_loses_access_at_once(
+    desk: StaffDesk,
+) -> None:
+    await desk.say("хүнтэй ярих, батламжаа олохгүй байна")
+    await desk.feed(staff_update(updates.command("/queue")))  # a member: answered, and cached
+    assert "#1" in desk.api.sent()[-1]["text"]
+    group = updates.supergroup(STAFF_CHAT, forum=True)
+    await desk.feed(updates.member_change(group, METHODOLOGIST, "Болд", "member", "left"))
+    await desk.feed(staff_button("staff:claim:1"))  # within the cache's minutes
+    assert "Зөвшөөрөлгүй" in desk.alerts()[-1]

@@ -23,6 +23,10 @@ LATIN_TARGET = 0.90
 # built it scored 85.5 % in scope, 94.1 % refused and 87.3 % on Latin. These floors sit
 # about five points lower: they catch a regression that breaks generalization, not noise.
 HOLDOUT_FLOORS = (0.80, 0.85, 0.80)
+# voices.jsonl: a third set, another writer's voices, written before any tuning for issue 14
+# (186 lines, 42 % Latin, 25 % out of scope): 96.4 % in scope, 91.5 % refused, 96.2 % on
+# Latin, top-3 100 % when added. Floors about five points lower, for the same reason.
+VOICES_FLOORS = (0.91, 0.86, 0.91)
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +49,21 @@ def test_eval_set_meets_the_targets(bundled: Matcher) -> None:
 
 def test_holdout_stays_above_its_floors(bundled: Matcher) -> None:
     """Unseen questions: printed in full, and held to floors well below the targets."""
-    report = _report(bundled, "holdout.jsonl")
-    print("\nholdout.jsonl (never tuned on)\n" + format_report(report))
-    in_scope, refused, latin = HOLDOUT_FLOORS
+    _assert_floors(_report(bundled, "holdout.jsonl"), "holdout.jsonl", HOLDOUT_FLOORS)
+
+
+def test_voices_stay_above_their_floors(bundled: Matcher) -> None:
+    report = _report(bundled, "voices.jsonl")
+    _assert_floors(report, "voices.jsonl", VOICES_FLOORS)
+    assert report.in_scope_top3.share >= 0.98  # the entry is among those "which do you mean?"
+
+
+def _assert_floors(report: EvalReport, name: str, floors: tuple[float, float, float]) -> None:
+    print(f"\n{name} (never tuned on)\n" + format_report(report))
+    in_scope, refused, latin = floors
     assert report.in_scope.share >= in_scope
     assert report.out_of_scope.share >= refused
     assert report.by_script["latn"].share >= latin
-
-
 
 
 def test_evaluate_counts_by_kind_and_script() -> None:

@@ -191,6 +191,10 @@ def test_database_outage_teachers_told_to_retry_and_service_resumes(tmp_path: Pa
     assert api.texts(during[0])[1].startswith(PASSWORD_STEPS)
     assert not api.texts(STAFF_CHAT), "the staff group was alerted: something failed unhandled"
     assert not unexpected_errors(bot.output(), HANDLED), bot.tail()
+    # One line per outage and place (the teachers' turns, the outbox job, the chores), not
+    # one per message: this outage is shorter than OUTAGE_LOG_EVERY.
+    assert bot.output().count("the database is unavailable") <= 3, bot.tail()
+    assert "Traceback" not in bot.output(), bot.tail()
 
 
 # ---- 3. SIGKILL in the middle of a burst, then a restart -------------------------------------

@@ -11,7 +11,7 @@ from bot import PROJECT_ROOT
 from bot.desk import knowledge as store
 from bot.desk.engine import Desk
 from bot.desk.faq import FaqEntry, FaqError, KnowledgeBase, load_faq_dir, parse_faq
-from bot.desk.schedule import ScheduleError
+from bot.desk.schedule import ScheduleError, parse_schedule
 from tests.conftest import FrozenClock
 from tests.support import joined, send
 from tests.test_cli import helpdesk
@@ -137,3 +137,35 @@ def test_cli_import_export_and_schedule(tmp_path: Path) -> None:
     assert broken.returncode == 1 and "nothing changed" in broken.stderr
     schedule = helpdesk("schedule", "import", str(FAQ_DIR / "schedule.yaml"), env=env)
     assert schedule.returncode == 0 and "3 cohort windows" in schedule.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("- id: a\n  id: b\n  questions: [x]\n  answer: y\n", "given twice"),
+        ("- id: a\n  questions: [x]\n  answer: y\n  answer: z\n", "given twice"),
+        ("- id: a\n  questions: [x]\n  answer: y\n  action: [1, 2]\n", "unknown action"),
+        ("- id: a\n  questions: [x]\n  answer: 'a < b'\n", "Telegram's HTML"),
+        ("a: &x [1]\nb: [" + ", ".join(["*x"] * 200) + "]\n", "aliases"),
+    ],
+)
+def test_faq_files_that_would_mislead_are_refused_with_the_reason(text: str, says: str) -> None:
+    with pytest.raises(FaqError, match=says):
+        parse_faq(text, "bad.yaml")
+
+
+WINDOWS = "elearning: [2021-01-01, 2021-01-02], webinar: [2021-01-03, 2021-01-04]"
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        ("cohort: true, " + WINDOWS, "cohort must be"),
+        ("cohort: 5, cohort: 10, " + WINDOWS, "given twice"),
+        ("cohort: 5, elearning: [2021-02-30, 2021-03-01], webinar: [2021-03-03, 2021-03-04]",
+         "out of range"),
+    ],
+)  # fmt: skip
+def test_schedule_files_that_would_mislead_are_refused(row: str, says: str) -> None:
+    with pytest.raises(ScheduleError, match=says):
+        parse_schedule("- {year: 2021, " + row + "}\n")

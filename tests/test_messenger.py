@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.bodies import MAX_BODY
 from bot.channels.messenger import (
     CHANNEL,
     TEXT_LIMIT,
@@ -252,6 +253,28 @@ async def test_a_bad_or_missing_signature_is_refused_and_nothing_processed(
     async with sessions() as session:
         assert await session.scalar(select(Person)) is None
     assert (await page.client.post("/messenger", content=body, headers=headers)).status_code == 200
+
+
+async def test_oversized_or_misshapen_bodies_are_refused_before_any_work(page: Page) -> None:
+    """A body over the cap gets 413 whether it declares its size or streams it; signed JSON
+    that is not a webhook batch gets 400, never a traceback."""
+    huge = b"x" * (MAX_BODY + 1)
+    response = await page.client.post("/messenger", content=huge)
+    assert response.status_code == 413
+
+    async def streamed() -> AsyncIterator[bytes]:
+        for _chunk in range(10):
+            yield b"y" * (MAX_BODY // 4)
+
+    response = await page.client.post("/messenger", content=streamed())
+    assert response.status_code == 413
+    for shape in ([], None, "x", {"object": "page", "entry": 5}):
+        body = json.dumps(shape).encode()
+        headers = {"X-Hub-Signature-256": signature(body), "Content-Type": "application/json"}
+        response = await page.client.post("/messenger", content=body, headers=headers)
+        assert response.status_code == 400, shape
+    await page.messenger.drain()
+    assert page.graph.calls == []
 
 
 async def test_echoes_deliveries_and_reads_are_ignored(

@@ -11,8 +11,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 
+from bot.channels.bodies import MAX_BODY
 from bot.channels.telegram.app import build_application, register_commands
 from bot.channels.telegram.render import split_text
 from bot.config import Settings
@@ -282,6 +283,13 @@ async def test_webhook_checks_the_secret(
         # Answered before the 200 that confirms the update to Telegram.
         assert bot.api.sent()[0]["text"].startswith("Сайн байна уу, Сараа!")
         assert (await client.get("/healthz")).status_code == 200
+        deep = "[" * 100_000 + "]" * 100_000  # JSON nested past any parser's recursion
+        for shape in ("[]", "null", '"x"', '{"message": {}}', deep):  # JSON, but no Update
+            posted = await client.post("/telegram", content=shape.encode(), headers=right)
+            assert posted.status_code == 400, shape[:20]
+        assert (await client.post("/telegram", content=b"{", headers=right)).status_code == 400
+        huge = b"[" + b" " * MAX_BODY + b"]"
+        assert (await client.post("/telegram", content=huge, headers=right)).status_code == 413
     await database.dispose()
 
 
@@ -290,3 +298,15 @@ async def test_the_same_update_delivered_twice_is_answered_once(bot: Bot) -> Non
     first = await bot.feed(update)
     again = await bot.feed(update)  # a webhook retry, or a replay after a crash
     assert len(first) == 1 and again == []
+
+
+@pytest.mark.parametrize(("rate", "limited"), [(0.0, False), (12.0, True)])
+def test_the_send_rate_setting_sets_or_removes_the_limiter(
+    settings: Settings, engine: Desk, rate: float, limited: bool
+) -> None:
+    configured = token_settings(settings, telegram_max_rate=rate)
+    application = build_application(configured, engine)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter) is limited
+    if limited:  # PTB keeps the overall rate in its base limiter
+        assert limiter._base_limiter is not None and limiter._base_limiter.max_rate == rate

@@ -148,3 +148,19 @@ def channel_post(chat_id: int, title: str, text: str) -> Json:
     channel = {"id": chat_id, "type": "channel", "title": title}
     post = {"message_id": next_id(), "date": int(time.time()), "chat": channel, "text": text}
     return numbered({"channel_post": post})
+
+
+def member_change(chat: Json, user_id: int, first_name: str, old: str, new: str) -> Json:
+    """Someone's status in a group changes ("member" → "left"), as a chat_member update."""
+    person = user(user_id, first_name)
+    return numbered(
+        {
+            "chat_member": {
+                "chat": chat,
+                "from": person,
+                "date": int(time.time()),
+                "old_chat_member": {"status": old, "user": person},
+                "new_chat_member": {"status": new, "user": person},
+            }
+        }
+    )

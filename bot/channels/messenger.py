@@ -26,18 +26,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.channels.console import plain
+from bot.channels.bodies import Gone, TooLarge, read_body
 from bot.channels.telegram.render import split_text
 from bot.config import Settings
 from bot.desk import outbox, tickets
 from bot.desk.engine import Desk
-from bot.desk.messages import Attachment, Incoming
+from bot.desk.messages import Attachment, Incoming, plain
 from bot.desk.outbox import Payload
 from bot.desk.questions import menu_buttons
 from bot.i18n import _, use_language
+from bot.runtime import OutageLog, database_down
 from bot.storage.models import OutboxMessage, Person, ProcessedEvent, utcnow
 
 log = logging.getLogger(__name__)
+OUTAGE = OutageLog(log)
 
 CHANNEL = "messenger"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -132,7 +134,8 @@ def events_of(payload: Any) -> list[Incoming]:
     if not isinstance(payload, dict) or payload.get("object") != "page":
         return []
     found = []
-    for entry in payload.get("entry") or []:
+    entries = payload.get("entry")
+    for entry in entries if isinstance(entries, list) else []:
         items = entry.get("messaging") if isinstance(entry, dict) else None
         for item in items if isinstance(items, list) else []:
             incoming = _incoming(item) if isinstance(item, dict) else None
@@ -320,13 +323,20 @@ class Messenger:
 
     async def receive(self, request: Request) -> Response:
         """POST: events signed with the app secret; 200 at once, the work in the background."""
-        body = await request.body()
+        try:
+            body = await read_body(request)
+        except TooLarge:
+            return PlainTextResponse("too large", status_code=413)
+        except Gone:
+            return PlainTextResponse("", status_code=400)
         if not signature_valid(self._app_secret, body, request.headers.get(SIGNATURE_HEADER)):
             return PlainTextResponse("forbidden", status_code=403)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return PlainTextResponse("not JSON", status_code=400)
+        if not isinstance(payload, dict) or not isinstance(payload.get("entry", []), list):
+            return PlainTextResponse("not a webhook event", status_code=400)
         for incoming in events_of(payload):
             self._spawn(self._handle_in_order(incoming))
         return PlainTextResponse("EVENT_RECEIVED")
@@ -367,10 +377,10 @@ class Messenger:
                 await self.desk.handle(incoming, queue=True)
             finally:
                 await typing
-        except (SQLAlchemyError, OSError):
-            log.exception(
-                "the desk could not handle a Messenger event; the teacher is asked to retry"
-            )
+        except (SQLAlchemyError, OSError) as exc:
+            if not database_down(exc):
+                raise
+            OUTAGE.seen("a Messenger event; the teacher is asked to retry", exc)
             await self._apologise(incoming.chat_id)
             return
         await self.deliver(incoming.chat_id)
@@ -510,8 +520,11 @@ class Messenger:
                 if loop.time() - forgotten_at > FORGET_INTERVAL:
                     await forget_events(self.desk.sessions, utcnow() - EVENTS_KEPT)
                     forgotten_at = loop.time()
-            except (SQLAlchemyError, OSError):
-                log.exception("the Messenger outbox worker failed; it tries again")
+            except (SQLAlchemyError, OSError) as exc:
+                if not database_down(exc):
+                    log.exception("the Messenger outbox worker failed; it tries again")
+                else:
+                    OUTAGE.seen("the Messenger outbox worker", exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), OUTBOX_INTERVAL)
 

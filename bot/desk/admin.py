@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.desk import knowledge, roster, stats
 from bot.desk.engine import Desk
 from bot.desk.faq import ID_PATTERN, FaqEntry, FaqError, parse_faq
-from bot.desk.messages import Button, OutFile, Reply, parse_id
+from bot.desk.messages import Button, OutFile, Reply, html_problem, parse_id
 from bot.desk.roster import RosterFileError
 from bot.desk.schedule import ScheduleError
 from bot.desk.turn import IDLE, load_data
@@ -345,6 +345,15 @@ class AdminDesk:
         if entry is None or state not in EDITS.values():
             conversation.state = IDLE
             return [Reply(_("Nothing to do: send /faq to start."))]
+        problem = html_problem(text) if state != Step.ADD_QUESTION else None
+        if problem is not None:  # the step stays open: the admin sends it again, mended
+            return [
+                Reply(
+                    _("Not saved: Telegram would refuse this answer ({problem}).").format(
+                        problem=html.escape(problem)
+                    )
+                )
+            ]
         if state == Step.ADD_QUESTION:
             updated = replace(entry, questions=(*entry.questions, text))
             warning = self._better_elsewhere(entry.id, text)

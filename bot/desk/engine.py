@@ -37,6 +37,7 @@ from bot.desk.questions import ANYWHERE, MENU, Question
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
+from bot.nlu.entities import states_a_fact
 from bot.nlu.normalize import MAX_TEXT, normalize, script_of
 from bot.storage import people
 from bot.storage.models import LOG_TEXT_LIMIT, Conversation, MessageLog, utcnow
@@ -55,11 +56,13 @@ KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's 
 
 
 def clean_text(text: str | None) -> str:
-    """Control characters out, length capped, so nothing downstream sees a hostile string."""
+    """Control characters out, length capped, so nothing downstream sees a hostile string.
+    A longer paste keeps its end: that is where people write what they ask."""
     if not text:
         return ""
     kept = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text[:MAX_TEXT]
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " "
+        for ch in text.strip()[-MAX_TEXT:]
     )
     return kept.strip()
 
@@ -221,9 +224,9 @@ class Desk:
             )
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
-        """Buttons and commands first; then an open ticket takes the message; then a typed
-        answer to the question asked, the words that work anywhere, the step's own free
-        text; and whatever is left is a new message for the knowledge base."""
+        """Buttons and commands first; then an open ticket takes the message; then the words
+        that work anywhere, a typed answer to the question asked, a menu label, the step's
+        own free text; and whatever is left is a new message, read whole."""
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return
@@ -244,7 +247,12 @@ class Desk:
             await onboarding.anywhere(turn, word)
             return
         question = QUESTIONS.get(turn.state)
-        if question is not None and text and (choice := question.choose(text)) is not None:
+        if (
+            question is not None
+            and text
+            and not (question.negative and states_a_fact(text))  # "no, it's e-learning"
+            and (choice := question.choose(text)) is not None
+        ):
             await self._act(turn, question.action(choice, turn.memory.context))
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.desk import yamlfile
+from bot.desk.messages import html_problem
 from bot.nlu.matcher import Matcher, find_confusions
 
 ACTIONS = frozenset({"schedule", "certificate", "recovery", "human"})
@@ -62,7 +64,7 @@ def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise FaqError(f"{where}: keywords must be a list of strings")
     action = raw.get("action")
-    if action is not None and action not in ACTIONS:
+    if action is not None and (not isinstance(action, str) or action not in ACTIONS):
         raise FaqError(f"{where}: unknown action {action!r} (known: {', '.join(sorted(ACTIONS))})")
     refuse = bool(raw.get("refuse", False))
     answer = raw.get("answer") or ""
@@ -73,6 +75,9 @@ def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
         raise FaqError(f"{where}: answers and titles must be text")
     if not refuse and not answer.strip():
         raise FaqError(f"{where}: the answer is empty")
+    for field_name, text in (("answer", answer), ("answer_en", answer_en)):
+        if (problem := html_problem(text)) is not None:
+            raise FaqError(f"{where}: {field_name} is not Telegram's HTML: {problem}")
     return FaqEntry(
         id=entry_id.strip(),
         questions=tuple(q.strip() for q in questions if q.strip()),
@@ -90,12 +95,9 @@ def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
 def parse_faq(text: str, source: str) -> list[FaqEntry]:
     """Parse one YAML document of entries; every error names the file, the line and the entry."""
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise FaqError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+        data, node = yamlfile.load(text, source)
+    except yamlfile.YamlError as exc:
+        raise FaqError(str(exc)) from None
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):

@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
 _ID = re.compile(r"[0-9]{1,9}")
+_TAG = re.compile(r"<[^>]+>")
+
+
+# Telegram's HTML subset (Bot API "formatting options"): tags outside it, a bare "<", ">" or
+# "&", or tags that do not nest make Telegram refuse the whole message.
+TELEGRAM_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+     "tg-spoiler", "span", "blockquote", "tg-emoji"}
+)  # fmt: skip
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z-]*)(?:\s[^<>]*)?>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse this text as HTML, or None: checked where text enters
+    (an admin's FAQ answer) so that it never blocks a chat's delivery later."""
+    bare = _ANY_TAG.sub("", _ENTITY.sub("", text))
+    for char in "<>&":
+        if char in bare:
+            return f"a bare {char!r} (write {html.escape(char)})"
+    open_tags: list[str] = []
+    for closing, name in _ANY_TAG.findall(text):
+        name = name.lower()
+        if name not in TELEGRAM_TAGS:
+            return f"the tag <{name}> (Telegram allows: {', '.join(sorted(TELEGRAM_TAGS))})"
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return f"</{name}> closes no open <{name}>"
+    return f"<{open_tags[-1]}> is never closed" if open_tags else None
+
+
+def plain(text: str) -> str:
+    """Telegram's HTML subset as plain text: for a terminal, Messenger, or a message Telegram
+    refused to parse."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def parse_id(text: str) -> int | None:

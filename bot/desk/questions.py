@@ -119,9 +119,9 @@ ANYWHERE = Question(
                 "cancel",
                 N_("Cancel"),
                 (
-                    "болих", "больё", "болъё", "болилоо", "боль", "больчих", "болиё",
+                    "болих", "больё", "болъё", "болилоо", "болиё",
                     "цуцлах", "цуцал", "цуцлая", "цуцална", "цуцлаарай", "зогсоо", "зогсох",
-                    "зогс", "zogsoo", "bolih", "boli", "cancel", "stop",
+                    "зогс", "zogsoo", "bolih", "cancel", "stop",
                     "exit", "quit", "гарах",
                 ),
             ),
@@ -179,18 +179,12 @@ COHORT = Question(
     extract=_named_cohort,
 )
 
-MENU = Question(
+MENU = Question(  # typed, only its labels choose: "имэйл солих" is a question of its own
     "menu",
     "",
     (
-        (
-            Choice("schedule", N_("Schedule"), ("хуваарь", "huvaari", "schedule", "цаг")),
-            Choice("recovery", N_("Password / e-mail"), ("нууц үг", "имэйл", "password")),
-        ),
-        (
-            Choice("certificate", N_("Certificate"), ("батламж", "certificate", "гэрчилгээ")),
-            Choice("human", N_("Talk to a person"), ()),
-        ),
+        (Choice("schedule", N_("Schedule")), Choice("recovery", N_("Password / e-mail"))),
+        (Choice("certificate", N_("Certificate")), Choice("human", N_("Talk to a person"))),
     ),
 )
 

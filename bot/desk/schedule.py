@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from bot.desk import yamlfile
 from bot.i18n import _, format_date, ngettext
 
 COHORTS = (1, 5, 10)
@@ -50,9 +49,9 @@ def _window(raw: object, where: str) -> Window:
 
 def parse_schedule(text: str, source: str = "schedule.yaml") -> list[CohortSchedule]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScheduleError(f"{source}: not valid YAML ({exc})") from None
+        data, _node = yamlfile.load(text, source)
+    except yamlfile.YamlError as exc:
+        raise ScheduleError(str(exc)) from None
     if not isinstance(data, list) or not data:
         raise ScheduleError(f"{source}: expected a list of cohort windows")
     rows: list[CohortSchedule] = []
@@ -62,9 +61,9 @@ def parse_schedule(text: str, source: str = "schedule.yaml") -> list[CohortSched
         if not isinstance(raw, dict):
             raise ScheduleError(f"{where}: expected year, cohort, elearning, webinar")
         year, cohort = raw.get("year"), raw.get("cohort")
-        if not isinstance(year, int) or not 2000 <= year <= 2100:
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
             raise ScheduleError(f"{where}: the year is missing or not a year")
-        if cohort not in COHORTS:
+        if isinstance(cohort, bool) or cohort not in COHORTS:  # `true` == 1 in Python
             raise ScheduleError(f"{where}: cohort must be one of 1, 5, 10")
         if (year, cohort) in seen:
             raise ScheduleError(f"{where}: cohort {cohort} of {year} is listed twice")

@@ -281,6 +281,7 @@ def format_stats(stats: Stats) -> str:
     def count(value: int) -> str:
         return format_number(value)
 
+    age_names = [_(label) for label, _limit in AGE_BUCKETS]
     lines = [
         "<b>"
         + _("Help desk, {first} – {last}").format(
@@ -316,8 +317,8 @@ def format_stats(stats: Stats) -> str:
         line(
             _("Open tickets by age"),
             " · ".join(
-                f"{html.escape(_(label))}: {count(n)}"
-                for (label, _limit), n in zip(AGE_BUCKETS, stats.open_by_age, strict=True)
+                f"{html.escape(name)}: {count(n)}"
+                for name, n in zip(age_names, stats.open_by_age, strict=True)
             ),
         ),
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from bot.desk.messages import Button
 from bot.desk.schedule import cohort_label
 from bot.desk.tickets import Status, get_ticket, messages_of, person_of
 from bot.i18n import _
-from bot.storage.models import Ticket, TicketMessage
+from bot.storage.models import Person, Ticket, TicketMessage
 
 PREVIEW_WORDS = 6
 
@@ -114,3 +115,72 @@ async def first_questions(session: AsyncSession, ticket_ids: list[int]) -> dict[
     for ticket_id, text in rows:
         found.setdefault(ticket_id, text)
     return found
+
+
+# ---- the same, as plain text for a terminal (`helpdesk tickets`) ------------------------------
+
+
+async def terminal_queue(session: AsyncSession, tickets: list[Ticket], now: datetime) -> str:
+    """A header, then one tab-separated line per ticket: what a methodologist scans."""
+    header = "\t".join(
+        ["#", _("status"), _("age"), _("cohort"), _("channel"), _("claimed by"), _("question")]
+    )
+    if not tickets:
+        return header + "\n" + _("The queue is empty.")
+    firsts = await first_questions(session, [ticket.id for ticket in tickets])
+    people = {ticket.person_id for ticket in tickets}
+    rows = await session.execute(select(Person.id, Person.channel).where(Person.id.in_(people)))
+    channels = {person_id: channel for person_id, channel in rows}
+    lines = [header]
+    for ticket in tickets:
+        minutes = int((now - ticket.created_at).total_seconds() // 60)
+        cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
+        fields = [
+            f"#{ticket.id}",
+            ticket.status,
+            f"{minutes // 60}:{minutes % 60:02d}",
+            cohort,
+            channels.get(ticket.person_id, "?"),
+            ticket.claimed_by or "-",
+            preview(firsts.get(ticket.id, "")) or "-",
+        ]
+        lines.append("\t".join(fields))
+    return "\n".join(lines)
+
+
+async def terminal_conversation(session: AsyncSession, ticket: Ticket, timezone: str) -> str:
+    """One ticket as a conversation in the institute's time: who wrote what, and when."""
+    zone = ZoneInfo(timezone)
+    person = await person_of(session, ticket)
+    cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
+    opened = ticket.created_at.astimezone(zone)
+    lines = [
+        _("Ticket #{number} · {status} · {channel} · {name} · {cohort}").format(
+            number=ticket.id,
+            status=Status(ticket.status).label,
+            channel=person.channel,
+            name=person.display_name or "—",
+            cohort=cohort,
+        ),
+        _("Opened {when}").format(when=f"{opened:%Y-%m-%d %H:%M}"),
+    ]
+    if ticket.claimed_by:
+        lines.append(_("Claimed by {name}").format(name=ticket.claimed_by))
+    reason = ticket.context.get("reason")
+    if reason:
+        lines.append(_("Why here: {reason}").format(reason=reason))
+    for attempt in ticket.context.get("tried", []):
+        lines.append(
+            _("The bot tried: «{question}» → {entry} ({score})").format(
+                question=attempt.get("question", ""),
+                entry=attempt.get("intent") or attempt.get("best") or "—",
+                score=attempt.get("score", 0),
+            )
+        )
+    lines.append("")
+    for message in await messages_of(session, ticket.id):
+        when = message.created_at.astimezone(zone)
+        who = message.author_name or message.author
+        note = " " + _("(internal note)") if message.internal else ""
+        lines.append(f"[{when:%m-%d %H:%M}] {who}{note}: {message.text}")
+    return "\n".join(lines)

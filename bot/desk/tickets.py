@@ -100,13 +100,18 @@ async def person_of(session: AsyncSession, ticket: Ticket) -> Person:
 
 
 async def list_tickets(
-    session: AsyncSession, include_closed: bool = False, owner_id: str | None = None
+    session: AsyncSession,
+    include_closed: bool = False,
+    owner_id: str | None = None,
+    owner_name: str | None = None,
 ) -> list[Ticket]:
     query = select(Ticket).order_by(Ticket.id)
     if not include_closed:
         query = query.where(Ticket.status.in_(ACTIVE))
     if owner_id is not None:
         query = query.where(Ticket.claimed_by_id == owner_id)
+    if owner_name is not None:
+        query = query.where(Ticket.claimed_by == owner_name)
     return list(await session.scalars(query))
 
 
@@ -221,7 +226,7 @@ async def claim(
     actor_id: str | None = None,
 ) -> None:
     if ticket.status != OPEN:
-        owner = f" ({ticket.claimed_by})" if ticket.claimed_by else ""
+        owner = f" ({html.escape(ticket.claimed_by)})" if ticket.claimed_by else ""
         raise TicketError(
             _("Ticket #{number} is already {status}{owner}.").format(
                 number=ticket.id, status=Status(ticket.status).label, owner=owner
@@ -233,7 +238,9 @@ async def claim(
         session,
         staff_chat,
         ticket,
-        _("Ticket #{number} was claimed by {name}.").format(number=ticket.id, name=actor),
+        _("Ticket #{number} was claimed by {name}.").format(
+            number=ticket.id, name=html.escape(actor)
+        ),
     )
 
 
@@ -256,9 +263,16 @@ async def staff_reply(
         ticket.status, ticket.claimed_by, ticket.claimed_by_id = CLAIMED, staff_name, staff_id
         _event(session, ticket, "claimed", staff_name)
     with use_language(ticket.language):
-        signature = _("<b>{name}</b> (methodologist), request #{number}:").format(
-            name=html.escape(staff_name), number=ticket.id
-        )
+        role = _("methodologist")
+        if staff_name.strip().casefold() in (role.casefold(), "арга зүйч", "methodologist"):
+            # the name is the role already: "Арга зүйч (арга зүйч)" would say it twice
+            signature = _("<b>{name}</b>, request #{number}:").format(
+                name=html.escape(staff_name), number=ticket.id
+            )
+        else:
+            signature = _("<b>{name}</b> (methodologist), request #{number}:").format(
+                name=html.escape(staff_name), number=ticket.id
+            )
     body = f"{signature}\n{html.escape(text)}" if text else signature
     # "human": written by a person, which some platforms let through after their window.
     to_teacher(session, person, ticket, Payload(text=body, human=True, attachment=attachment))
@@ -297,7 +311,9 @@ async def close(
         session,
         staff_chat,
         ticket,
-        _("Ticket #{number} was closed by {name}.").format(number=ticket.id, name=actor),
+        _("Ticket #{number} was closed by {name}.").format(
+            number=ticket.id, name=html.escape(actor)
+        ),
     )
 
 
@@ -335,7 +351,9 @@ async def reopen(
         session,
         staff_chat,
         ticket,
-        _("Ticket #{number} was reopened by {name}.").format(number=ticket.id, name=actor),
+        _("Ticket #{number} was reopened by {name}.").format(
+            number=ticket.id, name=html.escape(actor)
+        ),
     )
 
 

@@ -24,11 +24,13 @@ from bot.nlu import tables
 from bot.nlu.normalize import MAX_TEXT, fold, normalize
 
 _NEGATED = fold(tables.NEGATION_SUFFIX)
+_NEGATION_WORDS = frozenset(fold(word) for word in tables.NEGATION_WORDS)  # үгүй, гүй, биш
+_NEGATED_REPLY = 4  # words a negated yes/no reply may have and still be a plain "no"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SHORT_REPLY = 3  # words in a reply that may carry one unexplained word ("5 жил", "за тэгье")
 _SUFFIX_ROOM = 4  # letters a declared word of 4+ letters may carry as endings ("монголоор")
 _VOWELS = frozenset("аэиоу")  # what the vowels are after folding
-_TYPO_LENGTH = 5  # declared words this long may be typed with one letter wrong
+_TYPO_LENGTH = 6  # declared words this long may be typed with one letter wrong
 _HYPHEN_ENDING = 4  # letters after a hyphen that are an ending, not a word of their own
 
 
@@ -57,10 +59,12 @@ def _same_word(declared: str, typed: str) -> bool:
         if set(rest) <= _VOWELS:  # a particle run together: "тиймээ", "заа"
             return True
         return len(declared) >= 4 and len(rest) <= _SUFFIX_ROOM and _NEGATED not in rest
-    # One letter mistyped (not added or dropped: "сургалт" is not a typo of "эсургалт").
+    # One letter mistyped, not the first (not added or dropped: "сургалт" is no typo of
+    # "эсургалт"; nor "солих" of "болих").
     return (
         len(declared) >= _TYPO_LENGTH
         and len(typed) == len(declared)
+        and typed[0] == declared[0]
         and not declared.isdigit()
         and (_NEGATED in typed) == (_NEGATED in declared)
         and Levenshtein.distance(declared, typed, score_cutoff=1) <= 1
@@ -112,6 +116,12 @@ class Vocabulary:
         typed = [key for key in keys(text) if key not in FILLERS]
         if not typed:
             return None
+        negated = any(
+            key in _NEGATION_WORDS or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
+            for key in typed
+        )
+        if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
+            return self.negative  # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"
         hits, unexplained = self._read(typed)
         chosen = {value for _start, _end, value in hits}
         if len(chosen) == 1:
@@ -121,9 +131,6 @@ class Vocabulary:
                 return value
             if self.negative is not None and first_at == 0:
                 return value  # a yes/no question answered first, then explained
-        negated = any(key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1 for key in typed)
-        if not chosen and self.negative is not None and len(typed) <= 2 and negated:
-            return self.negative
         return None
 
     def read(self, typed: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -59,3 +59,11 @@ def only_states(text: str) -> bool:
         and not key.startswith(("жил", "ажил", "дугаар"))
     ]
     return bool(words) and not rest
+
+
+def states_a_fact(text: str) -> bool:
+    """A message that states a cohort or a system and nothing more ("үгүй ээ, цахим
+    сургалтынх"): a correction, even where a yes/no question waits for an answer."""
+    return only_states(text) and (
+        detect_cohort(text) is not None or detect_system(text) is not None
+    )

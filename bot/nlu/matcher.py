@@ -50,6 +50,7 @@ FORM_WEIGHT = 0.5  # share of a stem's weight that its exact suffixed form adds,
 LONG_MESSAGE = 10  # content words from which a message's closing sentences are scored alone
 MAX_TAIL_SENTENCES = 2  # closing sentences tried: the last one, the last two
 MIN_TAIL_WORDS = 2  # fewer content words than this say too little on their own
+REQUEST_LEAD = 20.0  # how far over the threshold a long message's end must match to lead
 FORM = "="  # marks a form key in the index; no normalized word contains it
 CANDIDATES = 3  # entries a verdict names, best first (for clarifying and for evaluation)
 MEMORY = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
@@ -315,6 +316,7 @@ class Matcher:
             return ranked
         sentences = [s for s in _SENTENCE_END.split(text[:MAX_TEXT]) if s.strip()]
         best = {candidate.intent: candidate for candidate in ranked}
+        asked: dict[str, Candidate] = {}  # what the closing sentences alone ask
         for count in range(1, min(len(sentences), MAX_TAIL_SENTENCES + 1)):
             tail = analyze(" ".join(sentences[-count:]))
             if len(tail) < MIN_TAIL_WORDS:
@@ -323,6 +325,14 @@ class Matcher:
                 known = best.get(candidate.intent)
                 if known is None or candidate.score > known.score:
                     best[candidate.intent] = candidate
+                earlier = asked.get(candidate.intent)
+                if earlier is None or candidate.score > earlier.score:
+                    asked[candidate.intent] = candidate
+        request = max(asked.values(), key=lambda c: c.score, default=None)
+        if request is not None and request.score >= self.threshold + REQUEST_LEAD:
+            # A long message is judged by its request: what its end clearly asks comes first.
+            best.pop(request.intent)
+            return [request, *sorted(best.values(), key=lambda c: c.score, reverse=True)]
         return sorted(best.values(), key=lambda c: c.score, reverse=True)
 
     def match(self, text: str) -> MatchResult:
@@ -340,6 +350,8 @@ class Matcher:
         return verdict
 
     def _judge(self, text: str) -> MatchResult:
+        if len(text) > MAX_TEXT:  # a paste with the request at its end: judge the end
+            text = text[-MAX_TEXT:]
         words = analyze(text)
         ranked = self._rank_message(words, text) if words else []
         if not ranked:

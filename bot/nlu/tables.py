@@ -378,7 +378,7 @@ SAME_THING: dict[str, str] = {
 # "тийм ээ", "үгүй шүү", "за за", "1 дээ", "English please". They neither choose nor refuse.
 ANSWER_FILLERS: str = (
     "ээ аа оо өө шүү даа дээ доо дөө л ш юм биз уу үү вэ бэ байна бн бна байгаа "
-    "би надад минь манай хэл хэлээр please pls thanks thank you the a"
+    "би надад минь манай хэл хэлээр please pls the a"
 )
 
 # Words around a stated fact that add nothing to it: an apology, an introduction, a

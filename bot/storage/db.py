@@ -1,4 +1,5 @@
-"""Desk, session factory and schema upgrades; sessions are opened by callers, one per update."""
+"""The database engine, session factory and schema upgrades; sessions are opened by
+callers, one per update."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    """An async engine; SQLite gets WAL, a busy timeout and enforced foreign keys. Statement
+    parameters stay out of errors and logs (`hide_parameters`): they hold register numbers."""
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)

@@ -14,10 +14,9 @@ texts are those of tests/data/eval.jsonl. Everything runs as processes on this m
   Phase 2, paced: new teachers at a steady --rate per second for --paced-seconds; latency from
   the moment an update is available in getUpdates to its first reply. Peak RSS is VmHWM.
 
-By default the bot runs with PTB's AIORateLimiter replaced by a pass-through
-(tests/bench/unlimited.py): as shipped it paces every send to Telegram's ~30 messages/s, which
-caps the drain near 25 updates/s whatever the bot's own speed. `--rate-limiter shipped` runs
-`python -m bot run` unchanged.
+By default the bot runs with HELPDESK_TELEGRAM_MAX_RATE=0 (no rate limiter): as shipped it
+paces every send to Telegram's ~30 messages/s, which caps the drain near 25 updates/s whatever
+the bot's own speed. `--rate-limiter shipped` runs `python -m bot run` with the default.
 
 Exactly once: every update got a reply; the bot's database has one processed event and one
 incoming MessageLog row per update, and per chat as many outgoing rows as the fake received
@@ -203,7 +202,12 @@ class BotProcess:
 
 
 def start_bot(
-    module: str, base_url: str, database_url: str | None, log_path: Path, cpu: int | None
+    module: str,
+    base_url: str,
+    database_url: str | None,
+    log_path: Path,
+    cpu: int | None,
+    max_rate: str | None = None,
 ) -> BotProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     env.update(
@@ -214,6 +218,8 @@ def start_bot(
     )
     if database_url is not None:
         env["HELPDESK_DATABASE_URL"] = database_url
+    if max_rate is not None:
+        env["HELPDESK_TELEGRAM_MAX_RATE"] = max_rate
     pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -449,12 +455,13 @@ def run_desk(
     """Drain, then paced arrivals, on one database; then the exactly-once check."""
     result = Result("SQLite" if kind == "sqlite" else "PostgreSQL")
     bot_cpu, _fake_cpu = _cpus(options)
-    module = "bot run" if options.rate_limiter == "shipped" else "tests.bench.unlimited"
+    max_rate = None if options.rate_limiter == "shipped" else "0"  # "0": no limiter
     with scratch_database(kind, directory, options.pg_url) as url:
         asyncio.run(prepare(url, workload.roster))
         reports = []
         fake.control("load", {"teachers": workload.backlog})
-        bot = start_bot(module, fake.base_url, url, directory / f"{kind}.log", bot_cpu)
+        log_path = directory / f"{kind}.log"
+        bot = start_bot("bot run", fake.base_url, url, log_path, bot_cpu, max_rate)
         try:
             _status, cpu_at_start = wait_done(fake, bot, options.timeout)
             reports.append(fake.control("report"))
@@ -614,7 +621,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     limiter = (
         "AIORateLimiter (shipped)"
         if args.rate_limiter == "shipped"
-        else "pass-through (tests/bench/unlimited.py)"
+        else "none (HELPDESK_TELEGRAM_MAX_RATE=0)"
     )
     paced = round(args.paced_seconds * args.rate)
     print(f"{args.teachers} teachers in the backlog, {paced} paced; rate limiter: {limiter}")

@@ -18,6 +18,7 @@ from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -33,6 +34,7 @@ from bot.desk import outbox, tickets
 from bot.desk.admin import COMMANDS as ADMIN_COMMANDS
 from bot.desk.admin import AdminDesk
 from bot.desk.engine import Desk
+from bot.desk.messages import plain
 from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
 from bot.runtime import HOUSEKEEPING_INTERVAL, housekeeping, riding_out_outages
@@ -78,10 +80,20 @@ async def _report_error(update: object, context: DeskContext) -> None:
         log.warning("could not report the error to the staff group")
 
 
-async def _attempt(send: Callable[[], Awaitable[str]]) -> outbox.Outcome:
-    """Whatever the Bot API answers decides: done, retry later, or give up for good."""
+async def _attempt(
+    send: Callable[[], Awaitable[str]], as_plain: Callable[[], Awaitable[str]]
+) -> outbox.Outcome:
+    """Whatever the Bot API answers decides: done, retry later, or give up for good. HTML
+    Telegram cannot parse goes again as plain text; any other 400 is permanent, so the row
+    is given up (recorded) and the chat's queue moves on instead of waiting behind it."""
     try:
-        return outbox.Delivered(await send())
+        try:
+            return outbox.Delivered(await send())
+        except BadRequest as exc:
+            if not teacher.unparsable(exc):
+                raise
+            log.warning("Telegram could not parse a message's HTML; sent as plain text")
+            return outbox.Delivered(await as_plain())
     except RetryAfter as exc:
         after = exc.retry_after
         delay = after if isinstance(after, timedelta) else timedelta(seconds=after)
@@ -89,21 +101,21 @@ async def _attempt(send: Callable[[], Awaitable[str]]) -> outbox.Outcome:
     except Forbidden as exc:
         return outbox.GiveUp(f"forbidden: {exc.message}")
     except BadRequest as exc:
-        if "chat not found" in exc.message.lower():
-            return outbox.GiveUp(f"bad request: {exc.message}")
-        return outbox.RetryLater(f"bad request: {exc.message}")
+        return outbox.GiveUp(f"bad request: {exc.message}")
     except TelegramError as exc:  # timeouts, 5xx and network errors
         return outbox.RetryLater(f"{type(exc).__name__}: {exc}")
 
 
-async def _send_teacher_row(bot: Bot, row: OutboxMessage) -> str:
+async def _send_teacher_row(bot: Bot, row: OutboxMessage, as_plain: bool = False) -> str:
     payload = Payload.from_json(row.payload)
     attachment = payload.attachment
     if attachment is not None and attachment.kind in ("photo", "document"):
         send = bot.send_photo if attachment.kind == "photo" else bot.send_document
-        sent = await send(int(row.chat_id), attachment.file_id, caption=payload.text[:1024])
+        caption = plain(payload.text)[:1024] if as_plain else payload.text[:1024]
+        html_off: dict[str, None] = {"parse_mode": None} if as_plain else {}
+        sent = await send(int(row.chat_id), attachment.file_id, caption=caption, **html_off)
         return str(sent.message_id)
-    await teacher.send_replies(bot, int(row.chat_id), [payload.reply()])
+    await teacher.send_replies(bot, int(row.chat_id), [payload.reply()], as_plain=as_plain)
     return ""
 
 
@@ -114,8 +126,11 @@ def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[ty
 
     async def send(row: OutboxMessage) -> outbox.Outcome:
         if row.channel == tickets.STAFF_CHANNEL:
-            return await _attempt(lambda: poster.post(row))
-        return await _attempt(lambda: _send_teacher_row(application.bot, row))
+            return await _attempt(lambda: poster.post(row), lambda: poster.post(row, True))
+        bot = application.bot
+        return await _attempt(
+            lambda: _send_teacher_row(bot, row), lambda: _send_teacher_row(bot, row, True)
+        )
 
     return send
 
@@ -181,8 +196,14 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     )
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    elif settings.telegram_max_rate > 0:  # HELPDESK_TELEGRAM_MAX_RATE=0: no limiter at all
+        limiter = AIORateLimiter(
+            overall_max_rate=settings.telegram_max_rate, max_retries=RATE_LIMIT_RETRIES
+        )
+        builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -219,6 +240,12 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
     add(CallbackQueryHandler(_final(staff.on_staff_button), pattern=r"^staff:"), Group.STAFF)
     if settings.staff_chat_id is not None:
         in_staff_group = filters.Chat(settings.staff_chat_id)
+        membership = ChatMemberHandler(
+            _final(staff.on_member_change),
+            ChatMemberHandler.CHAT_MEMBER,
+            chat_id=settings.staff_chat_id,
+        )
+        add(membership, Group.STAFF)
         add(CommandHandler(["queue", "mine"], _final(staff.on_queue), in_staff_group), Group.STAFF)
         add(
             CommandHandler(["close", "reopen"], _final(staff.on_close_or_reopen), in_staff_group),

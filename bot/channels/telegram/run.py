@@ -16,7 +16,8 @@ from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# chat_member: someone joins or leaves the staff group (the bot must be an admin there).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "chat_member"]
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates call open while there is nothing new
 POLL_BACKOFF_MAX = 30.0  # seconds between getUpdates attempts while they fail, at most
 

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.channels.telegram.context import DeskContext
 from bot.channels.telegram.render import markup, split_text
 from bot.desk import ticket_views, tickets
-from bot.desk.messages import Attachment, Reply, parse_id
+from bot.desk.messages import Attachment, Reply, parse_id, plain
 from bot.desk.outbox import Payload
 from bot.i18n import _
 from bot.storage.models import OutboxMessage, Ticket, TicketMessage
@@ -62,6 +62,21 @@ class StaffGate:
             return cached is not None and cached[0]
         self._cache[user_id] = (allowed, time.monotonic() + MEMBERSHIP_TTL)
         return allowed
+
+    def seen_change(self, user_id: int, member: bool) -> None:
+        """Telegram said someone joined or left the staff group: believed at once, not after
+        the cache's minutes."""
+        self._cache[user_id] = (member, time.monotonic() + MEMBERSHIP_TTL)
+
+
+async def on_member_change(update: Update, context: DeskContext) -> None:
+    """A chat_member update from the staff group: a removed methodologist loses access now."""
+    change = update.chat_member
+    if change is None:
+        return
+    member = change.new_chat_member
+    is_member = member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
+    context.staff_gate.seen_change(member.user.id, is_member)
 
 
 async def _say(context: DeskContext, message: Message, text: str) -> None:
@@ -258,22 +273,25 @@ class StaffPoster:
         return topic.message_thread_id
 
     async def _post(
-        self, chat_id: int, ticket: Ticket, reply: Reply, attachment: Attachment | None = None
+        self,
+        chat_id: int,
+        ticket: Ticket,
+        reply: Reply,
+        attachment: Attachment | None = None,
+        as_plain: bool = False,
     ) -> Message:
         thread = await self._thread(chat_id, ticket)
         where: dict[str, Any] = {"message_thread_id": thread} if thread else {}
         if thread is None and ticket.staff_card_message_id:
             where["reply_to_message_id"] = ticket.staff_card_message_id
+        text = reply.text
+        if as_plain:  # Telegram refused the HTML: the same words, without it
+            where["parse_mode"], text = None, plain(text)
         if attachment is not None:
             send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
-            return await send(
-                chat_id,
-                attachment.file_id,
-                caption=reply.text[:1024],
-                **where,
-            )
+            return await send(chat_id, attachment.file_id, caption=text[:1024], **where)
         sent: Message | None = None
-        pieces = split_text(reply.text)
+        pieces = split_text(text)
         for number, piece in enumerate(pieces, start=1):
             sent = await self.bot.send_message(
                 chat_id,
@@ -284,7 +302,7 @@ class StaffPoster:
         assert sent is not None
         return sent
 
-    async def post(self, row: OutboxMessage) -> str:
+    async def post(self, row: OutboxMessage, as_plain: bool = False) -> str:
         """Post one row; returns the message id. Telegram errors propagate to the sender."""
         chat_id = int(row.chat_id)
         payload = Payload.from_json(row.payload)
@@ -305,7 +323,7 @@ class StaffPoster:
             else:
                 reply = payload.reply()
         attachment = payload.attachment if payload.kind == "relay" else None
-        sent = await self._post(chat_id, ticket, reply, attachment)
+        sent = await self._post(chat_id, ticket, reply, attachment, as_plain)
         async with self.sessions.begin() as session:
             if payload.kind == "card":
                 stored = await tickets.get_ticket(session, ticket.id)

@@ -15,29 +15,43 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from bot.channels.telegram.context import DeskContext
 from bot.channels.telegram.render import markup, split_text
 from bot.desk import outbox
-from bot.desk.messages import Attachment, Incoming, Reply
+from bot.desk.messages import Attachment, Incoming, Reply, plain
 from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
+from bot.runtime import OutageLog, database_down
 
 log = logging.getLogger(__name__)
+OUTAGE = OutageLog(log)
 
 CHANNEL = "telegram"
 TYPING_AFTER = 0.5  # seconds: show "typing…" only when an answer is not instant
 
 
-async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+async def send_replies(
+    bot: Bot, chat_id: int, replies: list[Reply], as_plain: bool = False
+) -> None:
+    """The replies as Telegram messages; `as_plain` sends the text without HTML (for a
+    message Telegram refused to parse: an unescaped "<" must not make it undeliverable)."""
     for reply in replies:
-        pieces = split_text(reply.text) if reply.text else []
+        text = plain(reply.text) if as_plain else reply.text
+        pieces = split_text(text) if text else []
         for file in reply.files:
             send = bot.send_photo if file.kind == "photo" else bot.send_document
             await send(chat_id, InputFile(file.data, filename=file.name))
+        html_off: dict[str, None] = {"parse_mode": None} if as_plain else {}  # else Defaults'
         for number, piece in enumerate(pieces, start=1):
             await bot.send_message(
                 chat_id,
                 piece,
                 reply_markup=markup(reply) if number == len(pieces) else None,
                 disable_web_page_preview=True,
+                **html_off,
             )
+
+
+def unparsable(error: BadRequest) -> bool:
+    """Telegram could not parse the message's HTML: sending it as plain text will do."""
+    return "can't parse entities" in error.message.lower()
 
 
 @contextlib.asynccontextmanager
@@ -63,8 +77,10 @@ async def _answer(update: Update, context: DeskContext, incoming: Incoming) -> N
     try:
         async with typing_while_slow(context, chat_id):
             replies = await context.desk.handle(incoming)
-    except (SQLAlchemyError, OSError):
-        log.exception("the desk could not handle an update; the teacher is asked to retry")
+    except (SQLAlchemyError, OSError) as exc:
+        if not database_down(exc):
+            raise  # a bug, not an outage: the error handler tells the staff group
+        OUTAGE.seen("the desk could not handle an update; the teacher is asked to retry", exc)
         with use_language("mn"):
             apology = _("The help desk is briefly unavailable. Please try again in a few minutes.")
         await send_replies(context.bot, chat_id, [Reply(apology)])
@@ -79,8 +95,14 @@ async def send_or_queue(context: DeskContext, chat_id: int, replies: list[Reply]
     limiter's retries, 5xx, timeouts) go to the outbox, whose worker retries with backoff."""
     for index, reply in enumerate(replies):
         try:
-            await send_replies(context.bot, chat_id, [reply])
-        except BadRequest:  # a NetworkError too, but permanent: retrying cannot help
+            try:
+                await send_replies(context.bot, chat_id, [reply])
+            except BadRequest as error:  # a NetworkError too, but permanent: no retrying
+                if not unparsable(error):
+                    raise
+                log.warning("Telegram could not parse a reply's HTML; sent as plain text")
+                await send_replies(context.bot, chat_id, [reply], as_plain=True)
+        except BadRequest:
             raise
         except (RetryAfter, NetworkError) as exc:
             log.warning(

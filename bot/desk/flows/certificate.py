@@ -16,7 +16,8 @@ from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.storage.models import RosterEntry
 
-SURNAME_WORDS = 3  # a reply longer than this, without a number, is a new message
+SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
+NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
 
 
 class State(StrEnum):
@@ -88,7 +89,7 @@ def _ask_surname(turn: Turn, number: str) -> None:
 async def on_text(turn: Turn, text: str) -> bool:
     """The number or the surname, typed; False when the message is something else."""
     mention = find_register_number(text)
-    if mention is None and any(ch.isdigit() for ch in text):
+    if mention is None and any(ch.isdigit() for ch in text) and len(text.split()) <= NUMBER_WORDS:
         mention = Mention(None, "form", "")  # "12345": a number, but not a register number
     if mention is not None:
         if mention.number is None:
@@ -110,10 +111,19 @@ async def on_text(turn: Turn, text: str) -> bool:
             _ask_surname(turn, mention.number.value)
         return True
     number = turn.flow_data(Data).register_number
-    if turn.state == State.SURNAME and number and len(text.split()) <= SURNAME_WORDS:
+    if turn.state == State.SURNAME and number and _looks_like_a_surname(turn, text):
         await _look_up(turn, number, text)
         return True
     return False
+
+
+def _looks_like_a_surname(turn: Turn, text: str) -> bool:
+    """A word, or two that are not a question the knowledge base knows ("сургалт хэзээ");
+    one word is always taken (Батсүх is a surname, whatever the matcher hears in it)."""
+    words = text.split()
+    if not 0 < len(words) <= SURNAME_WORDS or "?" in text or any(c.isdigit() for c in text):
+        return False
+    return len(words) == 1 or turn.knowledge.matcher.match(text).intent is None
 
 
 async def _look_up(turn: Turn, number_text: str, surname: str) -> None:

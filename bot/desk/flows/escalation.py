@@ -10,11 +10,21 @@ from bot.desk.messages import Button, parse_id
 from bot.desk.questions import ANYWHERE, Choice, Question, Rows, yes_no
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
+from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import detect_system
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
-PERSON_REQUEST_WORDS = 4  # "би хүнтэй ярихыг хүсэж байна": no problem told in so few words
+# The words of a request for a person that tells no problem, in any script.
+PERSON_REQUEST = frozenset(
+    keys(
+        "хүн хүнтэй ярих ярья ярихыг ярьмаар ярилцах холбогдох холбогдмоор холбож холбо "
+        "оператор операторт арга зүйч арга зүйчтэй ажилтан ажилтантай мэргэжилтэн хүсэж хүсч "
+        "байна байгаа байсан юм өгөөч өгнө үү би надад амьд бодит туслаач туслаарай "
+        "need want talk speak chat with to a an human person operator agent real live "
+        "someone somebody staff methodologist please can could i me"
+    )
+)
 
 
 class State(StrEnum):
@@ -60,7 +70,7 @@ def person_button() -> Rows:
 async def ask_for_person(turn: Turn, text: str = "") -> None:
     """ "Operator", "хүнтэй ярих", the menu's button: a ticket needs the problem, so it is
     asked first — unless the message says it, or the bot just failed to answer it."""
-    if text and not ANYWHERE.choose(text) and not _only_asks_for_a_person(turn, text):
+    if text and not _only_asks_for_a_person(text):
         await escalate(turn, text, reason="asked for a person")
         return
     if turn.memory.tried and (turn.memory.refusals or turn.memory.downvotes):
@@ -76,11 +86,10 @@ async def ask_for_person(turn: Turn, text: str = "") -> None:
     )
 
 
-def _only_asks_for_a_person(turn: Turn, text: str) -> bool:
-    """A short message that the knowledge base reads as a request for a person, and no more."""
-    return len(text.split()) <= PERSON_REQUEST_WORDS and turn.knowledge.matcher.match(
-        text
-    ).intent in (None, "human")
+def _only_asks_for_a_person(text: str) -> bool:
+    """Whether a message asks for a person and tells no problem: "хүнтэй ярих", "operator",
+    "I need to talk to a human", "арга зүйчтэй холбогдмоор байна"."""
+    return all(key in PERSON_REQUEST or key in FILLERS for key in keys(text))
 
 
 async def on_problem(turn: Turn, text: str) -> bool:

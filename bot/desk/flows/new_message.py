@@ -25,6 +25,7 @@ NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
+MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
 OUT_OF_SCOPE_SPREAD = 7.0  # an answerable entry this close to an out-of-scope best is offered
 # Where one question ends and another begins: sentence ends, "бас"/"мөн" ("also"), and a
 # comma after a question particle ("…сонгох вэ, вебинарт яаж орох вэ?").
@@ -71,7 +72,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         return
     intents = _questions_in(turn, text, result)
     if len(intents) > 1:
-        for intent in intents:
+        # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
+        for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
             await respond(turn, intent, text, several=True)
         return
     if result.intent is None:
@@ -90,7 +92,7 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
     entry = turn.knowledge.entries[intent]
     if entry.action == "schedule":
         await schedule.start(turn, detect_cohort(text))
-    elif entry.action == "recovery":
+    elif entry.action == "recovery" and not several:
         recovery.steps(turn, entry.id, system=detect_system(text), typed=True)
     elif entry.action == "human":
         await escalation.ask_for_person(turn, text)
@@ -100,6 +102,10 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         await answers.answer_entry(
             turn, entry.id, with_feedback=entry.id not in SMALL_TALK, tag=several
         )
+
+
+def _starts_a_flow(turn: Turn, intent: str) -> bool:
+    return turn.knowledge.entries[intent].action in ("certificate", "human")
 
 
 async def _facts(turn: Turn, text: str) -> bool:
@@ -139,7 +145,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     """The entries of two questions asked in one message ("…мартсан. Бас батламжаа…"), at
     most two, each clearly matched on its own; one or none otherwise."""
     parts = [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
-    if len(parts) < 2:
+    if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
         return [whole.intent] if whole.intent else []
     found: list[str] = []
     for part in parts:
@@ -186,10 +192,8 @@ def remember_attempt(turn: Turn, text: str, result: MatchResult) -> None:
 def clarify(turn: Turn, text: str, candidates: list[str]) -> None:
     """Two or three entries are close: ask which is meant, rather than refuse."""
     question = which_question(turn, candidates)
-    options = [
-        f"{number}. {html.escape(choice.label if choice.literal else _(choice.label))}"
-        for number, choice in enumerate(question.choices, start=1)
-    ]
+    labels = [button.label for row in question.buttons() for button in row]
+    options = [f"{number}. {html.escape(label)}" for number, label in enumerate(labels, 1)]
     turn.ask(
         question,
         State.CLARIFY,
