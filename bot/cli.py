@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         "validate", help="check the FAQ files (exit 1 on an error; warnings are advice)"
     )
     validate.add_argument("path", nargs="?", type=Path, help="a folder of YAML files")
+    validate.add_argument("--verbose", action="store_true", help="every warning")
+    validate.add_argument(
+        "--strict", action="store_true", help="warnings fail too (CI of a FAQ repository)"
+    )
     faq_import = faq_commands.add_parser("import", help="validate, then load into the database")
     faq_import.add_argument("path", type=Path, help="a YAML file or a folder of them")
     faq_import.add_argument("--prune", action="store_true",
@@ -105,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
 # Libraries whose DEBUG lines are statements with their parameters or whole HTTP exchanges:
 # they stay at WARNING whatever HELPDESK_LOG_LEVEL says (the filter in bot/logs.py masks
 # what reaches it, but cannot know which bound parameter is a teacher's text).
+ENTRIES_SHOWN = 10  # `faq validate`: entries with warnings shown without --verbose
+WARNINGS_SHOWN = 3  # … and warnings per entry
 QUIET_LOGGERS = (
     "httpx", "httpcore", "alembic", "telegram.ext.Application", "aiosqlite", "asyncpg",
     "sqlalchemy",
@@ -137,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `helpdesk … | head`: the reader has what it wanted
+        return 0
     except (OperationalError, InterfaceError, OSError) as exc:
         # The database refused, is down, or the password is wrong: one line, never the URL
         # (it may hold the password).
@@ -160,7 +168,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "eval":
             return _eval(settings, args.file)
         case "faq" if args.faq_command == "validate":
-            return _faq_validate(settings, args.path)
+            return _faq_validate(settings, args)
         case "faq" | "schedule":
             return await _knowledge(settings, args)
         case "db":
@@ -288,22 +296,38 @@ async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _faq_validate(settings: Settings, path: Path | None) -> int:
+def _faq_validate(settings: Settings, args: argparse.Namespace) -> int:
+    """A one-line verdict with counts first; then errors; then warnings by entry, the entries
+    other wordings pull at most first (three each, ten entries, unless --verbose)."""
     from bot.desk.faq import FaqError, validate_dir
 
     try:
-        errors, warnings = validate_dir(path or settings.faq_dir)
+        result = validate_dir(args.path or settings.faq_dir)
     except FaqError as exc:
-        print(f"error: {exc}")
+        print(f"FAQ is not valid: {exc}")
         return 1
-    for warning in warnings:
-        print(f"warning: {warning}")
-    for error in errors:
+    by_entry: dict[str, list[str]] = {}
+    for confusion in sorted(result.confusions, key=lambda c: -c.score):
+        by_entry.setdefault(confusion.entry_id, []).append(result.warning(confusion))
+    paraphrases = sum(len(entry.questions) for entry in result.entries)
+    counts = (
+        f"{len(result.entries)} entries, {paraphrases} paraphrases; "
+        f"{len(result.errors)} errors, {len(result.confusions)} warnings in "
+        f"{len(by_entry)} entries"
+    )
+    failed = bool(result.errors) or (args.strict and bool(result.confusions))
+    print(("FAQ is not valid: " if failed else "FAQ is valid: ") + counts)
+    for error in result.errors:
         print(f"error: {error}")
-    if errors:
-        return 1
-    print(f"FAQ is valid ({len(warnings)} warnings)")
-    return 0
+    worst = sorted(by_entry.items(), key=lambda item: -len(item[1]))
+    shown = worst if args.verbose else worst[:ENTRIES_SHOWN]
+    for entry_id, warnings in shown:
+        print(f"warnings for {entry_id} ({len(warnings)}):")
+        for warning in warnings if args.verbose else warnings[:WARNINGS_SHOWN]:
+            print(f"  {warning}")
+    if len(shown) < len(worst) or any(len(w) > WARNINGS_SHOWN for _e, w in shown):
+        print("(--verbose shows every warning)")
+    return 1 if failed else 0
 
 
 async def _tickets(settings: Settings, args: argparse.Namespace) -> int:

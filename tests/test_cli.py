@@ -6,12 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 import pytest
+
+from tests.process_kit import wait_for
 
 
 def helpdesk(
@@ -141,7 +141,13 @@ def test_roster_import_reports_and_refuses_bad_files(tmp_path: Path) -> None:
 def test_faq_validate_passes_the_bundled_faq_and_names_problems(tmp_path: Path) -> None:
     bundled = helpdesk("faq", "validate")
     assert bundled.returncode == 0, bundled.stdout
-    assert "FAQ is valid" in bundled.stdout
+    verdict, *rest = bundled.stdout.splitlines()
+    assert verdict.startswith("FAQ is valid: ") and " warnings in " in verdict  # one line first
+    assert sum(line.startswith("warnings for ") for line in rest) <= 10  # grouped, the worst
+    everything = helpdesk("faq", "validate", "--verbose").stdout
+    assert everything.count("would go to") > bundled.stdout.count("would go to")
+    strict = helpdesk("faq", "validate", "--strict")
+    assert strict.returncode == 1 and strict.stdout.startswith("FAQ is not valid: ")
     (tmp_path / "a.yaml").write_text(
         "- id: esis_password\n  questions: [ESIS нууц үгээ мартсан]\n  answer: Менежерт.\n"
         "- id: other\n  questions: [ESIS нууц үгээ мартсан]\n  answer: Өөр.\n",
@@ -202,14 +208,14 @@ def test_the_terminal_chat_prints_a_staff_reply_while_it_waits_for_a_line(
     try:
         chat.stdin.write("хүнтэй ярих, батламж маань олдохгүй байна\n")
         chat.stdin.flush()
-        assert _eventually(lambda: "хүсэлт №1" in _read(out)), _read(out)
+        assert wait_for(lambda: "хүсэлт №1" in _read(out)), _read(out)
         assert helpdesk("tickets", "reply", "1", "Шалгаад хэлье", env=env).returncode == 0
         assert helpdesk("tickets", "close", "1", env=env).returncode == 0
-        assert _eventually(lambda: "хүсэлтийг хаалаа" in _read(out)), _read(out)
+        assert wait_for(lambda: "хүсэлтийг хаалаа" in _read(out)), _read(out)
         assert "Шалгаад хэлье" in _read(out)
         chat.stdin.write("5\n")  # the rating, typed: the closing question's choices stand
         chat.stdin.flush()
-        assert _eventually(lambda: "Үнэлгээ өгсөнд баярлалаа" in _read(out)), _read(out)
+        assert wait_for(lambda: "Үнэлгээ өгсөнд баярлалаа" in _read(out)), _read(out)
     finally:
         chat.stdin.close()
         chat.wait(timeout=30)
@@ -219,12 +225,3 @@ def test_the_terminal_chat_prints_a_staff_reply_while_it_waits_for_a_line(
 def _read(out: TextIO) -> str:
     out.seek(0)
     return out.read()
-
-
-def _eventually(check: Callable[[], bool], seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False

@@ -10,6 +10,7 @@ import io
 import logging
 import os
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -315,7 +316,7 @@ async def test_a_newer_list_updates_in_place(sessions: async_sessionmaker[AsyncS
         (b"\n\n ,,\n", "roster.csv", "The file is empty."),
         (os.urandom(4096), "roster.csv", "not"),
         (b"\x00\x01garbage" * 100, "roster.csv", "not a CSV text file"),
-        ("Регистр,Овог\n".encode("cp1251", "replace"), "roster.csv", "not in UTF-8"),
+        (b"\x98\x98,\x98\n" * 3, "roster.csv", "encoding I cannot read"),
         (os.urandom(4096), "roster.xlsx", "not a readable Excel workbook"),
         (b"PK\x03\x04" + os.urandom(4096), "roster.xlsx", "not a readable Excel workbook"),
         (b"%PDF-1.4 ...", "roster.pdf", "must be a .csv or .xlsx file, not .pdf"),
@@ -333,6 +334,23 @@ def test_a_file_that_is_not_a_roster_is_refused_with_one_message(
         read_roster(data, filename)
     assert message in str(refused.value)
     assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.replace(",", "\t").encode("utf-16"),  # Excel's "Unicode text"
+        lambda text: text.encode("cp1251"),  # an old Windows "CSV (Comma delimited)"
+    ],
+    ids=["utf-16-tab", "cp1251"],
+)
+def test_a_roster_saved_by_excel_in_other_encodings_reads_the_same(
+    encode: Callable[[str], bytes],
+) -> None:
+    # cp1251 has no ө and ү: files saved in it already carry о and у instead
+    text = SAMPLE.read_text(encoding="utf-8-sig").translate(str.maketrans("өүӨҮ", "оуОУ"))
+    expected = read_roster(text.encode("utf-8"), "roster.csv")
+    assert read_roster(encode(text), "roster.csv").rows == expected.rows
 
 
 def test_an_xlsx_named_csv_and_a_csv_of_many_rows_are_refused() -> None:

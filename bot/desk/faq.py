@@ -12,7 +12,7 @@ import yaml
 
 from bot.desk import yamlfile
 from bot.desk.messages import html_problem
-from bot.nlu.matcher import Matcher, find_confusions
+from bot.nlu.matcher import Confusion, Matcher, find_confusions
 
 ACTIONS = frozenset({"schedule", "certificate", "recovery", "human"})
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -172,15 +172,24 @@ def clashes(entries: Sequence[FaqEntry]) -> list[str]:
     return found
 
 
-def validate_dir(directory: Path) -> tuple[list[str], list[str]]:
-    """(errors, warnings). Loading raises on broken files, duplicate ids and empty answers;
-    errors are clashes; warnings are paraphrases that, left out, would go elsewhere — the
-    wordings the other entries pull at, worth a look but not wrong."""
+@dataclass(frozen=True)
+class Validation:
+    """What `helpdesk faq validate` reports: errors stop an import; warnings are advice."""
+
+    entries: list[FaqEntry]
+    errors: list[str]
+    confusions: list[Confusion]  # paraphrases that, left out, would go to another entry
+
+    def warning(self, confusion: Confusion) -> str:
+        return (
+            f"paraphrase {confusion.question!r} would go to {confusion.better_id!r} "
+            f"({confusion.score:.0f}) without it"
+        )
+
+
+def validate_dir(directory: Path) -> Validation:
+    """Loading raises on broken files, duplicate ids and empty answers; errors are clashes;
+    warnings are paraphrases that, left out, would go elsewhere — the wordings the other
+    entries pull at, worth a look but not wrong."""
     entries = load_faq_dir(directory)
-    sources = {entry.id: entry.source for entry in entries}
-    warnings = [
-        f"{sources[c.entry_id]}: entry {c.entry_id!r}: without it, paraphrase {c.question!r} "
-        f"would go to {c.better_id!r} ({c.score:.0f})"
-        for c in find_confusions(entries)
-    ]
-    return clashes(entries), warnings
+    return Validation(entries, clashes(entries), find_confusions(entries))

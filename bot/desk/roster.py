@@ -9,6 +9,7 @@ numbers are personal data: they never reach the log, and problems show them mask
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import io
 import itertools
@@ -230,8 +231,11 @@ def _text(value: object) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
+_WITHOUT_OE_UE = str.maketrans("өү", "оу")  # a cp1251 file has no ө or ү: "Булэг", "Ур дун"
+
+
 def _key(value: object) -> str:
-    return _NOT_WORD.sub("", _text(value).casefold())
+    return _NOT_WORD.sub("", _text(value).casefold().translate(_WITHOUT_OE_UE))
 
 
 _HEADER_FIELDS = {_key(alias): name for name, aliases in _HEADERS.items() for alias in aliases}
@@ -276,9 +280,13 @@ def _cohort(value: object) -> int | None:
 
 def _passed(value: object) -> bool | None:
     key = _key(value)
-    if key in _PASSED:
+    if key in _PASSED_KEYS:
         return True
-    return False if key in _FAILED else None
+    return False if key in _FAILED_KEYS else None
+
+
+_PASSED_KEYS = frozenset(map(_key, _PASSED))
+_FAILED_KEYS = frozenset(map(_key, _FAILED))
 
 
 def _year(value: object) -> int | None:
@@ -452,16 +460,34 @@ def _validate(rows: Iterator[Sequence[object]]) -> ParsedRoster:
     return ParsedRoster(validator.rows, validator.problems, validator.total)
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    """Rows of a UTF-8 CSV (BOM or not), with the delimiter that finds the header."""
+def _decoded(data: bytes) -> str:
+    """The text of a CSV as Excel saves one: UTF-8 (BOM or not), "Unicode text" (UTF-16
+    with a BOM, tab-separated) or an old Windows Cyrillic (cp1251) file."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RosterFileError(_("This file is not a CSV text file.")) from None
     if b"\x00" in data[:65536]:
         raise RosterFileError(_("This file is not a CSV text file."))
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1251", errors="replace")
+    if "\ufffd" in text or not _CYRILLIC.search(text):
         raise RosterFileError(
-            _("The CSV file is not in UTF-8; save it from Excel as “CSV UTF-8”.")
-        ) from None
+            _(
+                "The CSV file is in an encoding I cannot read; save it from Excel as "
+                "“CSV UTF-8” or as “Unicode text”."
+            )
+        )
+    return text
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    """Rows of a CSV (see _decoded), with the delimiter that finds the header."""
+    text = _decoded(data)
     head = text[:65536].splitlines()[:HEADER_SCAN_ROWS]
 
     def recognised(delimiter: str) -> int:
@@ -480,6 +506,8 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
             _("The CSV file is malformed near line {line}.").format(line=reader.line_num)
         ) from exc
 
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 _UNREADABLE_XLSX = N_("This file is not a readable Excel workbook (.xlsx).")
 
