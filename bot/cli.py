@@ -15,12 +15,27 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import logs
 from bot.config import Settings, SettingsError, load_settings
+from bot.desk.sandbox import ReadLimitError
+from bot.i18n import LANGUAGES, _, use_language
 
 EXIT_USAGE = 2
 
 
+def _fail(message: str) -> None:
+    """One line on stderr, as every error of the command line is."""
+    print(f"helpdesk: {message}", file=sys.stderr)
+
+
+def _not_a_file(path: Path) -> int:
+    _fail(_("{path} is not a file").format(path=path))
+    return EXIT_USAGE
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="helpdesk", description="ITPD teachers' help desk")
+    parser.add_argument(
+        "--lang", dest="cli_lang", choices=LANGUAGES, help="messages in this language (mn, en)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     chat = commands.add_parser("chat", help="talk to the bot in the terminal")
@@ -51,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     faq_import = faq_commands.add_parser("import", help="validate, then load into the database")
     faq_import.add_argument("path", type=Path, help="a YAML file or a folder of them")
-    faq_import.add_argument("--prune", action="store_true",
-                            help="remove entries that are not in the file(s)")
+    faq_import.add_argument(
+        "--prune", action="store_true", help="remove entries that are not in the file(s)"
+    )
     faq_export = faq_commands.add_parser("export", help="write the live FAQ as YAML files")
     faq_export.add_argument("directory", type=Path)
 
@@ -112,7 +128,12 @@ def _parser() -> argparse.ArgumentParser:
 ENTRIES_SHOWN = 10  # `faq validate`: entries with warnings shown without --verbose
 WARNINGS_SHOWN = 3  # … and warnings per entry
 QUIET_LOGGERS = (
-    "httpx", "httpcore", "alembic", "telegram.ext.Application", "aiosqlite", "asyncpg",
+    "httpx",
+    "httpcore",
+    "alembic",
+    "telegram.ext.Application",
+    "aiosqlite",
+    "asyncpg",
     "sqlalchemy",
 )
 
@@ -139,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         _configure_logging(settings)
-        return asyncio.run(_dispatch(args, settings))
+        with use_language(args.cli_lang or settings.lang):
+            return asyncio.run(_dispatch(args, settings))
     except SettingsError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -149,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The database refused, is down, or the password is wrong: one line, never the URL
         # (it may hold the password).
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-        print(f"helpdesk: the database does not answer ({reason})", file=sys.stderr)
+        _fail(_("the database does not answer ({reason})").format(reason=reason))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -193,12 +215,12 @@ async def _db(settings: Settings, command: str) -> int:
 
     if command == "upgrade":
         await upgrade(settings.database_url)
-        print("database upgraded")
+        print(_("database upgraded"))
         return 0
     if await database_answers(settings.database_url):
-        print("database answers")
+        print(_("the database answers"))
         return 0
-    print("helpdesk: the database does not answer", file=sys.stderr)
+    _fail(_("the database does not answer"))
     return 1
 
 
@@ -236,13 +258,12 @@ def _eval(settings: Settings, path: Path) -> int:
     from bot.runtime import load_knowledge
 
     if not path.is_file():
-        print(f"helpdesk: {path} is not a file", file=sys.stderr)
-        return EXIT_USAGE
+        return _not_a_file(path)
     try:
         with path.open(encoding="utf-8") as lines:
             cases = read_cases(lines)
     except (ValueError, UnicodeDecodeError) as exc:
-        print(f"helpdesk: {path}: {exc}", file=sys.stderr)
+        _fail(f"{path}: {exc}")
         return EXIT_USAGE
     print(format_report(evaluate(load_knowledge(settings).matcher, cases)))
     return 0
@@ -254,35 +275,38 @@ async def _roster_import(settings: Settings, path: Path) -> int:
     from bot.runtime import open_desk
 
     if not path.is_file():
-        print(f"helpdesk: {path} is not a file", file=sys.stderr)
-        return EXIT_USAGE
+        return _not_a_file(path)
     async with open_desk(settings) as runtime:
         try:
-            report = await roster.import_file(runtime.sessions, path)
-        except roster.RosterFileError as exc:
-            print(f"helpdesk: {exc}", file=sys.stderr)
-            return 1
+            report = await roster.import_file(
+                runtime.sessions, path, limits=settings.read_limits()
+            )
+        except roster.RosterFileError as exc:  # not a roster at all: a bad input file
+            _fail(str(exc))
+            return EXIT_USAGE
     print(roster.format_report(report))
     return 0 if report.ok else 1
 
 
 async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
     """faq import / export and schedule import, on the live knowledge base."""
-    from bot.desk import knowledge
+    from bot.desk import knowledge, sandbox
     from bot.desk.faq import FaqError
     from bot.desk.schedule import ScheduleError
     from bot.runtime import open_desk
 
+    limits = settings.read_limits()
     async with open_desk(settings) as runtime:
         try:
             async with runtime.sessions.begin() as session:
                 if args.command == "schedule":
-                    rows = await knowledge.import_schedule(
-                        session, args.file.read_text(encoding="utf-8"), "cli"
-                    )
-                    print(f"schedule imported: {len(rows)} cohort windows")
+                    data = args.file.read_bytes()
+                    rows = await sandbox.read("schedule", data, args.file.name, limits)
+                    text = data.decode("utf-8")
+                    rows = await knowledge.import_schedule(session, text, "cli", rows=rows)
+                    print(_("Schedule imported: {count} cohort windows.").format(count=len(rows)))
                 elif args.faq_command == "import":
-                    entries = knowledge.read_path(args.path)
+                    entries = await knowledge.read_path_limited(args.path, limits)
                     report = await knowledge.import_entries(session, entries, "cli", args.prune)
                     print("\n".join(report.lines()))
                 else:
@@ -290,9 +314,9 @@ async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
                     for name, text in (await knowledge.export(session)).items():
                         (args.directory / name).write_text(text, encoding="utf-8")
                         print(args.directory / name)
-        except (FaqError, ScheduleError, OSError, UnicodeDecodeError) as exc:
-            print(f"helpdesk: nothing changed: {exc}", file=sys.stderr)
-            return 1
+        except (FaqError, ScheduleError, ReadLimitError, OSError, UnicodeDecodeError) as exc:
+            _fail(_("Nothing was changed: {reason}").format(reason=exc))
+            return EXIT_USAGE
     return 0
 
 
@@ -301,32 +325,42 @@ def _faq_validate(settings: Settings, args: argparse.Namespace) -> int:
     other wordings pull at most first (three each, ten entries, unless --verbose)."""
     from bot.desk.faq import FaqError, validate_dir
 
+    folder = args.path or settings.faq_dir
+    if not folder.is_dir():
+        _fail(_("{path} is not a folder").format(path=folder))
+        return EXIT_USAGE
     try:
-        result = validate_dir(args.path or settings.faq_dir)
+        result = validate_dir(folder)
     except FaqError as exc:
-        print(f"FAQ is not valid: {exc}")
+        print(_("FAQ is not valid: {reason}").format(reason=exc))
         return 1
     by_entry: dict[str, list[str]] = {}
     for confusion in sorted(result.confusions, key=lambda c: -c.score):
         by_entry.setdefault(confusion.entry_id, []).append(result.warning(confusion))
     paraphrases = sum(len(entry.questions) for entry in result.entries)
-    counts = (
-        f"{len(result.entries)} entries, {paraphrases} paraphrases; "
-        f"{len(result.errors)} errors, {len(result.confusions)} warnings in "
-        f"{len(by_entry)} entries"
+    counts = _(
+        "{entries} entries, {paraphrases} paraphrases; {errors} errors, "
+        "{warnings} warnings in {warned} entries"
+    ).format(
+        entries=len(result.entries),
+        paraphrases=paraphrases,
+        errors=len(result.errors),
+        warnings=len(result.confusions),
+        warned=len(by_entry),
     )
     failed = bool(result.errors) or (args.strict and bool(result.confusions))
-    print(("FAQ is not valid: " if failed else "FAQ is valid: ") + counts)
+    verdict = _("FAQ is not valid: {reason}") if failed else _("FAQ is valid: {counts}")
+    print(verdict.format(reason=counts, counts=counts))
     for error in result.errors:
-        print(f"error: {error}")
+        print(_("error: {error}").format(error=error))
     worst = sorted(by_entry.items(), key=lambda item: -len(item[1]))
     shown = worst if args.verbose else worst[:ENTRIES_SHOWN]
     for entry_id, warnings in shown:
-        print(f"warnings for {entry_id} ({len(warnings)}):")
+        print(_("warnings for {entry} ({count}):").format(entry=entry_id, count=len(warnings)))
         for warning in warnings if args.verbose else warnings[:WARNINGS_SHOWN]:
             print(f"  {warning}")
     if len(shown) < len(worst) or any(len(w) > WARNINGS_SHOWN for _e, w in shown):
-        print("(--verbose shows every warning)")
+        print(_("(--verbose shows every warning)"))
     return 1 if failed else 0
 
 
@@ -348,24 +382,24 @@ async def _tickets(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         ticket = await tickets.get_ticket(session, args.number)
         if ticket is None:
-            print(f"helpdesk: no ticket #{args.number}", file=sys.stderr)
+            _fail(_("no ticket #{number}").format(number=args.number))
             return 1
         try:
             if args.tickets_command == "show":
                 print(await ticket_views.terminal_conversation(session, ticket, settings.timezone))
             elif args.tickets_command == "reply":
                 if not args.text.strip():
-                    print("helpdesk: the reply is empty; nothing was sent", file=sys.stderr)
+                    _fail(_("the reply is empty; nothing was sent"))
                     return EXIT_USAGE
                 await tickets.staff_reply(session, ticket, args.staff_name, args.text)
-                print(f"reply to #{ticket.id} queued")
+                print(_("reply to #{number} queued").format(number=ticket.id))
             elif args.tickets_command == "close":
                 await tickets.close(session, ticket, args.staff_name, settings.staff_chat)
-                print(f"#{ticket.id} closed")
+                print(_("#{number} closed").format(number=ticket.id))
             elif args.tickets_command == "reopen":
                 await tickets.reopen(session, ticket, args.staff_name, settings.staff_chat)
-                print(f"#{ticket.id} reopened")
+                print(_("#{number} reopened").format(number=ticket.id))
         except tickets.TicketError as exc:
-            print(f"helpdesk: {exc}", file=sys.stderr)
+            _fail(str(exc))
             return 1
     return 0

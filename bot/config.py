@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot import PROJECT_ROOT
+from bot.desk.sandbox import Limits
 from bot.nlu.matcher import DEFAULT_MARGIN, DEFAULT_THRESHOLD
 
 ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
     messenger_page_token: SecretStr | None = None
     messenger_app_secret: SecretStr | None = None
     messenger_verify_token: SecretStr | None = None
+    messenger_page_id: str | None = None  # events for any other page are ignored
     messenger_graph_url: str = "https://graph.facebook.com/v21.0"
     faq_dir: Path = PROJECT_ROOT / "faq"
     match_threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=100)
@@ -57,13 +59,18 @@ class Settings(BaseSettings):
     unclaimed_reminder_minutes: int = Field(30, ge=1)
     lookups_per_hour: int = Field(5, ge=1)  # certificate lookups per person
     lookups_per_day: int = Field(20, ge=1)
+    lookups_per_number: int = Field(10, ge=1)  # lookups of one register number a day, by anyone
+    # An uploaded roster, FAQ or schedule is read in a child process within these limits.
+    import_seconds: float = Field(60.0, gt=0)
+    import_memory_mb: int = Field(1024, ge=256)
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (3, 1)  # days before a window opens
     log_level: str = "INFO"
+    lang: Literal["mn", "en"] = "mn"  # the command line's language (`--lang` overrides it)
 
     @field_validator("admin_ids", "reminder_days", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
-        """"1,2, 3" in the environment; pydantic then checks each is an integer."""
+        """ "1,2, 3" in the environment; pydantic then checks each is an integer."""
         if isinstance(value, str):
             return [part for part in value.replace(" ", "").split(",") if part]
         return value
@@ -95,6 +102,15 @@ class Settings(BaseSettings):
             raise ValueError("not a bot token from @BotFather (digits, a colon, then letters)")
         return value
 
+    @field_validator(
+        "telegram_base_url", "telegram_base_file_url", "messenger_graph_url", "webhook_url"
+    )
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError("expected an address starting with https:// (or http://)")
+        return value
+
     @field_validator("listen")
     @classmethod
     def _host_port(cls, value: str) -> str:
@@ -112,6 +128,9 @@ class Settings(BaseSettings):
     def listen_host_port(self) -> tuple[str, int]:
         host, _, port = self.listen.rpartition(":")
         return host, int(port)
+
+    def read_limits(self) -> Limits:
+        return Limits(seconds=self.import_seconds, memory_mb=self.import_memory_mb)
 
     def require(self, *names: str) -> None:
         """Fail with one line naming the first setting the chosen mode needs but lacks."""

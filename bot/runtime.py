@@ -69,6 +69,8 @@ class OutageLog:
         if now - self._last >= OUTAGE_LOG_EVERY:
             self._last = now
             self.logger.warning("%s: the database is unavailable (%s)", what, type(exc).__name__)
+
+
 P = ParamSpec("P")
 
 
@@ -118,6 +120,7 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
         live=True,
         lookups_per_hour=settings.lookups_per_hour,
         lookups_per_day=settings.lookups_per_day,
+        lookups_per_number=settings.lookups_per_number,
     )
     desk.knowledge_version = version
     try:

@@ -85,7 +85,11 @@ async def run(settings: Settings) -> int:
     stop = asyncio.Event()
     _stop_on_signals(stop)
     async with open_desk(settings) as runtime, contextlib.AsyncExitStack() as stack:
-        telegram = await start_telegram(settings, runtime, stack) if with_telegram else None
+        telegram = None
+        if with_telegram:
+            telegram = await start_telegram(settings, runtime, stack, stop)
+            if telegram is None:  # stopped before Telegram could be reached
+                return 0
         if telegram is None:  # Telegram's job queue runs the chores when it runs
             chores = asyncio.create_task(housekeeping_forever(runtime), name="housekeeping")
             stack.push_async_callback(_cancelled, chores)

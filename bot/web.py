@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
@@ -16,6 +15,7 @@ from telegram.ext import Application
 
 from bot.channels.bodies import Gone, TooLarge, read_body
 from bot.channels.messenger import Messenger
+from bot.channels.telegram.lanes import ChatLanes
 from bot.runtime import Runtime
 from bot.storage.db import ping
 
@@ -31,8 +31,9 @@ def create_web_app(
 ) -> Starlette:
     # Telegram's 200 confirms an update: it is sent only once the update is handled, so a
     # crash before that makes Telegram deliver it again (a repeat is skipped by the desk).
-    # One at a time, as when polling: a teacher's quick messages keep their order.
-    one_at_a_time = asyncio.Lock()
+    # In chat lanes, as when polling: a teacher's quick messages keep their order, and one
+    # slow turn does not hold the other chats.
+    lanes = ChatLanes(telegram) if telegram is not None else None
 
     async def healthz(_request: Request) -> Response:
         if not await ping(runtime.database):
@@ -61,8 +62,8 @@ def create_web_app(
             update = Update.de_json(data, telegram.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("not an update", status_code=400)
-        async with one_at_a_time:
-            await telegram.process_update(update)
+        assert lanes is not None
+        await lanes.process(update)
         return PlainTextResponse("ok")
 
     routes = [Route("/healthz", healthz, methods=["GET"])]

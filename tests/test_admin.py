@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -24,6 +25,7 @@ from tests.fake_telegram import FakeBotApi, RecordingRequest
 from tests.test_telegram import FIRST_NAME, TEACHER, Bot, inline_data, token_settings
 
 ADMIN = 31337
+IMPORTING_NOTE = "файлыг оруулж байна"  # the admin is told at once; the report follows
 
 
 class Admin(Bot):
@@ -31,10 +33,21 @@ class Admin(Bot):
         return await self.feed(updates.message_update(updates.command(text), user_id, FIRST_NAME))
 
     async def upload(self, name: str, data: bytes, user_id: int = ADMIN) -> list[dict[str, Any]]:
+        """Send a file; for an admin, what the import reports once done (after the "importing"
+        note the handler answers at once), for anyone else what the handler answered."""
         file_id = f"f{updates.next_id()}"
         self.api.files[file_id] = data
         content = {"document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name}}
-        return await self.feed(updates.message_update(content, user_id, FIRST_NAME))
+        sent = await self.feed(updates.message_update(content, user_id, FIRST_NAME))
+        if user_id != ADMIN:
+            return sent
+        assert len(sent) == 1 and IMPORTING_NOTE in sent[0]["text"], sent
+        done = len(self.api.sent())
+        deadline = time.monotonic() + 60
+        while len(self.api.sent()) == done and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert not self.errors, self.errors
+        return self.api.sent()[done:]
 
     def last(self) -> str:
         return str(self.api.sent()[-1]["text"])
@@ -135,7 +148,7 @@ async def test_yaml_upload_imports_and_a_broken_one_names_entry_and_line(
     assert "added: 1 (winter_school)" in (await admin.upload("new.yaml", good.encode()))[0]["text"]
     broken = "- id: a\n  answer: x\n- id: a\n  answer: y\n"
     reply = (await admin.upload("broken.yaml", broken.encode()))[0]["text"]
-    assert "broken.yaml line 3: entry 'a'" in reply and "Юу ч өөрчлөгдсөнгүй" in reply
+    assert "broken.yaml, 3-р мөр: 'a' асуулт" in reply and "Юу ч өөрчлөгдсөнгүй" in reply
     async with sessions() as session:
         assert "a" not in {e.id for e in await knowledge.entries(session)}
 
@@ -242,3 +255,29 @@ async def test_guided_steps_survive_a_restart(
         reply = await restarted.say("winter_school", user_id=ADMIN)
     assert "асуултын" in reply[0]["text"] or "хувилбар" in reply[0]["text"]
     time.sleep(0)
+
+
+async def test_a_slow_workbook_is_refused_and_teachers_are_answered_meanwhile(
+    admin: Admin, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The import runs beside the update loop, in a child process that is killed at the time
+    limit: the teacher who writes meanwhile is answered before the admin hears back."""
+    from bot.desk.sandbox import Limits
+    from tests.test_roster import sample_xlsx
+
+    admin.application.bot_data.admin_desk.read_limits = Limits(seconds=0.2)
+    file_id = f"f{updates.next_id()}"
+    admin.api.files[file_id] = sample_xlsx()
+    content = {"document": {"file_id": file_id, "file_unique_id": file_id,
+                            "file_name": "жагсаалт.xlsx"}}
+    note = await admin.feed(updates.message_update(content, ADMIN, FIRST_NAME))
+    assert [IMPORTING_NOTE in m["text"] for m in note] == [True]
+    answered = await admin.say("Сайн байна уу")
+    assert answered and int(answered[0]["chat_id"]) == TEACHER
+    assert len(admin.api.texts(ADMIN)) == 1  # the report is still to come
+    deadline = time.monotonic() + 30
+    while len(admin.api.texts(ADMIN)) == 1 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert "0.2 секундээс удсан" in admin.api.texts(ADMIN)[-1]
+    async with sessions() as session:
+        assert not list(await session.scalars(select(RosterEntry)))

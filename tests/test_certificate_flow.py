@@ -92,6 +92,24 @@ async def test_rate_limit_holds_across_a_restart(
 
 
 @pytest.mark.usefixtures("with_roster")
+async def test_one_number_guessed_from_many_accounts_is_limited_across_them(
+    engine: Desk, clock: FrozenClock
+) -> None:
+    """Ten accounts, each within its own limit, guess surnames for one number: the eleventh
+    lookup of that number is refused, even with the right surname and from a fresh account,
+    exactly as a person's own limit is; other numbers are not affected; a day later it works."""
+    guesses = ["Бат", "Болд", "Дулам", "Сүх", "Цэцэг", "Оюун", "Ганаа", "Туяа", "Нараа", "Энх"]
+    assert engine.lookups_per_number == len(guesses)
+    for account, guess in enumerate(guesses):
+        assert "олдсонгүй" in await look_up(engine, "УБ85031214", guess, user=f"g{account}")
+    refused = await look_up(engine, "УБ85031214", "Дорж", user="fresh")
+    assert "дахин оролдоно уу" in refused and "тэнцсэн" not in refused
+    assert "тэнцээгүй" in await look_up(engine, "ОР88070923", "цэрэн", user="other")
+    clock.moment += timedelta(days=1, minutes=1)
+    assert "тэнцсэн" in await look_up(engine, "УБ85031214", "Дорж", user="later")
+
+
+@pytest.mark.usefixtures("with_roster")
 async def test_register_numbers_never_reach_logs_or_the_message_log(
     engine: Desk, sessions: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
 ) -> None:

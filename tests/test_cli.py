@@ -88,7 +88,7 @@ def test_staff_reply_from_the_command_line_reaches_the_terminal(tmp_path: Path) 
     shown = helpdesk("tickets", "show", "1", env=env)
     assert "батламж маань олдохгүй байна" in shown.stdout and "{" not in shown.stdout
     empty = helpdesk("tickets", "reply", "1", "  ", env=env)
-    assert empty.returncode == 2 and "empty" in empty.stderr
+    assert empty.returncode == 2 and "хариу хоосон" in empty.stderr
     assert (
         helpdesk("tickets", "reply", "1", "Шалгаад хэлье", "--as", "Болд", env=env).returncode == 0
     )
@@ -134,33 +134,34 @@ def test_roster_import_reports_and_refuses_bad_files(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.xlsx"
     garbage.write_bytes(b"\x00\x01not a workbook" * 100)
     not_roster = helpdesk("roster", "import", str(garbage), env=env)
-    assert not_roster.returncode == 1
+    assert not_roster.returncode == 2  # not a roster at all: a bad input file
     assert len(not_roster.stderr.strip().splitlines()) == 1
 
 
 def test_faq_validate_passes_the_bundled_faq_and_names_problems(tmp_path: Path) -> None:
-    bundled = helpdesk("faq", "validate")
+    bundled = helpdesk("--lang", "en", "faq", "validate")
     assert bundled.returncode == 0, bundled.stdout
     verdict, *rest = bundled.stdout.splitlines()
     assert verdict.startswith("FAQ is valid: ") and " warnings in " in verdict  # one line first
     assert sum(line.startswith("warnings for ") for line in rest) <= 10  # grouped, the worst
-    everything = helpdesk("faq", "validate", "--verbose").stdout
+    everything = helpdesk("--lang", "en", "faq", "validate", "--verbose").stdout
     assert everything.count("would go to") > bundled.stdout.count("would go to")
-    strict = helpdesk("faq", "validate", "--strict")
+    strict = helpdesk("--lang", "en", "faq", "validate", "--strict")
     assert strict.returncode == 1 and strict.stdout.startswith("FAQ is not valid: ")
+    assert helpdesk("faq", "validate").stdout.startswith("FAQ зөв байна: ")  # Mongolian first
     (tmp_path / "a.yaml").write_text(
         "- id: esis_password\n  questions: [ESIS нууц үгээ мартсан]\n  answer: Менежерт.\n"
         "- id: other\n  questions: [ESIS нууц үгээ мартсан]\n  answer: Өөр.\n",
         encoding="utf-8",
     )
-    clash = helpdesk("faq", "validate", str(tmp_path))
+    clash = helpdesk("--lang", "en", "faq", "validate", str(tmp_path))
     assert clash.returncode == 1
     assert "error: a.yaml: entry 'other': paraphrase 'ESIS нууц үгээ мартсан'" in clash.stdout
     (tmp_path / "a.yaml").write_text(
         "- id: x\n  questions: [a]\n  answer: b\n- id: x\n  questions: [c]\n  answer: d\n",
         encoding="utf-8",
     )
-    duplicate = helpdesk("faq", "validate", str(tmp_path))
+    duplicate = helpdesk("--lang", "en", "faq", "validate", str(tmp_path))
     assert duplicate.returncode == 1 and "entry 'x' is defined twice" in duplicate.stdout
 
 
@@ -170,14 +171,19 @@ def test_faq_validate_passes_the_bundled_faq_and_names_problems(tmp_path: Path) 
         ("HELPDESK_DATABASE_URL", "sqlite+aiosqlite:////no/such/folder/x.db", "does not exist"),
         ("HELPDESK_DATABASE_URL", "sqlite:///x.db", "not one the desk runs on"),
         ("HELPDESK_DATABASE_URL", "garbage", "not a database URL"),
-        ("HELPDESK_DATABASE_URL", "postgresql+asyncpg://u:pw@127.0.0.1:1/x", "does not answer"),
+        ("HELPDESK_DATABASE_URL", "postgresql+asyncpg://u:pw@127.0.0.1:1/x", "хариу өгөхгүй"),
         ("HELPDESK_TELEGRAM_TOKEN", "garbage", "not a bot token"),
+        ("HELPDESK_MESSENGER_GRAPH_URL", "graph.facebook.com", "https://"),
+        ("HELPDESK_MESSENGER_PAGE_TOKEN", "EAAG", "HELPDESK_MESSENGER_APP_SECRET is not set"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_code_2(
     tmp_path: Path, variable: str, value: str, says: str
 ) -> None:
-    for command in (["stats"], ["tickets", "list"], ["db", "upgrade"]):
+    commands = [["stats"], ["tickets", "list"], ["db", "upgrade"]]
+    if variable.startswith("HELPDESK_MESSENGER"):
+        commands = [["run"]]  # the one command that needs them
+    for command in commands:
         done = helpdesk(*command, env={variable: value}, cwd=tmp_path)
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr.count("\n") == 1 and says in done.stderr, (command, done.stderr)
@@ -225,3 +231,24 @@ def test_the_terminal_chat_prints_a_staff_reply_while_it_waits_for_a_line(
 def _read(out: TextIO) -> str:
     out.seek(0)
     return out.read()
+
+
+def test_the_command_line_speaks_mongolian_or_english_as_asked(tmp_path: Path) -> None:
+    """Mongolian by default, English with --lang en or HELPDESK_LANG=en, through the bot's
+    catalogs; every error one line, a missing file or folder exit code 2."""
+    env = {"HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/l.db"}
+    assert helpdesk("db", "upgrade", env=env).stdout.strip() == "өгөгдлийн сан шинэчлэгдлээ"
+    missing = helpdesk("tickets", "show", "99", env=env)
+    assert missing.stderr == "helpdesk: №99 хүсэлт алга\n" and missing.returncode == 1
+    english = helpdesk("--lang", "en", "tickets", "show", "99", env=env)
+    assert english.stderr == "helpdesk: no ticket #99\n"
+    by_setting = helpdesk("tickets", "show", "99", env={**env, "HELPDESK_LANG": "en"})
+    assert by_setting.stderr == "helpdesk: no ticket #99\n"
+    nowhere = tmp_path / "nowhere"
+    for command in (("faq", "validate", str(nowhere)), ("faq", "import", str(nowhere)),
+                    ("schedule", "import", str(nowhere / "s.yaml")),
+                    ("roster", "import", str(nowhere / "r.csv"))):
+        done = helpdesk(*command, env=env)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        assert str(nowhere) in done.stderr

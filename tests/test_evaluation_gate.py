@@ -27,6 +27,10 @@ HOLDOUT_FLOORS = (0.80, 0.85, 0.80)
 # (186 lines, 42 % Latin, 25 % out of scope): 96.4 % in scope, 91.5 % refused, 96.2 % on
 # Latin, top-3 100 % when added. Floors about five points lower, for the same reason.
 VOICES_FLOORS = (0.91, 0.86, 0.91)
+# fresh.jsonl: a fourth set, written for this round by someone who saw neither these tests nor
+# the FAQ's paraphrases (240 lines, 40 % Latin, 28 % out of scope): 96.0 % in scope, 95.5 %
+# refused, 94.8 % on Latin, top-3 100 % when added. Floors about five points lower.
+FRESH_FLOORS = (0.91, 0.90, 0.90)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +60,12 @@ def test_voices_stay_above_their_floors(bundled: Matcher) -> None:
     report = _report(bundled, "voices.jsonl")
     _assert_floors(report, "voices.jsonl", VOICES_FLOORS)
     assert report.in_scope_top3.share >= 0.98  # the entry is among those "which do you mean?"
+
+
+def test_fresh_set_stays_above_its_floors(bundled: Matcher) -> None:
+    report = _report(bundled, "fresh.jsonl")
+    _assert_floors(report, "fresh.jsonl", FRESH_FLOORS)
+    assert report.in_scope_top3.share >= 0.98
 
 
 def _assert_floors(report: EvalReport, name: str, floors: tuple[float, float, float]) -> None:

@@ -12,6 +12,7 @@ from bot.desk import knowledge as store
 from bot.desk.engine import Desk
 from bot.desk.faq import FaqEntry, FaqError, KnowledgeBase, load_faq_dir, parse_faq
 from bot.desk.schedule import ScheduleError, parse_schedule
+from bot.i18n import use_language
 from tests.conftest import FrozenClock
 from tests.support import joined, send
 from tests.test_cli import helpdesk
@@ -83,7 +84,7 @@ async def test_a_broken_yaml_changes_nothing_and_names_entry_and_line(
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
     async with sessions() as session:
         before = await store.version(session)
-    with pytest.raises(FaqError) as raised:
+    with use_language("en"), pytest.raises(FaqError) as raised:
         store.read_path(tmp_path / "bad.yaml")
     assert str(raised.value).startswith(message)
     async with sessions() as session:
@@ -95,7 +96,7 @@ async def test_a_bad_schedule_changes_nothing(sessions: async_sessionmaker[Async
     bad = "- year: 2022\n  cohort: 5\n  elearning: [2022-03-20, 2022-03-02]\n" \
           "  webinar: [2022-03-24, 2022-04-14]\n"
     async with sessions.begin() as session:
-        with pytest.raises(ScheduleError, match="starts after it ends"):
+        with use_language("en"), pytest.raises(ScheduleError, match="starts after it ends"):
             await store.import_schedule(session, bad, "admin")
     async with sessions() as session:
         _version, _entries, schedule = await store.load(session)
@@ -134,9 +135,9 @@ def test_cli_import_export_and_schedule(tmp_path: Path) -> None:
     assert "added: 0" in imported.stdout and "changed: 0" in imported.stdout
     (tmp_path / "broken.yaml").write_text("- id: x\n  answer: [\n", encoding="utf-8")
     broken = helpdesk("faq", "import", str(tmp_path / "broken.yaml"), env=env)
-    assert broken.returncode == 1 and "nothing changed" in broken.stderr
+    assert broken.returncode == 2 and "Юу ч өөрчлөгдсөнгүй" in broken.stderr
     schedule = helpdesk("schedule", "import", str(FAQ_DIR / "schedule.yaml"), env=env)
-    assert schedule.returncode == 0 and "3 cohort windows" in schedule.stdout
+    assert schedule.returncode == 0 and "3 бүлгийн хугацаа" in schedule.stdout
 
 
 @pytest.mark.parametrize(
@@ -150,7 +151,8 @@ def test_cli_import_export_and_schedule(tmp_path: Path) -> None:
     ],
 )
 def test_faq_files_that_would_mislead_are_refused_with_the_reason(text: str, says: str) -> None:
-    with pytest.raises(FaqError, match=says):
+    """The reasons in English here; in Mongolian, as admins read them by default, below."""
+    with use_language("en"), pytest.raises(FaqError, match=says):
         parse_faq(text, "bad.yaml")
 
 
@@ -167,5 +169,13 @@ WINDOWS = "elearning: [2021-01-01, 2021-01-02], webinar: [2021-01-03, 2021-01-04
     ],
 )  # fmt: skip
 def test_schedule_files_that_would_mislead_are_refused(row: str, says: str) -> None:
-    with pytest.raises(ScheduleError, match=says):
+    with use_language("en"), pytest.raises(ScheduleError, match=says):
         parse_schedule("- {year: 2021, " + row + "}\n")
+
+
+def test_an_admin_reads_why_a_file_is_refused_in_mongolian() -> None:
+    with pytest.raises(FaqError) as raised:
+        parse_faq("- id: a\n  answer: x\n- id: a\n  answer: y\n", "bad.yaml")
+    assert str(raised.value) == (
+        "bad.yaml, 3-р мөр: 'a' асуулт хоёр удаа байна (нөгөө нь: bad.yaml, 1-р мөр)"
+    )

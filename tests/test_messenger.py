@@ -129,6 +129,7 @@ def messenger_settings(settings: Settings, graph_url: str) -> Settings:
             "messenger_app_secret": SecretStr(APP_SECRET),
             "messenger_verify_token": SecretStr(VERIFY_TOKEN),
             "messenger_graph_url": graph_url,
+            "messenger_page_id": PAGE_ID,
             "staff_chat_id": STAFF_CHAT,
         }
     )
@@ -287,6 +288,21 @@ async def test_echoes_deliveries_and_reads_are_ignored(
     assert await page.post({"object": "instagram", "entry": []}) == []
     async with sessions() as session:
         assert await session.scalar(select(Person)) is None
+
+
+async def test_events_for_another_page_of_the_same_app_are_ignored(
+    page: Page, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """One Meta app can be subscribed to several pages; this desk answers only its own."""
+    other_entry = {"object": "page", "entry": [
+        {"id": "2000000002", "time": 1, "messaging": [text_event("нууц үгээ мартсан")]}]}
+    assert await page.post(other_entry) == []
+    addressed_elsewhere = text_event("нууц үгээ мартсан")
+    addressed_elsewhere["recipient"] = {"id": "2000000002"}
+    assert await page.post(webhook(addressed_elsewhere)) == []
+    async with sessions() as session:
+        assert await session.scalar(select(Person)) is None
+    assert await page.say("нууц үгээ мартсан")  # the same words to this page are answered
 
 
 async def test_a_question_is_answered_with_typing_and_feedback_quick_replies(

@@ -34,6 +34,7 @@ from bot.desk.roster import (
     record_lookup,
     surname_matches,
 )
+from bot.desk.sandbox import Limits
 from bot.i18n import use_language
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Person, RosterEntry
@@ -485,3 +486,17 @@ async def test_the_daily_limit(sessions: async_sessionmaker[AsyncSession]) -> No
         assert await lookups_allowed(session, other.id, evening, 5, 20) is None
         next_day = NOW + timedelta(days=1)
         assert await lookups_allowed(session, person.id, next_day, 5, 20) is None
+
+
+async def test_a_reader_past_its_memory_limit_is_refused_with_the_reason(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The child that reads an upload has a capped address space: when reading needs more, the
+    child fails, not the desk, and the import says why. (64 MB is less than the interpreter and
+    openpyxl need, so the sample itself cannot be read within it.)"""
+    with pytest.raises(RosterFileError, match="64 МБ-аас их санах ой"):
+        await import_file(sessions, sample_xlsx(), "roster.xlsx", limits=Limits(memory_mb=64))
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(RosterEntry)) == 0
+    report = await import_file(sessions, sample_xlsx(), "roster.xlsx", now=NOW)
+    assert report.ok and report.added == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,15 +12,17 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.channels.bodies import MAX_BODY
 from bot.channels.telegram.app import build_application, register_commands
 from bot.channels.telegram.render import split_text
+from bot.channels.telegram.sendrate import SendRate
 from bot.config import Settings
+from bot.desk import outbox
 from bot.desk.engine import Desk
 from bot.runtime import Runtime
-from bot.storage.models import Feedback, Person
+from bot.storage.models import Feedback, Person, utcnow
 from bot.web import create_web_app
 from tests import updates
 from tests.fake_telegram import FakeBotApi, RecordingRequest
@@ -219,11 +222,24 @@ async def test_a_restart_in_the_middle_of_a_flow_continues_it(
     assert sent[0]["text"] == engine.knowledge.answer("esis_password", "mn")
 
 
-async def test_429_once_the_reply_still_arrives_once(bot: Bot) -> None:
-    bot.api.fail_next("sendMessage", 429, parameters={"retry_after": 1})
-    sent = await bot.say("сургалт ямар хэлбэрээр явагдах вэ")
-    assert len(sent) == 1
+async def test_429_parks_the_reply_for_that_chat_until_retry_after_then_it_arrives_once(
+    bot: Bot,
+) -> None:
+    """The turn does not wait out Telegram's retry_after (other chats would wait with it): the
+    reply goes to the outbox, due when Telegram said, and is delivered from there once."""
+    bot.api.fail_next("sendMessage", 429, parameters={"retry_after": 25})
+    assert await bot.say("сургалт ямар хэлбэрээр явагдах вэ") == []
     assert [c.method for c in bot.api.calls].count("sendMessage!429") == 1
+    desk = bot.application.bot_data.desk
+    send = bot.application.bot_data.outbox_sender
+
+    async def deliver(after: timedelta) -> int:
+        return await outbox.deliver_due(desk.sessions, ("telegram",), send, utcnow() + after)
+
+    assert await deliver(timedelta(seconds=20)) == 0  # Telegram said 25 s
+    assert await deliver(timedelta(seconds=26)) == 1
+    assert await deliver(timedelta(seconds=60)) == 0
+    assert len(bot.api.texts(TEACHER)) == 1
 
 
 async def test_long_answers_are_split_at_paragraphs() -> None:
@@ -307,6 +323,6 @@ def test_the_send_rate_setting_sets_or_removes_the_limiter(
     configured = token_settings(settings, telegram_max_rate=rate)
     application = build_application(configured, engine)
     limiter = application.bot.rate_limiter
-    assert isinstance(limiter, AIORateLimiter) is limited
-    if limited:  # PTB keeps the overall rate in its base limiter
-        assert limiter._base_limiter is not None and limiter._base_limiter.max_rate == rate
+    assert isinstance(limiter, SendRate) is limited
+    if limited:
+        assert limiter._overall.max_rate == rate

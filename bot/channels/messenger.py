@@ -129,16 +129,26 @@ def _incoming(item: Mapping[str, Any]) -> Incoming | None:
     return None  # deliveries, reads, reactions, referrals...
 
 
-def events_of(payload: Any) -> list[Incoming]:
-    """The messages and button presses in a webhook body; echoes, deliveries, reads dropped."""
+def _for_page(item: Mapping[str, Any], page_id: str | None) -> bool:
+    recipient = item.get("recipient")
+    to = str(recipient.get("id") or "") if isinstance(recipient, dict) else ""
+    return page_id is None or to in ("", page_id)
+
+
+def events_of(payload: Any, page_id: str | None = None) -> list[Incoming]:
+    """The messages and button presses in a webhook body; echoes, deliveries, reads dropped,
+    and with `page_id` everything addressed to another page (an app can serve several)."""
     if not isinstance(payload, dict) or payload.get("object") != "page":
         return []
     found = []
     entries = payload.get("entry")
     for entry in entries if isinstance(entries, list) else []:
-        items = entry.get("messaging") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or page_id not in (None, str(entry.get("id"))):
+            continue
+        items = entry.get("messaging")
         for item in items if isinstance(items, list) else []:
-            incoming = _incoming(item) if isinstance(item, dict) else None
+            ours = isinstance(item, dict) and _for_page(item, page_id)
+            incoming = _incoming(item) if ours else None
             if incoming is not None:
                 found.append(incoming)
     return found
@@ -304,6 +314,7 @@ class Messenger:
             settings.messenger_graph_url, settings.messenger_page_token.get_secret_value()
         )
         self.halted: str | None = None  # why sending stopped (a rejected page token)
+        self.page_id = settings.messenger_page_id
         self._app_secret = settings.messenger_app_secret.get_secret_value().encode()
         self._verify_token = settings.messenger_verify_token.get_secret_value().encode()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -337,7 +348,7 @@ class Messenger:
             return PlainTextResponse("not JSON", status_code=400)
         if not isinstance(payload, dict) or not isinstance(payload.get("entry", []), list):
             return PlainTextResponse("not a webhook event", status_code=400)
-        for incoming in events_of(payload):
+        for incoming in events_of(payload, self.page_id):
             self._spawn(self._handle_in_order(incoming))
         return PlainTextResponse("EVENT_RECEIVED")
 

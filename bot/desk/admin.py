@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk import knowledge, roster, stats
+from bot.desk import knowledge, roster, sandbox, stats
 from bot.desk.engine import Desk
 from bot.desk.faq import ID_PATTERN, FaqEntry, FaqError, parse_faq
 from bot.desk.messages import Button, OutFile, Reply, html_problem, parse_id
@@ -93,8 +93,9 @@ def _b(label: str, action: str) -> Button:
 
 
 class AdminDesk:
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, read_limits: sandbox.Limits | None = None) -> None:
         self.desk = desk
+        self.read_limits = read_limits or sandbox.Limits()
 
     # ---- routing -------------------------------------------------------------------------
 
@@ -498,20 +499,22 @@ class AdminDesk:
                     )
                 )
             ]
+        kind = "schedule" if "schedule" in name else "faq"
         try:
-            text = file.data.decode("utf-8")
+            parsed = await sandbox.read(kind, file.data, file.name, self.read_limits)
             async with self.desk.sessions.begin() as session:
-                if "schedule" in name:
-                    rows = await knowledge.import_schedule(session, text, actor)
+                if kind == "schedule":
+                    text = file.data.decode("utf-8")
+                    rows = await knowledge.import_schedule(session, text, actor, rows=parsed)
                     return [
                         Reply(
                             _("Schedule imported: {count} cohort windows.").format(count=len(rows))
                         )
                     ]
-                report = await knowledge.import_entries(session, parse_faq(text, file.name), actor)
+                report = await knowledge.import_entries(session, parsed, actor)
         except UnicodeDecodeError:
             return [Reply(_("The file is not UTF-8 text. Nothing was changed."))]
-        except (FaqError, ScheduleError) as problem:
+        except (FaqError, ScheduleError, sandbox.ReadLimitError) as problem:
             return [
                 Reply(
                     _("Nothing was changed: {reason}").format(
@@ -523,7 +526,9 @@ class AdminDesk:
 
     async def _import_roster(self, file: OutFile) -> list[Reply]:
         try:
-            report = await roster.import_file(self.desk.sessions, file.data, file.name)
+            report = await roster.import_file(
+                self.desk.sessions, file.data, file.name, limits=self.read_limits
+            )
         except RosterFileError as problem:
             return [Reply(html.escape(str(problem), quote=False))]
         text = html.escape(roster.format_report(report, MAX_PROBLEMS_SHOWN))

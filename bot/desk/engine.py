@@ -88,8 +88,10 @@ class Desk:
         live: bool = False,
         lookups_per_hour: int = 5,
         lookups_per_day: int = 20,
+        lookups_per_number: int = 10,
     ) -> None:
         self.lookups_per_hour, self.lookups_per_day = lookups_per_hour, lookups_per_day
+        self.lookups_per_number = lookups_per_number  # a day, by anyone
         self.sessions = sessions
         self.staff_chat = staff_chat
         # With `live`, the knowledge base is the database's and is rebuilt when its version

@@ -12,6 +12,7 @@ import yaml
 
 from bot.desk import yamlfile
 from bot.desk.messages import html_problem
+from bot.i18n import _
 from bot.nlu.matcher import Confusion, Matcher, find_confusions
 
 ACTIONS = frozenset({"schedule", "certificate", "recovery", "human"})
@@ -49,35 +50,44 @@ class FaqEntry:
 
 
 def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
+    located = where  # the file and line, until parse_faq has checked the ids
     if not isinstance(raw, dict):
-        raise FaqError(f"{where}: every entry must be a mapping with an id")
+        raise FaqError(_("{where}: every entry must be a mapping with an id").format(where=where))
     entry_id = raw.get("id")
     if not isinstance(entry_id, str) or not entry_id.strip():
-        raise FaqError(f"{where}: an entry has no id")
-    where = f"{where}: entry {entry_id!r}"
+        raise FaqError(_("{where}: an entry has no id").format(where=where))
+    where = _("{where}: entry {id}").format(where=where, id=repr(entry_id))
     if not ID_PATTERN.fullmatch(entry_id.strip()):
-        raise FaqError(f"{where}: an id is snake_case letters, digits and _")
+        raise FaqError(_("{where}: an id is snake_case letters, digits and _").format(where=where))
     questions = raw.get("questions") or []
     keywords = raw.get("keywords") or []
     if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-        raise FaqError(f"{where}: questions must be a list of strings")
+        raise FaqError(_("{where}: questions must be a list of strings").format(where=where))
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-        raise FaqError(f"{where}: keywords must be a list of strings")
+        raise FaqError(_("{where}: keywords must be a list of strings").format(where=where))
     action = raw.get("action")
     if action is not None and (not isinstance(action, str) or action not in ACTIONS):
-        raise FaqError(f"{where}: unknown action {action!r} (known: {', '.join(sorted(ACTIONS))})")
+        raise FaqError(
+            _("{where}: unknown action {action} (known: {known})").format(
+                where=where, action=repr(action), known=", ".join(sorted(ACTIONS))
+            )
+        )
     refuse = bool(raw.get("refuse", False))
     answer = raw.get("answer") or ""
     answer_en = raw.get("answer_en") or ""
     title = raw.get("title") or ""
     title_en = raw.get("title_en") or ""
     if not all(isinstance(text, str) for text in (answer, answer_en, title, title_en)):
-        raise FaqError(f"{where}: answers and titles must be text")
+        raise FaqError(_("{where}: answers and titles must be text").format(where=where))
     if not refuse and not answer.strip():
-        raise FaqError(f"{where}: the answer is empty")
+        raise FaqError(_("{where}: the answer is empty").format(where=where))
     for field_name, text in (("answer", answer), ("answer_en", answer_en)):
         if (problem := html_problem(text)) is not None:
-            raise FaqError(f"{where}: {field_name} is not Telegram's HTML: {problem}")
+            raise FaqError(
+                _("{where}: {field} is not Telegram's HTML: {problem}").format(
+                    where=where, field=field_name, problem=problem
+                )
+            )
     return FaqEntry(
         id=entry_id.strip(),
         questions=tuple(q.strip() for q in questions if q.strip()),
@@ -88,7 +98,7 @@ def _entry_from_mapping(raw: object, where: str) -> FaqEntry:
         refuse=refuse,
         title=title.strip(),
         title_en=title_en.strip(),
-        source=where.split(": entry")[0],
+        source=located,
     )
 
 
@@ -101,9 +111,11 @@ def parse_faq(text: str, source: str) -> list[FaqEntry]:
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        raise FaqError(f"{source}: the file must be a list of entries")
+        raise FaqError(_("{source}: the file must be a list of entries").format(source=source))
     entries = [
-        _entry_from_mapping(raw, f"{source} line {item.start_mark.line + 1}")
+        _entry_from_mapping(
+            raw, _("{source} line {line}").format(source=source, line=item.start_mark.line + 1)
+        )
         for raw, item in zip(data, node.value, strict=True)
     ]
     check_unique_ids(entries)  # while each entry's source still names its line
@@ -130,7 +142,9 @@ def check_unique_ids(entries: Iterable[FaqEntry]) -> None:
     for entry in entries:
         if entry.id in seen:
             raise FaqError(
-                f"{entry.source}: entry {entry.id!r} is defined twice (also in {seen[entry.id]})"
+                _("{source}: entry {id} is defined twice (also in {other})").format(
+                    source=entry.source, id=repr(entry.id), other=seen[entry.id]
+                )
             )
         seen[entry.id] = entry.source
 
@@ -166,8 +180,15 @@ def clashes(entries: Sequence[FaqEntry]) -> list[str]:
             if entry.refuse and best.intent in refused:
                 continue  # refused either way
             found.append(
-                f"{entry.source}: entry {entry.id!r}: paraphrase {question!r} is "
-                f"matched to {best.intent!r} ({best.score:.0f})"
+                _(
+                    "{source}: entry {id}: paraphrase {question} is matched to {other} ({score})"
+                ).format(
+                    source=entry.source,
+                    id=repr(entry.id),
+                    question=repr(question),
+                    other=repr(best.intent),
+                    score=f"{best.score:.0f}",
+                )
             )
     return found
 
@@ -181,9 +202,10 @@ class Validation:
     confusions: list[Confusion]  # paraphrases that, left out, would go to another entry
 
     def warning(self, confusion: Confusion) -> str:
-        return (
-            f"paraphrase {confusion.question!r} would go to {confusion.better_id!r} "
-            f"({confusion.score:.0f}) without it"
+        return _("paraphrase {question} would go to {other} ({score}) without it").format(
+            question=repr(confusion.question),
+            other=repr(confusion.better_id),
+            score=f"{confusion.score:.0f}",
         )
 
 

@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.desk import sandbox
 from bot.desk.faq import FaqEntry, check_unique_ids, faq_files, parse_faq
 from bot.desk.schedule import CohortSchedule, parse_schedule
 from bot.storage.models import FaqChange, FaqRecord, KnowledgeState
@@ -219,9 +220,14 @@ async def delete_entry(session: AsyncSession, entry_id: str, actor: str) -> bool
     return True
 
 
-async def import_schedule(session: AsyncSession, text: str, actor: str) -> list[CohortSchedule]:
-    """Replace the schedule after validating it (raises ScheduleError, nothing written)."""
-    rows = parse_schedule(text, SCHEDULE_FILE)
+async def import_schedule(
+    session: AsyncSession, text: str, actor: str, rows: list[CohortSchedule] | None = None
+) -> list[CohortSchedule]:
+    """Replace the schedule after validating it (raises ScheduleError, nothing written).
+
+    `rows` is the text already parsed and validated elsewhere (bot.desk.sandbox)."""
+    if rows is None:
+        rows = parse_schedule(text, SCHEDULE_FILE)
     state = await _state(session)
     if state.schedule_yaml != text:
         before = {"schedule": state.schedule_yaml} if state.schedule_yaml else None
@@ -242,12 +248,24 @@ async def import_schedule(session: AsyncSession, text: str, actor: str) -> list[
 # ---- files -----------------------------------------------------------------------------------
 
 
+def _files(path: Path) -> list[Path]:
+    return list(faq_files(path)) if path.is_dir() else [path]
+
+
 def read_path(path: Path) -> list[FaqEntry]:
     """Entries of one YAML file, or of every FAQ file in a folder (raises FaqError)."""
-    files = list(faq_files(path)) if path.is_dir() else [path]
     found: list[FaqEntry] = []
-    for file in files:
+    for file in _files(path):
         found.extend(parse_faq(file.read_text(encoding="utf-8"), file.name))
+    check_unique_ids(found)
+    return found
+
+
+async def read_path_limited(path: Path, limits: sandbox.Limits) -> list[FaqEntry]:
+    """read_path for files someone brings: each read in a child under `limits`."""
+    found: list[FaqEntry] = []
+    for file in _files(path):
+        found.extend(await sandbox.read("faq", file.read_bytes(), file.name, limits))
     check_unique_ids(found)
     return found
 

@@ -8,9 +8,9 @@ numbers are personal data: they never reach the log, and problems show them mask
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import csv
+import hashlib
 import io
 import itertools
 import logging
@@ -28,6 +28,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk import sandbox
 from bot.desk.certificates import RegisterNumber, RegisterNumberError, parse_register_number
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.i18n import N_, _, ngettext
@@ -544,16 +545,8 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
         workbook.close()
 
 
-def read_roster(source: bytes | Path, filename: str | None = None) -> ParsedRoster:
-    """Parse and validate a roster file; RosterFileError when it is not a roster at all.
-
-    The size is checked before anything is read, so a huge upload costs nothing.
-    """
-    if isinstance(source, Path):
-        filename = filename or source.name
-        size = source.stat().st_size
-    else:
-        size = len(source)
+def check_file(filename: str | None, size: int) -> None:
+    """Refuse a file by its name and size, before a byte of it is read."""
     suffix = Path(filename or "").suffix.casefold()
     if suffix not in EXTENSIONS:
         raise RosterFileError(
@@ -569,6 +562,17 @@ def read_roster(source: bytes | Path, filename: str | None = None) -> ParsedRost
         )
     if size == 0:
         raise RosterFileError(_("The file is empty."))
+
+
+def read_roster(source: bytes | Path, filename: str | None = None) -> ParsedRoster:
+    """Parse and validate a roster file; RosterFileError when it is not a roster at all.
+
+    The size is checked before anything is read, so a huge upload costs nothing.
+    """
+    if isinstance(source, Path):
+        filename = filename or source.name
+    check_file(filename, source.stat().st_size if isinstance(source, Path) else len(source))
+    suffix = Path(filename or "").suffix.casefold()
     data = source.read_bytes() if isinstance(source, Path) else source
     if suffix == ".xlsx":
         if not data.startswith(b"PK\x03\x04"):
@@ -628,14 +632,24 @@ async def import_file(
     filename: str | None = None,
     *,
     now: datetime | None = None,
+    limits: sandbox.Limits | None = None,
 ) -> ImportReport:
     """Read, validate and import a roster file in one transaction; all rows or none.
 
-    Parsing runs in a worker thread so that the bot keeps answering during a big import.
-    Raises RosterFileError when the file is not a roster; returns a report with problems
+    The file is read in a child process under `limits` (bot.desk.sandbox), so a hostile
+    workbook costs neither the bot's time nor its memory. Raises RosterFileError when the
+    file is not a roster, ReadLimitError past the limits; returns a report with problems
     (and writes nothing) when some rows are bad.
     """
-    parsed = await asyncio.to_thread(read_roster, source, filename)
+    if isinstance(source, Path):
+        filename = filename or source.name
+        check_file(filename, source.stat().st_size)
+        source = source.read_bytes()
+    check_file(filename, len(source))
+    try:
+        parsed: ParsedRoster = await sandbox.read("roster", source, filename or "", limits)
+    except sandbox.ReadLimitError as exc:
+        raise RosterFileError(str(exc)) from None
     if parsed.problems:
         return ImportReport(total=parsed.total, problems=tuple(parsed.problems))
     try:
@@ -789,7 +803,33 @@ async def lookups_allowed(
     return max(waits) if waits else None
 
 
-async def record_lookup(session: AsyncSession, person_id: int, now: datetime) -> None:
-    """Count one lookup, in the caller's transaction."""
-    session.add(CertificateLookup(person_id=person_id, created_at=now))
+def number_key(number: RegisterNumber) -> str:
+    """What the lookups of one register number are counted under."""
+    return hashlib.sha256(f"certificate-lookup:{number.value}".encode()).hexdigest()
+
+
+async def number_lookups_allowed(
+    session: AsyncSession, number: RegisterNumber, now: datetime, per_day: int
+) -> datetime | None:
+    """None when the number may be looked up now, by anyone; else when it may be again."""
+    recent = list(
+        await session.scalars(
+            select(CertificateLookup.created_at)
+            .where(
+                CertificateLookup.number_key == number_key(number),
+                CertificateLookup.created_at > now - _DAY,
+            )
+            .order_by(CertificateLookup.created_at.desc())
+            .limit(per_day)
+        )
+    )
+    return recent[per_day - 1] + _DAY if len(recent) >= per_day else None
+
+
+async def record_lookup(
+    session: AsyncSession, person_id: int, now: datetime, number: RegisterNumber | None = None
+) -> None:
+    """Count one lookup, by the person and of the number, in the caller's transaction."""
+    key = number_key(number) if number is not None else None
+    session.add(CertificateLookup(person_id=person_id, created_at=now, number_key=key))
     await session.flush()

@@ -40,10 +40,10 @@ class CohortSchedule:
 
 def _window(raw: object, where: str) -> Window:
     if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(day, date) for day in raw):
-        raise ScheduleError(f"{where}: expected [YYYY-MM-DD, YYYY-MM-DD]")
+        raise ScheduleError(_("{where}: expected [YYYY-MM-DD, YYYY-MM-DD]").format(where=where))
     start, end = raw
     if start > end:
-        raise ScheduleError(f"{where}: starts after it ends")
+        raise ScheduleError(_("{where}: starts after it ends").format(where=where))
     return Window(start, end)
 
 
@@ -53,25 +53,35 @@ def parse_schedule(text: str, source: str = "schedule.yaml") -> list[CohortSched
     except yamlfile.YamlError as exc:
         raise ScheduleError(str(exc)) from None
     if not isinstance(data, list) or not data:
-        raise ScheduleError(f"{source}: expected a list of cohort windows")
+        raise ScheduleError(_("{source}: expected a list of cohort windows").format(source=source))
     rows: list[CohortSchedule] = []
     seen: set[tuple[int, int]] = set()
     for number, raw in enumerate(data, start=1):
-        where = f"{source}: item {number}"
+        where = _("{source}: item {number}").format(source=source, number=number)
         if not isinstance(raw, dict):
-            raise ScheduleError(f"{where}: expected year, cohort, elearning, webinar")
+            raise ScheduleError(
+                _("{where}: expected year, cohort, elearning, webinar").format(where=where)
+            )
         year, cohort = raw.get("year"), raw.get("cohort")
         if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-            raise ScheduleError(f"{where}: the year is missing or not a year")
+            raise ScheduleError(
+                _("{where}: the year is missing or not a year").format(where=where)
+            )
         if isinstance(cohort, bool) or cohort not in COHORTS:  # `true` == 1 in Python
-            raise ScheduleError(f"{where}: cohort must be one of 1, 5, 10")
+            raise ScheduleError(_("{where}: cohort must be one of 1, 5, 10").format(where=where))
         if (year, cohort) in seen:
-            raise ScheduleError(f"{where}: cohort {cohort} of {year} is listed twice")
+            raise ScheduleError(
+                _("{where}: cohort {cohort} of {year} is listed twice").format(
+                    where=where, cohort=cohort, year=year
+                )
+            )
         seen.add((year, cohort))
         elearning = _window(raw.get("elearning"), f"{where} elearning")
         webinar = _window(raw.get("webinar"), f"{where} webinar")
         if webinar.start <= elearning.end:
-            raise ScheduleError(f"{where}: the webinar must start after e-learning ends")
+            raise ScheduleError(
+                _("{where}: the webinar must start after e-learning ends").format(where=where)
+            )
         rows.append(CohortSchedule(year, cohort, elearning, webinar))
     return rows
 

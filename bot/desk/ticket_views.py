@@ -19,6 +19,7 @@ from bot.i18n import _
 from bot.storage.models import Person, Ticket, TicketMessage
 
 PREVIEW_WORDS = 6
+DIGEST_CLAIMS_PER_ROW = 3  # claim buttons side by side under a digest
 
 
 def preview(text: str) -> str:
@@ -30,6 +31,31 @@ def topic_name(ticket: Ticket, first_question: str) -> str:
     """Forum topic names are at most 128 characters."""
     cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
     return f"#{ticket.id} · {cohort} · {preview(first_question) or '…'}"[:128]
+
+
+async def digest_text(session: AsyncSession, listed: list[Ticket]) -> str:
+    """Several new tickets in one staff message: the group takes ~20 messages a minute, so
+    in a rush one card each would leave tickets unseen for many minutes."""
+    first = await first_questions(session, [ticket.id for ticket in listed])
+    lines = [
+        _("<b>New requests: {count}</b>. Claim one and its card follows.").format(
+            count=len(listed)
+        )
+    ]
+    for ticket in listed:
+        cohort = cohort_label(ticket.cohort) if ticket.cohort is not None else "?"
+        question = html.escape(preview(first.get(ticket.id, "")) or "…")
+        lines.append(f"#{ticket.id} · {cohort} · {question}")
+    return "\n".join(lines)
+
+
+def digest_buttons(listed: list[Ticket]) -> tuple[tuple[Button, ...], ...]:
+    claims = [
+        Button(_("Claim #{number}").format(number=ticket.id), f"staff:claim:{ticket.id}")
+        for ticket in listed
+    ]
+    step = DIGEST_CLAIMS_PER_ROW
+    return tuple(tuple(claims[i : i + step]) for i in range(0, len(claims), step))
 
 
 async def card_text(session: AsyncSession, ticket: Ticket) -> str:

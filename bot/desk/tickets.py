@@ -234,6 +234,10 @@ async def claim(
         )
     ticket.status, ticket.claimed_by, ticket.claimed_by_id = CLAIMED, actor, actor_id
     _event(session, ticket, "claimed", actor)
+    if ticket.staff_card_message_id is None and ticket.staff_thread_id is None:
+        # Announced in a digest (or its card never went out): the card follows now, so the
+        # staff have the whole request and a message to reply to.
+        to_staff(session, staff_chat, ticket, Payload(kind="card"))
     notice(
         session,
         staff_chat,

@@ -10,6 +10,8 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node
 
+from bot.i18n import _
+
 MAX_ALIASES = 100  # real FAQ and schedule files use none
 
 
@@ -28,7 +30,10 @@ class _StrictLoader(yaml.SafeLoader):
             if self.aliases > MAX_ALIASES:
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(
-                    None, None, f"more than {MAX_ALIASES} aliases", event.start_mark
+                    None,
+                    None,
+                    _("more than {count} aliases").format(count=MAX_ALIASES),
+                    event.start_mark,
                 )
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
@@ -38,7 +43,10 @@ class _StrictLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
             if isinstance(key, list | dict) or key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                    None,
+                    None,
+                    _("the key {key} is given twice").format(key=repr(key)),
+                    key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -55,9 +63,17 @@ def load(text: str, source: str) -> tuple[Any, Node | None]:
             loader.dispose()  # type: ignore[no-untyped-call]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
+        where = (
+            _("{source} line {line}").format(source=source, line=mark.line + 1)
+            if mark is not None
+            else source
+        )
         problem = getattr(exc, "problem", exc)
-        raise YamlError(f"{source}{line}: not valid YAML ({problem})") from None
+        raise YamlError(
+            _("{where}: not valid YAML ({problem})").format(where=where, problem=problem)
+        ) from None
     except ValueError as exc:  # a date that does not exist, 2021-02-30
-        raise YamlError(f"{source}: not valid YAML ({exc})") from None
+        raise YamlError(
+            _("{where}: not valid YAML ({problem})").format(where=source, problem=exc)
+        ) from None
     return data, node

@@ -293,11 +293,17 @@ class CertificateLookup(Base):
     """One certificate lookup by a person: the rate limit is counted here to survive restarts."""
 
     __tablename__ = "certificate_lookups"
-    __table_args__ = (Index("ix_certificate_lookups_person_at", "person_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_certificate_lookups_person_at", "person_id", "created_at"),
+        Index("ix_certificate_lookups_number_at", "number_key", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A hash of the number looked up: many accounts guessing surnames for one number are
+    # limited together. (Not the number: the roster may not even hold it.)
+    number_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class ProcessedEvent(Base):

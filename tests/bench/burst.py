@@ -322,15 +322,14 @@ async def database_counts(url: str) -> tuple[dict[str, Counter[str]], Counter[st
 
 
 def check_replies(reports: Sequence[dict[str, Any]]) -> list[str]:
-    """What the fake saw: every update answered, handed out once, no stray message."""
+    """What the fake saw: every update answered, no stray message. (An update still in hand
+    is handed out again when the bot asks for newer ones: its offset cannot pass it yet. That
+    each is handled once is checked against the desk's records, in check_database.)"""
     problems = []
     for report in reports:
         unanswered = [r[0] for r in report["records"] if r[4] is None]
         if unanswered:
             problems.append(f"{len(unanswered)} updates never answered, e.g. {unanswered[:5]}")
-        again = [r[0] for r in report["records"] if r[6] > 1]
-        if again:
-            problems.append(f"{len(again)} updates handed out more than once: {again[:5]}")
         if report["stray_messages"]:
             problems.append(f"{report['stray_messages']} messages to chats with no update")
     return problems

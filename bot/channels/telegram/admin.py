@@ -7,13 +7,21 @@ Anyone else gets the teacher's chat: admin commands are unknown to them, admin b
 
 from __future__ import annotations
 
+import html
+import logging
+
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.channels.telegram import teacher
 from bot.channels.telegram.context import DeskContext
+from bot.desk import outbox
 from bot.desk.admin import AdminIncoming
 from bot.desk.messages import OutFile
+from bot.desk.outbox import Payload
 from bot.i18n import _
+
+log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API serves files up to 20 MB
 
@@ -87,4 +95,23 @@ async def on_document(update: Update, context: DeskContext) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or "upload"
-    await _answer(update, context, _incoming(update, file=OutFile(name, data)))
+    incoming = _incoming(update, file=OutFile(name, data))
+    await message.reply_text(
+        _(
+            "Importing {name}. I will write here when it is done; teachers are answered meanwhile."
+        ).format(name=html.escape(name))
+    )
+    # Off the update's handler: a big or hostile file must not hold the teachers' turns.
+    context.application.create_task(_import(context, message.chat_id, incoming), update=update)
+
+
+async def _import(context: DeskContext, chat_id: int, incoming: AdminIncoming) -> None:
+    """Import, then tell the admin; if Telegram cannot take the report now, the outbox will."""
+    replies = await context.admin_desk.handle(incoming)
+    try:
+        await teacher.send_replies(context.bot, chat_id, replies)
+    except TelegramError as exc:
+        log.warning("the import report could not be sent (%s); queued", type(exc).__name__)
+        async with context.desk.sessions.begin() as session:
+            for reply in replies:  # the text; a CSV of bad rows is lost with the chance
+                outbox.enqueue(session, teacher.CHANNEL, str(chat_id), Payload.of(reply))

@@ -6,7 +6,6 @@ import html
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -14,9 +13,9 @@ from telegram import Bot, BotCommand
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
+    BaseRateLimiter,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -28,6 +27,7 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram import admin, staff, teacher
 from bot.channels.telegram.context import CONTEXT_TYPES, BotData, DeskContext
+from bot.channels.telegram.sendrate import SendRate
 from bot.channels.telegram.staff import StaffPoster
 from bot.config import Settings
 from bot.desk import outbox, tickets
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 1.0  # seconds between looks at the outbox
 OUTBOX_DRAIN = 30.0  # seconds one look may keep delivering while rows keep coming
-RATE_LIMIT_RETRIES = 3  # a 429 on a direct reply is waited out, then retried
 
 
 def _commands() -> list[BotCommand]:
@@ -95,9 +94,7 @@ async def _attempt(
             log.warning("Telegram could not parse a message's HTML; sent as plain text")
             return outbox.Delivered(await as_plain())
     except RetryAfter as exc:
-        after = exc.retry_after
-        delay = after if isinstance(after, timedelta) else timedelta(seconds=after)
-        return outbox.RetryLater("429 retry_after", delay)
+        return outbox.RetryLater("429 retry_after", teacher.retry_after(exc))
     except Forbidden as exc:
         return outbox.GiveUp(f"forbidden: {exc.message}")
     except BadRequest as exc:
@@ -184,7 +181,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     webhook: bool = False,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot: settings for the Bot API, the desk, and every handler in one place."""
     settings.require("telegram_token")
@@ -200,10 +197,7 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     elif settings.telegram_max_rate > 0:  # HELPDESK_TELEGRAM_MAX_RATE=0: no limiter at all
-        limiter = AIORateLimiter(
-            overall_max_rate=settings.telegram_max_rate, max_retries=RATE_LIMIT_RETRIES
-        )
-        builder = builder.rate_limiter(limiter)
+        builder = builder.rate_limiter(SendRate(settings.telegram_max_rate))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -212,7 +206,8 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     data: BotData = application.bot_data
-    data.settings, data.desk, data.admin_desk = settings, desk, AdminDesk(desk)
+    data.settings, data.desk = settings, desk
+    data.admin_desk = AdminDesk(desk, settings.read_limits())
     data.staff_poster = StaffPoster(application.bot, desk.sessions)
     data.staff_gate = staff.StaffGate(
         application.bot, settings.staff_chat_id, settings.admin_ids, {}

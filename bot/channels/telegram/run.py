@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from asyncio import FIRST_COMPLETED
 from contextlib import AsyncExitStack
 
-from telegram.error import TelegramError
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.channels.telegram.app import build_application, register_commands
-from bot.config import Settings
+from bot.channels.telegram.lanes import ChatLanes
+from bot.config import Settings, SettingsError
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -20,6 +23,9 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "chat_member"]
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates call open while there is nothing new
 POLL_BACKOFF_MAX = 30.0  # seconds between getUpdates attempts while they fail, at most
+MAX_IN_HAND = 200  # updates fetched and not yet handled; past it, fetching waits
+START_BACKOFF_MAX = 60.0  # seconds between tries to reach Telegram at start, at most
+IN_HAND_POLL = 0.1  # seconds: how often to look for new updates while others are in hand
 
 
 class Poller:
@@ -27,16 +33,26 @@ class Poller:
 
     PTB's Updater confirms a batch as soon as it is queued, so a crash (SIGKILL, out of
     memory) loses every update fetched and not yet handled. Here the offset passes an update
-    once it is handled: after a crash Telegram hands out the rest again, and the one update
-    that may have been handled already is skipped by the desk (processed_events).
+    once it and every earlier one are handled: after a crash Telegram hands out the rest
+    again, and an update that was handled already is skipped by the desk (processed_events).
+    Updates are handled in their chats' lanes (bot.channels.telegram.lanes), side by side.
+    Asking Telegram for new updates while older ones are still in hand hands those out again
+    too; they are recognised by their ids and left alone.
     """
 
     def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
         self.application = application
-        self.offset: int | None = None
+        self.lanes = ChatLanes(application)
+        self.seen: int | None = None  # the newest update id taken in hand
+        self.in_hand: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
-        self._waiting = True  # on Telegram or a backoff, not in a handler: safe to cancel
         self._task: asyncio.Task[None] | None = None
+
+    def offset(self) -> int | None:
+        """What Telegram may forget: everything below the oldest update still in hand."""
+        if self.in_hand:
+            return min(self.in_hand)
+        return None if self.seen is None else self.seen + 1
 
     async def start(self) -> None:
         await self.application.bot.delete_webhook()  # getUpdates fails while one is set
@@ -47,7 +63,9 @@ class Poller:
         while not self._stopping:
             try:
                 updates = await self.application.bot.get_updates(
-                    offset=self.offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+                    offset=self.offset(),
+                    timeout=0 if self.in_hand else POLL_TIMEOUT,
+                    allowed_updates=ALLOWED_UPDATES,
                 )
             except TelegramError as exc:
                 failures += 1
@@ -56,45 +74,77 @@ class Poller:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            for update in updates:
-                if self._stopping:
-                    break
-                self._waiting = False
-                try:
-                    await self.application.process_update(update)
-                except Exception:  # handlers' errors go to the error handler; this is PTB's
-                    log.exception("update %s could not be processed", update.update_id)
-                finally:
-                    self._waiting = True
-                self.offset = update.update_id + 1
+            fresh = [u for u in updates if self.seen is None or u.update_id > self.seen]
+            for update in fresh:
+                self.seen = update.update_id
+                self.in_hand[update.update_id] = asyncio.create_task(self._handle(update))
+                while len(self.in_hand) >= MAX_IN_HAND:
+                    await asyncio.wait(self.in_hand.values(), return_when=FIRST_COMPLETED)
+            if self.in_hand:
+                # Telegram answers at once while updates are unconfirmed, with those again:
+                # give the turns in hand a moment to finish before asking.
+                await asyncio.wait(self.in_hand.values(), timeout=IN_HAND_POLL)
+
+    async def _handle(self, update: Update) -> None:
+        try:
+            await self.lanes.process(update)
+        except Exception:  # handlers' errors go to the error handler; this is PTB's
+            log.exception("update %s could not be processed", update.update_id)
+        finally:
+            del self.in_hand[update.update_id]
 
     async def stop(self) -> None:
-        """Finish the update in hand, then confirm to Telegram every update handled."""
+        """Finish the updates in hand, then confirm to Telegram every update handled."""
         self._stopping = True
         if self._task is None:
             return
-        if self._waiting:
-            self._task.cancel()
+        self._task.cancel()  # it waits on Telegram or on turns; the turns are tasks of their own
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        if self.offset is not None:
+        await asyncio.gather(*self.in_hand.values(), return_exceptions=True)
+        if self.offset() is not None:
             with contextlib.suppress(TelegramError):
                 await self.application.bot.get_updates(
-                    offset=self.offset, timeout=0, limit=1, allowed_updates=ALLOWED_UPDATES
+                    offset=self.offset(), timeout=0, limit=1, allowed_updates=ALLOWED_UPDATES
                 )
 
 
+async def _reach(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
+    """Initialize the bot (it asks Telegram who it is) once Telegram answers: a network
+    outage at start is waited out with one log line per try, not a traceback; a token
+    Telegram rejects stops with one line. False when asked to stop meanwhile."""
+    delay = 1.0
+    while True:
+        try:
+            await application.initialize()
+            return True
+        except InvalidToken:
+            raise SettingsError(
+                "HELPDESK_TELEGRAM_TOKEN: Telegram rejected the token (revoked or mistyped)"
+            ) from None
+        except NetworkError as exc:  # timeouts too
+            log.warning("Telegram is unreachable (%s); trying again in %.0f s", exc, delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        if stop.is_set():
+            return False
+        delay = min(delay * 2, START_BACKOFF_MAX)
+
+
 async def start_telegram(
-    settings: Settings, runtime: Runtime, stack: AsyncExitStack
-) -> Application:  # type: ignore[type-arg]
-    """Start the bot, its stops registered on `stack` so they run in reverse order.
+    settings: Settings, runtime: Runtime, stack: AsyncExitStack, stop: asyncio.Event
+) -> Application | None:  # type: ignore[type-arg]
+    """Start the bot, its stops registered on `stack` so they run in reverse order; None when
+    `stop` was set while Telegram could not be reached.
 
     With HELPDESK_WEBHOOK_URL set, Telegram is told to post to <URL>/telegram and the caller
     serves the web app; otherwise the bot polls.
     """
     webhook = bool(settings.webhook_url)
     application = build_application(settings, runtime.desk, webhook=webhook)
-    await stack.enter_async_context(application)
+    if not await _reach(application, stop):
+        return None
+    stack.push_async_callback(application.shutdown)
     await register_commands(application)
     await application.start()
     stack.push_async_callback(application.stop)

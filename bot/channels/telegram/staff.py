@@ -10,8 +10,10 @@ import html
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Message, Update, User
 from telegram.constants import ChatMemberStatus
@@ -23,7 +25,7 @@ from bot.desk import ticket_views, tickets
 from bot.desk.messages import Attachment, Reply, parse_id, plain
 from bot.desk.outbox import Payload
 from bot.i18n import _
-from bot.storage.models import OutboxMessage, Ticket, TicketMessage
+from bot.storage.models import OutboxMessage, Ticket, TicketMessage, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +246,35 @@ async def on_close_or_reopen(update: Update, context: DeskContext) -> None:
 # ---- posting the staff rows of the outbox ------------------------------------------------
 
 
+DIGEST_FROM = 3  # new tickets waiting to be announced, from which one message lists them all …
+DIGEST_AFTER = timedelta(seconds=10)  # … once the first has waited this long: the group's
+# ~20 messages a minute are spent, and a card each would leave tickets unseen for minutes
+DIGEST_MAX = 25  # tickets in one digest: a screenful, and within Telegram's 4,096 characters
+
+
+async def _cards_waiting_behind(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessage]:
+    """The cards queued right after this one for the same chat (up to the first other kind:
+    a relay or notice keeps its place in the chat's order)."""
+    following = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == row.channel,
+            OutboxMessage.chat_id == row.chat_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dead.is_(False),
+            OutboxMessage.id > row.id,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(DIGEST_MAX - 1)
+    )
+    cards = []
+    for waiting in following:
+        if Payload.from_json(waiting.payload).kind != "card":
+            break
+        cards.append(waiting)
+    return cards
+
+
 class StaffPoster:
     """Renders staff outbox rows from the database at send time and records where they went."""
 
@@ -284,12 +315,20 @@ class StaffPoster:
         where: dict[str, Any] = {"message_thread_id": thread} if thread else {}
         if thread is None and ticket.staff_card_message_id:
             where["reply_to_message_id"] = ticket.staff_card_message_id
-        text = reply.text
-        if as_plain:  # Telegram refused the HTML: the same words, without it
-            where["parse_mode"], text = None, plain(text)
         if attachment is not None:
+            text = plain(reply.text) if as_plain else reply.text
+            if as_plain:
+                where["parse_mode"] = None
             send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
             return await send(chat_id, attachment.file_id, caption=text[:1024], **where)
+        return await self._send(chat_id, reply, where, as_plain)
+
+    async def _send(
+        self, chat_id: int, reply: Reply, where: dict[str, Any], as_plain: bool
+    ) -> Message:
+        text = reply.text
+        if as_plain:  # Telegram refused the HTML: the same words, without it
+            where, text = {**where, "parse_mode": None}, plain(text)
         sent: Message | None = None
         pieces = split_text(text)
         for number, piece in enumerate(pieces, start=1):
@@ -306,15 +345,22 @@ class StaffPoster:
         """Post one row; returns the message id. Telegram errors propagate to the sender."""
         chat_id = int(row.chat_id)
         payload = Payload.from_json(row.payload)
+        digested: list[int] = []  # rows announced in this row's digest, instead of a card each
         async with self.sessions() as session:
             ticket = await tickets.get_ticket(session, row.ticket_id or 0)
             if ticket is None:
                 return ""
             if payload.kind == "card":
-                reply = Reply(
-                    await ticket_views.card_text(session, ticket),
-                    ticket_views.card_buttons(ticket),
-                )
+                waiting = await _cards_waiting_behind(session, row)
+                rush = utcnow() - row.created_at >= DIGEST_AFTER
+                if rush and len(waiting) + 1 >= DIGEST_FROM:
+                    reply = await _digest(session, ticket, waiting)
+                    digested = [waiting_row.id for waiting_row in waiting]
+                else:
+                    reply = Reply(
+                        await ticket_views.card_text(session, ticket),
+                        ticket_views.card_buttons(ticket),
+                    )
             elif payload.kind == "relay":
                 found = await ticket_views.relay_text(session, payload.message_id or 0)
                 if found is None:
@@ -322,10 +368,20 @@ class StaffPoster:
                 reply = Reply(found[1])
             else:
                 reply = payload.reply()
-        attachment = payload.attachment if payload.kind == "relay" else None
-        sent = await self._post(chat_id, ticket, reply, attachment, as_plain)
+        if digested:  # in the general chat, not a ticket's topic
+            sent = await self._send(chat_id, reply, {}, as_plain)
+        else:
+            attachment = payload.attachment if payload.kind == "relay" else None
+            sent = await self._post(chat_id, ticket, reply, attachment, as_plain)
         async with self.sessions.begin() as session:
-            if payload.kind == "card":
+            if digested:
+                # Not leased (only a chat's first row is): no other worker is sending them.
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(digested), OutboxMessage.sent_at.is_(None))
+                    .values(sent_at=utcnow(), sent_message_id=str(sent.message_id))
+                )
+            elif payload.kind == "card":
                 stored = await tickets.get_ticket(session, ticket.id)
                 assert stored is not None
                 stored.staff_card_message_id = sent.message_id
@@ -334,3 +390,14 @@ class StaffPoster:
                 if message is not None:
                     message.staff_message_id = sent.message_id
         return str(sent.message_id)
+
+
+async def _digest(session: AsyncSession, first: Ticket, waiting: list[OutboxMessage]) -> Reply:
+    """One message announcing this ticket and those whose cards wait behind it."""
+    listed = [first]
+    for row in waiting:
+        ticket = await tickets.get_ticket(session, row.ticket_id or 0)
+        if ticket is not None:
+            listed.append(ticket)
+    text = await ticket_views.digest_text(session, listed)
+    return Reply(text, ticket_views.digest_buttons(listed))

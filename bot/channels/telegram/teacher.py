@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InputFile, Message, Update
@@ -19,6 +20,7 @@ from bot.desk.messages import Attachment, Incoming, Reply, plain
 from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
 from bot.runtime import OutageLog, database_down
+from bot.storage.models import utcnow
 
 log = logging.getLogger(__name__)
 OUTAGE = OutageLog(log)
@@ -91,8 +93,9 @@ async def _answer(update: Update, context: DeskContext, incoming: Incoming) -> N
 
 
 async def send_or_queue(context: DeskContext, chat_id: int, replies: list[Reply]) -> None:
-    """Send the replies now; those Telegram cannot take at the moment (429 beyond the rate
-    limiter's retries, 5xx, timeouts) go to the outbox, whose worker retries with backoff."""
+    """Send the replies now; those Telegram cannot take at the moment (a 429, 5xx, timeouts)
+    go to the outbox, whose worker retries with backoff: never waited out here, where it would
+    hold this update's turn (and, in the staff group's order, others)."""
     for index, reply in enumerate(replies):
         try:
             try:
@@ -110,10 +113,17 @@ async def send_or_queue(context: DeskContext, chat_id: int, replies: list[Reply]
                 type(exc).__name__,
                 len(replies) - index,
             )
+            # After a 429 the chat's rows wait for Telegram's retry_after; other chats do not.
+            due = utcnow() + retry_after(exc) if isinstance(exc, RetryAfter) else None
             async with context.desk.sessions.begin() as session:
                 for rest in replies[index:]:  # teacher replies carry no files
-                    outbox.enqueue(session, CHANNEL, str(chat_id), Payload.of(rest))
+                    outbox.enqueue(session, CHANNEL, str(chat_id), Payload.of(rest), now=due)
             return
+
+
+def retry_after(error: RetryAfter) -> timedelta:
+    after = error.retry_after
+    return after if isinstance(after, timedelta) else timedelta(seconds=after)
 
 
 def _incoming(

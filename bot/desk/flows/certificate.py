@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.desk import roster
-from bot.desk.certificates import Mention, find_register_number, parse_register_number
+from bot.desk.certificates import (
+    Mention,
+    RegisterNumber,
+    find_register_number,
+    parse_register_number,
+)
 from bot.desk.flows import escalation
 from bot.desk.questions import Choice, Question
 from bot.desk.turn import IDLE, Turn
@@ -41,12 +46,19 @@ NOT_FOUND = Question(
 )
 
 
-async def refused(turn: Turn) -> bool:
-    """Above the hourly or daily limit: say when the next lookup is possible."""
+async def refused(turn: Turn, number: RegisterNumber | None = None) -> bool:
+    """Above the person's hourly or daily limit, or the number's daily one (counted across
+    every account and channel: many accounts guessing one number's surname): say when the
+    next lookup is possible. Both limits answer alike, so neither says whether the number
+    exists or whether someone else asked for it."""
     desk = turn.desk
     next_allowed = await roster.lookups_allowed(
         turn.session, turn.person.id, desk.clock(), desk.lookups_per_hour, desk.lookups_per_day
     )
+    if next_allowed is None and number is not None:
+        next_allowed = await roster.number_lookups_allowed(
+            turn.session, number, desk.clock(), desk.lookups_per_number
+        )
     if next_allowed is None:
         return False
     local = next_allowed.astimezone(desk.zone)
@@ -128,10 +140,11 @@ def _looks_like_a_surname(turn: Turn, text: str) -> bool:
 
 async def _look_up(turn: Turn, number_text: str, surname: str) -> None:
     turn.go(IDLE)
-    if await refused(turn):
+    number = parse_register_number(number_text)
+    if await refused(turn, number):
         return
-    await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock())
-    entry = await roster.lookup(turn.session, parse_register_number(number_text), surname)
+    await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock(), number)
+    entry = await roster.lookup(turn.session, number, surname)
     turn.log.intent = "certificate_lookup"
     answer(turn, entry, surname)
 
