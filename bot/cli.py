@@ -303,7 +303,10 @@ async def _knowledge(settings: Settings, args: argparse.Namespace) -> int:
                     data = args.file.read_bytes()
                     rows = await sandbox.read("schedule", data, args.file.name, limits)
                     text = data.decode("utf-8")
-                    rows = await knowledge.import_schedule(session, text, "cli", rows=rows)
+                    today = runtime.desk.clock().astimezone(runtime.desk.zone).date()
+                    rows = await knowledge.import_schedule(
+                        session, text, "cli", rows=rows, today=today
+                    )
                     print(_("Schedule imported: {count} cohort windows.").format(count=len(rows)))
                 elif args.faq_command == "import":
                     entries = await knowledge.read_path_limited(args.path, limits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import PROJECT_ROOT
 from bot.desk import roster
 from bot.desk.engine import Desk
-from bot.storage.models import MessageLog, Ticket
+from bot.desk.outbox import Payload
+from bot.desk.stats import collect_stats
+from bot.storage.models import MessageLog, OutboxMessage, Ticket, utcnow
 from tests.conftest import FrozenClock
 from tests.support import actions, joined, send
 
@@ -125,3 +128,69 @@ async def test_matched_certificate_question_starts_the_flow(engine: Desk) -> Non
     replies = await send(engine, "batlamj mini burtgegdsen uu")
     assert "регистрийн дугаар" in joined(replies).lower()
     assert actions(replies) == []
+
+
+async def _notices_to(sessions: async_sessionmaker[AsyncSession], chat: str) -> list[str]:
+    async with sessions() as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == chat))
+        return [Payload.from_json(row.payload).text for row in rows]
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_told_once_when_the_certificate_is_registered_and_only_if_asked(
+    engine: Desk, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """Passed, not yet in ESIS: the bot offers a notice (typed "тийм" takes it). The roster
+    import that records the date queues one message, in the teacher's language; importing
+    again queues none; a lookup with a wrong surname is offered nothing and told nothing."""
+    offered = await look_up(engine, "ub 01231507", "Munkhbat", user="asker")
+    assert "Бүртгэгдмэгц энд танд мэдэгдэх үү?" in offered
+    taken = joined(await send(engine, "тийм", user="asker"))
+    assert "ESIS-д бүртгэгдсэн нь жагсаалтад ормогц" in taken
+    assert "мэдэгдэх үү" not in await look_up(engine, "УБ01231507", "Болд", user="guesser")
+    await send(engine, "тийм", user="guesser")  # not an answer to any offer: a new message
+
+    registered = tmp_path / "registered.csv"
+    registered.write_text(
+        SAMPLE.read_text(encoding="utf-8").replace("Б2021-0003,\n", "Б2021-0003,2021-09-01\n"),
+        encoding="utf-8",
+    )
+    report = await roster.import_file(sessions, registered)
+    assert report.ok and report.updated == 1 and report.notified == 1
+    [notice] = await _notices_to(sessions, "asker")
+    assert "бүртгэгдлээ" in notice and "2021" in notice
+    again = await roster.import_file(sessions, registered)
+    assert again.notified == 0 and len(await _notices_to(sessions, "asker")) == 1
+    assert await _notices_to(sessions, "guesser") == []
+    async with sessions() as session:  # the admins' figures count it
+        stats = await collect_stats(session, utcnow() - timedelta(days=1), utcnow())
+    assert [(d.notices_asked, d.notices_sent) for d in stats.days if d.notices_asked] == [(1, 1)]
+
+
+async def test_told_when_the_next_schedule_is_published(
+    engine: Desk, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    """Nothing of the cohort's training is ahead: the next schedule is offered as a notice;
+    the schedule import that adds that cohort's coming year sends it, once, with the dates."""
+    from bot.desk import knowledge
+
+    clock.moment = clock.moment.replace(year=2022, month=1, day=10)  # all 2021 windows ended
+    shown = joined(await send(engine, "5 дахь жилийн сургалт хэзээ вэ", user="waiting"))
+    assert "Дараагийн хуваарь гармагц энд танд илгээх үү?" in shown
+    assert "илгээнэ" in joined(await send(engine, "тийм", user="waiting"))
+    text = (PROJECT_ROOT / "faq" / "schedule.yaml").read_text(encoding="utf-8")
+    new_year = text + (
+        "- year: 2022\n  cohort: 5\n  elearning: [2022-03-01, 2022-03-20]\n"
+        "  webinar: [2022-03-24, 2022-04-14]\n"
+    )
+    today = clock.moment.date()
+    async with sessions.begin() as session:
+        await knowledge.import_schedule(session, text, "admin", today=today)
+    assert await _notices_to(sessions, "waiting") == []  # the same years: nothing new
+    async with sessions.begin() as session:
+        await knowledge.import_schedule(session, new_year, "admin", today=today)
+    [notice] = await _notices_to(sessions, "waiting")
+    assert "Таны асуусан хуваарь гарлаа" in notice and "2022" in notice
+    async with sessions.begin() as session:
+        await knowledge.import_schedule(session, new_year + "\n", "admin", today=today)
+    assert len(await _notices_to(sessions, "waiting")) == 1

@@ -74,13 +74,15 @@ async def test_state_survives_a_restart_in_the_middle_of_a_flow(
     assert "Шийдэгдсэнд" in joined(await send(restarted, action="solved:yes"))
 
 
-async def test_recovery_not_solved_opens_a_ticket(
+async def test_recovery_not_solved_offers_a_ticket_that_says_why(
     engine: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await send(engine, action="menu:recovery")
     await send(engine, action="rec:elearning")
     await send(engine, action="lost:email")
-    text = joined(await send(engine, action="solved:no"))
+    offered = joined(await send(engine, action="solved:no"))
+    assert "дамжуулах уу" in offered and "хүсэлт №" not in offered  # offered, not opened
+    text = joined(await send(engine, action="human:yes"))
     assert "хүсэлт №1" in text
     async with sessions() as session:
         ticket = await session.scalar(select(Ticket))

@@ -202,14 +202,17 @@ def render(payload: Payload) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def messaging_type(
-    now: datetime, last_seen: datetime, human: bool
+    now: datetime, last_seen: datetime, human: bool, account_update: bool = False
 ) -> dict[str, str] | outbox.GiveUp:
     """Messenger's window: RESPONSE within 24 h of the teacher's last message, a person's reply
-    tagged HUMAN_AGENT up to 7 days, and nothing after that (or anything automated after 24 h).
+    tagged HUMAN_AGENT up to 7 days, news of a change to the teacher's own record (their
+    certificate registered) tagged ACCOUNT_UPDATE at any time, and nothing else after 24 h.
     """
     quiet = now - last_seen
     if quiet <= RESPONSE_WINDOW:
         return {"messaging_type": "RESPONSE"}
+    if account_update:
+        return {"messaging_type": "MESSAGE_TAG", "tag": "ACCOUNT_UPDATE"}
     if human and quiet <= HUMAN_AGENT_WINDOW:
         return {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
     hours = int(quiet.total_seconds() // 3600)
@@ -469,7 +472,9 @@ class Messenger:
         if person is None:
             return outbox.GiveUp(f"{UNREACHABLE}: nobody with this id wrote on Messenger")
         payload = Payload.from_json(row.payload)
-        window = messaging_type(self.desk.clock(), person.last_seen_at, payload.human)
+        window = messaging_type(
+            self.desk.clock(), person.last_seen_at, payload.human, payload.account_update
+        )
         if isinstance(window, outbox.GiveUp):
             return window
         with use_language(person.language):

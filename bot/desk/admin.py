@@ -505,7 +505,10 @@ class AdminDesk:
             async with self.desk.sessions.begin() as session:
                 if kind == "schedule":
                     text = file.data.decode("utf-8")
-                    rows = await knowledge.import_schedule(session, text, actor, rows=parsed)
+                    today = self.desk.clock().astimezone(self.desk.zone).date()
+                    rows = await knowledge.import_schedule(
+                        session, text, actor, rows=parsed, today=today
+                    )
                     return [
                         Reply(
                             _("Schedule imported: {count} cohort windows.").format(count=len(rows))

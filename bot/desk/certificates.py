@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -81,6 +82,12 @@ class RegisterNumber:
     value: str  # canonical: two upper-case Cyrillic letters and eight digits
 
     @property
+    def key(self) -> str:
+        """What lookups and notice requests of this number are kept under: not the number
+        itself, which is personal data (the roster may not even hold it)."""
+        return hashlib.sha256(f"certificate-lookup:{self.value}".encode()).hexdigest()
+
+    @property
     def masked(self) -> str:
         return self.value[:2] + "******" + self.value[-2:]
 
@@ -139,6 +146,20 @@ class Mention:
     surname: str  # "" when none stands beside the number
 
 
+SURNAME_LABELS = frozenset(["овог", "овгийн", "ovog", "surname"])
+
+
+def _names_the_person(rest: str, after: list[str]) -> bool:
+    """Whether the first word after the number is the surname: right after it, or after a
+    label (", овог Дорж"), but not across a comma or full stop ("УБ85031214, батламжаа
+    шалгуулмаар байна" goes on with the request); capitalised when a sentence follows."""
+    gap = rest[: rest.find(after[0])]
+    labelled = any(word.lower() in SURNAME_LABELS for word in _WORD.findall(gap))
+    if re.search(r"[,.;:!?]", gap) and not labelled:
+        return False
+    return labelled or len(after) <= 2 or after[0][:1].isupper()
+
+
 def find_register_number(text: str) -> Mention | None:
     """The register number a message names anywhere ("батламж шалгах. УБ85031512 Бат",
     "ub 8503 1512 bat"), with the surname next to it; None when it names none. Eight digits
@@ -151,9 +172,10 @@ def find_register_number(text: str) -> Mention | None:
         number = parse_register_number(match.group(0))
     except RegisterNumberError as problem:
         return Mention(None, str(problem), "")
-    after = [w for w in _WORD.findall(text[match.end() :]) if w.lower() not in NOT_A_SURNAME]
+    rest = text[match.end() :]
+    after = [w for w in _WORD.findall(rest) if w.lower() not in NOT_A_SURNAME]
     before = [w for w in _WORD.findall(text[: match.start()])]
-    surname = after[0] if after else ""
+    surname = after[0] if after and _names_the_person(rest, after) else ""
     # "Бат УБ85031512": a capitalised word before it, or the message is just name and number
     if (
         not surname

@@ -9,6 +9,7 @@ commit: a validated import lands whole, or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import yaml
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.desk import sandbox
+from bot.desk import notices, sandbox
 from bot.desk.faq import FaqEntry, check_unique_ids, faq_files, parse_faq
 from bot.desk.schedule import CohortSchedule, parse_schedule
 from bot.storage.models import FaqChange, FaqRecord, KnowledgeState
@@ -111,6 +112,11 @@ async def entries(session: AsyncSession) -> list[FaqEntry]:
         select(FaqRecord).order_by(FaqRecord.source, FaqRecord.position, FaqRecord.id)
     )
     return [_entry(record) for record in records]
+
+
+async def entry(session: AsyncSession, entry_id: str) -> FaqEntry | None:
+    record = await session.get(FaqRecord, entry_id)
+    return _entry(record) if record is not None else None
 
 
 async def load(session: AsyncSession) -> tuple[int, list[FaqEntry], list[CohortSchedule]]:
@@ -221,15 +227,22 @@ async def delete_entry(session: AsyncSession, entry_id: str, actor: str) -> bool
 
 
 async def import_schedule(
-    session: AsyncSession, text: str, actor: str, rows: list[CohortSchedule] | None = None
+    session: AsyncSession,
+    text: str,
+    actor: str,
+    rows: list[CohortSchedule] | None = None,
+    today: date | None = None,
 ) -> list[CohortSchedule]:
-    """Replace the schedule after validating it (raises ScheduleError, nothing written).
+    """Replace the schedule after validating it (raises ScheduleError, nothing written), and
+    queue the notices of a newly published cohort's schedule in the same transaction.
 
     `rows` is the text already parsed and validated elsewhere (bot.desk.sandbox)."""
     if rows is None:
         rows = parse_schedule(text, SCHEDULE_FILE)
     state = await _state(session)
     if state.schedule_yaml != text:
+        previous = parse_schedule(state.schedule_yaml) if state.schedule_yaml else []
+        await notices.schedule_published(session, rows, previous, today or date.today())
         before = {"schedule": state.schedule_yaml} if state.schedule_yaml else None
         session.add(
             FaqChange(

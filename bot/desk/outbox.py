@@ -49,6 +49,7 @@ class Payload:
     message_id: int | None = None
     pieces_sent: int = 0
     language: str | None = None  # of the menu shown with a reply
+    account_update: bool = False  # news about the person's own record (Messenger's tag)
 
     @classmethod
     def of(cls, reply: Reply) -> Payload:
@@ -79,6 +80,8 @@ class Payload:
             encoded["pieces_sent"] = self.pieces_sent
         if self.language:
             encoded["language"] = self.language
+        if self.account_update:
+            encoded["account_update"] = True
         return encoded
 
     @classmethod
@@ -104,6 +107,7 @@ class Payload:
             message_id=int(raw["message_id"]) if raw.get("message_id") is not None else None,
             pieces_sent=int(raw.get("pieces_sent") or 0),
             language=str(raw["language"]) if raw.get("language") else None,
+            account_update=bool(raw.get("account_update")),
         )
 
 

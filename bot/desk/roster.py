@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import itertools
 import logging
@@ -28,7 +27,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.desk import sandbox
+from bot.desk import notices, sandbox
 from bot.desk.certificates import RegisterNumber, RegisterNumberError, parse_register_number
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.i18n import N_, _, ngettext
@@ -208,6 +207,7 @@ class ImportReport:
     total: int
     added: int = 0
     updated: int = 0
+    notified: int = 0  # teachers told their certificate is now registered
     unchanged: int = 0
     problems: tuple[RowProblem, ...] = ()
 
@@ -618,11 +618,18 @@ async def import_roster(
         await session.execute(insert(table), inserts)
     if updates:
         await session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
+    registered = [
+        (row.register_number, row.year, row.registered_on)
+        for row in rows
+        if row.passed and row.registered_on is not None
+    ]
+    notified = await notices.certificates_registered(session, registered, now)
     return ImportReport(
         total=len(rows),
         added=len(inserts),
         updated=len(updates),
         unchanged=len(rows) - len(inserts) - len(updates),
+        notified=notified,
     )
 
 
@@ -674,7 +681,7 @@ async def import_file(
 def format_report(report: ImportReport, max_problems: int | None = None) -> str:
     """The plain-text report for the admin: counts, then every bad row as "line N: reason"."""
     if report.ok:
-        return _(
+        done = _(
             "Roster imported: {total} rows — {added} added, {updated} updated, "
             "{unchanged} unchanged."
         ).format(
@@ -683,6 +690,14 @@ def format_report(report: ImportReport, max_problems: int | None = None) -> str:
             updated=report.updated,
             unchanged=report.unchanged,
         )
+        if report.notified:
+            told = ngettext(
+                "{count} teacher who asked is told the certificate is registered.",
+                "{count} teachers who asked are told their certificates are registered.",
+                report.notified,
+            ).format(count=report.notified)
+            done += "\n" + told
+        return done
     lines = [
         ngettext(
             "Roster NOT imported: {bad} of {total} rows has problems, so nothing was written. "
@@ -803,11 +818,6 @@ async def lookups_allowed(
     return max(waits) if waits else None
 
 
-def number_key(number: RegisterNumber) -> str:
-    """What the lookups of one register number are counted under."""
-    return hashlib.sha256(f"certificate-lookup:{number.value}".encode()).hexdigest()
-
-
 async def number_lookups_allowed(
     session: AsyncSession, number: RegisterNumber, now: datetime, per_day: int
 ) -> datetime | None:
@@ -816,7 +826,7 @@ async def number_lookups_allowed(
         await session.scalars(
             select(CertificateLookup.created_at)
             .where(
-                CertificateLookup.number_key == number_key(number),
+                CertificateLookup.number_key == number.key,
                 CertificateLookup.created_at > now - _DAY,
             )
             .order_by(CertificateLookup.created_at.desc())
@@ -830,6 +840,6 @@ async def record_lookup(
     session: AsyncSession, person_id: int, now: datetime, number: RegisterNumber | None = None
 ) -> None:
     """Count one lookup, by the person and of the number, in the caller's transaction."""
-    key = number_key(number) if number is not None else None
+    key = number.key if number is not None else None
     session.add(CertificateLookup(person_id=person_id, created_at=now, number_key=key))
     await session.flush()

@@ -44,7 +44,7 @@ from bot.desk.flows.answers import SMALL_TALK
 from bot.desk.tickets import ACTIVE
 from bot.i18n import N_, _, format_date, format_number, ngettext
 from bot.nlu.normalize import normalize, tokens
-from bot.storage.models import Feedback, MessageLog, Ticket, TicketMessage
+from bot.storage.models import Feedback, MessageLog, NoticeRequest, Ticket, TicketMessage
 
 DEFAULT_TIMEZONE = "Asia/Ulaanbaatar"
 HANDOFF_INTENTS = frozenset({"human"})
@@ -64,6 +64,7 @@ SIMILAR_QUESTIONS = 80
 joins "цалин хэзээ буух" with "цалингаа хэзээ авах" (84), keeps "wifi ажиллахгүй" apart from
 "интернет ажиллахгүй" (70)."""
 FEEDBACK_LINES = 20  # entries listed in the stats text; Telegram caps a message at 4096
+NOTICE_DAYS = 7  # days with notices listed under their totals
 EXAMPLE_CHARS = 200  # an example question is cut to this in the report
 
 
@@ -83,6 +84,8 @@ class DayCount:
     day: date
     questions: int
     escalations: int
+    notices_asked: int = 0  # teachers who asked to be told of a change (issue 17)
+    notices_sent: int = 0  # notices queued to them by an import
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,15 @@ async def collect_stats(
     per_day_tickets = await _histogram(
         session, Ticket.created_at, midnights, _within(Ticket.created_at, start, end)
     )
+    per_day_asked = await _histogram(
+        session,
+        NoticeRequest.created_at,
+        midnights,
+        _within(NoticeRequest.created_at, start, end),
+    )
+    per_day_sent = await _histogram(
+        session, NoticeRequest.sent_at, midnights, _within(NoticeRequest.sent_at, start, end)
+    )
     answered = questions - refused - handoffs
     tickets_opened = sum(per_day_tickets)
 
@@ -247,7 +259,9 @@ async def collect_stats(
         csat_count=csat_count,
         open_by_age=tuple(reversed(oldest_first)),
         days=tuple(
-            DayCount(day, per_day_questions[n], per_day_tickets[n])
+            DayCount(
+                day, per_day_questions[n], per_day_tickets[n], per_day_asked[n], per_day_sent[n]
+            )
             for n, day in enumerate(day_list)
         ),
     )
@@ -321,6 +335,13 @@ def format_stats(stats: Stats) -> str:
                 for name, n in zip(age_names, stats.open_by_age, strict=True)
             ),
         ),
+    ]
+    noticed = [day for day in stats.days if day.notices_asked or day.notices_sent]
+    asked, sent = sum(d.notices_asked for d in stats.days), sum(d.notices_sent for d in stats.days)
+    lines.append(line(_("Notices asked for / sent"), f"{count(asked)} / {count(sent)}"))
+    lines += [
+        f"  {format_date(day.day)}: {count(day.notices_asked)} / {count(day.notices_sent)}"
+        for day in noticed[-NOTICE_DAYS:]
     ]
     if stats.feedback:
         lines += ["", "<b>" + _("👍 / 👎 per entry") + "</b>"]

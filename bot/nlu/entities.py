@@ -23,6 +23,17 @@ SYSTEMS = Vocabulary.build(
         ),
     }
 )  # fmt: skip
+# Accounts that are not the institute's: a forgotten Gmail password is not an ESIS one.
+OTHER_SERVICES = Vocabulary.build(
+    {
+        "other": (
+            "gmail", "гмэйл", "жимэйл", "жмэйл", "google account", "facebook", "фэйсбүүк",
+            "фэйсбүк", "фб", "instagram", "инстаграм", "insta", "инста", "e-mongolia",
+            "emongolia", "и-монголиа", "имонголиа", "хаан банк", "khan bank", "голомт",
+            "golomt", "хас банк", "viber", "вайбер", "yahoo", "outlook",
+        )
+    }
+)  # fmt: skip
 _STATEMENT = frozenset(keys(tables.STATEMENT_WORDS)) | FILLERS
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -67,3 +78,11 @@ def states_a_fact(text: str) -> bool:
     return only_states(text) and (
         detect_cohort(text) is not None or detect_system(text) is not None
     )
+
+
+def names_another_service(text: str) -> bool:
+    """Whether the message names an account that is not the institute's (Gmail, Facebook,
+    e-Mongolia, a bank) and none of the institute's: its password is not this desk's to
+    recover. ("ESIS-д бүртгэлтэй gmail хаяг" is about ESIS.)"""
+    words = keys(text)
+    return any(True for _ in OTHER_SERVICES.read(words)) and not any(SYSTEMS.read(words))

@@ -289,6 +289,26 @@ class RosterEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class NoticeRequest(Base):
+    """A teacher asked to be told when something changes: their certificate is registered in
+    ESIS (`number_key`, as certificate lookups count it), or their cohort's schedule is
+    published (`cohort`). `sent_at` is set in the transaction that queues the notice."""
+
+    __tablename__ = "notice_requests"
+    __table_args__ = (
+        Index("ix_notice_requests_number", "kind", "number_key"),
+        Index("ix_notice_requests_cohort", "kind", "cohort"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # "certificate" | "schedule"
+    number_key: Mapped[str | None] = mapped_column(String(64))
+    cohort: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
 class CertificateLookup(Base):
     """One certificate lookup by a person: the rate limit is counted here to survive restarts."""
 

@@ -68,6 +68,31 @@ class LimitedBotApi(FakeBotApi):
         return super().answer(method, params)
 
 
+async def drain(settings: Settings, desk: Desk) -> tuple[LimitedBotApi, float]:
+    """Run the real Application against the limited fake until the outbox is empty."""
+    api = LimitedBotApi()
+    with FakeBotApiServer(api) as server:
+        application = build_application(
+            settings.model_copy(update={"telegram_token": SecretStr("1:BENCH"),
+                                        "telegram_base_url": server.base_url}),
+            desk, webhook=True,
+        )
+        async with application:
+            started = time.perf_counter()
+            await application.start()
+            while True:
+                await asyncio.sleep(0.5)
+                async with desk.sessions() as session:
+                    pending = await session.scalar(
+                        select(func.count()).select_from(OutboxMessage)
+                        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead.is_(False)))
+                if not pending:
+                    break
+            elapsed = time.perf_counter() - started
+            await application.stop()
+    return api, elapsed
+
+
 async def run(subscribers: int, url: str) -> None:
     await upgrade(url)
     database = create_engine(url)
@@ -85,26 +110,7 @@ async def run(subscribers: int, url: str) -> None:
         queued = await reminders.enqueue_due(session, schedule, date(2021, 4, 12), (3, 1))
     assert queued == subscribers
 
-    api = LimitedBotApi()
-    with FakeBotApiServer(api) as server:
-        application = build_application(
-            settings.model_copy(update={"telegram_token": SecretStr("1:BENCH"),
-                                        "telegram_base_url": server.base_url}),
-            engine, webhook=True,
-        )
-        async with application:
-            started = time.perf_counter()
-            await application.start()
-            while True:
-                await asyncio.sleep(0.5)
-                async with sessions() as session:
-                    pending = await session.scalar(
-                        select(func.count()).select_from(OutboxMessage)
-                        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead.is_(False)))
-                if not pending:
-                    break
-            elapsed = time.perf_counter() - started
-            await application.stop()
+    api, elapsed = await drain(settings, engine)
     async with sessions() as session:
         dead = await session.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dead))

@@ -37,7 +37,7 @@ from tests.fake_telegram import FakeBotApi, FakeBotApiServer
 
 STAFF_CHAT = -1009000
 GROUP_PER_MINUTE = 20
-TICKET = re.compile(r"#(\d+)")
+TICKET = re.compile(r"[#№](\d+)")  # a card in Mongolian says №
 ASK = "хүнтэй ярих, батламжаа олохгүй байна"
 
 

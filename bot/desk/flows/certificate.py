@@ -8,7 +8,7 @@ import html
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.desk import roster
+from bot.desk import notices, roster
 from bot.desk.certificates import (
     Mention,
     RegisterNumber,
@@ -16,10 +16,16 @@ from bot.desk.certificates import (
     parse_register_number,
 )
 from bot.desk.flows import escalation
-from bot.desk.questions import Choice, Question
+from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.storage.models import RosterEntry
+
+NOTICE = yes_no(
+    "certnotice",
+    N_("Shall I let you know here when it is registered?"),
+    yes=("мэдэгдээрэй", "мэдэгдэнэ үү", "хэлээрэй", "let me know", "notify me", "tell me"),
+)
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
@@ -29,6 +35,7 @@ class State(StrEnum):
     NUMBER = "certificate.number"
     SURNAME = "certificate.surname"
     NOT_FOUND = "certificate.not_found"
+    NOTICE = "certificate.notice"  # passed, not yet in ESIS: a notice when it is was offered
 
 
 @dataclass
@@ -182,15 +189,15 @@ def answer(turn: Turn, entry: RosterEntry | None, surname: str) -> None:
         )
         turn.say(turn.knowledge.answer("certificate_view", turn.language), show_menu=True)
     else:
-        turn.say(
-            _(
-                "{who}: <b>passed</b>, but the certificate is not yet registered in ESIS. "
-                "The institute sends the list with an official letter to the aimag or "
-                "district education department; your school's ESIS manager then enters it. "
-                "If it takes long, ask your school's training manager."
-            ).format(who=who),
-            show_menu=True,
-        )
+        status = _(
+            "{who}: <b>passed</b>, but the certificate is not yet registered in ESIS. "
+            "The institute sends the list with an official letter to the aimag or "
+            "district education department; your school's ESIS manager then enters it. "
+            "If it takes long, ask your school's training manager."
+        ).format(who=who)
+        offer = NOTICE.prompt()
+        data = Data(register_number=entry.register_number)
+        turn.ask(NOTICE, State.NOTICE, data, text=status + "\n\n" + offer, show_menu=True)
 
 
 async def on_not_found(turn: Turn, argument: str) -> None:
@@ -203,6 +210,24 @@ async def on_not_found(turn: Turn, argument: str) -> None:
         turn.say(_("That button is no longer active."))
 
 
-ACTIONS = {NOT_FOUND.key: on_not_found}
-QUESTIONS = {State.NOT_FOUND: NOT_FOUND}
+async def on_notice(turn: Turn, answer: str) -> None:
+    number = turn.flow_data(Data).register_number if turn.state == State.NOTICE else ""
+    turn.go(IDLE)
+    if not number or answer not in ("yes", "no"):
+        turn.say(_("That button is no longer active."), show_menu=True)
+        return
+    if answer == "no":
+        turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+        return
+    await notices.request(
+        turn.session, turn.person, notices.CERTIFICATE, number=parse_register_number(number)
+    )
+    turn.say(
+        _("I will write to you here once the roster shows your certificate registered in ESIS."),
+        show_menu=True,
+    )
+
+
+ACTIONS = {NOT_FOUND.key: on_not_found, NOTICE.key: on_notice}
+QUESTIONS = {State.NOT_FOUND: NOT_FOUND, State.NOTICE: NOTICE}
 TEXT_STEPS = {State.NUMBER: on_text, State.SURNAME: on_text}

@@ -3,6 +3,8 @@ and the 1–5 rating when it is closed."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.desk import tickets
@@ -18,13 +20,17 @@ RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a tic
 # The words of a request for a person that tells no problem, in any script.
 PERSON_REQUEST = frozenset(
     keys(
-        "хүн хүнтэй ярих ярья ярихыг ярьмаар ярилцах холбогдох холбогдмоор холбож холбо "
+        "хүн хүнтэй ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор "
+        "холбогдъё холбож холбо "
         "оператор операторт арга зүйч арга зүйчтэй ажилтан ажилтантай мэргэжилтэн хүсэж хүсч "
         "байна байгаа байсан юм өгөөч өгнө үү би надад амьд бодит туслаач туслаарай "
         "need want talk speak chat with to a an human person operator agent real live "
         "someone somebody staff methodologist please can could i me"
     )
 )
+
+
+_CLAUSES = re.compile(r"[,.;!?\n]+")
 
 
 class State(StrEnum):
@@ -84,6 +90,17 @@ async def ask_for_person(turn: Turn, text: str = "") -> None:
         ),
         CANCEL_REQUEST.buttons(),
     )
+
+
+def problem_beside_a_person_request(text: str) -> str | None:
+    """What else a message says when one of its clauses only asks for a person ("hvntei
+    yarimaar bn, webinar-iin link irehgui bna" → the link); None when none does. The
+    request must not let the problem's own words decide what the bot answers."""
+    clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause.strip()]
+    asking = [clause for clause in clauses if _only_asks_for_a_person(clause)]
+    if not asking or len(asking) == len(clauses):
+        return None
+    return ", ".join(clause for clause in clauses if clause not in asking)
 
 
 def _only_asks_for_a_person(text: str) -> bool:
@@ -214,15 +231,21 @@ async def on_confirm_cancel(turn: Turn, argument: str) -> None:
     )
 
 
-def offer_person(turn: Turn) -> None:
+@dataclass
+class Offered:
+    reason: str = "the bot could not answer"  # what the ticket's card will say, if taken
+
+
+def offer_person(turn: Turn, reason: str = "") -> None:
     turn.memory.refusals = turn.memory.downvotes = 0
-    turn.ask(OFFER, State.OFFER)
+    turn.ask(OFFER, State.OFFER, Offered(reason) if reason else Offered())
 
 
 async def on_offer(turn: Turn, answer: str) -> None:
+    offered = turn.flow_data(Offered) if turn.state == State.OFFER else Offered()
     turn.go(IDLE)
     if answer == "yes":
-        await escalate(turn, "", reason="the bot could not answer")
+        await escalate(turn, "", reason=offered.reason)
     else:
         turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
 

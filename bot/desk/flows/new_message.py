@@ -16,7 +16,7 @@ from bot.desk.questions import Choice, Question
 from bot.desk.schedule import cohort_label
 from bot.desk.turn import IDLE, TRIED_KEPT, Attempt, Turn
 from bot.i18n import N_, _
-from bot.nlu.entities import detect_cohort, detect_system, only_states
+from bot.nlu.entities import detect_cohort, detect_system, names_another_service, only_states
 from bot.nlu.matcher import MatchResult
 from bot.storage.models import FaqSuggestion
 
@@ -54,14 +54,25 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.go(IDLE)
     if await _facts(turn, text):
         return
+    problem = escalation.problem_beside_a_person_request(text)
+    if problem is not None:
+        said = turn.knowledge.matcher.match(problem).intent not in SMALL_TALK
+        turn.log.intent = "human"
+        await escalation.ask_for_person(turn, text if said else "")
+        return
     result = turn.knowledge.matcher.match(text)
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
     if result.reason == "out_of_scope" and result.best is not None:
         # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
-        # another account's: the desk's reading wins, or the teacher picks among them.
-        near = _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD)
+        # another account's: the desk's reading wins, or the teacher picks among them —
+        # unless the message names that other account ("gmail-ийн нууц үгээ мартсан").
+        near = (
+            []
+            if names_another_service(text)
+            else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD)
+        )
         if len(near) == 1:
             turn.log.intent = near[0]
             await respond(turn, near[0], text)

@@ -159,8 +159,11 @@ async def on_solved(turn: Turn, answer: str) -> None:
         return
     turn.say(turn.knowledge.answer("contact", turn.language))
     typed = turn.incoming.text or ""  # "no, it still says…" tells the methodologist more
-    question = typed if len(typed.split()) > 2 else ""
-    await escalation.escalate(turn, question, reason=f"recovery not solved ({entry_id})")
+    if len(typed.split()) > 2:
+        await escalation.escalate(turn, typed, reason=f"recovery not solved ({entry_id})")
+        return
+    # Whether a ticket opens is the teacher's to say.
+    escalation.offer_person(turn, reason=f"recovery not solved ({entry_id})")
 
 
 ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}

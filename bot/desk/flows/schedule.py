@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.desk.questions import COHORT, YES_WORDS, Choice, Question
+from bot.desk import notices
+from bot.desk.messages import Button
+from bot.desk.questions import COHORT, YES_WORDS, Choice, Question, yes_no
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
+from bot.storage.models import Person
 
 TOPIC = "schedule"  # what Memory.topic says after the schedule was shown
 
@@ -15,6 +19,12 @@ TOPIC = "schedule"  # what Memory.topic says after the schedule was shown
 class State(StrEnum):
     COHORT = "schedule.cohort"  # the cohort is asked, then the schedule shown
     SHOWN = "schedule.shown"  # the schedule was shown with the reminder offer
+    NOTICE = "schedule.notice"  # nothing ahead for the cohort: a notice of the next offered
+
+
+@dataclass
+class Data:
+    cohort: int | None = None  # whose next schedule the notice would be about
 
 
 REMINDERS = Question(
@@ -29,6 +39,13 @@ REMINDERS = Question(
             ),
         ),
     ),
+)
+
+
+NOTICE = yes_no(
+    "schednotice",
+    N_("Shall I send it to you here when the next schedule is published?"),
+    yes=("мэдэгдээрэй", "илгээгээрэй", "хэлээрэй", "let me know", "notify me", "send it"),
 )
 
 
@@ -51,15 +68,36 @@ def show(turn: Turn, cohort: int) -> None:
             ahead = ahead or (in_force and still_ahead(row, today))
     turn.go(IDLE)
     turn.memory.topic = TOPIC
-    if not parts:
-        turn.say(_("The training schedule has not been published yet."), show_menu=True)
+    text = "\n\n".join(parts) or _("The training schedule has not been published yet.")
+    if not ahead and cohort in COHORTS:
+        # Nothing of this cohort's training is still to come: the next schedule is news.
+        offer = NOTICE.prompt()
+        turn.ask(NOTICE, State.NOTICE, Data(cohort), text=text + "\n\n" + offer, show_menu=True)
         return
-    text = "\n\n".join(parts)
-    mine = cohort in COHORTS and cohort == turn.person.cohort
-    if ahead and mine and not turn.person.reminders:
+    if reminder_offer(turn.person, cohort):
         turn.ask(REMINDERS, State.SHOWN, text=text, show_menu=True)
         return
     turn.say(text, show_menu=True)
+
+
+def reminder_offer(person: Person, cohort: int) -> tuple[tuple[Button, ...], ...]:
+    """The reminder button, for a teacher of this cohort who has not asked for reminders."""
+    if cohort in COHORTS and cohort == person.cohort and not person.reminders:
+        return REMINDERS.buttons()
+    return ()
+
+
+async def on_notice(turn: Turn, answer: str) -> None:
+    cohort = turn.flow_data(Data).cohort if turn.state == State.NOTICE else None
+    turn.go(IDLE)
+    if cohort is None or answer not in ("yes", "no"):
+        turn.say(_("That button is no longer active."), show_menu=True)
+        return
+    if answer == "no":
+        turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+        return
+    await notices.request(turn.session, turn.person, notices.SCHEDULE, cohort=cohort)
+    turn.say(_("I will send you the schedule here as soon as it is published."), show_menu=True)
 
 
 async def on_reminders(turn: Turn, argument: str) -> None:
@@ -77,5 +115,5 @@ async def on_reminders(turn: Turn, argument: str) -> None:
     )
 
 
-ACTIONS = {REMINDERS.key: on_reminders}
-QUESTIONS = {State.COHORT: COHORT, State.SHOWN: REMINDERS}
+ACTIONS = {REMINDERS.key: on_reminders, NOTICE.key: on_notice}
+QUESTIONS = {State.COHORT: COHORT, State.SHOWN: REMINDERS, State.NOTICE: NOTICE}
