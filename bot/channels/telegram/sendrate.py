@@ -19,15 +19,12 @@ from telegram.ext import BaseRateLimiter
 
 GROUP_MAX_RATE = 20  # messages a minute to one group: Telegram's limit for groups
 GROUP_PERIOD = 60.0
-GROUP_MARGIN = 1.05  # a little slower than the limit: Telegram counts on its own clock
 
 Answer = bool | JSONDict | list[JSONDict]
 
 
 class SendRate(BaseRateLimiter[int]):
-    """At most `overall_per_second` messages a second, and 20 a minute to each group, paced
-    evenly (one every ~3 s, no burst): a burst of 20 would leave a group silent for the rest
-    of the minute, and any 60 s window holds at most 20."""
+    """At most `overall_per_second` messages a second, and 20 a minute to each group."""
 
     def __init__(self, overall_per_second: float, group_per_minute: int = GROUP_MAX_RATE) -> None:
         self._overall = AsyncLimiter(overall_per_second, 1.0)
@@ -48,9 +45,7 @@ class SendRate(BaseRateLimiter[int]):
         if not isinstance(chat_id, int | str):
             return None
         if chat_id not in self._groups:
-            self._groups[chat_id] = AsyncLimiter(
-                1, GROUP_PERIOD / self._group_per_minute * GROUP_MARGIN
-            )
+            self._groups[chat_id] = AsyncLimiter(self._group_per_minute, GROUP_PERIOD)
         return self._groups[chat_id]
 
     async def process_request(

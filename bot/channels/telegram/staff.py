@@ -247,9 +247,9 @@ async def on_close_or_reopen(update: Update, context: DeskContext) -> None:
 
 
 DIGEST_FROM = 3  # new tickets waiting to be announced, from which one message lists them all …
-DIGEST_AFTER = timedelta(seconds=5)  # … once the first has waited this long: the group's
+DIGEST_AFTER = timedelta(seconds=10)  # … once the first has waited this long: the group's
 # ~20 messages a minute are spent, and a card each would leave tickets unseen for minutes
-DIGEST_MAX = 40  # tickets in one digest: within Telegram's 4,096 characters and 100 buttons
+DIGEST_MAX = 25  # tickets in one digest: a screenful, within Telegram's 4,096 characters
 
 
 async def _cards_waiting_behind(session: AsyncSession, row: OutboxMessage) -> list[OutboxMessage]:
