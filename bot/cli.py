@@ -103,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
         acted.add_argument("number", type=int)
         acted.add_argument("--as", dest="staff_name", default=me, help=f"you (default {me})")
 
+    console = commands.add_parser("console", help="the web console")
+    console_commands = console.add_subparsers(dest="console_command", required=True)
+    link = console_commands.add_parser(
+        "link", help="a one-time sign-in link for a methodologist or admin (10 minutes)"
+    )
+    link.add_argument("user_id", type=int, help="their Telegram user id")
+    link.add_argument("--name", default="", help="the name their replies are signed with")
+
     roster = commands.add_parser("roster", help="the list of who passed (certificates)")
     roster_commands = roster.add_subparsers(dest="roster_command", required=True)
     roster_import = roster_commands.add_parser("import", help="import a .csv or .xlsx roster")
@@ -199,6 +207,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await _tickets(settings, args)
         case "roster":
             return await _roster_import(settings, args.file)
+        case "console":
+            return await _console_link(settings, args.user_id, args.name)
         case "stats":
             from bot.admin_cli import stats_command
 
@@ -365,6 +375,22 @@ def _faq_validate(settings: Settings, args: argparse.Namespace) -> int:
     if len(shown) < len(worst) or any(len(w) > WARNINGS_SHOWN for _e, w in shown):
         print(_("(--verbose shows every warning)"))
     return 1 if failed else 0
+
+
+async def _console_link(settings: Settings, user_id: int, name: str) -> int:
+    """The link /console sends in Telegram, for an operator at a terminal. Whether the person
+    may come in is checked when the link is opened, by the running desk."""
+    from bot.desk import console_access
+    from bot.runtime import open_desk
+    from bot.storage.models import utcnow
+
+    if settings.public_url is None:
+        _fail(_("HELPDESK_PUBLIC_URL is not set: the web console is off"))
+        return EXIT_USAGE
+    async with open_desk(settings) as runtime, runtime.sessions.begin() as session:
+        token = console_access.issue_link(session, user_id, name, utcnow())
+    print(settings.console_link(token))
+    return 0
 
 
 async def _tickets(settings: Settings, args: argparse.Namespace) -> int:

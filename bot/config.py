@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     listen: str = "127.0.0.1:8080"
+    # Where people reach HELPDESK_LISTEN from outside (https://desk.example.mn): set, it turns
+    # on the web console at /console and is the base of its login links.
+    public_url: str | None = None
     messenger_page_token: SecretStr | None = None
     messenger_app_secret: SecretStr | None = None
     messenger_verify_token: SecretStr | None = None
@@ -103,7 +106,11 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_base_url", "telegram_base_file_url", "messenger_graph_url", "webhook_url"
+        "telegram_base_url",
+        "telegram_base_file_url",
+        "messenger_graph_url",
+        "webhook_url",
+        "public_url",
     )
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
@@ -128,6 +135,10 @@ class Settings(BaseSettings):
     def listen_host_port(self) -> tuple[str, int]:
         host, _, port = self.listen.rpartition(":")
         return host, int(port)
+
+    def console_link(self, token: str) -> str:
+        assert self.public_url is not None
+        return f"{self.public_url.rstrip('/')}/console/login?token={token}"
 
     def read_limits(self) -> Limits:
         return Limits(seconds=self.import_seconds, memory_mb=self.import_memory_mb)

@@ -1,6 +1,7 @@
 """`helpdesk run`: Telegram and/or Messenger, whichever the settings configure, in one process.
 
-The web app is served when a channel needs it (Telegram's webhook mode, Messenger always).
+The web app is served when a channel needs it (Telegram's webhook mode, Messenger always, the
+web console when HELPDESK_PUBLIC_URL is set).
 Shutdown runs in reverse: the web app stops taking requests, Messenger finishes the events in
 hand, then Telegram stops.
 """
@@ -15,9 +16,12 @@ from collections.abc import AsyncIterator
 
 import uvicorn
 from starlette.applications import Starlette
+from telegram.ext import Application
 
 from bot.channels.messenger import Messenger
 from bot.channels.telegram.run import start_telegram
+from bot.channels.webconsole import console_app
+from bot.channels.webconsole.access import Roles
 from bot.config import Settings
 from bot.runtime import housekeeping_forever, open_desk
 from bot.web import create_web_app
@@ -41,6 +45,20 @@ def channels_of(settings: Settings) -> tuple[bool, bool]:
     if telegram and settings.webhook_url:
         settings.require("webhook_secret")
     return telegram, messenger
+
+
+def console_roles(settings: Settings, telegram: Application | None) -> Roles:  # type: ignore[type-arg]
+    """Admins by HELPDESK_ADMIN_IDS; methodologists by membership of the staff group, asked
+    the way the staff commands ask (without Telegram, only admins get in)."""
+
+    async def role_of(user_id: int) -> str | None:
+        if user_id in settings.admin_ids:
+            return "admin"
+        if telegram is not None and await telegram.bot_data.staff_gate.allows(user_id):
+            return "staff"
+        return None
+
+    return role_of
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -100,8 +118,12 @@ async def run(settings: Settings) -> int:
             )
             log.info("Messenger: webhook at /messenger")
         telegram_webhook = telegram if settings.webhook_url else None
-        if telegram_webhook is not None or messenger is not None:
-            app = create_web_app(runtime, telegram_webhook, messenger)
+        console = None
+        if settings.public_url:  # the console needs the web app, in polling mode too
+            console = console_app(runtime, console_roles(settings, telegram))
+            log.info("web console at %s/console", settings.public_url.rstrip("/"))
+        if telegram_webhook is not None or messenger is not None or console is not None:
+            app = create_web_app(runtime, telegram_webhook, messenger, console)
             await stack.enter_async_context(serving(app, settings))
         await stop.wait()
     log.info("stopped cleanly")

@@ -1,4 +1,5 @@
-"""The one ASGI app: Telegram's webhook, Messenger's webhook, /healthz; each when configured."""
+"""The one ASGI app: Telegram's webhook, Messenger's webhook, the web console, /healthz; each
+when configured."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.ext import Application
 
@@ -28,6 +29,7 @@ def create_web_app(
     runtime: Runtime,
     telegram: Application | None,  # type: ignore[type-arg]
     messenger: Messenger | None = None,
+    console: BaseRoute | None = None,
 ) -> Starlette:
     # Telegram's 200 confirms an update: it is sent only once the update is handled, so a
     # crash before that makes Telegram deliver it again (a repeat is skipped by the desk).
@@ -66,10 +68,12 @@ def create_web_app(
         await lanes.process(update)
         return PlainTextResponse("ok")
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     if telegram is not None:
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
     if messenger is not None:
         routes.append(Route("/messenger", messenger.verify, methods=["GET"]))
         routes.append(Route("/messenger", messenger.receive, methods=["POST"]))
+    if console is not None:
+        routes.append(console)
     return Starlette(routes=routes)

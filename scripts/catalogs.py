@@ -22,7 +22,10 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 def extracted() -> Catalog:
     template = Catalog(project="itpd-helpdesk")
     for _filename, _lineno, message, comments, context in extract_from_dir(
-        ROOT / "bot", method_map=[("**.py", "python")], keywords=KEYWORDS
+        ROOT / "bot",
+        method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        keywords=KEYWORDS,
     ):
         template.add(message, None, auto_comments=comments, context=context)
     return template

@@ -252,3 +252,19 @@ def test_the_command_line_speaks_mongolian_or_english_as_asked(tmp_path: Path) -
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
         assert str(nowhere) in done.stderr
+
+
+def test_console_link_needs_the_public_url_and_prints_a_fresh_link_each_time(
+    tmp_path: Path,
+) -> None:
+    database = {"HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/links.db"}
+    off = helpdesk("console", "link", "9001", env=database, cwd=tmp_path)
+    assert off.returncode == 2 and off.stderr.count("\n") == 1
+    assert "HELPDESK_PUBLIC_URL" in off.stderr and "Traceback" not in off.stderr
+
+    on = {**database, "HELPDESK_PUBLIC_URL": "https://desk.example.mn/"}
+    links = [helpdesk("console", "link", "9001", env=on, cwd=tmp_path) for _ in range(2)]
+    assert all(done.returncode == 0 for done in links), links[0].stderr
+    printed = [done.stdout.strip() for done in links]
+    assert all(p.startswith("https://desk.example.mn/console/login?token=") for p in printed)
+    assert printed[0] != printed[1]  # one link, one sign-in

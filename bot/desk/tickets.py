@@ -8,6 +8,7 @@ go to the outbox as channel STAFF_CHANNEL; a staff channel adapter renders and p
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -113,6 +114,48 @@ async def list_tickets(
     if owner_name is not None:
         query = query.where(Ticket.claimed_by == owner_name)
     return list(await session.scalars(query))
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    """The web console's queue filters; empty fields do not filter."""
+
+    status: str = ""  # a Status value, or "" for every status
+    cohort: int | None = None
+    channel: str = ""
+    claimed_by_id: str = ""
+    text: str = ""  # words anywhere in the ticket's conversation, any letter case
+    page: int = 1
+
+
+QUEUE_PAGE = 50
+
+
+async def find_tickets(session: AsyncSession, query: TicketQuery) -> tuple[list[Ticket], int]:
+    """One page of matching tickets, newest first, and how many match in all. Text matches
+    case-insensitively in Cyrillic too (SQLite's lower() is given Unicode folding in db.py)."""
+    found = select(Ticket)
+    if query.status:
+        found = found.where(Ticket.status == query.status)
+    if query.cohort is not None:
+        found = found.where(Ticket.cohort == query.cohort)
+    if query.channel:
+        found = found.where(
+            Ticket.person_id.in_(select(Person.id).where(Person.channel == query.channel))
+        )
+    if query.claimed_by_id:
+        found = found.where(Ticket.claimed_by_id == query.claimed_by_id)
+    if query.text.strip():
+        wanted = query.text.strip().lower()
+        words = func.lower(TicketMessage.text).contains(wanted, autoescape=True)
+        found = found.where(Ticket.id.in_(select(TicketMessage.ticket_id).where(words)))
+    total = await session.scalar(select(func.count()).select_from(found.subquery())) or 0
+    page = (
+        found.order_by(Ticket.id.desc())
+        .limit(QUEUE_PAGE)
+        .offset((max(query.page, 1) - 1) * QUEUE_PAGE)
+    )
+    return list(await session.scalars(page)), total
 
 
 async def messages_of(session: AsyncSession, ticket_id: int) -> list[TicketMessage]:

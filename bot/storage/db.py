@@ -26,6 +26,10 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and enforced foreign keys. Statement
     parameters stay out of errors and logs (`hide_parameters`): they hold register numbers."""
@@ -42,6 +46,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's own lower() folds ASCII only; teachers write Cyrillic (the console's search).
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     return engine
 

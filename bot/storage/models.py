@@ -326,6 +326,37 @@ class CertificateLookup(Base):
     number_key: Mapped[str | None] = mapped_column(String(64))
 
 
+class ConsoleLink(Base):
+    """A one-time link into the web console: only the token's hash is kept, so the database
+    alone does not let anyone in."""
+
+    __tablename__ = "console_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))  # the Telegram user it was made for
+    name: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console user. The cookie holds a random token; this row (under its hash)
+    says who it is, until when, and whether logout or a lost role ended it."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    role: Mapped[str] = mapped_column(String(16))  # "staff" | "admin"
+    csrf: Mapped[str] = mapped_column(String(64))  # the forms' token, one per session
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)  # the role last confirmed
+    ended_at: Mapped[datetime | None]
+
+
 class ProcessedEvent(Base):
     """A platform event already handled. Webhooks are redelivered when an answer is slow, so
     the ids are kept here: a repeat is skipped after a restart and on any instance too."""

@@ -403,7 +403,7 @@ class Options:
     paced_seconds: float = 30.0
     rate: float = 50.0
     pg_url: str | None = None
-    rate_limiter: str = "off"  # "off": pass-through; "shipped": AIORateLimiter as configured
+    rate_limiter: str = "off"  # "off": pass-through; "shipped": SendRate as configured (30/s)
     echo: bool = True
     pin: bool = True
     timeout: float = 1800.0  # per phase
@@ -618,7 +618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         echo=not args.no_echo, pin=not args.no_pin, keep=args.keep,
     )  # fmt: skip
     limiter = (
-        "AIORateLimiter (shipped)"
+        "SendRate, 30/s (shipped)"
         if args.rate_limiter == "shipped"
         else "none (HELPDESK_TELEGRAM_MAX_RATE=0)"
     )

@@ -233,6 +233,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
     # Card buttons (claim, close, make FAQ): checked against staff membership, wherever
     # they are pressed.
     add(CallbackQueryHandler(_final(staff.on_staff_button), pattern=r"^staff:"), Group.STAFF)
+    add(CommandHandler("console", staff.on_console, private), Group.STAFF)  # staff and admins
     if settings.staff_chat_id is not None:
         in_staff_group = filters.Chat(settings.staff_chat_id)
         membership = ChatMemberHandler(

@@ -1,0 +1,356 @@
+"""The console's routes: sign-in from a one-time link, the queue, a ticket, reports."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from sqlalchemy import select
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.channels.bodies import Gone, TooLarge, read_body
+from bot.channels.webconsole.access import (
+    COOKIE,
+    LANGUAGE_COOKIE,
+    LoginLimiter,
+    Roles,
+    SecurityHeaders,
+    Viewer,
+    csrf_ok,
+    current_viewer,
+    set_session_cookie,
+)
+from bot.desk import console_access, ticket_views, tickets
+from bot.desk.schedule import COHORTS, cohort_label
+from bot.desk.stats import (
+    collect_stats,
+    format_stats,
+    format_unanswered,
+    last_days,
+    unanswered_report,
+)
+from bot.i18n import LANGUAGES, _, ngettext, normalize_language, use_language
+from bot.runtime import Runtime
+from bot.storage.models import Person, Ticket, utcnow
+
+HERE = Path(__file__).parent
+TICKET_NUMBER = re.compile(r"#?\s*(\d{1,9})")
+STATUSES = tuple(status.value for status in tickets.Status)
+REPORT_DAYS = (1, 7, 30, 90)
+
+templates = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(default=True),
+    extensions=["jinja2.ext.i18n"],
+)
+templates.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
+
+
+@dataclass
+class Console:
+    """What the routes share: the desk, who may come in, failed sign-ins."""
+
+    runtime: Runtime
+    roles: Roles
+    limiter: LoginLimiter
+
+    @property
+    def secure_cookie(self) -> bool:
+        return (self.runtime.settings.public_url or "").startswith("https://")
+
+    def local(self, moment: Any) -> str:
+        return f"{moment.astimezone(ZoneInfo(self.runtime.settings.timezone)):%Y-%m-%d %H:%M}"
+
+    def render(
+        self, request: Request, name: str, viewer: Viewer | None, status: int = 200, **data: Any
+    ) -> HTMLResponse:
+        language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
+        with use_language(language):
+            body = templates.get_template(name).render(
+                viewer=viewer, language=language, languages=LANGUAGES, local=self.local,
+                cohort_label=cohort_label, path=request.url.path, **data,
+            )  # fmt: skip
+        return HTMLResponse(body, status_code=status)
+
+    def refuse(self, request: Request, viewer: Viewer | None) -> Response:
+        """No session: pages send the person to the sign-in help; actions get 403."""
+        if viewer is None and request.method == "GET":
+            return RedirectResponse("/console/login", status_code=303)
+        return self.render(request, "refused.html", viewer, status=403)
+
+
+def console_app(runtime: Runtime, roles: Roles) -> Mount:
+    """Everything under /console, with its security headers."""
+    console = Console(runtime, roles, LoginLimiter())
+    routes = [
+        Route("/", _page(console, _queue)),
+        Route("/login", _login(console)),
+        Route("/logout", _page(console, _logout), methods=["POST"]),
+        Route("/language", _language, methods=["POST"]),
+        Route("/tickets/{number:int}", _page(console, _ticket)),
+        Route("/tickets/{number:int}/conversation", _page(console, _conversation)),
+        Route("/tickets/{number:int}/{action}", _page(console, _act), methods=["POST"]),
+        Route("/unanswered", _page(console, _unanswered)),
+        Route("/stats", _page(console, _stats, admins_only=True)),
+        Mount("/static", StaticFiles(directory=HERE / "static")),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    return Mount("/console", app=app)
+
+
+def _page(console: Console, handler: Any, admins_only: bool = False) -> Any:
+    """A route for signed-in people only (admins only, if so); forms must carry the CSRF."""
+
+    async def endpoint(request: Request) -> Response:
+        viewer = await current_viewer(request, console.runtime.sessions, console.roles)
+        if viewer is None or (admins_only and not viewer.is_admin):
+            return console.refuse(request, viewer)
+        form = None
+        if request.method == "POST":
+            form = await _form(request)
+            if form is None or not csrf_ok(viewer, form.get("csrf")):
+                return console.render(request, "refused.html", viewer, status=403)
+        return await handler(console, request, viewer, form)  # type: ignore[no-any-return]
+
+    return endpoint
+
+
+async def _form(request: Request) -> dict[str, str] | None:
+    """A posted form (url-encoded: the console uploads no files), or None past 256 KB."""
+    try:
+        body = await read_body(request)
+    except (TooLarge, Gone):
+        return None
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _login(console: Console) -> Any:
+    async def login(request: Request) -> Response:
+        """Opening a link starts a session and leads on to the queue; without a token (or
+        with a used one) the page says how to get a link."""
+        token = request.query_params.get("token", "")
+        if not token:
+            return console.render(request, "login.html", None)
+        address = request.client.host if request.client else "?"
+        if console.limiter.blocked(address):
+            return console.render(request, "login.html", None, status=429, failed=True)
+        now = utcnow()
+        async with console.runtime.sessions.begin() as session:
+            link = await console_access.redeem_link(session, token, now)
+            user_id, name = (link.user_id, link.name) if link is not None else ("", "")
+        role = await console.roles(int(user_id)) if user_id else None
+        if role is None:
+            console.limiter.failed(address)
+            return console.render(request, "login.html", None, status=403, failed=True)
+        async with console.runtime.sessions.begin() as session:
+            cookie = console_access.start_session(session, user_id, name, role, now)
+        response = RedirectResponse("/console/", status_code=303)  # the token leaves the URL
+        set_session_cookie(response, cookie, console.secure_cookie)
+        return response
+
+    return login
+
+
+async def _logout(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    async with console.runtime.sessions.begin() as session:
+        found = await console_access.find_session(session, request.cookies[COOKIE], utcnow())
+        if found is not None:
+            found.ended_at = utcnow()
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/console")
+    return response
+
+
+async def _language(request: Request) -> Response:
+    """The console's language, kept in a cookie (nothing to protect: it only picks words)."""
+    form = await _form(request) or {}
+    language = normalize_language(str(form.get("language", "")))
+    back = str(form.get("back", "/console/"))
+    response = RedirectResponse(back if back.startswith("/console") else "/console/", 303)
+    response.set_cookie(LANGUAGE_COOKIE, language, path="/console", samesite="lax",
+                        max_age=365 * 86400)  # fmt: skip
+    return response
+
+
+def _query_of(request: Request, viewer: Viewer) -> tickets.TicketQuery:
+    params = request.query_params
+    cohort = params.get("cohort", "")
+    page = params.get("page", "1")
+    return tickets.TicketQuery(
+        status=params.get("status", "open") if params.get("status", "open") in STATUSES else "",
+        cohort=int(cohort) if cohort.isdigit() else None,
+        channel=params.get("channel", "")[:16],
+        claimed_by_id=viewer.user_id if params.get("mine") else "",
+        text=params.get("q", "")[:200],
+        page=int(page) if page.isdigit() else 1,
+    )
+
+
+async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    query = _query_of(request, viewer)
+    jump = TICKET_NUMBER.fullmatch(query.text.strip())
+    async with console.runtime.sessions() as session:
+        if jump is not None and await session.get(Ticket, int(jump.group(1))) is not None:
+            return RedirectResponse(f"/console/tickets/{int(jump.group(1))}", status_code=303)
+        listed, total = await tickets.find_tickets(session, query)
+        firsts = await ticket_views.first_questions(session, [t.id for t in listed])
+        people = await session.execute(
+            select(Person.id, Person.channel, Person.display_name).where(
+                Person.id.in_({t.person_id for t in listed})
+            )
+        )
+        who = {person_id: (channel, name) for person_id, channel, name in people}
+        channels = list(await session.scalars(select(Person.channel).distinct()))
+    pages = max(1, -(-total // tickets.QUEUE_PAGE))
+    now = utcnow()
+    rows = [
+        {"ticket": t, "question": ticket_views.preview(firsts.get(t.id, "")),
+         "channel": who.get(t.person_id, ("?", ""))[0], "age": _age(now - t.created_at)}
+        for t in listed
+    ]  # fmt: skip
+    fragment = "queue_rows.html" if request.query_params.get("fragment") else "queue.html"
+    return console.render(
+        request, fragment, viewer, rows=rows, total=total, query=query, pages=pages,
+        statuses=STATUSES, cohorts=COHORTS, channels=sorted(channels), params=request.query_params,
+    )  # fmt: skip
+
+
+def _age(waited: timedelta) -> str:
+    minutes = int(waited.total_seconds() // 60)
+    if minutes >= 48 * 60:
+        days = minutes // 1440
+        return ngettext("{count} day", "{count} days", days).format(count=days)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+async def _ticket_page_data(console: Console, number: int) -> dict[str, Any] | None:
+    async with console.runtime.sessions() as session:
+        ticket = await tickets.get_ticket(session, number)
+        if ticket is None:
+            return None
+        person = await tickets.person_of(session, ticket)
+        messages = await tickets.messages_of(session, ticket.id)
+    context = ticket.context
+    return {"ticket": ticket, "person": person, "messages": messages,
+            "tried": context.get("tried", []), "reason": context.get("reason")}  # fmt: skip
+
+
+async def _ticket(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    data = await _ticket_page_data(console, request.path_params["number"])
+    if data is None:
+        return console.render(request, "missing.html", viewer, status=404)
+    done = request.query_params.get("done", "")
+    return console.render(request, "ticket.html", viewer, done=done, **data)
+
+
+async def _conversation(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    """The conversation alone, which the ticket page fetches every few seconds."""
+    data = await _ticket_page_data(console, request.path_params["number"])
+    if data is None:
+        return console.render(request, "missing.html", viewer, status=404)
+    return console.render(request, "conversation.html", viewer, **data)
+
+
+ACTIONS = ("claim", "reply", "note", "close", "reopen", "suggest")
+
+
+async def _act(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    """A ticket action in one transaction, the ticket's row locked (two staff, one claim)."""
+    number, action = request.path_params["number"], request.path_params["action"]
+    if action not in ACTIONS:
+        return console.render(request, "missing.html", viewer, status=404)
+    text = str(form.get("text", "")).strip()
+    if action in ("reply", "note") and not text:
+        return await _ticket_error(console, request, viewer, number, _("Write the text first."))
+    staff_chat = console.runtime.settings.staff_chat
+    name = viewer.name or _("methodologist")
+    async with console.runtime.sessions.begin() as session:
+        ticket = await session.get(Ticket, number, with_for_update=True)
+        if ticket is None:
+            return console.render(request, "missing.html", viewer, status=404)
+        try:
+            await _apply(session, ticket, action, name, viewer.user_id, text, staff_chat)
+        except tickets.TicketError as exc:
+            error = str(exc)
+        else:
+            error = ""
+    if error:
+        return await _ticket_error(console, request, viewer, number, error)
+    return RedirectResponse(f"/console/tickets/{number}?done={action}", status_code=303)
+
+
+async def _apply(
+    session: Any, ticket: Ticket, action: str, name: str, user_id: str, text: str,
+    staff_chat: str | None,
+) -> None:  # fmt: skip
+    if action == "claim":
+        await tickets.claim(session, ticket, name, staff_chat, actor_id=user_id)
+    elif action == "reply":
+        await tickets.staff_reply(session, ticket, name, text, staff_id=user_id)
+        # The staff group sees the answer too, in the ticket's topic or under its card.
+        tickets.notice(
+            session, staff_chat, ticket,
+            _("{name} answered from the web console:").format(name=html.escape(name))
+            + "\n" + html.escape(text),
+        )  # fmt: skip
+    elif action == "note":
+        await tickets.internal_note(session, ticket, name, text)
+    elif action == "close":
+        await tickets.close(session, ticket, name, staff_chat)
+    elif action == "reopen":
+        await tickets.reopen(session, ticket, name, staff_chat)
+    else:
+        await tickets.suggest_faq(session, ticket, name)
+
+
+async def _ticket_error(
+    console: Console, request: Request, viewer: Viewer, number: int, error: str
+) -> Response:
+    data = await _ticket_page_data(console, number)
+    if data is None:
+        return console.render(request, "missing.html", viewer, status=404)
+    return console.render(request, "ticket.html", viewer, status=409, error=error, **data)
+
+
+def _days(request: Request) -> int:
+    days = request.query_params.get("days", "30")
+    return int(days) if days.isdigit() and int(days) in REPORT_DAYS else 30
+
+
+async def _stats(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    days = _days(request)
+    settings = console.runtime.settings
+    async with console.runtime.sessions() as session:
+        start, end = last_days(days, console.runtime.desk.clock(), settings.timezone)
+        stats = await collect_stats(session, start, end, timezone=settings.timezone)
+    language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
+    with use_language(language):
+        report = Markup(format_stats(stats))  # Telegram's HTML subset, escaped where it enters
+    return console.render(request, "report.html", viewer, report=report, days=days,
+                          report_days=REPORT_DAYS, kind="stats")  # fmt: skip
+
+
+async def _unanswered(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    days = _days(request)
+    settings = console.runtime.settings
+    async with console.runtime.sessions() as session:
+        start, end = last_days(days, console.runtime.desk.clock(), settings.timezone)
+        groups = await unanswered_report(session, start, end, 50)
+    language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
+    with use_language(language):
+        report = Markup(format_unanswered(groups))
+    return console.render(request, "report.html", viewer, report=report, days=days,
+                          report_days=REPORT_DAYS, kind="unanswered")  # fmt: skip

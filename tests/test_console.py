@@ -1,0 +1,286 @@
+"""The web console over HTTP (the real Starlette app in process, real databases): sign-in from a
+one-time link, every route for every role, CSRF, a reply reaching the outbox, search, a lost
+role. The browser walk is tests/test_console_browser.py; /console in Telegram is here too."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+
+from bot import PROJECT_ROOT
+from bot.channels.telegram.app import build_application
+from bot.channels.webconsole import console_app
+from bot.config import Settings
+from bot.desk import console_access, tickets
+from bot.desk.engine import Desk
+from bot.desk.faq import KnowledgeBase
+from bot.desk.outbox import Payload
+from bot.desk.schedule import load_schedule
+from bot.runtime import Runtime
+from bot.storage.db import create_engine, session_factory
+from bot.storage.models import ConsoleSession, OutboxMessage, Person, TicketMessage, utcnow
+from tests import updates
+from tests.fake_telegram import FakeBotApi, RecordingRequest
+from tests.test_telegram import token_settings
+
+PUBLIC = "https://desk.example.mn"
+STAFF_CHAT = -1007001
+ADMIN, METHODOLOGIST, STRANGER = 1, 9001, 777
+TEACHER_CHAT = "5151"
+
+
+@dataclass
+class Console:
+    client: httpx.AsyncClient
+    sessions: async_sessionmaker[AsyncSession]
+    roles: dict[int, str]  # who may come in now; tests take people out
+
+    async def link(self, user_id: int, name: str = "Болд", age: timedelta = timedelta()) -> str:
+        async with self.sessions.begin() as session:
+            token = console_access.issue_link(session, user_id, name, utcnow() - age)
+        return f"/console/login?token={token}"
+
+    async def sign_in(self, user_id: int) -> httpx.Response:
+        return await self.client.get(await self.link(user_id))
+
+    async def csrf(self) -> str:
+        token = self.client.cookies.get("helpdesk_console")
+        async with self.sessions() as session:
+            found = await console_access.find_session(session, token or "", utcnow())
+        assert found is not None
+        return found.csrf
+
+    async def ticket(self, question: str) -> int:
+        """A new teacher's ticket (the first teacher's chat is TEACHER_CHAT)."""
+        async with self.sessions.begin() as session:
+            count = await session.scalar(select(func.count()).select_from(Person)) or 0
+            chat = str(int(TEACHER_CHAT) + count)
+            person = Person(
+                channel="telegram",
+                external_id=chat,
+                chat_id=chat,
+                display_name="Дулмаа",
+                cohort=5,
+            )
+            session.add(person)
+            await session.flush()
+            ticket = await tickets.open_ticket(session, person, question, {}, str(STAFF_CHAT))
+        return ticket.id
+
+
+@pytest.fixture
+async def console(database_url: str, settings: Settings, knowledge: KnowledgeBase
+                  ) -> AsyncIterator[Console]:  # fmt: skip
+    database = create_engine(database_url)
+    sessions = session_factory(database)
+    desk = Desk(
+        sessions,
+        knowledge,
+        load_schedule(PROJECT_ROOT / "faq" / "schedule.yaml"),
+        staff_chat=str(STAFF_CHAT),
+    )
+    configured = settings.model_copy(update={"public_url": PUBLIC, "staff_chat_id": STAFF_CHAT})
+    runtime = Runtime(configured, database, sessions, desk)
+    roles = {ADMIN: "admin", METHODOLOGIST: "staff"}
+
+    async def role_of(user_id: int) -> str | None:
+        return roles.get(user_id)
+
+    from bot.web import create_web_app
+
+    app = create_web_app(runtime, None, None, console_app(runtime, role_of))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
+        yield Console(client, sessions, roles)
+    await database.dispose()
+
+
+async def test_a_link_opens_one_session_once(console: Console) -> None:
+    link = await console.link(METHODOLOGIST)
+    first = await console.client.get(link)
+    assert first.status_code == 303 and first.headers["location"] == "/console/"
+    cookie = first.headers["set-cookie"]
+    for flag in ("HttpOnly", "Secure", "SameSite=lax", "Path=/console", "Max-Age=43200"):
+        assert flag.lower() in cookie.lower(), cookie
+    queue = await console.client.get("/console/")
+    assert queue.status_code == 200 and "Болд" in queue.text
+
+    console.client.cookies.clear()
+    again = await console.client.get(link)
+    assert again.status_code == 403 and "set-cookie" not in again.headers
+
+
+async def test_expired_links_and_people_without_a_role_are_refused(console: Console) -> None:
+    expired = await console.client.get(await console.link(ADMIN, age=timedelta(minutes=11)))
+    assert expired.status_code == 403 and "set-cookie" not in expired.headers
+    stranger = await console.sign_in(STRANGER)
+    assert stranger.status_code == 403 and "set-cookie" not in stranger.headers
+    guessed = await console.client.get("/console/login?token=guess")
+    assert guessed.status_code == 403
+    help_page = await console.client.get("/console/login")
+    assert help_page.status_code == 200 and "/console" in help_page.text
+
+
+ROUTES = [  # (method, path, who may: "staff" means methodologists and admins)
+    ("GET", "/console/", "staff"),
+    ("GET", "/console/tickets/{n}", "staff"),
+    ("GET", "/console/tickets/{n}/conversation", "staff"),
+    ("GET", "/console/unanswered", "staff"),
+    ("GET", "/console/stats", "admin"),
+    ("POST", "/console/tickets/{n}/claim", "staff"),
+    ("POST", "/console/tickets/{n}/note", "staff"),
+    ("POST", "/console/logout", "staff"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), ROUTES)
+async def test_every_route_for_every_role(console: Console, method: str, path: str,
+                                          allowed: str) -> None:  # fmt: skip
+    number = await console.ticket("ESIS нууц үг сэргээгдэхгүй байна")
+    anonymous = await console.client.request(
+        method, path.format(n=number), data={"csrf": "x", "text": "t"}
+    )
+    if method == "GET":
+        assert anonymous.status_code == 303 and anonymous.headers["location"] == "/console/login"
+    else:
+        assert anonymous.status_code == 403
+
+    for user_id, role in ((METHODOLOGIST, "staff"), (ADMIN, "admin")):
+        console.client.cookies.clear()
+        assert (await console.sign_in(user_id)).status_code == 303
+        data = {"csrf": await console.csrf(), "text": "дотоод тэмдэглэл"}
+        url = path.format(n=await console.ticket("нууц үг"))  # a ticket of its own to claim
+        answer = await console.client.request(method, url, data=data)
+        may = allowed == "staff" or role == "admin"
+        expected = (303 if method == "POST" else 200) if may else 403
+        assert answer.status_code == expected, (role, url, answer.text[:300])
+
+
+async def test_a_form_without_its_csrf_token_changes_nothing(console: Console) -> None:
+    number = await console.ticket("батламжаа олохгүй байна")
+    await console.sign_in(METHODOLOGIST)
+    for token in ("", "forged"):
+        refused = await console.client.post(
+            f"/console/tickets/{number}/reply", data={"csrf": token, "text": "Сайн байна уу"}
+        )
+        assert refused.status_code == 403
+    async with console.sessions() as session:
+        staff_lines = await session.scalars(
+            select(TicketMessage).where(TicketMessage.author == "staff")
+        )
+        assert list(staff_lines) == []
+
+
+async def test_a_reply_goes_to_the_teacher_and_the_staff_group_through_the_outbox(
+    console: Console,
+) -> None:
+    number = await console.ticket("Нууц үгээ сэргээж чадахгүй <байна>")
+    await console.sign_in(METHODOLOGIST)
+    csrf = await console.csrf()
+    empty = await console.client.post(
+        f"/console/tickets/{number}/reply", data={"csrf": csrf, "text": "   "}
+    )
+    assert empty.status_code == 409
+    sent = await console.client.post(
+        f"/console/tickets/{number}/reply",
+        data={"csrf": csrf, "text": "Нууц үгийг <b>шинэчиллээ</b>"},
+    )
+    assert sent.status_code == 303
+    async with console.sessions() as session:
+        rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        ticket = await tickets.get_ticket(session, number)
+    teacher = [Payload.from_json(r.payload) for r in rows if r.chat_id == TEACHER_CHAT]
+    staff = [Payload.from_json(r.payload) for r in rows if r.chat_id == str(STAFF_CHAT)]
+    assert len(teacher) == 1 and "Болд" in (teacher[0].text or "")
+    assert "Нууц үгийг &lt;b&gt;шинэчиллээ&lt;/b&gt;" in (teacher[0].text or "")
+    assert any("шинэчиллээ" in (p.text or "") for p in staff)  # the group sees the answer too
+    assert ticket is not None and ticket.status == "claimed" and ticket.claimed_by == "Болд"
+
+    page = await console.client.get(f"/console/tickets/{number}")
+    assert "&lt;байна&gt;" in page.text and "<байна>" not in page.text  # teacher text escaped
+    closed = await console.client.post(f"/console/tickets/{number}/close", data={"csrf": csrf})
+    assert closed.status_code == 303
+    late = await console.client.post(
+        f"/console/tickets/{number}/reply", data={"csrf": csrf, "text": "бас нэг"}
+    )
+    assert late.status_code == 409  # closed: reopen first, said on the page
+
+
+async def test_search_finds_cyrillic_in_any_case_and_a_number_jumps(console: Console) -> None:
+    wanted = await console.ticket("ESIS-ийн НУУЦ ҮГ мартсан")
+    await console.sign_in(ADMIN)
+    found = await console.client.get("/console/", params={"q": "нууц үг", "status": "all"})
+    assert f"/console/tickets/{wanted}" in found.text
+    missed = await console.client.get("/console/", params={"q": "батламж", "status": "all"})
+    assert f"/console/tickets/{wanted}" not in missed.text
+    jump = await console.client.get("/console/", params={"q": f"#{wanted}"})
+    assert jump.status_code == 303 and jump.headers["location"] == f"/console/tickets/{wanted}"
+
+
+async def test_someone_removed_from_the_staff_loses_the_console_within_minutes(
+    console: Console,
+) -> None:
+    await console.sign_in(METHODOLOGIST)
+    assert (await console.client.get("/console/")).status_code == 200
+    del console.roles[METHODOLOGIST]
+    assert (await console.client.get("/console/")).status_code == 200  # checked ≤ 5 min ago
+    async with console.sessions.begin() as session:
+        await session.execute(
+            update(ConsoleSession).values(checked_at=utcnow() - timedelta(minutes=6))
+        )
+    refused = await console.client.get("/console/")
+    assert refused.status_code == 303 and refused.headers["location"] == "/console/login"
+    async with console.sessions() as session:
+        ended = await session.scalar(select(ConsoleSession.ended_at))
+    assert ended is not None
+
+
+async def test_logging_out_ends_the_session(console: Console) -> None:
+    await console.sign_in(ADMIN)
+    token = console.client.cookies.get("helpdesk_console")
+    out = await console.client.post("/console/logout", data={"csrf": await console.csrf()})
+    assert out.status_code == 303
+    console.client.cookies.set("helpdesk_console", token or "", domain="desk.example.mn")
+    assert (await console.client.get("/console/")).status_code == 303
+
+
+async def test_pages_allow_only_their_own_scripts_and_speak_english_on_request(
+    console: Console,
+) -> None:
+    await console.sign_in(ADMIN)
+    page = await console.client.get("/console/")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe" not in policy
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "Дараалал" in page.text  # Mongolian by default
+    switched = await console.client.post(
+        "/console/language", data={"language": "en", "back": "/console/stats"}
+    )
+    assert switched.headers["location"] == "/console/stats"
+    english = await console.client.get("/console/stats")
+    assert english.status_code == 200 and "Statistics" in english.text
+    assert "Дараалал" not in english.text
+
+
+async def test_console_in_telegram_sends_staff_a_link_and_strangers_go_to_the_desk(
+    engine: Desk, settings: Settings
+) -> None:
+    api = FakeBotApi(members={METHODOLOGIST})
+    configured = token_settings(settings, staff_chat_id=STAFF_CHAT, public_url=PUBLIC)
+    application = build_application(configured, engine, request=RecordingRequest(api))
+    async with application:
+        for user_id in (METHODOLOGIST, STRANGER):
+            update_ = updates.message_update(updates.command("/console"), user_id, "Болд")
+            await application.process_update(Update.de_json(update_, application.bot))
+    linked = [p for p in api.sent() if int(p["chat_id"]) == METHODOLOGIST]
+    assert len(linked) == 1 and f"{PUBLIC}/console/login?token=" in linked[0]["text"]
+    assert linked[0]["link_preview_options"]["is_disabled"] is True
+    strangers = [p["text"] for p in api.sent() if int(p["chat_id"]) == STRANGER]
+    assert strangers and all("/console/login" not in text for text in strangers)
