@@ -4,6 +4,8 @@ role. The browser walk is tests/test_console_browser.py; /console in Telegram is
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,13 +21,22 @@ from bot.channels.telegram.app import build_application
 from bot.channels.webconsole import console_app
 from bot.config import Settings
 from bot.desk import console_access, tickets
+from bot.desk import knowledge as knowledge_store
 from bot.desk.engine import Desk
 from bot.desk.faq import KnowledgeBase
+from bot.desk.messages import Incoming
 from bot.desk.outbox import Payload
 from bot.desk.schedule import load_schedule
 from bot.runtime import Runtime
 from bot.storage.db import create_engine, session_factory
-from bot.storage.models import ConsoleSession, OutboxMessage, Person, TicketMessage, utcnow
+from bot.storage.models import (
+    ConsoleSession,
+    MessageLog,
+    OutboxMessage,
+    Person,
+    TicketMessage,
+    utcnow,
+)
 from tests import updates
 from tests.fake_telegram import FakeBotApi, RecordingRequest
 from tests.test_telegram import token_settings
@@ -39,6 +50,7 @@ TEACHER_CHAT = "5151"
 @dataclass
 class Console:
     client: httpx.AsyncClient
+    desk: Desk
     sessions: async_sessionmaker[AsyncSession]
     roles: dict[int, str]  # who may come in now; tests take people out
 
@@ -76,15 +88,23 @@ class Console:
 
 
 @pytest.fixture
-async def console(database_url: str, settings: Settings, knowledge: KnowledgeBase
-                  ) -> AsyncIterator[Console]:  # fmt: skip
+async def console(
+    database_url: str,
+    settings: Settings,
+    knowledge: KnowledgeBase,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Console]:
     database = create_engine(database_url)
     sessions = session_factory(database)
+    async with sessions.begin() as session:  # the live knowledge base, as `helpdesk run` has it
+        await knowledge_store.seed_if_empty(session, settings.faq_dir)
+    monkeypatch.setattr("bot.desk.engine.KNOWLEDGE_CHECK_INTERVAL", 0.0)  # edits seen at once
     desk = Desk(
         sessions,
         knowledge,
         load_schedule(PROJECT_ROOT / "faq" / "schedule.yaml"),
         staff_chat=str(STAFF_CHAT),
+        live=True,
     )
     configured = settings.model_copy(update={"public_url": PUBLIC, "staff_chat_id": STAFF_CHAT})
     runtime = Runtime(configured, database, sessions, desk)
@@ -98,7 +118,7 @@ async def console(database_url: str, settings: Settings, knowledge: KnowledgeBas
     app = create_web_app(runtime, None, None, console_app(runtime, role_of))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
-        yield Console(client, sessions, roles)
+        yield Console(client, desk, sessions, roles)
     await database.dispose()
 
 
@@ -284,3 +304,89 @@ async def test_console_in_telegram_sends_staff_a_link_and_strangers_go_to_the_de
     assert linked[0]["link_preview_options"]["is_disabled"] is True
     strangers = [p["text"] for p in api.sent() if int(p["chat_id"]) == STRANGER]
     assert strangers and all("/console/login" not in text for text in strangers)
+
+
+async def test_an_admin_edits_an_entry_tries_it_and_the_bot_answers_with_it(
+    console: Console,
+) -> None:
+    await console.sign_in(ADMIN)
+    listing = await console.client.get("/console/knowledge")
+    assert listing.status_code == 200 and "/console/knowledge/esis_password" in listing.text
+    page = await console.client.get("/console/knowledge/esis_password")
+    assert page.status_code == 200 and 'id="try-button"' in page.text
+    csrf = await console.csrf()
+    form = _form_fields(page.text)
+    new_wording = "ESIS-ийн түлхүүр үгээ гээчихлээ"
+    form.update(csrf=csrf, questions=form["questions"] + "\n" + new_wording)
+    form["answer"] = "Шинэ хариулт: <b>ESIS</b> нууц үгээ сэргээнэ үү."
+
+    tried = await console.client.post(
+        "/console/knowledge/esis_password", data={**form, "do": "try", "try": new_wording}
+    )
+    verdict = re.search(r'<div id="verdict".*?</div>', tried.text, flags=re.S)
+    assert tried.status_code == 200 and verdict is not None and "esis_password" in verdict.group()
+    assert "Шинэ хариулт: <b>ESIS</b>" in tried.text  # the preview, as Telegram renders it
+    unsaved = await console.desk.handle(Incoming("telegram", "61", "61", text=new_wording))
+    assert all("Шинэ хариулт" not in reply.text for reply in unsaved)  # trying saves nothing
+
+    broken = await console.client.post(
+        "/console/knowledge/esis_password", data={**form, "do": "save", "answer": "a < b"}
+    )
+    assert broken.status_code == 409  # Telegram would refuse it: not saved
+    saved = await console.client.post(
+        "/console/knowledge/esis_password", data={**form, "do": "save"}
+    )
+    assert saved.status_code == 200 and 'class="done"' in saved.text
+    replies = await console.desk.handle(Incoming("telegram", "62", "62", text=new_wording))
+    assert any("Шинэ хариулт" in reply.text for reply in replies), [r.text for r in replies]
+
+    history = await console.client.get("/console/knowledge/esis_password")
+    revert = re.search(r'action="(/console/knowledge/esis_password/revert/\d+)"', history.text)
+    assert revert is not None
+    back = await console.client.post(revert.group(1), data={"csrf": csrf})
+    assert back.status_code == 303
+    replies = await console.desk.handle(
+        Incoming("telegram", "63", "63", text="ESIS нууц үгээ мартсан")
+    )
+    assert all("Шинэ хариулт" not in reply.text for reply in replies)
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    """The editor's fields as the page filled them (inputs and textareas by name)."""
+    fields = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input id="\w+" name="(\w+)" value="([^"]*)"', page)
+    }
+    for name, value in re.findall(
+        r'<textarea id="\w+" name="(\w+)"[^>]*>(.*?)</textarea>', page, flags=re.S
+    ):
+        fields[name] = html.unescape(value)
+    fields.pop("try", None)
+    return fields
+
+
+async def test_an_unanswered_question_becomes_a_paraphrase_in_one_step(console: Console) -> None:
+    question = "хавтаст хэрэг"
+    await console.desk.handle(Incoming("telegram", "71", "71", text=question))
+    await console.sign_in(METHODOLOGIST)
+    read_only = await console.client.get("/console/unanswered")
+    assert question in read_only.text and "/console/unanswered/paraphrase" not in read_only.text
+
+    console.client.cookies.clear()
+    await console.sign_in(ADMIN)
+    page = await console.client.get("/console/unanswered")
+    assert question in page.text and "/console/unanswered/paraphrase" in page.text
+    added = await console.client.post(
+        "/console/unanswered/paraphrase",
+        data={"csrf": await console.csrf(), "question": question, "entry": "esis_password"},
+    )
+    assert added.status_code == 303 and "done=added" in added.headers["location"]
+    await console.desk.handle(Incoming("telegram", "72", "72", text=question))
+    async with console.sessions() as session:
+        intent = await session.scalar(
+            select(MessageLog.intent)
+            .where(MessageLog.direction == "in")
+            .order_by(MessageLog.id.desc())
+            .limit(1)
+        )
+    assert intent == "esis_password"

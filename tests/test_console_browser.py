@@ -20,6 +20,7 @@ import pytest
 from tests.fake_telegram import FakeBotApi, FakeBotApiServer, free_port
 from tests.process_kit import (
     METHODOLOGIST,
+    PASSWORD_QUESTION,
     BotProcess,
     bot_environment,
     run_cli,
@@ -37,6 +38,8 @@ TEACHER = 5151
 PHONE, DESKTOP = (390, 844), (1280, 900)
 QUESTION = "хүнтэй ярих, батламжаа олохгүй байна"
 ANSWER = "Сайн байна уу! Таны батламж ESIS-д бүртгэгдсэн байна."
+OTHER_TEACHER = 5252
+NEW_ANSWER = "ESIS-ийн нууц үгээ сургуулийнхаа менежерээр шинэчлүүлнэ үү (консолоос засав)."
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -128,6 +131,23 @@ def test_a_methodologist_answers_a_ticket_in_the_browser(
             admin = run_cli(env, "console", "link", str(ADMIN), "--name", "Админ").stdout.strip()
             driver.get(admin)  # type: ignore[attr-defined]
             wait.until(when.presence_of_element_located((By.ID, "rows")))
+            driver.get(f"http://127.0.0.1:{port}/console/knowledge")  # type: ignore[attr-defined]
+            screenshots(driver, "knowledge", database)
+            driver.get(f"http://127.0.0.1:{port}/console/knowledge/esis_password")  # type: ignore[attr-defined]
+            answer = driver.find_element(By.ID, "answer")  # type: ignore[attr-defined]
+            answer.clear()
+            answer.send_keys(NEW_ANSWER)
+            driver.find_element(By.ID, "try").send_keys(PASSWORD_QUESTION)  # type: ignore[attr-defined]
+            driver.find_element(By.ID, "try-button").click()  # type: ignore[attr-defined]
+            wait.until(when.text_to_be_present_in_element((By.ID, "verdict"), "esis_password"))
+            screenshots(driver, "entry", database)
+            driver.find_element(By.ID, "save-button").click()  # type: ignore[attr-defined]
+            wait.until(when.presence_of_element_located((By.CLASS_NAME, "done")))
+            api.push_update(teacher_text(OTHER_TEACHER, PASSWORD_QUESTION))
+            assert wait_for(lambda: any(NEW_ANSWER in t for t in api.texts(OTHER_TEACHER))), (
+                api.texts(OTHER_TEACHER),
+                bot.tail(),
+            )
             for page in ("stats", "unanswered"):
                 driver.get(f"http://127.0.0.1:{port}/console/{page}")  # type: ignore[attr-defined]
                 wait.until(when.presence_of_element_located((By.CLASS_NAME, "report")))

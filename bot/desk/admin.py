@@ -14,13 +14,12 @@ import html
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk import knowledge, roster, sandbox, stats
 from bot.desk.engine import Desk
-from bot.desk.faq import ID_PATTERN, FaqEntry, FaqError, parse_faq
+from bot.desk.faq import ID_PATTERN, FaqEntry, FaqError
 from bot.desk.messages import Button, OutFile, Reply, html_problem, parse_id
 from bot.desk.roster import RosterFileError
 from bot.desk.schedule import ScheduleError
@@ -391,13 +390,8 @@ class AdminDesk:
         if not answer:
             return [Reply(_("The answer is empty; nothing was saved."))]
         try:
-            [entry] = parse_faq(
-                yaml.safe_dump(
-                    [{"id": entry_id, "questions": questions, "answer": answer}],
-                    allow_unicode=True,
-                ),
-                "chat",
-            )
+            data = {"id": entry_id, "questions": questions, "answer": answer}
+            entry = knowledge.parsed_entry(data, "chat")
         except FaqError as problem:
             reason = html.escape(str(problem), quote=False)
             return [Reply(_("Not saved: {reason}").format(reason=reason))]

@@ -50,6 +50,13 @@ def entry_data(entry: FaqEntry) -> dict[str, Any]:
     return data
 
 
+def parsed_entry(data: dict[str, Any], source: str) -> FaqEntry:
+    """One entry as an admin wrote it (chat, web console), through exactly the checks a YAML
+    file gets; raises FaqError with the reason."""
+    [entry] = parse_faq(yaml.safe_dump([data], allow_unicode=True), source)
+    return entry
+
+
 def _entry(record: FaqRecord) -> FaqEntry:
     data = record.data
     return FaqEntry(
@@ -126,10 +133,14 @@ async def load(session: AsyncSession) -> tuple[int, list[FaqEntry], list[CohortS
     return (state.version if state else 0), await entries(session), schedule
 
 
-async def history(session: AsyncSession, limit: int = 20) -> list[FaqChange]:
-    return list(
-        await session.scalars(select(FaqChange).order_by(FaqChange.id.desc()).limit(limit))
-    )
+async def history(
+    session: AsyncSession, limit: int = 20, entry_id: str | None = None
+) -> list[FaqChange]:
+    """The latest changes, newest first (of one entry, if given)."""
+    query = select(FaqChange).order_by(FaqChange.id.desc()).limit(limit)
+    if entry_id is not None:
+        query = query.where(FaqChange.entry_id == entry_id)
+    return list(await session.scalars(query))
 
 
 # ---- changing --------------------------------------------------------------------------------

@@ -118,6 +118,50 @@ class UnansweredGroup:
         return self.refused + self.unhelpful
 
 
+@dataclass(frozen=True)
+class EntryUsage:
+    """How one FAQ entry did over a period: questions it answered, and their 👍 / 👎."""
+
+    answered: int = 0
+    helpful: int = 0
+    unhelpful: int = 0
+
+    @property
+    def helpful_share(self) -> float | None:
+        rated = self.helpful + self.unhelpful
+        return self.helpful / rated if rated else None
+
+
+async def entry_usage(session: AsyncSession, since: datetime) -> dict[str, EntryUsage]:
+    """Per entry id, since `since`: what the web console's knowledge page lists."""
+    answered = await session.execute(
+        select(MessageLog.intent, func.count())
+        .where(
+            MessageLog.direction == "in",
+            MessageLog.intent.is_not(None),
+            MessageLog.created_at >= since,
+        )
+        .group_by(MessageLog.intent)
+    )
+    counts = {str(intent): int(count) for intent, count in answered}
+    rated = await session.execute(
+        select(Feedback.entry_id, Feedback.helpful, func.count())
+        .where(Feedback.created_at >= since)
+        .group_by(Feedback.entry_id, Feedback.helpful)
+    )
+    votes: dict[str, dict[bool, int]] = {}
+    for entry_id, helpful, count in rated:
+        votes.setdefault(entry_id, {})[bool(helpful)] = int(count)
+    return {
+        entry_id: EntryUsage(
+            counts.get(entry_id, 0),
+            votes.get(entry_id, {}).get(True, 0),
+            votes.get(entry_id, {}).get(False, 0),
+        )
+        for entry_id in set(counts) | set(votes)
+    }
+
+
 def last_days(
     days: int, now: datetime, timezone: str = DEFAULT_TIMEZONE
 ) -> tuple[datetime, datetime]:

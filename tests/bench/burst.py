@@ -63,6 +63,7 @@ STAFF_CHAT_ID = -1001234567890
 CHANNEL = "telegram"
 FIRST_TEACHER = 50_000_000  # Telegram user ids of the synthetic teachers (one chat each)
 POLL = 0.2  # seconds between looks at the fake's progress
+SETTLE = 1.0  # seconds without a reply after the last update is answered: the scenario is over
 
 QUICK_TEACHERS = 500  # --quick, and the CI smoke test
 QUICK_PACED_SECONDS = 5.0
@@ -230,15 +231,17 @@ def start_bot(
 
 
 def wait_done(fake: FakeServer, bot: BotProcess, timeout: float) -> tuple[dict[str, Any], float]:
-    """Poll the fake until every update of the scenario is answered (or time is up); returns
-    the last status and the bot's CPU seconds when the first update was handed out."""
+    """Poll the fake until every update of the scenario is answered and the replies have
+    stopped for SETTLE seconds (a turn's second message may still wait in the send limiter
+    after its first answered the update; counted in the next scenario it would look stray),
+    or time is up; returns the last status and the bot's CPU seconds at the first handout."""
     deadline = time.monotonic() + timeout
     cpu_at_start = float("nan")
     while True:
         status = fake.control("status")
         if math.isnan(cpu_at_start) and status["first_handout"] is not None:
             cpu_at_start = _cpu_seconds(bot.pid)
-        if status["done"]:
+        if status["done"] and status["now"] - (status["last_reply"] or 0.0) >= SETTLE:
             return status, cpu_at_start
         if bot.process.poll() is not None:
             raise RuntimeError(f"the bot exited ({bot.process.returncode}): {bot.stop()[-2000:]}")

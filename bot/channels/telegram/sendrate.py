@@ -19,7 +19,7 @@ from telegram.ext import BaseRateLimiter
 
 GROUP_MAX_RATE = 20  # messages a minute to one group: Telegram's limit for groups
 GROUP_PERIOD = 60.0
-GROUP_BURST = 4  # sent at once; the rest of a minute's budget is spread evenly over it
+GROUP_BURST = 6  # sent at once; the rest of a minute's budget is spread evenly over it
 GROUP_MARGIN = 1.05  # a little slower than the limit: Telegram counts on its own clock
 
 Answer = bool | JSONDict | list[JSONDict]
@@ -28,7 +28,7 @@ Answer = bool | JSONDict | list[JSONDict]
 class SendRate(BaseRateLimiter[int]):
     """At most `overall_per_second` messages a second, and 20 a minute to each group.
 
-    A group gets a few messages at once, then one every ~4 s: any 60 s holds at most 4 + 16.
+    A group gets a few messages at once, then one every ~4.5 s: any 60 s holds at most 6 + 14.
     Spending the 20 in a burst (as a plain 20-a-minute bucket does) leaves the group silent
     for the rest of the minute, and in a rush the tickets of that minute wait unseen; spread
     out, the staff poster announces them in digests every few seconds instead (issue 16)."""

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
-from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.channels.bodies import Gone, TooLarge, read_body
+from bot.channels.webconsole import knowledge_pages
 from bot.channels.webconsole.access import (
     COOKIE,
     LANGUAGE_COOKIE,
@@ -29,112 +24,44 @@ from bot.channels.webconsole.access import (
     Roles,
     SecurityHeaders,
     Viewer,
-    csrf_ok,
-    current_viewer,
     set_session_cookie,
 )
-from bot.desk import console_access, ticket_views, tickets
-from bot.desk.schedule import COHORTS, cohort_label
+from bot.channels.webconsole.site import HERE, Console, page, read_form
+from bot.desk import console_access, knowledge, ticket_views, tickets
+from bot.desk.schedule import COHORTS
 from bot.desk.stats import (
     collect_stats,
     format_stats,
-    format_unanswered,
     last_days,
     unanswered_report,
 )
-from bot.i18n import LANGUAGES, _, ngettext, normalize_language, use_language
+from bot.i18n import _, ngettext, normalize_language, use_language
 from bot.runtime import Runtime
 from bot.storage.models import Person, Ticket, utcnow
 
-HERE = Path(__file__).parent
 TICKET_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 STATUSES = tuple(status.value for status in tickets.Status)
 REPORT_DAYS = (1, 7, 30, 90)
-
-templates = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(default=True),
-    extensions=["jinja2.ext.i18n"],
-)
-templates.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
-
-
-@dataclass
-class Console:
-    """What the routes share: the desk, who may come in, failed sign-ins."""
-
-    runtime: Runtime
-    roles: Roles
-    limiter: LoginLimiter
-
-    @property
-    def secure_cookie(self) -> bool:
-        return (self.runtime.settings.public_url or "").startswith("https://")
-
-    def local(self, moment: Any) -> str:
-        return f"{moment.astimezone(ZoneInfo(self.runtime.settings.timezone)):%Y-%m-%d %H:%M}"
-
-    def render(
-        self, request: Request, name: str, viewer: Viewer | None, status: int = 200, **data: Any
-    ) -> HTMLResponse:
-        language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
-        with use_language(language):
-            body = templates.get_template(name).render(
-                viewer=viewer, language=language, languages=LANGUAGES, local=self.local,
-                cohort_label=cohort_label, path=request.url.path, **data,
-            )  # fmt: skip
-        return HTMLResponse(body, status_code=status)
-
-    def refuse(self, request: Request, viewer: Viewer | None) -> Response:
-        """No session: pages send the person to the sign-in help; actions get 403."""
-        if viewer is None and request.method == "GET":
-            return RedirectResponse("/console/login", status_code=303)
-        return self.render(request, "refused.html", viewer, status=403)
 
 
 def console_app(runtime: Runtime, roles: Roles) -> Mount:
     """Everything under /console, with its security headers."""
     console = Console(runtime, roles, LoginLimiter())
     routes = [
-        Route("/", _page(console, _queue)),
+        Route("/", page(console, _queue)),
         Route("/login", _login(console)),
-        Route("/logout", _page(console, _logout), methods=["POST"]),
+        Route("/logout", page(console, _logout), methods=["POST"]),
         Route("/language", _language, methods=["POST"]),
-        Route("/tickets/{number:int}", _page(console, _ticket)),
-        Route("/tickets/{number:int}/conversation", _page(console, _conversation)),
-        Route("/tickets/{number:int}/{action}", _page(console, _act), methods=["POST"]),
-        Route("/unanswered", _page(console, _unanswered)),
-        Route("/stats", _page(console, _stats, admins_only=True)),
+        Route("/tickets/{number:int}", page(console, _ticket)),
+        Route("/tickets/{number:int}/conversation", page(console, _conversation)),
+        Route("/tickets/{number:int}/{action}", page(console, _act), methods=["POST"]),
+        Route("/unanswered", page(console, _unanswered)),
+        Route("/stats", page(console, _stats, admins_only=True)),
+        *knowledge_pages.routes(console),
         Mount("/static", StaticFiles(directory=HERE / "static")),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
     return Mount("/console", app=app)
-
-
-def _page(console: Console, handler: Any, admins_only: bool = False) -> Any:
-    """A route for signed-in people only (admins only, if so); forms must carry the CSRF."""
-
-    async def endpoint(request: Request) -> Response:
-        viewer = await current_viewer(request, console.runtime.sessions, console.roles)
-        if viewer is None or (admins_only and not viewer.is_admin):
-            return console.refuse(request, viewer)
-        form = None
-        if request.method == "POST":
-            form = await _form(request)
-            if form is None or not csrf_ok(viewer, form.get("csrf")):
-                return console.render(request, "refused.html", viewer, status=403)
-        return await handler(console, request, viewer, form)  # type: ignore[no-any-return]
-
-    return endpoint
-
-
-async def _form(request: Request) -> dict[str, str] | None:
-    """A posted form (url-encoded: the console uploads no files), or None past 256 KB."""
-    try:
-        body = await read_body(request)
-    except (TooLarge, Gone):
-        return None
-    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 def _login(console: Console) -> Any:
@@ -176,12 +103,13 @@ async def _logout(console: Console, request: Request, viewer: Viewer, form: Any)
 
 async def _language(request: Request) -> Response:
     """The console's language, kept in a cookie (nothing to protect: it only picks words)."""
-    form = await _form(request) or {}
+    form = await read_form(request) or {}
     language = normalize_language(str(form.get("language", "")))
     back = str(form.get("back", "/console/"))
     response = RedirectResponse(back if back.startswith("/console") else "/console/", 303)
-    response.set_cookie(LANGUAGE_COOKIE, language, path="/console", samesite="lax",
-                        max_age=365 * 86400)  # fmt: skip
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, path="/console", samesite="lax", max_age=365 * 86400
+    )
     return response
 
 
@@ -217,15 +145,28 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
     pages = max(1, -(-total // tickets.QUEUE_PAGE))
     now = utcnow()
     rows = [
-        {"ticket": t, "question": ticket_views.preview(firsts.get(t.id, "")),
-         "channel": who.get(t.person_id, ("?", ""))[0], "age": _age(now - t.created_at)}
+        {
+            "ticket": t,
+            "question": ticket_views.preview(firsts.get(t.id, "")),
+            "channel": who.get(t.person_id, ("?", ""))[0],
+            "age": _age(now - t.created_at),
+        }
         for t in listed
-    ]  # fmt: skip
+    ]
     fragment = "queue_rows.html" if request.query_params.get("fragment") else "queue.html"
     return console.render(
-        request, fragment, viewer, rows=rows, total=total, query=query, pages=pages,
-        statuses=STATUSES, cohorts=COHORTS, channels=sorted(channels), params=request.query_params,
-    )  # fmt: skip
+        request,
+        fragment,
+        viewer,
+        rows=rows,
+        total=total,
+        query=query,
+        pages=pages,
+        statuses=STATUSES,
+        cohorts=COHORTS,
+        channels=sorted(channels),
+        params=request.query_params,
+    )
 
 
 def _age(waited: timedelta) -> str:
@@ -244,8 +185,13 @@ async def _ticket_page_data(console: Console, number: int) -> dict[str, Any] | N
         person = await tickets.person_of(session, ticket)
         messages = await tickets.messages_of(session, ticket.id)
     context = ticket.context
-    return {"ticket": ticket, "person": person, "messages": messages,
-            "tried": context.get("tried", []), "reason": context.get("reason")}  # fmt: skip
+    return {
+        "ticket": ticket,
+        "person": person,
+        "messages": messages,
+        "tried": context.get("tried", []),
+        "reason": context.get("reason"),
+    }
 
 
 async def _ticket(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
@@ -293,19 +239,27 @@ async def _act(console: Console, request: Request, viewer: Viewer, form: Any) ->
 
 
 async def _apply(
-    session: Any, ticket: Ticket, action: str, name: str, user_id: str, text: str,
+    session: Any,
+    ticket: Ticket,
+    action: str,
+    name: str,
+    user_id: str,
+    text: str,
     staff_chat: str | None,
-) -> None:  # fmt: skip
+) -> None:
     if action == "claim":
         await tickets.claim(session, ticket, name, staff_chat, actor_id=user_id)
     elif action == "reply":
         await tickets.staff_reply(session, ticket, name, text, staff_id=user_id)
         # The staff group sees the answer too, in the ticket's topic or under its card.
         tickets.notice(
-            session, staff_chat, ticket,
+            session,
+            staff_chat,
+            ticket,
             _("{name} answered from the web console:").format(name=html.escape(name))
-            + "\n" + html.escape(text),
-        )  # fmt: skip
+            + "\n"
+            + html.escape(text),
+        )
     elif action == "note":
         await tickets.internal_note(session, ticket, name, text)
     elif action == "close":
@@ -339,18 +293,34 @@ async def _stats(console: Console, request: Request, viewer: Viewer, form: Any) 
     language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
     with use_language(language):
         report = Markup(format_stats(stats))  # Telegram's HTML subset, escaped where it enters
-    return console.render(request, "report.html", viewer, report=report, days=days,
-                          report_days=REPORT_DAYS, kind="stats")  # fmt: skip
+    return console.render(
+        request,
+        "report.html",
+        viewer,
+        report=report,
+        days=days,
+        report_days=REPORT_DAYS,
+        kind="stats",
+    )
 
 
 async def _unanswered(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    """Questions refused or voted 👎, near-duplicates grouped; admins turn a group into a
+    paraphrase of an entry (or of an out-of-scope one) from here."""
     days = _days(request)
     settings = console.runtime.settings
     async with console.runtime.sessions() as session:
         start, end = last_days(days, console.runtime.desk.clock(), settings.timezone)
         groups = await unanswered_report(session, start, end, 50)
-    language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
-    with use_language(language):
-        report = Markup(format_unanswered(groups))
-    return console.render(request, "report.html", viewer, report=report, days=days,
-                          report_days=REPORT_DAYS, kind="unanswered")  # fmt: skip
+        entries = await knowledge.entries(session) if viewer.is_admin else []
+    return console.render(
+        request,
+        "unanswered.html",
+        viewer,
+        groups=groups,
+        entries=entries,
+        days=days,
+        report_days=REPORT_DAYS,
+        done=request.query_params.get("done", ""),
+        request_problems=request.query_params.get("problems", "")[:500],
+    )
