@@ -289,7 +289,10 @@ async def _roster_import(settings: Settings, path: Path) -> int:
     async with open_desk(settings) as runtime:
         try:
             report = await roster.import_file(
-                runtime.sessions, path, limits=settings.read_limits()
+                runtime.sessions,
+                path,
+                limits=settings.read_limits(),
+                actor=getpass.getuser() + " (command line)",
             )
         except roster.RosterFileError as exc:  # not a roster at all: a bad input file
             _fail(str(exc))

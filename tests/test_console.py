@@ -9,6 +9,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from bot import PROJECT_ROOT
 from bot.channels.telegram.app import build_application
 from bot.channels.webconsole import console_app
 from bot.config import Settings
-from bot.desk import console_access, tickets
+from bot.desk import console_access, roster, tickets
 from bot.desk import knowledge as knowledge_store
 from bot.desk.engine import Desk
 from bot.desk.faq import KnowledgeBase
@@ -38,6 +39,7 @@ from bot.storage.models import (
     utcnow,
 )
 from tests import updates
+from tests.bench.roster import synthetic_roster
 from tests.fake_telegram import FakeBotApi, RecordingRequest
 from tests.test_telegram import token_settings
 
@@ -154,6 +156,12 @@ ROUTES = [  # (method, path, who may: "staff" means methodologists and admins)
     ("GET", "/console/tickets/{n}/conversation", "staff"),
     ("GET", "/console/unanswered", "staff"),
     ("GET", "/console/stats", "admin"),
+    ("GET", "/console/stats/days.csv", "admin"),
+    ("GET", "/console/knowledge", "admin"),
+    ("GET", "/console/knowledge/esis_password", "admin"),
+    ("GET", "/console/audit", "admin"),
+    ("GET", "/console/roster", "admin"),
+    ("GET", "/console/schedule", "admin"),
     ("POST", "/console/tickets/{n}/claim", "staff"),
     ("POST", "/console/tickets/{n}/note", "staff"),
     ("POST", "/console/logout", "staff"),
@@ -390,3 +398,134 @@ async def test_an_unanswered_question_becomes_a_paraphrase_in_one_step(console: 
             .limit(1)
         )
     assert intent == "esis_password"
+
+
+async def test_statistics_come_with_an_svg_chart_and_csv_tables(console: Console) -> None:
+    await console.desk.handle(Incoming("telegram", "81", "81", text="ESIS нууц үгээ мартсан"))
+    await console.sign_in(ADMIN)
+    page = await console.client.get("/console/stats?days=7")
+    assert 'src="/console/stats/chart.svg?days=7"' in page.text
+    chart = await console.client.get("/console/stats/chart.svg?days=7")
+    assert chart.headers["content-type"] == "image/svg+xml" and b"<svg" in chart.content
+    table = await console.client.get("/console/stats/days.csv?days=7")
+    rows = table.text.splitlines()
+    assert rows[0] == "day,questions,tickets_opened,notices_asked,notices_sent" and len(rows) == 8
+    assert sum(int(row.split(",")[1]) for row in rows[1:]) == 1
+    assert "attachment" in table.headers["content-disposition"]
+
+
+async def test_the_queue_filters_by_who_claimed_and_when_opened(console: Console) -> None:
+    claimed = await console.ticket("нууц үг")
+    other = await console.ticket("батламж")
+    await console.sign_in(METHODOLOGIST)
+    await console.client.post(
+        f"/console/tickets/{claimed}/claim", data={"csrf": await console.csrf()}
+    )
+    page = await console.client.get(
+        "/console/", params={"status": "all", "assignee": str(METHODOLOGIST)}
+    )
+    assert f"/console/tickets/{claimed}" in page.text
+    assert f"/console/tickets/{other}" not in page.text
+    assert '<option value="9001" selected>Болд</option>' in page.text
+    today = utcnow().astimezone(ZoneInfo("Asia/Ulaanbaatar")).date()
+    both = await console.client.get(
+        "/console/", params={"status": "all", "from": today.isoformat(), "to": today.isoformat()}
+    )
+    assert f"/console/tickets/{claimed}" in both.text and f"/console/tickets/{other}" in both.text
+    later = (today + timedelta(days=1)).isoformat()
+    none = await console.client.get("/console/", params={"status": "all", "from": later})
+    assert "/console/tickets/" not in none.text
+
+
+async def test_the_audit_log_lists_roster_imports_faq_changes_and_ticket_moves(
+    console: Console,
+) -> None:
+    roster_file, _people = synthetic_roster(3)
+    report = await roster.import_file(console.sessions, roster_file, "2021.csv", actor="Сараа")
+    assert report.ok
+    number = await console.ticket("нууц үг")
+    await console.sign_in(ADMIN)
+    csrf = await console.csrf()
+    await console.client.post(f"/console/tickets/{number}/close", data={"csrf": csrf})
+    await console.client.post(
+        "/console/unanswered/paraphrase",
+        data={"csrf": csrf, "question": "хавтаст хэрэг", "entry": "esis_password"},
+    )
+    page = await console.client.get("/console/audit")
+    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", page.text, flags=re.S)
+    assert any("Сараа" in row and "2021.csv: +3" in row for row in rows)
+    assert any("Болд" in row and f"#{number}" in row and "хаагдсан" in row for row in rows)
+    assert any("Болд" in row and "esis_password" in row for row in rows)
+    only_tickets = await console.client.get("/console/audit", params={"kind": "ticket"})
+    assert "2021.csv" not in only_tickets.text and f"#{number}" in only_tickets.text
+    console.client.cookies.clear()
+    await console.sign_in(METHODOLOGIST)
+    assert (await console.client.get("/console/audit")).status_code == 403
+
+
+async def test_a_roster_uploaded_in_the_console_is_imported_whole_or_not_at_all(
+    console: Console,
+) -> None:
+    good, _people = synthetic_roster(5, year=2022)
+    bad = good + "УБ1234,,,,,\n".encode()
+    await console.sign_in(ADMIN)
+    headers = {"x-csrf-token": await console.csrf(), "x-filename": "2022%20roster.csv"}
+    forged = await console.client.post(
+        "/console/roster/upload", content=good, headers={**headers, "x-csrf-token": "x"}
+    )
+    assert forged.status_code == 403
+    refused = await console.client.post("/console/roster/upload", content=bad, headers=headers)
+    assert refused.status_code == 422 and 'download="roster-problems.csv"' in refused.text
+    empty = await console.client.get("/console/roster")
+    assert "2022" not in empty.text  # nothing imported from a file with a bad row
+    imported = await console.client.post("/console/roster/upload", content=good, headers=headers)
+    assert imported.status_code == 200 and "5" in imported.text
+    summary = await console.client.get("/console/roster")
+    assert re.search(r"<td>2022</td><td>\d+</td><td>\d+</td><td>0</td>", summary.text)
+    console.client.cookies.clear()
+    await console.sign_in(METHODOLOGIST)
+    staff = await console.client.post("/console/roster/upload", content=good, headers=headers)
+    assert staff.status_code == 403
+
+
+def _table_fields(page: str) -> dict[str, str]:
+    """The schedule table's inputs and selected options, by name, as the page filled them."""
+    fields = dict(re.findall(r'name="(\w+-\d+)" value="([^"]*)"', page))
+    for name, body in re.findall(r'<select [^>]*name="(cohort-\d+)">(.*?)</select>', page, re.S):
+        chosen = re.search(r'value="(\d+)" selected', body)
+        fields[name] = chosen.group(1) if chosen else ""
+    return fields
+
+
+async def test_the_schedule_is_edited_as_a_table_with_the_import_checks(console: Console) -> None:
+    await console.sign_in(ADMIN)
+    page = await console.client.get("/console/schedule")
+    fields = _table_fields(page.text)
+    rows = sum(1 for name, value in fields.items() if name.startswith("year-") and value)
+    assert rows >= 3
+    spare = rows  # the first empty row
+    new_row = {
+        f"year-{spare}": "2027",
+        f"cohort-{spare}": "5",
+        f"elearning_start-{spare}": "2027-03-01",
+        f"elearning_end-{spare}": "2027-03-20",
+        f"webinar_start-{spare}": "2027-03-22",
+        f"webinar_end-{spare}": "2027-04-10",
+    }
+    csrf = await console.csrf()
+    wrong = {**fields, **new_row, f"elearning_end-{spare}": "2027-02-01", "csrf": csrf}
+    refused = await console.client.post("/console/schedule", data=wrong)
+    assert refused.status_code == 409 and 'class="error"' in refused.text
+    odd = {**fields, **new_row, f"year-{spare}": "2027\n  cohort: 1", "csrf": csrf}
+    assert (await console.client.post("/console/schedule", data=odd)).status_code == 409
+
+    saved = await console.client.post(
+        "/console/schedule", data={**fields, **new_row, "csrf": csrf}
+    )
+    assert saved.status_code == 303
+    again = _table_fields((await console.client.get("/console/schedule")).text)
+    assert "2027-03-22" in again.values()
+    await console.desk.handle(Incoming("telegram", "91", "91", text="сайн байна уу"))
+    assert any(row.year == 2027 and row.cohort == 5 for row in console.desk.schedule)
+    audit = await console.client.get("/console/audit", params={"kind": "schedule"})
+    assert "schedule.yaml" in audit.text

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.roster import synthetic_roster
 from tests.fake_telegram import FakeBotApi, FakeBotApiServer, free_port
 from tests.process_kit import (
     METHODOLOGIST,
@@ -148,9 +149,22 @@ def test_a_methodologist_answers_a_ticket_in_the_browser(
                 api.texts(OTHER_TEACHER),
                 bot.tail(),
             )
-            for page in ("stats", "unanswered"):
+            roster_file = tmp_path / "roster 2022.csv"
+            roster_file.write_bytes(synthetic_roster(40, year=2022)[0])
+            driver.get(f"http://127.0.0.1:{port}/console/roster")  # type: ignore[attr-defined]
+            driver.find_element(By.ID, "roster-file").send_keys(str(roster_file))  # type: ignore[attr-defined]
+            driver.find_element(By.ID, "roster-send").click()  # type: ignore[attr-defined]
+            wait.until(when.presence_of_element_located((By.ID, "roster-report")))
+            assert "40" in driver.find_element(By.ID, "roster-report").text  # type: ignore[attr-defined]
+            wait.until(when.text_to_be_present_in_element((By.ID, "roster-years"), "2022"))
+            screenshots(driver, "roster", database)
+            for page in ("stats", "unanswered", "audit", "schedule"):
                 driver.get(f"http://127.0.0.1:{port}/console/{page}")  # type: ignore[attr-defined]
-                wait.until(when.presence_of_element_located((By.CLASS_NAME, "report")))
+                wait.until(
+                    when.presence_of_element_located(
+                        (By.TAG_NAME, "table" if page != "stats" else "figure")
+                    )
+                )
                 screenshots(driver, page, database)
             driver.delete_all_cookies()  # type: ignore[attr-defined]
             driver.get(f"http://127.0.0.1:{port}/console/")  # type: ignore[attr-defined]

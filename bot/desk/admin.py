@@ -483,7 +483,7 @@ class AdminDesk:
     async def _import_file(self, file: OutFile, actor: str) -> list[Reply]:
         name = file.name.lower()
         if name.endswith(ROSTER_SUFFIXES):
-            return await self._import_roster(file)
+            return await self._import_roster(file, actor)
         if not name.endswith(YAML_SUFFIXES):
             return [
                 Reply(
@@ -521,10 +521,10 @@ class AdminDesk:
             ]
         return [Reply(_("FAQ imported.") + "\n" + "\n".join(report.lines()))]
 
-    async def _import_roster(self, file: OutFile) -> list[Reply]:
+    async def _import_roster(self, file: OutFile, actor: str) -> list[Reply]:
         try:
             report = await roster.import_file(
-                self.desk.sessions, file.data, file.name, limits=self.read_limits
+                self.desk.sessions, file.data, file.name, limits=self.read_limits, actor=actor
             )
         except RosterFileError as problem:
             return [Reply(html.escape(str(problem), quote=False))]

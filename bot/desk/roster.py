@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,7 +32,7 @@ from bot.desk.certificates import RegisterNumber, RegisterNumberError, parse_reg
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.i18n import N_, _, ngettext
 from bot.nlu.normalize import fold, normalize, script_of
-from bot.storage.models import CertificateLookup, RosterEntry, utcnow
+from bot.storage.models import AuditEvent, CertificateLookup, RosterEntry, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -640,6 +640,7 @@ async def import_file(
     *,
     now: datetime | None = None,
     limits: sandbox.Limits | None = None,
+    actor: str = "",
 ) -> ImportReport:
     """Read, validate and import a roster file in one transaction; all rows or none.
 
@@ -662,6 +663,14 @@ async def import_file(
     try:
         async with sessions.begin() as session:
             report = await import_roster(session, parsed.rows, now or utcnow())
+            session.add(
+                AuditEvent(
+                    actor=actor,
+                    action="roster_import",
+                    detail={"file": filename or "", "rows": report.total,
+                            "added": report.added, "updated": report.updated},
+                )
+            )  # fmt: skip
     except IntegrityError as exc:
         raise RosterFileError(
             _("Another roster import ran at the same time; send the file again.")
@@ -676,6 +685,30 @@ async def import_file(
 
 
 # --- reporting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterYear:
+    """What the roster holds for one training year (the web console's roster page)."""
+
+    year: int
+    passed: int
+    failed: int
+    registered: int  # certificates already registered in ESIS
+
+
+async def summary(session: AsyncSession) -> list[RosterYear]:
+    rows = await session.execute(
+        select(
+            RosterEntry.year,
+            func.sum(case((RosterEntry.passed, 1), else_=0)),
+            func.sum(case((RosterEntry.passed, 0), else_=1)),
+            func.count(RosterEntry.registered_on),
+        )
+        .group_by(RosterEntry.year)
+        .order_by(RosterEntry.year.desc())
+    )
+    return [RosterYear(int(y), int(p or 0), int(f or 0), int(r or 0)) for y, p, f, r in rows]
 
 
 def format_report(report: ImportReport, max_problems: int | None = None) -> str:

@@ -26,6 +26,7 @@ precomputed day boundaries, so the same SQL runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import statistics
@@ -400,9 +401,10 @@ def format_stats(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-def render_chart(stats: Stats) -> bytes:
-    """A PNG of questions and escalations per day. Synchronous and CPU-bound: async callers
-    run it in a thread. matplotlib is imported here so the bot does not load it to start."""
+def render_chart(stats: Stats, image_format: str = "png") -> bytes:
+    """A PNG (for Telegram) or SVG (for the web console) of questions and escalations per day.
+    Synchronous and CPU-bound: async callers run it in a thread. matplotlib is imported here
+    so the bot does not load it to start."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -431,7 +433,30 @@ def render_chart(stats: Stats) -> bytes:
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False)
     figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    figure.savefig(out, format=image_format)
+    return out.getvalue()
+
+
+def days_csv(stats: Stats) -> str:
+    """The per-day figures as CSV (the web console's download)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["day", "questions", "tickets_opened", "notices_asked", "notices_sent"])
+    for day in stats.days:
+        writer.writerow(
+            [day.day.isoformat(), day.questions, day.escalations, day.notices_asked,
+             day.notices_sent]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def feedback_csv(stats: Stats) -> str:
+    """👍 / 👎 per entry as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["entry", "helpful", "unhelpful"])
+    for entry in stats.feedback:
+        writer.writerow([entry.entry_id, entry.helpful, entry.unhelpful])
     return out.getvalue()
 
 

@@ -125,10 +125,22 @@ class TicketQuery:
     channel: str = ""
     claimed_by_id: str = ""
     text: str = ""  # words anywhere in the ticket's conversation, any letter case
+    opened_from: datetime | None = None  # opened at or after
+    opened_before: datetime | None = None
     page: int = 1
 
 
 QUEUE_PAGE = 50
+
+
+async def assignees(session: AsyncSession) -> list[tuple[str, str]]:
+    """(id, name) of everyone who has claimed a ticket, for the queue's filter."""
+    rows = await session.execute(
+        select(Ticket.claimed_by_id, func.max(Ticket.claimed_by))
+        .where(Ticket.claimed_by_id.is_not(None))
+        .group_by(Ticket.claimed_by_id)
+    )
+    return sorted(((str(who), str(name or who)) for who, name in rows), key=lambda r: r[1])
 
 
 async def find_tickets(session: AsyncSession, query: TicketQuery) -> tuple[list[Ticket], int]:
@@ -145,6 +157,10 @@ async def find_tickets(session: AsyncSession, query: TicketQuery) -> tuple[list[
         )
     if query.claimed_by_id:
         found = found.where(Ticket.claimed_by_id == query.claimed_by_id)
+    if query.opened_from is not None:
+        found = found.where(Ticket.created_at >= query.opened_from)
+    if query.opened_before is not None:
+        found = found.where(Ticket.created_at < query.opened_before)
     if query.text.strip():
         wanted = query.text.strip().lower()
         words = func.lower(TicketMessage.text).contains(wanted, autoescape=True)

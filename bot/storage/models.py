@@ -326,6 +326,19 @@ class CertificateLookup(Base):
     number_key: Mapped[str | None] = mapped_column(String(64))
 
 
+class AuditEvent(Base):
+    """Who did what to the desk's data, where no other table says it: roster imports. (FAQ and
+    schedule changes are in faq_changes, ticket transitions in ticket_events.)"""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(128), default="")
+    action: Mapped[str] = mapped_column(String(32))  # "roster_import"
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class ConsoleLink(Base):
     """A one-time link into the web console: only the token's hash is kept, so the database
     alone does not let anyone in."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.channels.webconsole import knowledge_pages
+from bot.channels.webconsole import knowledge_pages, roster_pages, schedule_pages
 from bot.channels.webconsole.access import (
     COOKIE,
     LANGUAGE_COOKIE,
@@ -27,12 +29,16 @@ from bot.channels.webconsole.access import (
     set_session_cookie,
 )
 from bot.channels.webconsole.site import HERE, Console, page, read_form
-from bot.desk import console_access, knowledge, ticket_views, tickets
+from bot.desk import audit, console_access, knowledge, ticket_views, tickets
 from bot.desk.schedule import COHORTS
 from bot.desk.stats import (
+    Stats,
     collect_stats,
+    days_csv,
+    feedback_csv,
     format_stats,
     last_days,
+    render_chart,
     unanswered_report,
 )
 from bot.i18n import _, ngettext, normalize_language, use_language
@@ -57,7 +63,11 @@ def console_app(runtime: Runtime, roles: Roles) -> Mount:
         Route("/tickets/{number:int}/{action}", page(console, _act), methods=["POST"]),
         Route("/unanswered", page(console, _unanswered)),
         Route("/stats", page(console, _stats, admins_only=True)),
+        Route("/stats/{name}", page(console, _stats_file, admins_only=True)),
+        Route("/audit", page(console, _audit, admins_only=True)),
         *knowledge_pages.routes(console),
+        *roster_pages.routes(console),
+        *schedule_pages.routes(console),
         Mount("/static", StaticFiles(directory=HERE / "static")),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
@@ -113,22 +123,33 @@ async def _language(request: Request) -> Response:
     return response
 
 
-def _query_of(request: Request, viewer: Viewer) -> tickets.TicketQuery:
+def _query_of(request: Request, viewer: Viewer, timezone: str) -> tickets.TicketQuery:
     params = request.query_params
     cohort = params.get("cohort", "")
     page = params.get("page", "1")
+    until = _local_midnight(params.get("to", ""), timezone)
     return tickets.TicketQuery(
         status=params.get("status", "open") if params.get("status", "open") in STATUSES else "",
         cohort=int(cohort) if cohort.isdigit() else None,
         channel=params.get("channel", "")[:16],
-        claimed_by_id=viewer.user_id if params.get("mine") else "",
+        claimed_by_id=viewer.user_id if params.get("mine") else params.get("assignee", "")[:64],
         text=params.get("q", "")[:200],
+        opened_from=_local_midnight(params.get("from", ""), timezone),
+        opened_before=until + timedelta(days=1) if until is not None else None,
         page=int(page) if page.isdigit() else 1,
     )
 
 
+def _local_midnight(day: str, timezone: str) -> datetime | None:
+    """The start of a YYYY-MM-DD day in the institute's time zone; None if not a date."""
+    try:
+        return datetime.combine(date.fromisoformat(day), time(), tzinfo=ZoneInfo(timezone))
+    except ValueError:
+        return None
+
+
 async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
-    query = _query_of(request, viewer)
+    query = _query_of(request, viewer, console.runtime.settings.timezone)
     jump = TICKET_NUMBER.fullmatch(query.text.strip())
     async with console.runtime.sessions() as session:
         if jump is not None and await session.get(Ticket, int(jump.group(1))) is not None:
@@ -142,6 +163,7 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
         )
         who = {person_id: (channel, name) for person_id, channel, name in people}
         channels = list(await session.scalars(select(Person.channel).distinct()))
+        claimers = await tickets.assignees(session)
     pages = max(1, -(-total // tickets.QUEUE_PAGE))
     now = utcnow()
     rows = [
@@ -165,6 +187,7 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
         statuses=STATUSES,
         cohorts=COHORTS,
         channels=sorted(channels),
+        assignees=claimers,
         params=request.query_params,
     )
 
@@ -284,12 +307,16 @@ def _days(request: Request) -> int:
     return int(days) if days.isdigit() and int(days) in REPORT_DAYS else 30
 
 
-async def _stats(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+async def _figures(console: Console, request: Request) -> tuple[int, Stats]:
     days = _days(request)
     settings = console.runtime.settings
     async with console.runtime.sessions() as session:
         start, end = last_days(days, console.runtime.desk.clock(), settings.timezone)
-        stats = await collect_stats(session, start, end, timezone=settings.timezone)
+        return days, await collect_stats(session, start, end, timezone=settings.timezone)
+
+
+async def _stats(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    days, stats = await _figures(console, request)
     language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
     with use_language(language):
         report = Markup(format_stats(stats))  # Telegram's HTML subset, escaped where it enters
@@ -302,6 +329,34 @@ async def _stats(console: Console, request: Request, viewer: Viewer, form: Any) 
         report_days=REPORT_DAYS,
         kind="stats",
     )
+
+
+async def _stats_file(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    """The chart as SVG, or a table as CSV, for the period the page shows."""
+    days, stats = await _figures(console, request)
+    name = request.path_params["name"]
+    if name == "chart.svg":
+        language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
+        with use_language(language):
+            svg = await asyncio.to_thread(render_chart, stats, "svg")  # CPU-bound
+        return Response(svg, media_type="image/svg+xml")
+    tables = {"days.csv": days_csv, "feedback.csv": feedback_csv}
+    if name not in tables:
+        return console.render(request, "missing.html", viewer, status=404)
+    attachment = f'attachment; filename="{name[:-4]}-{days}d.csv"'
+    return Response(
+        tables[name](stats),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": attachment},
+    )
+
+
+async def _audit(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    kind = request.query_params.get("kind", "")
+    kind = kind if kind in audit.KINDS else ""
+    async with console.runtime.sessions() as session:
+        lines = await audit.audit_trail(session, kind)
+    return console.render(request, "audit.html", viewer, lines=lines, kind=kind, kinds=audit.KINDS)
 
 
 async def _unanswered(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:

@@ -22,3 +22,33 @@ document.addEventListener("DOMContentLoaded", () => {
     setInterval(() => refresh(element), REFRESH_SECONDS * 1000);
   }
 });
+
+// The roster upload: the file goes as the request's body, so the bar can show its progress;
+// the server answers with the import's report, shown below the form.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("roster-upload");
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const file = document.getElementById("roster-file").files[0];
+    if (!file) return;
+    const progress = document.getElementById("roster-progress");
+    const result = document.getElementById("roster-result");
+    const request = new XMLHttpRequest();
+    request.open("POST", form.getAttribute("action"));
+    request.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
+    request.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+    request.upload.addEventListener("progress", (step) => {
+      if (step.lengthComputable) progress.value = Math.round((100 * step.loaded) / step.total);
+    });
+    request.addEventListener("load", () => {
+      progress.value = 100;
+      result.innerHTML = request.responseText;
+      const years = result.querySelector("template#roster-years-new");
+      if (years) document.getElementById("roster-years").innerHTML = years.innerHTML;
+    });
+    progress.hidden = false;
+    progress.value = 0;
+    request.send(file);
+  });
+});
