@@ -32,9 +32,11 @@ from bot.runtime import Runtime
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import (
     ConsoleSession,
+    FaqSuggestion,
     MessageLog,
     OutboxMessage,
     Person,
+    Ticket,
     TicketMessage,
     utcnow,
 )
@@ -413,6 +415,24 @@ async def test_statistics_come_with_an_svg_chart_and_csv_tables(console: Console
     assert sum(int(row.split(",")[1]) for row in rows[1:]) == 1
     assert "attachment" in table.headers["content-disposition"]
 
+    number = await console.ticket("нууц үг")  # cohort 5, Telegram
+    csrf = await console.csrf()
+    await console.client.post(
+        f"/console/tickets/{number}/reply", data={"csrf": csrf, "text": "Шийдлээ"}
+    )
+    await console.client.post(f"/console/tickets/{number}/close", data={"csrf": csrf})
+    times = await console.client.get("/console/stats/tickets.csv?days=7")
+    groups = {row.split(",")[0]: row.split(",") for row in times.text.splitlines()[1:]}
+    assert set(groups) == {"all", "cohort:5", "channel:telegram"}
+    assert groups["all"][1] == "1" and groups["all"][2] != "" and groups["all"][4] != ""
+    page = await console.client.get("/console/stats?days=7")
+    assert 'id="ticket-times"' in page.text and "esis_password" in page.text
+    intents = await console.client.get("/console/stats/intents.csv?days=7")
+    assert (
+        f"{utcnow().astimezone(ZoneInfo('Asia/Ulaanbaatar')).date().isoformat()},esis_password,1"
+        in intents.text
+    )
+
 
 async def test_the_queue_filters_by_who_claimed_and_when_opened(console: Console) -> None:
     claimed = await console.ticket("нууц үг")
@@ -529,3 +549,72 @@ async def test_the_schedule_is_edited_as_a_table_with_the_import_checks(console:
     assert any(row.year == 2027 and row.cohort == 5 for row in console.desk.schedule)
     audit = await console.client.get("/console/audit", params={"kind": "schedule"})
     assert "schedule.yaml" in audit.text
+
+
+async def test_an_admin_adds_a_new_entry_from_the_console(console: Console) -> None:
+    await console.sign_in(ADMIN)
+    blank = await console.client.get("/console/knowledge/new")
+    assert blank.status_code == 200 and 'name="id"' in blank.text
+    entry = {
+        "csrf": await console.csrf(),
+        "id": "exam_retake",
+        "title": "Шалгалт дахин өгөх",
+        "questions": "шалгалтаа дахин өгч болох уу\nшалгалтанд унасан бол яах вэ",
+        "answer": "Шалгалтыг дараагийн цонхонд дахин өгнө.",
+        "do": "save",
+    }
+    taken = await console.client.post(
+        "/console/knowledge/new", data={**entry, "id": "esis_password"}
+    )
+    assert taken.status_code == 409
+    badly_named = await console.client.post(
+        "/console/knowledge/new", data={**entry, "id": "Шалгалт"}
+    )
+    assert badly_named.status_code == 409
+    saved = await console.client.post("/console/knowledge/new", data=entry)
+    assert saved.status_code == 200 and 'class="done"' in saved.text
+    replies = await console.desk.handle(
+        Incoming("telegram", "95", "95", text="шалгалтанд унасан бол яах вэ")
+    )
+    assert any("дараагийн цонхонд" in reply.text for reply in replies), [r.text for r in replies]
+    listing = await console.client.get("/console/knowledge")
+    assert "/console/knowledge/exam_retake" in listing.text
+
+
+async def test_a_teachers_pick_after_a_clarifying_question_becomes_a_paraphrase(
+    console: Console,
+) -> None:
+    words = "есис нууцаа шинэчлэх гэсэн юм"
+    async with console.sessions.begin() as session:
+        session.add(
+            FaqSuggestion(question=words, entry_id="esis_password", suggested_by="clarified")
+        )
+    await console.sign_in(ADMIN)
+    page = await console.client.get("/console/unanswered")
+    assert words in page.text
+    added = await console.client.post(
+        "/console/unanswered/paraphrase",
+        data={"csrf": await console.csrf(), "question": words, "entry": "esis_password"},
+    )
+    assert added.status_code == 303 and "done=added" in added.headers["location"]
+    async with console.sessions() as session:
+        status = await session.scalar(select(FaqSuggestion.status))
+        entry = await knowledge_store.entry(session, "esis_password")
+    assert status == "accepted" and entry is not None and words in entry.questions
+    assert words not in (await console.client.get("/console/unanswered")).text
+
+
+async def test_a_ticket_page_shows_what_the_teacher_and_the_bot_said_before_it(
+    console: Console,
+) -> None:
+    await console.desk.handle(Incoming("telegram", "97", "97", text="ESIS нууц үгээ мартсан"))
+    await console.desk.handle(
+        Incoming("telegram", "97", "97", text="хүнтэй ярих, батламжаа олохгүй байна")
+    )
+    async with console.sessions() as session:
+        number = await session.scalar(select(func.max(Ticket.id)))
+    assert number is not None
+    await console.sign_in(METHODOLOGIST)
+    page = await console.client.get(f"/console/tickets/{number}")
+    earlier = page.text.split("Хүсэлтээс өмнө боттой")[1].split("</details>")[0]
+    assert "ESIS нууц үгээ мартсан" in earlier and 'class="message bot"' in earlier

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.desk import notices, sandbox
 from bot.desk.faq import FaqEntry, check_unique_ids, faq_files, parse_faq
 from bot.desk.schedule import CohortSchedule, parse_schedule
-from bot.storage.models import FaqChange, FaqRecord, KnowledgeState
+from bot.storage.models import FaqChange, FaqRecord, FaqSuggestion, KnowledgeState
 
 SCHEDULE_FILE = "schedule.yaml"
 STATE_ID = 1
@@ -141,6 +141,32 @@ async def history(
     if entry_id is not None:
         query = query.where(FaqChange.entry_id == entry_id)
     return list(await session.scalars(query))
+
+
+async def pending_clarifications(session: AsyncSession, limit: int = 50) -> list[FaqSuggestion]:
+    """Teachers' picks after "which do you mean?" not yet taken up: their words, the entry."""
+    return list(
+        await session.scalars(
+            select(FaqSuggestion)
+            .where(FaqSuggestion.status == "pending", FaqSuggestion.suggested_by == "clarified")
+            .order_by(FaqSuggestion.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+async def settle_clarifications(session: AsyncSession, question: str, entry_id: str) -> None:
+    """The pending picks of these words for this entry are taken up (made a paraphrase)."""
+    await session.execute(
+        update(FaqSuggestion)
+        .where(
+            FaqSuggestion.status == "pending",
+            FaqSuggestion.suggested_by == "clarified",
+            FaqSuggestion.question == question,
+            FaqSuggestion.entry_id == entry_id,
+        )
+        .values(status="accepted")
+    )
 
 
 # ---- changing --------------------------------------------------------------------------------

@@ -45,7 +45,14 @@ from bot.desk.flows.answers import SMALL_TALK
 from bot.desk.tickets import ACTIVE
 from bot.i18n import N_, _, format_date, format_number, ngettext
 from bot.nlu.normalize import normalize, tokens
-from bot.storage.models import Feedback, MessageLog, NoticeRequest, Ticket, TicketMessage
+from bot.storage.models import (
+    Feedback,
+    MessageLog,
+    NoticeRequest,
+    Person,
+    Ticket,
+    TicketMessage,
+)
 
 DEFAULT_TIMEZONE = "Asia/Ulaanbaatar"
 HANDOFF_INTENTS = frozenset({"human"})
@@ -319,7 +326,94 @@ def _percent(share: float) -> str:
     return _("{value}%").format(value=format_number(round(share * 100, 1)))
 
 
-def _duration(value: timedelta) -> str:
+# ---- breakdowns for the web console's statistics page ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    """Tickets opened in a period, by one grouping (everyone, a cohort, a channel)."""
+
+    group: str  # "" for all tickets, else "cohort:5" or "channel:telegram"
+    tickets: int
+    first_reply: tuple[timedelta, timedelta] | None  # p50, p90
+    closed: tuple[timedelta, timedelta] | None  # p50, p90 of opening → closing
+    csat: float | None
+
+
+def _p50_p90(values: list[timedelta]) -> tuple[timedelta, timedelta] | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2], ordered[min(len(ordered) - 1, len(ordered) * 9 // 10)]
+
+
+async def ticket_times(session: AsyncSession, start: datetime, end: datetime) -> list[TicketTimes]:
+    """Time to a first staff reply and to closing, p50 / p90, and CSAT: all tickets opened in
+    the period, then by cohort and by channel."""
+    first_staff = (
+        select(TicketMessage.ticket_id, func.min(TicketMessage.created_at).label("first_reply"))
+        .where(TicketMessage.author == "staff", TicketMessage.internal.is_(False))
+        .group_by(TicketMessage.ticket_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            Ticket.created_at,
+            Ticket.closed_at,
+            Ticket.csat,
+            Ticket.cohort,
+            Person.channel,
+            first_staff.c.first_reply,
+        )
+        .join(Person, Person.id == Ticket.person_id)
+        .outerjoin(first_staff, first_staff.c.ticket_id == Ticket.id)
+        .where(_within(Ticket.created_at, start, end))
+    )
+    groups: dict[str, list[Any]] = {"": []}
+    for row in rows:
+        groups[""].append(row)
+        cohort = "?" if row.cohort is None else str(row.cohort)
+        groups.setdefault(f"cohort:{cohort}", []).append(row)
+        groups.setdefault(f"channel:{row.channel}", []).append(row)
+    found = []
+    for name in sorted(groups, key=lambda key: (key.split(":")[0], key)):
+        members = groups[name]
+        ratings = [row.csat for row in members if row.csat is not None]
+        found.append(
+            TicketTimes(
+                name,
+                len(members),
+                _p50_p90([r.first_reply - r.created_at for r in members if r.first_reply]),
+                _p50_p90([r.closed_at - r.created_at for r in members if r.closed_at]),
+                sum(ratings) / len(ratings) if ratings else None,
+            )
+        )
+    return found
+
+
+async def intents_by_day(
+    session: AsyncSession, start: datetime, end: datetime, timezone: str = DEFAULT_TIMEZONE
+) -> list[tuple[date, str, int]]:
+    """Questions of the period per local day and the entry that answered them ("" for none)."""
+    zone = ZoneInfo(timezone)
+    rows = await session.execute(
+        select(MessageLog.created_at, MessageLog.intent).where(
+            _question(), _within(MessageLog.created_at, start, end)
+        )
+    )
+    counts = Counter((at.astimezone(zone).date(), intent or "") for at, intent in rows)
+    return sorted((day, intent, n) for (day, intent), n in counts.items())
+
+
+def rows_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def duration_text(value: timedelta) -> str:
     minutes = round(value.total_seconds() / 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
@@ -359,7 +453,7 @@ def format_stats(stats: Stats) -> str:
         ),
         line(
             _("Median time to a first staff reply"),
-            _duration(stats.median_first_reply) if stats.median_first_reply else none,
+            duration_text(stats.median_first_reply) if stats.median_first_reply else none,
         ),
         line(
             _("CSAT average"),
@@ -439,25 +533,21 @@ def render_chart(stats: Stats, image_format: str = "png") -> bytes:
 
 def days_csv(stats: Stats) -> str:
     """The per-day figures as CSV (the web console's download)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["day", "questions", "tickets_opened", "notices_asked", "notices_sent"])
-    for day in stats.days:
-        writer.writerow(
-            [day.day.isoformat(), day.questions, day.escalations, day.notices_asked,
-             day.notices_sent]
-        )  # fmt: skip
-    return out.getvalue()
+    return rows_csv(
+        ["day", "questions", "tickets_opened", "notices_asked", "notices_sent"],
+        [
+            [d.day.isoformat(), d.questions, d.escalations, d.notices_asked, d.notices_sent]
+            for d in stats.days
+        ],
+    )
 
 
 def feedback_csv(stats: Stats) -> str:
     """👍 / 👎 per entry as CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["entry", "helpful", "unhelpful"])
-    for entry in stats.feedback:
-        writer.writerow([entry.entry_id, entry.helpful, entry.unhelpful])
-    return out.getvalue()
+    return rows_csv(
+        ["entry", "helpful", "unhelpful"],
+        [[entry.entry_id, entry.helpful, entry.unhelpful] for entry in stats.feedback],
+    )
 
 
 # ---- the unanswered-questions report ---------------------------------------------------------

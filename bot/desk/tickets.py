@@ -22,6 +22,7 @@ from bot.i18n import N_, _, use_language
 from bot.storage.models import (
     Conversation,
     FaqSuggestion,
+    MessageLog,
     OutboxMessage,
     Person,
     Ticket,
@@ -182,6 +183,22 @@ async def messages_of(session: AsyncSession, ticket_id: int) -> list[TicketMessa
             .order_by(TicketMessage.id)
         )
     )
+
+
+async def before_ticket(
+    session: AsyncSession, ticket: Ticket, limit: int = 10
+) -> list[MessageLog]:
+    """The teacher's last exchanges with the bot up to the ticket's opening, oldest first: what
+    they asked and what the bot answered before asking for a person."""
+    rows = await session.scalars(
+        select(MessageLog)
+        .where(
+            MessageLog.person_id == ticket.person_id, MessageLog.created_at <= ticket.created_at
+        )
+        .order_by(MessageLog.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(rows)))
 
 
 async def ticket_by_staff_message(session: AsyncSession, message_id: int) -> Ticket | None:

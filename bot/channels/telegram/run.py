@@ -26,6 +26,7 @@ POLL_BACKOFF_MAX = 30.0  # seconds between getUpdates attempts while they fail, 
 MAX_IN_HAND = 200  # updates fetched and not yet handled; past it, fetching waits
 START_BACKOFF_MAX = 60.0  # seconds between tries to reach Telegram at start, at most
 IN_HAND_POLL = 0.1  # seconds: how often to look for new updates while others are in hand
+REFILL_BELOW = 20  # … and only while fewer than this are: see Poller._poll
 
 
 class Poller:
@@ -82,8 +83,13 @@ class Poller:
                     await asyncio.wait(self.in_hand.values(), return_when=FIRST_COMPLETED)
             if self.in_hand:
                 # Telegram answers at once while updates are unconfirmed, with those again:
-                # give the turns in hand a moment to finish before asking.
+                # give the turns in hand a moment to finish before asking. Every update in
+                # hand comes back with each answer and is parsed again for nothing, so with
+                # many in hand (a backlog) the next ask waits until most are handled: asking
+                # every 0.1 s parsed ~10 old updates per new one, 2 ms of CPU per update.
                 await asyncio.wait(self.in_hand.values(), timeout=IN_HAND_POLL)
+                while len(self.in_hand) >= REFILL_BELOW and not self._stopping:
+                    await asyncio.wait(self.in_hand.values(), return_when=FIRST_COMPLETED)
 
     async def _handle(self, update: Update) -> None:
         try:

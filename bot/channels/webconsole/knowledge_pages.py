@@ -37,6 +37,7 @@ SOURCE = "console.yaml"
 def routes(console: Console) -> list[Route]:
     return [
         Route("/knowledge", page(console, _entries, admins_only=True)),
+        Route(f"/knowledge/{NEW}", page(console, _new, admins_only=True)),
         Route("/knowledge/{entry_id}", page(console, _entry, admins_only=True)),
         Route(
             "/knowledge/{entry_id}",
@@ -150,36 +151,47 @@ def _diff(change: FaqChange) -> str:
     )[2:].lstrip("\n")
 
 
+NEW = "new"  # /console/knowledge/new: the editor for an entry that does not exist yet
+
+
+async def _new(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
+    blank = FaqEntry(id="", questions=())
+    return await _editor(console, request, viewer, blank, _fields(blank))
+
+
 async def _edit(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
-    """Try (match a text against the entry as edited) or save (validate, record, bump)."""
+    """Try (match a text against the entry as edited) or save (validate, record, bump), for
+    an existing entry or, at /knowledge/new, one the form names."""
     async with console.runtime.sessions() as session:
         entries = await knowledge.entries(session)
-    current = {entry.id: entry for entry in entries}.get(request.path_params["entry_id"])
-    if current is None:
-        return console.render(request, "missing.html", viewer, status=404)
+    known = {entry.id: entry for entry in entries}
+    entry_id = request.path_params["entry_id"]
+    if entry_id == NEW:
+        current = FaqEntry(id="", questions=(), source=SOURCE)
+        entry_id = form.get("id", "").strip()
+        taken = entry_id in known or entry_id == NEW
+        problem = _("An entry {id} exists already.").format(id=entry_id) if taken else None
+    else:
+        current, problem = known.get(entry_id), None
+        if current is None:
+            return console.render(request, "missing.html", viewer, status=404)
     try:
-        edited = _edited(current.id, form)
-    except FaqError as problem:
-        return await _editor(
-            console, request, viewer, current, form, status=409, error=str(problem)
-        )
-    others = [entry for entry in entries if entry.id != current.id]
-    matcher = _matcher(console, [*others, edited])
+        if problem is not None:
+            raise FaqError(problem)
+        edited = _edited(entry_id, form)
+    except FaqError as error:
+        return await _editor(console, request, viewer, current, form, status=409, error=str(error))
+    matcher = _matcher(console, [*(e for e in entries if e.id != entry_id), edited])
     if form.get("do") == "try":
+        tried = matcher.match(form.get("try", ""))
         return await _editor(
-            console,
-            request,
-            viewer,
-            current,
-            form,
-            tried=matcher.match(form.get("try", "")),
-            tried_text=form.get("try"),
+            console, request, viewer, current, form, tried=tried, tried_text=form.get("try")
         )
     async with console.runtime.sessions.begin() as session:
         outcome = await knowledge.save_entry(
             session, replace(edited, source=current.source), viewer.name or viewer.user_id
         )
-    confusions = [c for c in matcher.confusions() if current.id in (c.entry_id, c.better_id)]
+    confusions = [c for c in matcher.confusions() if entry_id in (c.entry_id, c.better_id)]
     return await _editor(
         console, request, viewer, edited, _fields(edited), saved=outcome, confusions=confusions
     )
@@ -213,7 +225,9 @@ async def _adopt(console: Console, request: Request, viewer: Viewer, form: Any) 
     edited = replace(current, questions=(*current.questions, question))
     before = {(c.entry_id, c.question) for c in _matcher(console, entries).confusions()}
     after = _matcher(console, [e for e in entries if e.id != entry_id] + [edited]).confusions()
-    new = [c for c in after if (c.entry_id, c.question) not in before]
+    # The words added would go elsewhere without themselves (that is why they were not
+    # answered): only other paraphrases newly misplaced refuse the change.
+    new = [c for c in after if (c.entry_id, c.question) not in before and c.question != question]
     if new:
         problems = "; ".join(f"«{c.question}» → {c.better_id}" for c in new[:3])
         return RedirectResponse(
@@ -221,6 +235,7 @@ async def _adopt(console: Console, request: Request, viewer: Viewer, form: Any) 
         )
     async with console.runtime.sessions.begin() as session:
         await knowledge.save_entry(session, edited, viewer.name or viewer.user_id)
+        await knowledge.settle_clarifications(session, question, entry_id)
     return RedirectResponse("/console/unanswered?done=added", status_code=303)
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,7 +16,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.channels.webconsole import knowledge_pages, roster_pages, schedule_pages
+from bot.channels.webconsole import (
+    knowledge_pages,
+    roster_pages,
+    schedule_pages,
+    stats_pages,
+)
 from bot.channels.webconsole.access import (
     COOKIE,
     LANGUAGE_COOKIE,
@@ -32,22 +35,15 @@ from bot.channels.webconsole.site import HERE, Console, page, read_form
 from bot.desk import audit, console_access, knowledge, ticket_views, tickets
 from bot.desk.schedule import COHORTS
 from bot.desk.stats import (
-    Stats,
-    collect_stats,
-    days_csv,
-    feedback_csv,
-    format_stats,
     last_days,
-    render_chart,
     unanswered_report,
 )
-from bot.i18n import _, ngettext, normalize_language, use_language
+from bot.i18n import _, ngettext, normalize_language
 from bot.runtime import Runtime
 from bot.storage.models import Person, Ticket, utcnow
 
 TICKET_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 STATUSES = tuple(status.value for status in tickets.Status)
-REPORT_DAYS = (1, 7, 30, 90)
 
 
 def console_app(runtime: Runtime, roles: Roles) -> Mount:
@@ -62,8 +58,7 @@ def console_app(runtime: Runtime, roles: Roles) -> Mount:
         Route("/tickets/{number:int}/conversation", page(console, _conversation)),
         Route("/tickets/{number:int}/{action}", page(console, _act), methods=["POST"]),
         Route("/unanswered", page(console, _unanswered)),
-        Route("/stats", page(console, _stats, admins_only=True)),
-        Route("/stats/{name}", page(console, _stats_file, admins_only=True)),
+        *stats_pages.routes(console),
         Route("/audit", page(console, _audit, admins_only=True)),
         *knowledge_pages.routes(console),
         *roster_pages.routes(console),
@@ -207,11 +202,13 @@ async def _ticket_page_data(console: Console, number: int) -> dict[str, Any] | N
             return None
         person = await tickets.person_of(session, ticket)
         messages = await tickets.messages_of(session, ticket.id)
+        earlier = await tickets.before_ticket(session, ticket)
     context = ticket.context
     return {
         "ticket": ticket,
         "person": person,
         "messages": messages,
+        "earlier": earlier,
         "tried": context.get("tried", []),
         "reason": context.get("reason"),
     }
@@ -302,55 +299,6 @@ async def _ticket_error(
     return console.render(request, "ticket.html", viewer, status=409, error=error, **data)
 
 
-def _days(request: Request) -> int:
-    days = request.query_params.get("days", "30")
-    return int(days) if days.isdigit() and int(days) in REPORT_DAYS else 30
-
-
-async def _figures(console: Console, request: Request) -> tuple[int, Stats]:
-    days = _days(request)
-    settings = console.runtime.settings
-    async with console.runtime.sessions() as session:
-        start, end = last_days(days, console.runtime.desk.clock(), settings.timezone)
-        return days, await collect_stats(session, start, end, timezone=settings.timezone)
-
-
-async def _stats(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
-    days, stats = await _figures(console, request)
-    language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
-    with use_language(language):
-        report = Markup(format_stats(stats))  # Telegram's HTML subset, escaped where it enters
-    return console.render(
-        request,
-        "report.html",
-        viewer,
-        report=report,
-        days=days,
-        report_days=REPORT_DAYS,
-        kind="stats",
-    )
-
-
-async def _stats_file(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
-    """The chart as SVG, or a table as CSV, for the period the page shows."""
-    days, stats = await _figures(console, request)
-    name = request.path_params["name"]
-    if name == "chart.svg":
-        language = normalize_language(request.cookies.get(LANGUAGE_COOKIE))
-        with use_language(language):
-            svg = await asyncio.to_thread(render_chart, stats, "svg")  # CPU-bound
-        return Response(svg, media_type="image/svg+xml")
-    tables = {"days.csv": days_csv, "feedback.csv": feedback_csv}
-    if name not in tables:
-        return console.render(request, "missing.html", viewer, status=404)
-    attachment = f'attachment; filename="{name[:-4]}-{days}d.csv"'
-    return Response(
-        tables[name](stats),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": attachment},
-    )
-
-
 async def _audit(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
     kind = request.query_params.get("kind", "")
     kind = kind if kind in audit.KINDS else ""
@@ -362,20 +310,22 @@ async def _audit(console: Console, request: Request, viewer: Viewer, form: Any) 
 async def _unanswered(console: Console, request: Request, viewer: Viewer, form: Any) -> Response:
     """Questions refused or voted 👎, near-duplicates grouped; admins turn a group into a
     paraphrase of an entry (or of an out-of-scope one) from here."""
-    days = _days(request)
+    days = stats_pages.report_days(request)
     settings = console.runtime.settings
     async with console.runtime.sessions() as session:
         start, end = last_days(days, console.runtime.desk.clock(), settings.timezone)
         groups = await unanswered_report(session, start, end, 50)
         entries = await knowledge.entries(session) if viewer.is_admin else []
+        picks = await knowledge.pending_clarifications(session)
     return console.render(
         request,
         "unanswered.html",
         viewer,
         groups=groups,
         entries=entries,
+        picks=picks,
         days=days,
-        report_days=REPORT_DAYS,
+        report_days=stats_pages.REPORT_DAYS,
         done=request.query_params.get("done", ""),
         request_problems=request.query_params.get("problems", "")[:500],
     )
