@@ -618,3 +618,27 @@ async def test_a_ticket_page_shows_what_the_teacher_and_the_bot_said_before_it(
     page = await console.client.get(f"/console/tickets/{number}")
     earlier = page.text.split("Хүсэлтээс өмнө боттой")[1].split("</details>")[0]
     assert "ESIS нууц үгээ мартсан" in earlier and 'class="message bot"' in earlier
+
+
+async def test_a_ticket_answered_by_staff_waits_for_the_teacher_until_they_write(
+    console: Console,
+) -> None:
+    answered = await console.ticket("нууц үг")
+    unanswered = await console.ticket("батламж")
+    await console.sign_in(METHODOLOGIST)
+    csrf = await console.csrf()
+    await console.client.post(
+        f"/console/tickets/{answered}/reply", data={"csrf": csrf, "text": "Ок"}
+    )
+    await console.client.post(f"/console/tickets/{unanswered}/claim", data={"csrf": csrf})
+    waiting = await console.client.get("/console/", params={"status": "waiting"})
+    assert f"/console/tickets/{answered}" in waiting.text
+    assert f"/console/tickets/{unanswered}" not in waiting.text
+    assert 'class="status waiting"' in waiting.text
+    async with console.sessions.begin() as session:
+        ticket = await tickets.get_ticket(session, answered)
+        assert ticket is not None
+        person = await tickets.person_of(session, ticket)
+        await tickets.add_teacher_message(session, ticket, person, "Баярлалаа", str(STAFF_CHAT))
+    again = await console.client.get("/console/", params={"status": "waiting"})
+    assert f"/console/tickets/{answered}" not in again.text

@@ -187,6 +187,16 @@ def _question() -> ColumnElement[bool]:
     )
 
 
+def _first_staff_replies() -> Any:
+    """Per ticket, when a methodologist first wrote to the teacher (internal notes aside)."""
+    return (
+        select(TicketMessage.ticket_id, func.min(TicketMessage.created_at).label("first_reply"))
+        .where(TicketMessage.author == "staff", TicketMessage.internal.is_(False))
+        .group_by(TicketMessage.ticket_id)
+        .subquery()
+    )
+
+
 def _within(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
@@ -264,12 +274,7 @@ async def collect_stats(
         key=lambda item: (-item.unhelpful, item.share_helpful, item.entry_id),
     )
 
-    first_staff = (
-        select(TicketMessage.ticket_id, func.min(TicketMessage.created_at).label("first_reply"))
-        .where(TicketMessage.author == "staff", TicketMessage.internal.is_(False))
-        .group_by(TicketMessage.ticket_id)
-        .subquery()
-    )
+    first_staff = _first_staff_replies()
     replies = await session.execute(
         select(Ticket.created_at, first_staff.c.first_reply)
         .join(first_staff, first_staff.c.ticket_id == Ticket.id)
@@ -350,12 +355,7 @@ def _p50_p90(values: list[timedelta]) -> tuple[timedelta, timedelta] | None:
 async def ticket_times(session: AsyncSession, start: datetime, end: datetime) -> list[TicketTimes]:
     """Time to a first staff reply and to closing, p50 / p90, and CSAT: all tickets opened in
     the period, then by cohort and by channel."""
-    first_staff = (
-        select(TicketMessage.ticket_id, func.min(TicketMessage.created_at).label("first_reply"))
-        .where(TicketMessage.author == "staff", TicketMessage.internal.is_(False))
-        .group_by(TicketMessage.ticket_id)
-        .subquery()
-    )
+    first_staff = _first_staff_replies()
     rows = await session.execute(
         select(
             Ticket.created_at,

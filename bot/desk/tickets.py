@@ -132,6 +132,31 @@ class TicketQuery:
 
 
 QUEUE_PAGE = 50
+WAITING = "waiting"
+"""Not a stored status: a claimed ticket whose latest message is the staff's, waiting for the
+teacher (the queue's filter and badge)."""
+
+
+def _answered_last() -> Any:
+    """Ids of tickets whose latest message (internal notes aside) is a methodologist's."""
+    latest = (
+        select(func.max(TicketMessage.id))
+        .where(TicketMessage.internal.is_(False))
+        .group_by(TicketMessage.ticket_id)
+    )
+    return select(TicketMessage.ticket_id).where(
+        TicketMessage.id.in_(latest), TicketMessage.author == "staff"
+    )
+
+
+async def waiting_among(session: AsyncSession, ticket_ids: list[int]) -> set[int]:
+    """Which of these tickets wait for their teacher."""
+    rows = await session.scalars(
+        select(Ticket.id).where(
+            Ticket.id.in_(ticket_ids), Ticket.status == CLAIMED, Ticket.id.in_(_answered_last())
+        )
+    )
+    return set(rows)
 
 
 async def assignees(session: AsyncSession) -> list[tuple[str, str]]:
@@ -148,7 +173,9 @@ async def find_tickets(session: AsyncSession, query: TicketQuery) -> tuple[list[
     """One page of matching tickets, newest first, and how many match in all. Text matches
     case-insensitively in Cyrillic too (SQLite's lower() is given Unicode folding in db.py)."""
     found = select(Ticket)
-    if query.status:
+    if query.status == WAITING:
+        found = found.where(Ticket.status == CLAIMED, Ticket.id.in_(_answered_last()))
+    elif query.status:
         found = found.where(Ticket.status == query.status)
     if query.cohort is not None:
         found = found.where(Ticket.cohort == query.cohort)

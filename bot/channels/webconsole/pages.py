@@ -43,7 +43,7 @@ from bot.runtime import Runtime
 from bot.storage.models import Person, Ticket, utcnow
 
 TICKET_NUMBER = re.compile(r"#?\s*(\d{1,9})")
-STATUSES = tuple(status.value for status in tickets.Status)
+STATUSES = (*(status.value for status in tickets.Status), tickets.WAITING)
 
 
 def console_app(runtime: Runtime, roles: Roles) -> Mount:
@@ -151,6 +151,7 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
             return RedirectResponse(f"/console/tickets/{int(jump.group(1))}", status_code=303)
         listed, total = await tickets.find_tickets(session, query)
         firsts = await ticket_views.first_questions(session, [t.id for t in listed])
+        waiting = await tickets.waiting_among(session, [t.id for t in listed])
         people = await session.execute(
             select(Person.id, Person.channel, Person.display_name).where(
                 Person.id.in_({t.person_id for t in listed})
@@ -167,6 +168,7 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
             "question": ticket_views.preview(firsts.get(t.id, "")),
             "channel": who.get(t.person_id, ("?", ""))[0],
             "age": _age(now - t.created_at),
+            "status": tickets.WAITING if t.id in waiting else t.status,
         }
         for t in listed
     ]
