@@ -391,17 +391,24 @@ async def ticket_times(session: AsyncSession, start: datetime, end: datetime) ->
     return found
 
 
+CLARIFIED = "(clarified)"  # intents_by_day's name for questions answered with "which one?"
+
+
 async def intents_by_day(
     session: AsyncSession, start: datetime, end: datetime, timezone: str = DEFAULT_TIMEZONE
 ) -> list[tuple[date, str, int]]:
-    """Questions of the period per local day and the entry that answered them ("" for none)."""
+    """Questions of the period per local day and the entry that answered them: "" for none,
+    CLARIFIED when the bot asked which entry was meant."""
     zone = ZoneInfo(timezone)
     rows = await session.execute(
-        select(MessageLog.created_at, MessageLog.intent).where(
+        select(MessageLog.created_at, MessageLog.intent, MessageLog.reason).where(
             _question(), _within(MessageLog.created_at, start, end)
         )
     )
-    counts = Counter((at.astimezone(zone).date(), intent or "") for at, intent in rows)
+    counts = Counter(
+        (at.astimezone(zone).date(), intent or (CLARIFIED if reason == "clarified" else ""))
+        for at, intent, reason in rows
+    )
     return sorted((day, intent, n) for (day, intent), n in counts.items())
 
 

@@ -107,6 +107,8 @@ class MessageLog(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     intent: Mapped[str | None] = mapped_column(String(64))
     score: Mapped[float | None]
+    # "clarified": the bot asked which entry was meant instead of answering (intent stays None)
+    reason: Mapped[str | None] = mapped_column(String(16))
     channel_message_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

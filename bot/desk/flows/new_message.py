@@ -202,6 +202,7 @@ def remember_attempt(turn: Turn, text: str, result: MatchResult) -> None:
 
 def clarify(turn: Turn, text: str, candidates: list[str]) -> None:
     """Two or three entries are close: ask which is meant, rather than refuse."""
+    turn.log.reason = "clarified"  # counted apart from refusals in the statistics
     question = which_question(turn, candidates)
     labels = [button.label for row in question.buttons() for button in row]
     options = [f"{number}. {html.escape(label)}" for number, label in enumerate(labels, 1)]
