@@ -18,7 +18,7 @@ from bot.desk.faq import KnowledgeBase
 from bot.desk.messages import Incoming, Reply
 from bot.desk.questions import Question, Rows
 from bot.desk.schedule import CohortSchedule
-from bot.i18n import current_language
+from bot.i18n import _, current_language
 from bot.storage.models import Conversation, MessageLog, Person
 
 if TYPE_CHECKING:
@@ -108,6 +108,16 @@ class Turn:
         self.replies.append(
             Reply(text=text, buttons=buttons, show_menu=show_menu, language=current_language())
         )
+
+    def answered_yes_no(self, held: object, answer: str) -> bool:
+        """A yes/no to the flow's question closes it (back to IDLE). `held` is what the flow
+        kept for it (None or empty: the question is no longer open, a stale button); then the
+        teacher is told so, and False says there is nothing to act on."""
+        self.go(IDLE)
+        if held and answer in ("yes", "no"):
+            return True
+        self.say(_("That button is no longer active."), show_menu=True)
+        return False
 
     def go(self, state: str, data: object | None = None, context: str = "") -> None:
         """Move to a state (a flow's step, or IDLE) with that flow's data."""

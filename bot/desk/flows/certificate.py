@@ -212,9 +212,7 @@ async def on_not_found(turn: Turn, argument: str) -> None:
 
 async def on_notice(turn: Turn, answer: str) -> None:
     number = turn.flow_data(Data).register_number if turn.state == State.NOTICE else ""
-    turn.go(IDLE)
-    if not number or answer not in ("yes", "no"):
-        turn.say(_("That button is no longer active."), show_menu=True)
+    if not turn.answered_yes_no(number, answer):
         return
     if answer == "no":
         turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bot.desk.flows import escalation
 from bot.desk.questions import Choice, Question, yes_no
-from bot.desk.turn import IDLE, Turn
+from bot.desk.turn import Turn
 from bot.i18n import N_, _
 
 # (system, what is lost) → the FAQ entry whose answer holds the steps.
@@ -150,9 +150,7 @@ def steps(turn: Turn, entry_id: str, system: str | None = None, typed: bool = Fa
 
 async def on_solved(turn: Turn, answer: str) -> None:
     entry_id = turn.flow_data(Data).entry if turn.state == State.SOLVED else ""
-    turn.go(IDLE)
-    if not entry_id or answer not in ("yes", "no"):
-        turn.say(_("That button is no longer active."), show_menu=True)
+    if not turn.answered_yes_no(entry_id, answer):
         return
     if answer == "yes":
         turn.say(_("Glad it worked! Good luck with the training."), show_menu=True)

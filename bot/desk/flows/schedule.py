@@ -89,9 +89,7 @@ def reminder_offer(person: Person, cohort: int) -> tuple[tuple[Button, ...], ...
 
 async def on_notice(turn: Turn, answer: str) -> None:
     cohort = turn.flow_data(Data).cohort if turn.state == State.NOTICE else None
-    turn.go(IDLE)
-    if cohort is None or answer not in ("yes", "no"):
-        turn.say(_("That button is no longer active."), show_menu=True)
+    if not turn.answered_yes_no(cohort, answer):
         return
     if answer == "no":
         turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
