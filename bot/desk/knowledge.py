@@ -143,6 +143,12 @@ async def history(
     return list(await session.scalars(query))
 
 
+async def change_of(session: AsyncSession, entry_id: str, change_id: int) -> FaqChange | None:
+    """One recorded change of this entry."""
+    change = await session.get(FaqChange, change_id)
+    return change if change is not None and change.entry_id == entry_id else None
+
+
 async def pending_clarifications(session: AsyncSession, limit: int = 50) -> list[FaqSuggestion]:
     """Teachers' picks after "which do you mean?" not yet taken up: their words, the entry."""
     return list(

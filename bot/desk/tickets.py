@@ -95,6 +95,27 @@ async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:
     return await session.get(Ticket, ticket_id)
 
 
+async def locked_ticket(session: AsyncSession, number: int) -> Ticket | None:
+    """The ticket, its row locked until the transaction ends: two instances (or the staff
+    group and the web console) acting on it at once take turns, and the second sees what the
+    first did (one claim wins)."""
+    return await session.get(Ticket, number, with_for_update=True)
+
+
+async def channels_and_names(
+    session: AsyncSession, person_ids: set[int]
+) -> dict[int, tuple[str, str]]:
+    """Person id → (channel, display name), for a page of the queue."""
+    rows = await session.execute(
+        select(Person.id, Person.channel, Person.display_name).where(Person.id.in_(person_ids))
+    )
+    return {person_id: (channel, name) for person_id, channel, name in rows}
+
+
+async def channels_in_use(session: AsyncSession) -> list[str]:
+    return sorted(await session.scalars(select(Person.channel).distinct()))
+
+
 async def person_of(session: AsyncSession, ticket: Ticket) -> Person:
     person = await session.get(Person, ticket.person_id)
     assert person is not None, "a ticket always has its person"

@@ -113,12 +113,6 @@ async def _say(context: DeskContext, message: Message, text: str) -> None:
 # ---- buttons on the ticket card ----------------------------------------------------------
 
 
-async def _locked_ticket(session: AsyncSession, number: int) -> Ticket | None:
-    """The ticket, its row locked until the transaction ends: two instances acting on it at
-    once take turns, and the second sees what the first did (one claim wins)."""
-    return await session.get(Ticket, number, with_for_update=True)
-
-
 async def on_staff_button(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None and query.from_user is not None
@@ -132,7 +126,7 @@ async def on_staff_button(update: Update, context: DeskContext) -> None:
     name, actor_id = query.from_user.first_name, str(query.from_user.id)
     async with context.desk.sessions.begin() as session:
         ticket_id = parse_id(number)
-        ticket = await _locked_ticket(session, ticket_id) if ticket_id else None
+        ticket = await tickets.locked_ticket(session, ticket_id) if ticket_id else None
         if ticket is None:
             await query.answer(_("No such ticket."), show_alert=True)
             return
@@ -248,7 +242,7 @@ async def on_close_or_reopen(update: Update, context: DeskContext) -> None:
         return
     staff_chat = context.settings.staff_chat
     async with context.desk.sessions.begin() as session:
-        ticket = await _locked_ticket(session, number)
+        ticket = await tickets.locked_ticket(session, number)
         if ticket is None:
             answer = _("No such ticket.")
         else:

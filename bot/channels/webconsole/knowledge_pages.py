@@ -201,8 +201,8 @@ async def _revert(console: Console, request: Request, viewer: Viewer, form: Any)
     """The entry as it was before one of its changes (itself a new change, so revertible)."""
     entry_id = request.path_params["entry_id"]
     async with console.runtime.sessions.begin() as session:
-        change = await session.get(FaqChange, request.path_params["change"])
-        if change is None or change.entry_id != entry_id or not change.before:
+        change = await knowledge.change_of(session, entry_id, request.path_params["change"])
+        if change is None or not change.before:
             return console.render(request, "missing.html", viewer, status=404)
         try:
             restored = knowledge.parsed_entry(change.before, SOURCE)

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -40,7 +39,7 @@ from bot.desk.stats import (
 )
 from bot.i18n import _, ngettext, normalize_language
 from bot.runtime import Runtime
-from bot.storage.models import Person, Ticket, utcnow
+from bot.storage.models import Ticket, utcnow
 
 TICKET_NUMBER = re.compile(r"#?\s*(\d{1,9})")
 STATUSES = (*(status.value for status in tickets.Status), tickets.WAITING)
@@ -147,18 +146,13 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
     query = _query_of(request, viewer, console.runtime.settings.timezone)
     jump = TICKET_NUMBER.fullmatch(query.text.strip())
     async with console.runtime.sessions() as session:
-        if jump is not None and await session.get(Ticket, int(jump.group(1))) is not None:
+        if jump is not None and await tickets.get_ticket(session, int(jump.group(1))):
             return RedirectResponse(f"/console/tickets/{int(jump.group(1))}", status_code=303)
         listed, total = await tickets.find_tickets(session, query)
         firsts = await ticket_views.first_questions(session, [t.id for t in listed])
         waiting = await tickets.waiting_among(session, [t.id for t in listed])
-        people = await session.execute(
-            select(Person.id, Person.channel, Person.display_name).where(
-                Person.id.in_({t.person_id for t in listed})
-            )
-        )
-        who = {person_id: (channel, name) for person_id, channel, name in people}
-        channels = list(await session.scalars(select(Person.channel).distinct()))
+        who = await tickets.channels_and_names(session, {t.person_id for t in listed})
+        channels = await tickets.channels_in_use(session)
         claimers = await tickets.assignees(session)
     pages = max(1, -(-total // tickets.QUEUE_PAGE))
     now = utcnow()
@@ -183,7 +177,7 @@ async def _queue(console: Console, request: Request, viewer: Viewer, form: Any) 
         pages=pages,
         statuses=STATUSES,
         cohorts=COHORTS,
-        channels=sorted(channels),
+        channels=channels,
         assignees=claimers,
         params=request.query_params,
     )
@@ -246,7 +240,7 @@ async def _act(console: Console, request: Request, viewer: Viewer, form: Any) ->
     staff_chat = console.runtime.settings.staff_chat
     name = viewer.name or _("methodologist")
     async with console.runtime.sessions.begin() as session:
-        ticket = await session.get(Ticket, number, with_for_update=True)
+        ticket = await tickets.locked_ticket(session, number)
         if ticket is None:
             return console.render(request, "missing.html", viewer, status=404)
         try:
