@@ -239,6 +239,7 @@ async def _chat(settings: Settings, user: str, language: str | None) -> int:
     from bot.runtime import open_desk
 
     async with open_desk(settings) as runtime:
+        runtime.desk.knowledge.matcher.prepare()
         await chat(runtime.desk, user, language)
     return 0
 

@@ -103,6 +103,7 @@ async def run(settings: Settings) -> int:
     stop = asyncio.Event()
     _stop_on_signals(stop)
     async with open_desk(settings) as runtime, contextlib.AsyncExitStack() as stack:
+        await asyncio.to_thread(runtime.desk.knowledge.matcher.prepare)  # not at a first message
         telegram = None
         if with_telegram:
             telegram = await start_telegram(settings, runtime, stack, stop)

@@ -91,13 +91,20 @@ def load(path: Path) -> list[Dialogue]:
     ]
 
 
+def _menu() -> list[Button]:
+    """The main menu's buttons in either language."""
+    buttons: list[Button] = []
+    for language in LANGUAGES:
+        with use_language(language):
+            buttons += menu_buttons()
+    return buttons
+
+
 def _offered(replies: list[Reply]) -> list[Button]:
-    """The buttons a teacher sees after these replies; the menu's in either language."""
+    """The buttons a teacher sees after these replies, the menu's when they show it."""
     buttons = [button for reply in replies for row in reply.buttons for button in row]
     if any(reply.show_menu for reply in replies):
-        for language in LANGUAGES:
-            with use_language(language):
-                buttons += menu_buttons()
+        buttons += _menu()
     return buttons
 
 
@@ -114,7 +121,7 @@ def check(step: Step, text: str) -> list[str]:
 
 async def run(desk: Desk, dialogue: Dialogue, user: str = "7001") -> Outcome:
     outcome = Outcome(dialogue)
-    offered: list[Button] = []
+    offered = _menu()  # Messenger's persistent menu is there before the first message
     for number, step in enumerate(dialogue.steps, start=1):
         if step.press is not None:
             wanted = step.press.casefold()

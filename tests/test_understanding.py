@@ -14,7 +14,7 @@ from bot.desk import roster
 from bot.desk.engine import Desk
 from bot.desk.faq import FaqEntry, KnowledgeBase
 from bot.desk.schedule import CohortSchedule, Window
-from bot.nlu.matcher import DEFAULT_MARGIN, DEFAULT_THRESHOLD
+from bot.nlu.matcher import DEFAULT_THRESHOLD
 from bot.storage.models import FaqSuggestion, Person, Ticket
 from tests.conftest import FrozenClock
 from tests.support import actions, joined, send
@@ -94,6 +94,9 @@ async def test_two_questions_in_one_message_get_two_answers(engine: Desk) -> Non
     assert {a.rsplit(":", 1)[1] for a in feedback} == {"elearning_login", "certificate_view"}
 
 
+CLOSE = 10.0  # HELPDESK_MATCH_MARGIN: entries this close are both offered
+
+
 def _two_close_entries() -> KnowledgeBase:
     return KnowledgeBase(
         [
@@ -103,7 +106,7 @@ def _two_close_entries() -> KnowledgeBase:
                      title="Бараан маягт", title_en="The dark form"),
         ],
         DEFAULT_THRESHOLD,
-        DEFAULT_MARGIN,
+        CLOSE,  # the pieces of "улаан" and "бараан" tip the classifier a few points
     )  # fmt: skip
 
 

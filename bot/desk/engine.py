@@ -121,13 +121,13 @@ class Desk:
         `replies_sent`: a delivery handled before returns what its turn left unsent, so a
         crash between commit and send loses nothing.
         """
+        await self._refresh_knowledge()
         async with self._one_writer or contextlib.nullcontext(), self.sessions.begin() as session:
             if incoming.event_id is not None and not await people.record_delivery(
                 session, incoming.channel, incoming.event_id, self.clock()
             ):
                 unsent = await people.unsent_replies(session, incoming.channel, incoming.event_id)
                 return [Payload.from_json(raw).reply() for raw in unsent]
-            await self._refresh_knowledge(session)
             turn = await self._turn(session, incoming)
             # Pending rows are written once, at commit (or where the code flushes on purpose),
             # not before every query: the incoming row gets its intent before its INSERT, and
@@ -163,15 +163,20 @@ class Desk:
         async with self.sessions.begin() as session:
             await people.replies_sent(session, incoming.channel, incoming.event_id)
 
-    async def _refresh_knowledge(self, session: AsyncSession) -> None:
-        """Pick up the admins' edits: a cheap version check, a rebuild only on a change."""
+    async def _refresh_knowledge(self) -> None:
+        """Pick up the admins' edits: a cheap version check, a rebuild only on a change.
+
+        Outside the turn's transaction (and SQLite's writer lock), and the index built in a
+        thread: its classifier takes seconds, and other teachers' turns go on meanwhile
+        with the knowledge they had."""
         if not self.live or monotonic() - self._checked_at < KNOWLEDGE_CHECK_INTERVAL:
             return
         self._checked_at = monotonic()
-        if await knowledge_store.version(session) == self.knowledge_version:
-            return
-        version, entries, schedule = await knowledge_store.load(session)
-        self.knowledge = self.knowledge.rebuilt(entries)
+        async with self.sessions() as session:
+            if await knowledge_store.version(session) == self.knowledge_version:
+                return
+            version, entries, schedule = await knowledge_store.load(session)
+        self.knowledge = await asyncio.to_thread(self.knowledge.rebuilt, entries, prepared=True)
         self.schedule = schedule
         self.knowledge_version = version
 

@@ -157,9 +157,13 @@ class KnowledgeBase:
         self.threshold, self.margin = threshold, margin
         self.matcher = Matcher(self.entries.values(), threshold=threshold, margin=margin)
 
-    def rebuilt(self, entries: Iterable[FaqEntry]) -> KnowledgeBase:
-        """A new base over other entries, with the same matcher settings."""
-        return KnowledgeBase(entries, self.threshold, self.margin)
+    def rebuilt(self, entries: Iterable[FaqEntry], *, prepared: bool = False) -> KnowledgeBase:
+        """A new base over other entries, with the same matcher settings; `prepared` trains
+        its classifier now (call it in a thread)."""
+        base = KnowledgeBase(entries, self.threshold, self.margin)
+        if prepared:
+            base.matcher.prepare()
+        return base
 
     def answer(self, entry_id: str, language: str) -> str:
         entry = self.entries.get(entry_id)
@@ -168,8 +172,9 @@ class KnowledgeBase:
 
 def clashes(entries: Sequence[FaqEntry]) -> list[str]:
     """Paraphrases that, with the whole FAQ indexed, another entry matches better than their
-    own: the bot would answer them wrongly today."""
-    matcher = Matcher(entries)
+    own: the bot would answer them wrongly today. Judged by their words alone: the classifier
+    learnt every paraphrase, so it would vouch for each; and validation stays quick."""
+    matcher = Matcher(entries, classify=False)
     refused = {entry.id for entry in entries if entry.refuse}
     found = []
     for entry in entries:

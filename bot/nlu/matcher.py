@@ -1,13 +1,16 @@
 """The FAQ index: which entry a teacher's message asks about, how sure we are, or None.
 
-A score (0–100) has three parts, because each alone was clearly worse (docs/matcher.md
-tells how each is computed and why): how much of the message the entry's words explain
-(rare words weigh more, words no entry knows count against); how much of the entry's
-closest paraphrase the message contains (so a request inside a long message still
+A lexical score (0–100) has three parts, because each alone was clearly worse
+(docs/matcher.md tells how each is computed and why): how much of the message the entry's
+words explain (rare words weigh more, words no entry knows count against); how much of the
+entry's closest paraphrase the message contains (so a request inside a long message still
 counts); and rapidfuzz's ratio between the message's sorted word forms and the closest
-paraphrase.
-An inverted index from stems to entries keeps the work to the entries that share a rarer
-word with the message.
+paraphrase. An inverted index from stems to entries keeps the work to the entries that
+share a rarer word with the message.
+
+The verdict is taken on that score blended with a second signal, a character n-gram
+classifier trained on the same paraphrases (bot/nlu/classifier.py): words the lexical
+score cannot place still carry their pieces.
 """
 
 from __future__ import annotations
@@ -22,12 +25,18 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
+from bot.nlu.classifier import Classifier, train
 from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 
-DEFAULT_THRESHOLD: float = 54.0
-"""Below this score the bot does not answer: the message is too far from every entry."""
+DEFAULT_THRESHOLD: float = 45.0
+"""Below this (blended) score the bot does not answer: the message is too far from every entry."""
+
+LEXICAL_THRESHOLD: float = 54.0
+"""The same line for the lexical score alone (validation's leave-one-out, a long message's end)."""
+
+CLASSIFIER_SHARE = 0.5  # the classifier's probability (× 100) in the blended score
 
 DEFAULT_MARGIN: float = 2.0
 """The best entry must lead the runner-up by this much, or the bot asks a person instead."""
@@ -119,10 +128,15 @@ class Matcher:
         self,
         entries: Iterable[Indexable],
         *,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         margin: float = DEFAULT_MARGIN,
         memory: int = MEMORY,
+        classify: bool = True,
     ) -> None:
+        """`classify=False` leaves the second signal out (validation, which only ranks);
+        the threshold then defaults to the lexical one."""
+        if threshold is None:
+            threshold = DEFAULT_THRESHOLD if classify else LEXICAL_THRESHOLD
         self.threshold = threshold
         self.margin = margin
         self._memory = memory
@@ -181,6 +195,23 @@ class Matcher:
                         weight=sum(weight for _, weight in weighted) or 1.0,
                     )
                 )
+        self._classify = classify and total > 1
+        self._examples = (
+            [words for analysed in questions for _, words in analysed],
+            [index for index, analysed in enumerate(questions) for _ in analysed],
+        )
+        self._classifier: Classifier | None = None
+
+    def prepare(self) -> None:
+        """Train the second signal now (about 2 s for the bundled FAQ) rather than at the
+        first message: the bot calls it off the event loop; commands that never match
+        text never pay for it."""
+        self._second_signal()
+
+    def _second_signal(self) -> Classifier | None:
+        if self._classify and self._classifier is None:
+            self._classifier = train(*self._examples, len(self._ids))
+        return self._classifier
 
     def _key(self, word: Word) -> str:
         """The stem under which a word is indexed: the longest reading the lexicon knows."""
@@ -304,8 +335,11 @@ class Matcher:
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
 
-    def _rank_message(self, words: Sequence[Word], text: str) -> list[Candidate]:
-        """Rank the whole message and, when it is long, its closing sentences too.
+    def _rank_message(
+        self, words: Sequence[Word], text: str
+    ) -> tuple[list[Candidate], Sequence[Word]]:
+        """Rank the whole message and, when it is long, its closing sentences too; with the
+        words the message is judged by (its request's, when that leads).
 
         Teachers often introduce themselves first and ask at the end; the introduction's
         words dilute the whole message's score, so the request is also scored alone and
@@ -313,10 +347,10 @@ class Matcher:
         """
         ranked = self._rank(words)
         if len(words) < LONG_MESSAGE:
-            return ranked
+            return ranked, words
         sentences = [s for s in _SENTENCE_END.split(text[:MAX_TEXT]) if s.strip()]
         best = {candidate.intent: candidate for candidate in ranked}
-        asked: dict[str, Candidate] = {}  # what the closing sentences alone ask
+        asked: dict[str, tuple[Candidate, Sequence[Word]]] = {}  # the closing sentences alone
         for count in range(1, min(len(sentences), MAX_TAIL_SENTENCES + 1)):
             tail = analyze(" ".join(sentences[-count:]))
             if len(tail) < MIN_TAIL_WORDS:
@@ -326,14 +360,43 @@ class Matcher:
                 if known is None or candidate.score > known.score:
                     best[candidate.intent] = candidate
                 earlier = asked.get(candidate.intent)
-                if earlier is None or candidate.score > earlier.score:
-                    asked[candidate.intent] = candidate
-        request = max(asked.values(), key=lambda c: c.score, default=None)
-        if request is not None and request.score >= self.threshold + REQUEST_LEAD:
+                if earlier is None or candidate.score > earlier[0].score:
+                    asked[candidate.intent] = (candidate, tail)
+        request = max(asked.values(), key=lambda asking: asking[0].score, default=None)
+        if request is not None and request[0].score >= LEXICAL_THRESHOLD + REQUEST_LEAD:
             # A long message is judged by its request: what its end clearly asks comes first.
-            best.pop(request.intent)
-            return [request, *sorted(best.values(), key=lambda c: c.score, reverse=True)]
-        return sorted(best.values(), key=lambda c: c.score, reverse=True)
+            best.pop(request[0].intent)
+            rest = sorted(best.values(), key=lambda c: c.score, reverse=True)
+            return [request[0], *rest], request[1]
+        return sorted(best.values(), key=lambda c: c.score, reverse=True), words
+
+    def _blended(self, ranked: list[Candidate], words: Sequence[Word]) -> list[Candidate]:
+        """The lexical scores blended with the classifier's probabilities for `words` (the
+        message, or the request a long one is judged by), best first.
+
+        Entries the classifier finds likely are ranked even when they share no word with
+        the message (a misspelt one), and only the lexical ranking's entries otherwise.
+        """
+        classifier = self._second_signal()
+        if classifier is None:
+            return ranked
+        likely = classifier.probabilities(words)
+        lexical = {candidate.intent: candidate.score for candidate in ranked}
+        for index in likely.argsort()[-CANDIDATES:]:
+            lexical.setdefault(self._ids[index], 0.0)
+        blended = [
+            Candidate(
+                intent,
+                round(
+                    (1 - CLASSIFIER_SHARE) * score
+                    + CLASSIFIER_SHARE * 100 * float(likely[self._index[intent]]),
+                    2,
+                ),
+            )
+            for intent, score in lexical.items()
+        ]
+        blended.sort(key=lambda c: c.score, reverse=True)
+        return blended
 
     def match(self, text: str) -> MatchResult:
         """The entry to answer with, or None and the reason not to answer.
@@ -353,7 +416,7 @@ class Matcher:
         if len(text) > MAX_TEXT:  # a paste with the request at its end: judge the end
             text = text[-MAX_TEXT:]
         words = analyze(text)
-        ranked = self._rank_message(words, text) if words else []
+        ranked = self._blended(*self._rank_message(words, text)) if words else []
         if not ranked:
             return MatchResult(None, 0.0, None, None, "empty" if not words else "low_score")
         best = ranked[0]
@@ -372,9 +435,10 @@ class Matcher:
     def confusions(self) -> list[Confusion]:
         """Paraphrases that, left out of the index, the bot would handle as another entry.
 
-        Only confusions that change what the bot does count: the other entry scores at
-        least the threshold (so it would be answered, or refused as out of scope), and the
-        two entries are not both refused anyway.
+        Only confusions that change what the bot does count: the other entry's lexical score
+        reaches LEXICAL_THRESHOLD (so it would be answered, or refused as out of scope), and
+        the two entries are not both refused anyway. The classifier is left out: it was
+        trained on the paraphrase left out, and training it again for each would take hours.
         """
         found: list[Confusion] = []
         for number, paraphrase in enumerate(self._paraphrases):
@@ -386,7 +450,7 @@ class Matcher:
             other = self._index[best.intent]
             if (
                 other != own
-                and best.score >= self.threshold
+                and best.score >= LEXICAL_THRESHOLD
                 and not (self._refuse[own] and self._refuse[other])
             ):
                 found.append(Confusion(self._ids[own], paraphrase.text, best.intent, best.score))
@@ -395,4 +459,4 @@ class Matcher:
 
 def find_confusions(entries: Sequence[Indexable]) -> list[Confusion]:
     """Each paraphrase that the rest of the FAQ would answer (or refuse) as another entry."""
-    return Matcher(entries).confusions()
+    return Matcher(entries, classify=False).confusions()

@@ -8,6 +8,7 @@ matcher, so the bot answers with the new text at once.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 from dataclasses import replace
 from datetime import timedelta
@@ -183,7 +184,7 @@ async def _edit(console: Console, request: Request, viewer: Viewer, form: Any) -
         return await _editor(console, request, viewer, current, form, status=409, error=str(error))
     matcher = _matcher(console, [*(e for e in entries if e.id != entry_id), edited])
     if form.get("do") == "try":
-        tried = matcher.match(form.get("try", ""))
+        tried = await asyncio.to_thread(matcher.match, form.get("try", ""))  # trains first
         return await _editor(
             console, request, viewer, current, form, tried=tried, tried_text=form.get("try")
         )

@@ -26,7 +26,10 @@ CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be t
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
-OUT_OF_SCOPE_SPREAD = 7.0  # an answerable entry this close to an out-of-scope best is offered
+# An answerable entry this close to an out-of-scope best, and itself over the threshold, is
+# offered (unless the message names another service): the classifier in the score reads
+# "нууц үгээ мартсан, тусална уу" as much like Gmail's question as the desk's own.
+OUT_OF_SCOPE_SPREAD = 20.0
 # Where one question ends and another begins: sentence ends, "бас"/"мөн" ("also"), and a
 # comma after a question particle ("…сонгох вэ, вебинарт яаж орох вэ?").
 _PARTS = re.compile(
@@ -71,7 +74,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         near = (
             []
             if names_another_service(text)
-            else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD)
+            else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
         if len(near) == 1:
             turn.log.intent = near[0]
@@ -91,6 +94,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         candidates = _close_candidates(turn, result)
         if len(candidates) > 1:
             clarify(turn, text, candidates)
+        elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
+            answers.out_of_scope(turn, elsewhere)
         else:
             await answers.no_match(turn)
         return
@@ -171,14 +176,30 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     return found[:2]
 
 
+def _plainly_elsewhere(turn: Turn, result: MatchResult) -> str | None:
+    """Under the threshold, but an out-of-scope topic far ahead of everything else: where
+    that question goes helps more than "I do not know" ("what will the weather be like
+    tomorrow?" has few words the FAQ knows, all of them the weather's)."""
+    best, runner_up = result.best, result.runner_up
+    if (
+        best is not None
+        and best.intent in turn.knowledge.entries
+        and turn.knowledge.entries[best.intent].refuse
+        and best.score >= turn.knowledge.matcher.threshold - CLARIFY_BAND
+        and (runner_up is None or best.score - runner_up.score >= CLARIFY_SPREAD)
+    ):
+        return best.intent
+    return None
+
+
 def _close_candidates(
-    turn: Turn, result: MatchResult, spread: float = CLARIFY_SPREAD
+    turn: Turn, result: MatchResult, spread: float = CLARIFY_SPREAD, band: float = CLARIFY_BAND
 ) -> list[str]:
-    """Entries worth offering when the matcher is unsure: near the best, near the threshold,
-    answerable (not out of scope, not small talk)."""
+    """Entries worth offering when the matcher is unsure: near the best, at most `band`
+    under the threshold, answerable (not out of scope, not small talk)."""
     if result.best is None:
         return []
-    floor = max(turn.knowledge.matcher.threshold - CLARIFY_BAND, result.best.score - spread)
+    floor = max(turn.knowledge.matcher.threshold - band, result.best.score - spread)
     return [
         c.intent
         for c in result.candidates
