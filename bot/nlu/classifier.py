@@ -4,14 +4,14 @@ Why: the matcher scores whole words, so a typo it cannot place, an ending it doe
 or a chat-Latin spelling leaves a teacher's word beside every stem the FAQ knows. Pieces of
 two to five letters inside the words still meet (Rasa's default for languages without a
 good tokenizer), and a logistic regression over every paraphrase learns which pieces tell
-one entry from another. Blended with the matcher's score it answered more unseen questions
-right and refused more out-of-scope ones on every labelled set written in voices the FAQ
-was not tuned on (README, "Understanding Mongolian").
+one entry from another. Blended with the matcher's score it answered as many or more unseen
+questions right, and refused more out-of-scope ones, on every labelled set written in voices
+the FAQ was not tuned on (README, "Understanding Mongolian").
 
 The features and the model are scikit-learn's `TfidfVectorizer(analyzer="char_wb",
 ngram_range=(2, 5), sublinear_tf=True)` and `LogisticRegression(C=20)`, written here over
 numpy (which matplotlib already brings) instead of adding scipy and scikit-learn; on the
-labelled sets both give the same verdicts.
+five labelled sets both give the same figures.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ class Classifier:
     columns: dict[str, int]
     idf: np.ndarray
     weights: np.ndarray  # (pieces + 1) × classes; the last row is the bias
-    classes: int
 
     def probabilities(self, words: Sequence[Word]) -> np.ndarray:
         """P(entry | message) for every class, from the pieces the model knows."""
@@ -78,7 +77,7 @@ class Classifier:
 def train(examples: Sequence[Sequence[Word]], labels: Sequence[int], classes: int) -> Classifier:
     """A classifier over `classes` classes from analysed examples and their class numbers.
 
-    Kept for the last few FAQs (training the bundled one takes about 2 s), keyed by the
+    Kept for the last few FAQs (training the bundled one takes 2–3 s), keyed by the
     examples themselves: a changed paraphrase trains anew.
     """
     return _train(tuple(tuple(words) for words in examples), tuple(labels), classes)
@@ -89,7 +88,7 @@ def _train(
     examples: tuple[tuple[Word, ...], ...], labels: tuple[int, ...], classes: int
 ) -> Classifier:
     columns, idf, rows = _features(examples)
-    return Classifier(columns, idf, _fit(rows, np.asarray(labels), classes), classes)
+    return Classifier(columns, idf, _fit(rows, np.asarray(labels), classes))
 
 
 @dataclass(frozen=True, eq=False)

@@ -38,7 +38,7 @@ LEXICAL_THRESHOLD: float = 54.0
 
 CLASSIFIER_SHARE = 0.5  # the classifier's probability (× 100) in the blended score
 # Past this many paraphrases the classifier is not trained and the words alone decide: its
-# solver works on a paraphrases² matrix (1,426 today: 2 s, 16 MB; 3,000: ~8 s, 72 MB).
+# solver works on a paraphrases² matrix, its time grows with the cube (1,426 today: 2–3 s).
 MOST_EXAMPLES = 3000
 
 DEFAULT_MARGIN: float = 2.0
@@ -210,7 +210,7 @@ class Matcher:
         self._classifier: Classifier | None = None
 
     def prepare(self) -> None:
-        """Train the second signal now (about 2 s for the bundled FAQ) rather than at the
+        """Train the second signal now (2–3 s for the bundled FAQ) rather than at the
         first message: the bot calls it off the event loop; commands that never match
         text never pay for it."""
         self._second_signal()
