@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -103,7 +104,9 @@ async def run(settings: Settings) -> int:
     stop = asyncio.Event()
     _stop_on_signals(stop)
     async with open_desk(settings) as runtime, contextlib.AsyncExitStack() as stack:
-        await asyncio.to_thread(runtime.desk.knowledge.matcher.prepare)  # not at a first message
+        # Trained now, not at a first message, and in a child: the bot keeps no training peak.
+        matcher = runtime.desk.knowledge.matcher
+        await asyncio.to_thread(functools.partial(matcher.prepare, apart=True))
         telegram = None
         if with_telegram:
             telegram = await start_telegram(settings, runtime, stack, stop)

@@ -7,6 +7,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.desk.faq import load_faq_dir
+from bot.nlu import classifier
 from bot.nlu.classifier import _minimize, pieces, train
 from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import analyze
@@ -64,6 +65,34 @@ def test_it_learns_its_examples_and_reads_spellings_it_never_saw() -> None:
     assert nothing.max() < 0.5
 
 
+def _examples() -> tuple:
+    texts = [(label, text) for label, texts in EXAMPLES.items() for text in texts]
+    labels = list(EXAMPLES)
+    return (
+        tuple(analyze(text) for _, text in texts),
+        tuple(labels.index(label) for label, _ in texts),
+        len(labels),
+    )
+
+
+def test_a_model_trained_apart_is_the_model_trained_here() -> None:
+    """A running bot trains in a child process, so that the training's memory goes with it."""
+    here, apart = classifier._train(*_examples()), classifier._train_apart(_examples())
+    assert apart.columns == here.columns
+    assert np.allclose(apart.weights, here.weights)
+    message = analyze("nuuts ugee martchihlaa")
+    assert np.allclose(apart.probabilities(message), here.probabilities(message))
+
+
+def test_a_child_that_cannot_start_leaves_the_training_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(classifier.sys, "executable", "/nonexistent/python")
+    trained = classifier._train_apart(_examples())
+    assert np.allclose(trained.weights, classifier._train(*_examples()).weights)
+    assert "training here" in caplog.text
+
+
 def test_a_faq_seen_before_is_not_trained_again() -> None:
     first, _ = _trained()
     again, _ = _trained()
@@ -75,7 +104,7 @@ def test_a_faq_seen_before_is_not_trained_again() -> None:
     [
         # "цахим сургалт" pulls the words alone to the training's format; its pieces do not
         ("Цахим сургалтын хуудас нээгдэхгүй байна", "format", "elearning_login"),
-        ("esis-d newterch chadahgui bn", "esis_password", "esis_login"),
+        ("ESIS-d nevtreh gehoor aldaa garaad bn", "elearning_login", "esis_login"),
     ],
 )
 def test_the_second_signal_answers_what_the_words_alone_get_wrong(
@@ -92,3 +121,15 @@ def test_a_matcher_trains_only_when_it_matches() -> None:
     assert matcher._classifier is None  # validation and commands that never match: no cost
     matcher.match("нууц үг")
     assert matcher._classifier is not None
+
+
+def test_a_long_message_is_classified_by_its_request_too() -> None:
+    """The introduction's pieces outweigh the request's in the whole message; each entry
+    keeps its likelier reading, so what the closing sentences ask still counts."""
+    story = (
+        "Сайн байна уу. Би Хөвсгөл аймгийн Мөрөн сумын 2-р сургуулийн физикийн багш. "
+        "Өнгөрсөн хавар 10 дахь жилийн сургалтад орсон боловч ээжийгээ асарч байгаад "
+        "зарим даалгавраа хийж чадаагүй. Өчигдөр менежер маань намайг тэнцээгүй гэж хэллээ. "
+        "Одоо юу хийх вэ?"
+    )
+    assert Matcher(load_faq_dir(PROJECT_ROOT / "faq")).match(story).intent == "failed_retake"

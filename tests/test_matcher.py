@@ -103,6 +103,15 @@ def test_matches_the_right_entry(matcher: Matcher, text: str, intent: str) -> No
     assert 0 <= result.score <= 100
 
 
+def test_a_long_message_is_judged_by_its_question_not_by_its_closing_thanks() -> None:
+    thanks = Entry("thanks", ("Баярлалаа", "Урьдчилаад баярлалаа", "Маш их баярлалаа"))
+    story = (
+        "Сайн байна уу. Би Дорнод аймгийн Хэрлэн сумын сургуулийн түүхийн багш, 5 дахь "
+        "жилдээ ажиллаж байна. Манай ээлжийн сургалт хэзээ эхлэх вэ? Урьдчилаад баярлалаа"
+    )
+    assert Matcher((*FAQ, thanks)).match(story).intent == "schedule"
+
+
 def test_runner_up_is_another_entry(matcher: Matcher) -> None:
     result = matcher.match("Сургалт хэзээ эхлэх вэ")
     assert result.runner_up is not None

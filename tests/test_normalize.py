@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.entities import detect_cohort
-from bot.nlu.normalize import MAX_TEXT, NEGATION, normalize, script_of, tokens
+from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, tokens
 
 
 @pytest.mark.parametrize(
@@ -53,10 +53,35 @@ def test_latin_becomes_cyrillic_with_the_habits_of_chat(latin: str, cyrillic: st
         ("esurgalt руу", "есургалт"),
         ("Е-сургалтын", "есургалт"),
         ("e-mail хаягаа", "имэйл хаягаа"),
+        ("esis passaa martchihlaa", "есис нууц үгээ мартчихлаа"),  # a table word with endings
+        ("usernameee", "нэвтрэх нэрээ"),
     ],
 )
 def test_spellings_of_one_question_get_the_same_tokens(typed: str, proper: str) -> None:
     assert tokens(typed) == tokens(proper)
+
+
+def test_a_table_word_is_split_only_from_real_endings() -> None:
+    assert normalize("passport") != normalize("pass") + "порт"  # not "нууц үгport"
+    assert normalize("hiisen") == "хийсэн"  # "hi" is too short to carry endings
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asking"),
+    [
+        ("Манай ээлжийн сургалт хэзээнээс эхлэх бол", True),  # a question word with endings
+        ("Батламж орсон уу", True),
+        ("Шалгаад өгнө үү.", True),  # a polite request
+        ("ene yaj hiih ve", True),
+        ("What should I do", True),
+        ("Нууц үгээ мартсан?", True),
+        ("Урьдчилаад баярлалаа", False),
+        ("Хүндэтгэсэн, Д.Сараа", False),
+        ("Би 10 дахь жилийн багш байна.", False),
+    ],
+)
+def test_asks_tells_a_question_or_request_from_a_closing(sentence: str, asking: bool) -> None:
+    assert asks(sentence) is asking
 
 
 def test_normalize_gives_cyrillic_and_single_spaces() -> None:
@@ -182,3 +207,11 @@ def test_detect_cohort(text: str, cohort: int) -> None:
 )
 def test_detect_cohort_ignores_other_numbers(text: str) -> None:
     assert detect_cohort(text) is None
+
+
+def test_any_other_year_of_work_is_one_word_apart_from_the_cohorts() -> None:
+    other = tokens("3 дахь жилийн багш")
+    assert tokens("4 jiltei bagsh") == tokens("гуравдугаар жилийн багш") == other
+    assert tokens("долдугаар жилдээ багш") == other
+    assert tokens("10 дахь жилийн багш") != other  # a cohort stays the cohort's word
+    assert detect_cohort("3 дахь жилийн багш") is None

@@ -159,10 +159,10 @@ class KnowledgeBase:
 
     def rebuilt(self, entries: Iterable[FaqEntry], *, prepared: bool = False) -> KnowledgeBase:
         """A new base over other entries, with the same matcher settings; `prepared` trains
-        its classifier now (call it in a thread)."""
+        its classifier now, in a child process (call it in a thread)."""
         base = KnowledgeBase(entries, self.threshold, self.margin)
         if prepared:
-            base.matcher.prepare()
+            base.matcher.prepare(apart=True)
         return base
 
     def answer(self, entry_id: str, language: str) -> str:

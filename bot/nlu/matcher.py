@@ -23,12 +23,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
-from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze
+from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks
 
-_SENTENCE_END = re.compile(r"[.!?;\n]+")
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
 
 DEFAULT_THRESHOLD: float = 45.0
 """Below this (blended) score the bot does not answer: the message is too far from every entry."""
@@ -124,6 +125,14 @@ def _sorted_forms(words: Sequence[Word]) -> str:
     return " ".join(sorted(word.form for word in words))
 
 
+def _up_to_request(text: str) -> list[str]:
+    """The message's sentences through the last one that asks something: what follows it
+    (thanks in advance, a signature, "Хүндэтгэсэн") is no request."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n")]
+    last = max((i for i, sentence in enumerate(sentences) if asks(sentence)), default=None)
+    return sentences if last is None else sentences[: last + 1]
+
+
 class Matcher:
     """An index over FAQ entries, built once; match() is cheap and never raises."""
 
@@ -209,15 +218,16 @@ class Matcher:
         )
         self._classifier: Classifier | None = None
 
-    def prepare(self) -> None:
-        """Train the second signal now (2–3 s for the bundled FAQ) rather than at the
-        first message: the bot calls it off the event loop; commands that never match
-        text never pay for it."""
-        self._second_signal()
+    def prepare(self, *, apart: bool = False) -> None:
+        """Train the second signal now (3–5 s for the bundled FAQ) rather than at the
+        first message: the bot calls it off the event loop, `apart` (in a child process,
+        so that a long-running bot does not keep the training's memory peak); commands
+        that never match text never pay for it."""
+        self._second_signal(apart=apart)
 
-    def _second_signal(self) -> Classifier | None:
+    def _second_signal(self, *, apart: bool = False) -> Classifier | None:
         if self._classify and self._classifier is None:
-            self._classifier = train(*self._examples, len(self._ids))
+            self._classifier = train(*self._examples, len(self._ids), apart=apart)
         return self._classifier
 
     def _key(self, word: Word) -> str:
@@ -344,7 +354,7 @@ class Matcher:
 
     def _rank_message(
         self, words: Sequence[Word], text: str
-    ) -> tuple[list[Candidate], Sequence[Word]]:
+    ) -> tuple[list[Candidate], list[Sequence[Word]]]:
         """Rank the whole message and, when it is long, its closing sentences too; with the
         words the message is judged by (its request's, when that leads).
 
@@ -354,8 +364,8 @@ class Matcher:
         """
         ranked = self._rank(words)
         if len(words) < LONG_MESSAGE:
-            return ranked, words
-        sentences = [s for s in _SENTENCE_END.split(text[:MAX_TEXT]) if s.strip()]
+            return ranked, [words]
+        sentences = _up_to_request(text[:MAX_TEXT])
         best = {candidate.intent: candidate for candidate in ranked}
         asked: dict[str, tuple[Candidate, Sequence[Word]]] = {}  # the closing sentences alone
         for count in range(1, min(len(sentences), MAX_TAIL_SENTENCES + 1)):
@@ -374,10 +384,13 @@ class Matcher:
             # A long message is judged by its request: what its end clearly asks comes first.
             best.pop(request[0].intent)
             rest = sorted(best.values(), key=lambda c: c.score, reverse=True)
-            return [request[0], *rest], request[1]
-        return sorted(best.values(), key=lambda c: c.score, reverse=True), words
+            return [request[0], *rest], [request[1]]
+        tails = list(dict.fromkeys(tail for _, tail in asked.values()))
+        return sorted(best.values(), key=lambda c: c.score, reverse=True), [words, *tails]
 
-    def _blended(self, ranked: list[Candidate], words: Sequence[Word]) -> list[Candidate]:
+    def _blended(
+        self, ranked: list[Candidate], readings: Sequence[Sequence[Word]]
+    ) -> list[Candidate]:
         """The lexical scores blended with the classifier's probabilities for `words` (the
         message, or the request a long one is judged by), best first.
 
@@ -387,7 +400,7 @@ class Matcher:
         classifier = self._second_signal()
         if classifier is None:
             return ranked
-        likely = classifier.probabilities(words)
+        likely = np.max([classifier.probabilities(words) for words in readings], axis=0)
         lexical = {candidate.intent: candidate.score for candidate in ranked}
         for index in likely.argsort()[-CANDIDATES:]:
             lexical.setdefault(self._ids[index], 0.0)

@@ -29,6 +29,7 @@ _Y_DIGRAPH_VOWELS = frozenset("aeou")
 _DIGITS_ONLY = re.compile(r"\d+")
 _REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")
 _LONG_NUMBER = 5  # digit runs this long are ids, phone or register numbers: no intent in them
+MIN_TABLE_BASE = 3  # a shorter table word ("hi", "bn", "pw") with letters after it is another word
 _SAME_THING = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(re.escape(k) for k in sorted(tables.SAME_THING, key=len, reverse=True))
@@ -127,12 +128,30 @@ def _fix_lookalikes(word: str) -> str:
     return word.translate(_TO_LATIN)
 
 
+def _suffixed_latin_word(word: str) -> str | None:
+    """A chat-Latin word from the table with Mongolian endings on it ("passaa", "zoomoor",
+    "usernameee"), as its Cyrillic and the endings; None when the word is no such thing.
+
+    Written letter by letter, "passaa" would become "пасаа", which no entry knows, while
+    "pass" alone is in the table as нууц үг."""
+    for cut in range(len(word) - 1, MIN_TABLE_BASE - 1, -1):
+        base, rest = word[:cut], word[cut:]
+        if base in tables.LATIN_WORDS and rest.isascii() and rest.isalpha():
+            ending = _transliterate(rest)
+            if _is_endings(_soft_fold(ending)):
+                return tables.LATIN_WORDS[base] + ending
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _normalize_word(word: str) -> str:
     """One word (no spaces or hyphens) to lower-case Cyrillic; may expand to several words."""
     word = _fix_lookalikes(word).casefold()
     if word in tables.LATIN_WORDS:
         return tables.LATIN_WORDS[word]
+    suffixed = _suffixed_latin_word(word)
+    if suffixed is not None:
+        return suffixed
     if _LATIN_LETTER.search(word):
         word = "".join(_plain_latin(ch) for ch in word)
         parts = re.split(r"([a-zöü']+)", word)
@@ -326,14 +345,21 @@ def _analyze_word(folded: str) -> Word | None:
 
 
 _NUMBER_OR_LETTERS = re.compile(r"\d+|[^\W\d_]+")
-_COHORT_NUMBER = re.compile(
-    r"(?P<n>10|5|1|нэг|тав|арав)(?:ду?г[аэу]р|д[аэо]хи?)?|(?P<first>анхни|эхни)"
+_YEAR_NUMBERS = {  # folded number words, and the first years' own words
+    "нэг": 1, "хоиор": 2, "гурав": 3, "доров": 4, "тав": 5, "зурга": 6, "доло": 7, "дол": 7,
+    "наим": 8, "эс": 9, "арав": 10, "анхни": 1, "эхни": 1,
+}  # fmt: skip
+_YEAR_NUMBER = re.compile(
+    r"(?P<n>\d{1,2}|" + "|".join(sorted(_YEAR_NUMBERS, key=len, reverse=True)) + r")"
+    r"(?:ду?г[аэу]р|д[аэо]хи?)?"
 )
-_COHORT_INITIALS = frozenset("15нтаэ")
+_YEAR_INITIALS = frozenset("0123456789") | {word[0] for word in _YEAR_NUMBERS}
 _ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н")
-_COHORT_OF = {"1": 1, "5": 5, "10": 10, "нэг": 1, "тав": 5, "арав": 10, "анхни": 1, "эхни": 1}
+COHORTS = (1, 5, 10)
 COHORT_WORD = fold(tables.COHORT_WORD)
 """What a named cohort ("10 дахь жилийн", "анхны жилдээ") becomes in the analysis."""
+OTHER_YEAR_WORD = fold(tables.OTHER_YEAR_WORD)
+"""What another year of work ("3 дахь жилийн", "4 jiltei") becomes: no cohort's, one word."""
 
 
 def _is_suffix_only(part: str) -> bool:
@@ -352,16 +378,16 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
-def _cohort_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
-    """The cohort named at pieces[i] and how many pieces name it, or (None, 0).
+def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
+    """The year of work named at pieces[i] and how many pieces name it, or (None, 0).
 
-    A cohort is a year of work, so the number must be followed by жил ("year"), perhaps
-    through an ordinal ending: "1-р сар" (January) or "2021 он" name none; neither does
-    "10 жилийн өмнө" (ten years ago).
+    A year of work is a number followed by жил ("year"), perhaps through an ordinal
+    ending: "1-р сар" (January) or "2021 он" name none; neither does "10 жилийн өмнө"
+    (ten years ago).
     """
-    if pieces[i][:1] not in _COHORT_INITIALS:
+    if pieces[i][:1] not in _YEAR_INITIALS:
         return None, 0
-    match = _COHORT_NUMBER.fullmatch(_collapse(pieces[i]))
+    match = _YEAR_NUMBER.fullmatch(_collapse(pieces[i]))
     if match is None:
         return None, 0
     j = i + 1
@@ -371,7 +397,9 @@ def _cohort_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
         return None, 0
     if j + 1 < len(pieces) and _collapse(pieces[j + 1]).startswith("омн"):
         return None, 0
-    return _COHORT_OF[match.group("n") or match.group("first")], j + 1 - i
+    number = match.group("n")
+    year = int(number) if number.isdigit() else _YEAR_NUMBERS[number]
+    return (year, j + 1 - i) if year else (None, 0)
 
 
 def cohorts(text: str) -> list[int]:
@@ -380,9 +408,9 @@ def cohorts(text: str) -> list[int]:
     found: list[int] = []
     i = 0
     while i < len(pieces):
-        cohort, length = _cohort_at(pieces, i)
-        if cohort is not None:
-            found.append(cohort)
+        year, length = _year_of_work_at(pieces, i)
+        if year in COHORTS:
+            found.append(year)
         i += length or 1
     return found
 
@@ -391,15 +419,18 @@ def analyze(text: str) -> tuple[Word, ...]:
     """Normalize, then fold each word, drop stop words and find its stems.
 
     A named cohort becomes one word (COHORT_WORD), so "10 дахь жилийн", "аравдугаар
-    жилдээ" and "манай ээлжийн" meet, and a self-introduction costs one word, not three.
+    жилдээ" and "манай ээлжийн" meet, and a self-introduction costs one word, not three;
+    any other year of work becomes another (OTHER_YEAR_WORD): "is a 3rd-year teacher in?"
+    and "a 4th-year one?" are one question.
     """
     pieces = _pieces(text)
     words: list[Word] = []
     i = 0
     while i < len(pieces):
-        cohort, length = _cohort_at(pieces, i)
-        if cohort is not None:
-            words.append(Word(COHORT_WORD, COHORT_WORD, (COHORT_WORD,)))
+        year, length = _year_of_work_at(pieces, i)
+        if year is not None:
+            named = COHORT_WORD if year in COHORTS else OTHER_YEAR_WORD
+            words.append(Word(named, named, (named,)))
             i += length
             continue
         word = _analyze_word(pieces[i])
@@ -418,3 +449,24 @@ def tokens(text: str) -> list[str]:
         if word.negated:
             out.append(NEGATION)
     return out
+
+
+_QUESTION_PARTICLES = frozenset(_soft_fold(w) for w in tables.QUESTION_PARTICLES)
+_QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence asks something: a "?", a question particle or word, a request.
+
+    A long message's closing ("Урьдчилаад баярлалаа", "Хүндэтгэсэн") asks nothing, so its
+    request is the last sentence that does."""
+    if "?" in sentence:
+        return True
+    if any(w in tables.ENGLISH_QUESTION_WORDS for w in _LATIN_WORD.findall(sentence.lower())):
+        return True
+    for word in normalize(sentence).split():
+        folded = _soft_fold(word)
+        if folded in _QUESTION_PARTICLES or folded.startswith(_QUESTION_WORDS):
+            return True
+    return False

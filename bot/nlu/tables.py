@@ -278,6 +278,17 @@ STOP_WORDS: frozenset[str] = _words(
     """
 )
 
+# What makes a sentence a question or a request, beside "?": the particles, question words
+# (any ending: хэзээнээс, хаанаас) and the polite imperative's "өгнө үү". Latin questions
+# are read in their own words. A long message's closing thanks or signature has none.
+QUESTION_PARTICLES: frozenset[str] = _words("уу үү вэ бэ")
+QUESTION_WORDS: frozenset[str] = _words(
+    "хэзээ хаана хаашаа хэн яах яаж ямар хэд хэрхэн яагаад юу туслаач тусална зааж"
+)
+ENGLISH_QUESTION_WORDS: frozenset[str] = _words(
+    "what how when where who why which can could should please help"
+)
+
 # Stems whose every form is a filler: бай- (байна, байгаа, байвал, байсан …), гэ- (гэж,
 # гэсэн, гээд …). With -гүй they still give the negation token.
 STOP_STEMS: frozenset[str] = _words("бай гэ")
@@ -285,6 +296,9 @@ STOP_STEMS: frozenset[str] = _words("бай гэ")
 # A named cohort ("10 дахь жилийн", "анхны жилдээ") is read as this word, which the FAQ
 # uses for a cohort ("манай ээлжийн сургалт").
 COHORT_WORD: str = "ээлж"
+# Any other year of work ("3 дахь жилийн", "дөрөвдүгээр жилдээ") is read as this one word:
+# not a cohort, and which one it is does not matter to the question.
+OTHER_YEAR_WORD: str = "бусадээлж"
 
 # Words the suffix stripper must leave whole, endings aside ("хэзээнээс" → хэзээ): their
 # ending only looks like a suffix (хуваарь would lose -аар and meet хувь), or they carry
