@@ -20,20 +20,23 @@ REFUSED_TARGET = 0.90
 LATIN_TARGET = 0.90
 
 # Floors for the sets written in other voices, about five points under what the matcher
-# (words and the n-gram classifier blended) scored when the classifier was added: they catch
-# a change that breaks generalization, not noise. In scope / refused / Latin script:
-# holdout.jsonl, never tuned on: 92.3 / 97.1 / 95.2 % (the words alone: 88.0 / 94.1 / 87.3).
+# (words and the n-gram classifier blended) scores with the 1,714 paraphrases of this round:
+# they catch a change that breaks generalization, not noise. In scope / refused / Latin:
+# holdout.jsonl: 92.3 / 97.1 / 95.2 % (the words alone: 90.6 / 91.2 / 92.1).
 HOLDOUT_FLOORS = (0.88, 0.92, 0.90)
-# voices.jsonl, another writer's voices (186 lines, 42 % Latin, 25 % out of scope): 97.1 /
-# 95.7 / 96.2 % (the words alone: 96.4 / 91.5 / 96.2).
+# voices.jsonl, another writer's voices (186 lines, 42 % Latin, 25 % out of scope): 97.8 /
+# 95.7 / 96.2 % (the words alone: 98.6 / 93.6 / 96.2).
 VOICES_FLOORS = (0.92, 0.90, 0.91)
 # fresh.jsonl, by someone who saw neither these tests nor the FAQ's paraphrases (240 lines,
-# 40 % Latin, 28 % out of scope): 96.0 / 97.0 / 95.7 % (the words alone: 96.0 / 95.5 / 94.8).
-FRESH_FLOORS = (0.91, 0.92, 0.91)
-# teachers.jsonl, written the same way before the classifier was built (257 lines, 39 %
-# chat-Latin and 8 % English, 28 % out of scope): 93.0 / 93.0 / 94.2 % (the words alone:
-# 90.9 / 87.3 / 90.9).
-TEACHERS_FLOORS = (0.87, 0.88, 0.89)
+# 40 % Latin, 28 % out of scope): 98.9 / 100 / 99.1 % (the words alone: 98.9 / 97.0 / 98.3).
+FRESH_FLOORS = (0.93, 0.94, 0.94)
+# teachers.jsonl, written the same way (257 lines, 39 % chat-Latin and 8 % English, 28 % out
+# of scope): 96.2 / 95.8 / 97.5 % (the words alone: 96.2 / 93.0 / 95.0).
+TEACHERS_FLOORS = (0.91, 0.90, 0.92)
+# staff.jsonl, written the same way this round, its misses never read (220 lines, 40 %
+# chat-Latin and 8 % English, 25 % out of scope): 93.3 / 90.9 / 92.5 % (the words alone:
+# 90.9 / 85.5 / 90.6).
+STAFF_FLOORS = (0.88, 0.85, 0.87)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +77,12 @@ def test_fresh_set_stays_above_its_floors(bundled: Matcher) -> None:
 def test_teachers_set_stays_above_its_floors(bundled: Matcher) -> None:
     report = _report(bundled, "teachers.jsonl")
     _assert_floors(report, "teachers.jsonl", TEACHERS_FLOORS)
+    assert report.in_scope_top3.share >= 0.98
+
+
+def test_staff_set_stays_above_its_floors(bundled: Matcher) -> None:
+    report = _report(bundled, "staff.jsonl")
+    _assert_floors(report, "staff.jsonl", STAFF_FLOORS)
     assert report.in_scope_top3.share >= 0.98
 
 

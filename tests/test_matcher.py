@@ -14,6 +14,7 @@ from bot.nlu.matcher import (
     Candidate,
     Confusion,
     Matcher,
+    _up_to_request,
     find_confusions,
 )
 from tests.support import Entry
@@ -110,6 +111,13 @@ def test_a_long_message_is_judged_by_its_question_not_by_its_closing_thanks() ->
         "жилдээ ажиллаж байна. Манай ээлжийн сургалт хэзээ эхлэх вэ? Урьдчилаад баярлалаа"
     )
     assert Matcher((*FAQ, thanks)).match(story).intent == "schedule"
+
+
+def test_the_request_is_the_last_sentence_that_asks_but_never_the_greeting() -> None:
+    closed = "Сайн байна уу. Би багш. Сургалт хэзээ эхлэх вэ? Урьдчилаад баярлалаа. Хүндэтгэсэн"
+    assert _up_to_request(closed)[-1].strip() == "Сургалт хэзээ эхлэх вэ?"
+    greeted = "Сайн байна уу? Би Ховд аймгийн багш. Есисийн нууц үгээ мартчихсан."
+    assert _up_to_request(greeted)[-1].strip() == "Есисийн нууц үгээ мартчихсан."
 
 
 def test_runner_up_is_another_entry(matcher: Matcher) -> None:

@@ -127,10 +127,11 @@ def _sorted_forms(words: Sequence[Word]) -> str:
 
 def _up_to_request(text: str) -> list[str]:
     """The message's sentences through the last one that asks something: what follows it
-    (thanks in advance, a signature, "Хүндэтгэсэн") is no request."""
+    (thanks in advance, a signature, "Хүндэтгэсэн") is no request. An opening "Сайн байна
+    уу?" asks nothing of the desk: when it is the only question, every sentence stays."""
     sentences = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n")]
-    last = max((i for i, sentence in enumerate(sentences) if asks(sentence)), default=None)
-    return sentences if last is None else sentences[: last + 1]
+    last = max((i for i, sentence in enumerate(sentences) if asks(sentence)), default=0)
+    return sentences[: last + 1] if last else sentences
 
 
 class Matcher:
