@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -105,8 +104,7 @@ async def run(settings: Settings) -> int:
     _stop_on_signals(stop)
     async with open_desk(settings) as runtime, contextlib.AsyncExitStack() as stack:
         # Trained now, not at a first message, and in a child: the bot keeps no training peak.
-        matcher = runtime.desk.knowledge.matcher
-        await asyncio.to_thread(functools.partial(matcher.prepare, apart=True))
+        await asyncio.to_thread(runtime.desk.knowledge.matcher.prepare, apart=True)
         telegram = None
         if with_telegram:
             telegram = await start_telegram(settings, runtime, stack, stop)

@@ -357,7 +357,8 @@ class Matcher:
         self, words: Sequence[Word], text: str
     ) -> tuple[list[Candidate], list[Sequence[Word]]]:
         """Rank the whole message and, when it is long, its closing sentences too; with the
-        words the message is judged by (its request's, when that leads).
+        readings the classifier is to weigh: the request alone when it leads, else the
+        whole message and each closing sentence ranked.
 
         Teachers often introduce themselves first and ask at the end; the introduction's
         words dilute the whole message's score, so the request is also scored alone and
@@ -392,8 +393,9 @@ class Matcher:
     def _blended(
         self, ranked: list[Candidate], readings: Sequence[Sequence[Word]]
     ) -> list[Candidate]:
-        """The lexical scores blended with the classifier's probabilities for `words` (the
-        message, or the request a long one is judged by), best first.
+        """The lexical scores blended with the classifier's probabilities, each entry's
+        highest over `readings` (the message, its closing sentences, or the request a long
+        one is judged by), best first.
 
         Entries the classifier finds likely are ranked even when they share no word with
         the message (a misspelt one), and only the lexical ranking's entries otherwise.
