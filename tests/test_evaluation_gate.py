@@ -20,23 +20,26 @@ REFUSED_TARGET = 0.90
 LATIN_TARGET = 0.90
 
 # Floors for the sets written in other voices, about five points under what the matcher
-# (words and the n-gram classifier blended) scores with the 1,714 paraphrases of this round:
+# (words and the n-gram classifier blended) scores with the 1,962 paraphrases of this round:
 # they catch a change that breaks generalization, not noise. In scope / refused / Latin:
-# holdout.jsonl: 92.3 / 97.1 / 95.2 % (the words alone: 90.6 / 91.2 / 92.1).
+# holdout.jsonl: 92.3 / 97.1 / 95.2 %.
 HOLDOUT_FLOORS = (0.88, 0.92, 0.90)
-# voices.jsonl, another writer's voices (186 lines, 42 % Latin, 25 % out of scope): 97.8 /
-# 95.7 / 96.2 % (the words alone: 98.6 / 93.6 / 96.2).
+# voices.jsonl, another writer's voices (186 lines, 42 % Latin, 25 % out of scope): 98.6 /
+# 95.7 / 96.2 %.
 VOICES_FLOORS = (0.92, 0.90, 0.91)
 # fresh.jsonl, by someone who saw neither these tests nor the FAQ's paraphrases (240 lines,
-# 40 % Latin, 28 % out of scope): 98.9 / 100 / 99.1 % (the words alone: 98.9 / 97.0 / 98.3).
+# 40 % Latin, 28 % out of scope): 98.9 / 100 / 99.1 %.
 FRESH_FLOORS = (0.93, 0.94, 0.94)
 # teachers.jsonl, written the same way (257 lines, 39 % chat-Latin and 8 % English, 28 % out
-# of scope): 96.2 / 95.8 / 97.5 % (the words alone: 96.2 / 93.0 / 95.0).
+# of scope): 96.8 / 95.8 / 97.5 %.
 TEACHERS_FLOORS = (0.91, 0.90, 0.92)
-# staff.jsonl, written the same way this round, its misses never read (220 lines, 40 %
-# chat-Latin and 8 % English, 25 % out of scope): 93.3 / 90.9 / 92.5 % (the words alone:
-# 90.9 / 85.5 / 90.6).
-STAFF_FLOORS = (0.88, 0.85, 0.87)
+# staff.jsonl, written the same way (220 lines, 40 % chat-Latin and 8 % English, 25 % out of
+# scope): 93.3 / 98.2 / 94.3 %.
+STAFF_FLOORS = (0.88, 0.90, 0.89)
+# rural.jsonl, written the same way this round, its misses never read (307 lines: remote and
+# older teachers, voice-to-text, heavy abbreviation; 39 % chat-Latin, 8 % English, 25 % out
+# of scope): 86.1 / 93.4 / 88.9 %.
+RURAL_FLOORS = (0.81, 0.88, 0.83)
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +86,12 @@ def test_teachers_set_stays_above_its_floors(bundled: Matcher) -> None:
 def test_staff_set_stays_above_its_floors(bundled: Matcher) -> None:
     report = _report(bundled, "staff.jsonl")
     _assert_floors(report, "staff.jsonl", STAFF_FLOORS)
+    assert report.in_scope_top3.share >= 0.98
+
+
+def test_rural_set_stays_above_its_floors(bundled: Matcher) -> None:
+    report = _report(bundled, "rural.jsonl")
+    _assert_floors(report, "rural.jsonl", RURAL_FLOORS)
     assert report.in_scope_top3.share >= 0.98
 
 

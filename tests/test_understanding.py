@@ -13,8 +13,9 @@ from bot import PROJECT_ROOT
 from bot.desk import roster
 from bot.desk.engine import Desk
 from bot.desk.faq import FaqEntry, KnowledgeBase
+from bot.desk.flows.new_message import ALONE_BAND
 from bot.desk.schedule import CohortSchedule, Window
-from bot.nlu.matcher import DEFAULT_THRESHOLD
+from bot.nlu.matcher import DEFAULT_MARGIN, DEFAULT_THRESHOLD
 from bot.storage.models import FaqSuggestion, Person, Ticket
 from tests.conftest import FrozenClock
 from tests.support import actions, joined, send
@@ -123,6 +124,37 @@ async def test_close_entries_are_offered_and_the_choice_is_kept_for_admins(
         kept = await session.scalar(select(FaqSuggestion))
     assert kept is not None and (kept.entry_id, kept.question) == ("blue_form", "маягт бөглөх")
     assert kept.ticket_id is None
+
+
+def _form_and_lunch(threshold: float) -> KnowledgeBase:
+    return KnowledgeBase(
+        [
+            FaqEntry("red_form", ("улаан маягт бөглөх", "улаан маягт хаана байна"), "Улаан.",
+                     title="Улаан маягт", title_en="The red form"),
+            FaqEntry("lunch", ("өдрийн хоолны цэс", "хоол хэдэн цагт"), "Хоол.",
+                     title="Хоолны цэс", title_en="Lunch"),
+        ],
+        threshold,
+        DEFAULT_MARGIN,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("under", "offered"), [(2.0, True), (ALONE_BAND + 2.0, False)])
+async def test_one_entry_just_under_the_threshold_is_offered_alone(
+    sessions: async_sessionmaker[AsyncSession], engine: Desk, under: float, offered: bool
+) -> None:
+    """Nearly sure of one entry: "did you mean this?" with it and a way out; further under
+    the threshold the message is not understood."""
+    question = "улаан маягтаа яаж авах вэ"
+    score = _form_and_lunch(DEFAULT_THRESHOLD).matcher.match(question).score
+    desk = Desk(sessions, _form_and_lunch(score + under), engine.schedule, clock=engine.clock)
+    asked = await send(desk, question)
+    if not offered:
+        assert not any(a.startswith("which:") for a in actions(asked))
+        return
+    assert actions(asked) == ["which:red_form", "which:none"]
+    assert "Та үүнийг асууж байна уу?" in joined(asked) and "1. Улаан маягт" in joined(asked)
+    assert (await send(desk, "1"))[0].text.startswith("Улаан.")
 
 
 async def test_a_long_paste_is_judged_by_its_request(engine: Desk) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,21 +150,25 @@ class Mention:
 SURNAME_LABELS = frozenset(["овог", "овгийн", "ovog", "surname"])
 
 
-def _names_the_person(rest: str, after: list[str]) -> bool:
+def _names_the_person(rest: str, after: list[str], known: Callable[[str], bool]) -> bool:
     """Whether the first word after the number is the surname: right after it, or after a
     label (", овог Дорж"), but not across a comma or full stop ("УБ85031214, батламжаа
-    шалгуулмаар байна" goes on with the request); capitalised when a sentence follows."""
+    шалгуулмаар байна" goes on with the request); when a sentence follows, capitalised or
+    a word the questions never use ("уб01231507 мөнхбат батламж бүртгэгдсэн үү")."""
     gap = rest[: rest.find(after[0])]
     labelled = any(word.lower() in SURNAME_LABELS for word in _WORD.findall(gap))
     if re.search(r"[,.;:!?]", gap) and not labelled:
         return False
-    return labelled or len(after) <= 2 or after[0][:1].isupper()
+    return labelled or len(after) <= 2 or after[0][:1].isupper() or not known(after[0])
 
 
-def find_register_number(text: str) -> Mention | None:
+def find_register_number(
+    text: str, known: Callable[[str], bool] = lambda _word: True
+) -> Mention | None:
     """The register number a message names anywhere ("батламж шалгах. УБ85031512 Бат",
     "ub 8503 1512 bat"), with the surname next to it; None when it names none. Eight digits
-    without their two letters, or a number with a wrong date, is a Mention with a problem."""
+    without their two letters, or a number with a wrong date, is a Mention with a problem.
+    `known` tells the words of questions (the matcher's vocabulary) from names."""
     match = _CANDIDATE.search(text)
     if match is None:
         digits = re.search(r"\d(?:[\s\-]?\d){5,}", text)
@@ -175,7 +180,7 @@ def find_register_number(text: str) -> Mention | None:
     rest = text[match.end() :]
     after = [w for w in _WORD.findall(rest) if w.lower() not in NOT_A_SURNAME]
     before = [w for w in _WORD.findall(text[: match.start()])]
-    surname = after[0] if after and _names_the_person(rest, after) else ""
+    surname = after[0] if after and _names_the_person(rest, after, known) else ""
     # "Бат УБ85031512": a capitalised word before it, or the message is just name and number
     if (
         not surname

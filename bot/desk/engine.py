@@ -238,9 +238,9 @@ class Desk:
             )
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
-        """Buttons and commands first; then an open ticket takes the message; then the words
-        that work anywhere, a typed answer to the question asked, a menu label, the step's
-        own free text; and whatever is left is a new message, read whole."""
+        """Buttons and commands first; then an open ticket takes the message; then a typed
+        answer to the question asked, the words that work anywhere, a menu label, the step's
+        own free text, a language's name; and whatever is left is a new message, read whole."""
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return
@@ -257,9 +257,6 @@ class Desk:
         if attachment is not None:
             self._unreadable(turn, attachment.kind)
             return
-        if (word := ANYWHERE.choose(text)) is not None:
-            await onboarding.anywhere(turn, word)
-            return
         question = QUESTIONS.get(turn.state)
         if (
             question is not None
@@ -267,13 +264,21 @@ class Desk:
             and not (question.negative and states_a_fact(text))  # "no, it's e-learning"
             and (choice := question.choose(text)) is not None
         ):
+            # Before the words that work anywhere: a failed lookup's own "a person" opens
+            # the ticket with what failed, where "хүнтэй ярих" anywhere asks for a problem.
             await self._act(turn, question.action(choice, turn.memory.context))
+            return
+        if (word := ANYWHERE.choose(text)) is not None:
+            await onboarding.anywhere(turn, word)
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
             await onboarding.on_menu(turn, item)
             return
         step = TEXT_STEPS.get(turn.state)
         if step is not None and await step(turn, text):
+            return
+        if (language := onboarding.LANGUAGE.choose(text)) is not None:  # "English", "монголоор"
+            await onboarding.on_language(turn, language)
             return
         if not text or script_of(text) == "other" or not normalize(text).strip():
             turn.say(
@@ -285,6 +290,11 @@ class Desk:
             )
             return
         await new_message.answer_question(turn, text)
+        greeted = turn.log.intent == answers.GREETING and turn.state == IDLE
+        if greeted and turn.person.language is None:
+            # A first "Сайн байна уу" instead of /start (Messenger has none): the welcome's
+            # language question follows the greeting's answer.
+            onboarding.ask_newcomer(turn)
 
     async def _act(self, turn: Turn, action: str) -> None:
         prefix, _sep, argument = action.partition(":")

@@ -17,7 +17,7 @@ from bot.desk.messages import Button
 from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu.choices import Vocabulary
-from bot.nlu.entities import detect_cohort
+from bot.nlu.entities import detect_cohort, names_another_year
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -146,6 +146,8 @@ ANYWHERE = Question(
 
 def _named_cohort(text: str) -> str | None:
     cohort = detect_cohort(text)
+    if cohort is None and names_another_year(text):
+        return str(OTHER_COHORT)
     return str(cohort) if cohort is not None else None
 
 

@@ -7,7 +7,7 @@ import re
 
 from bot.nlu import tables
 from bot.nlu.choices import FILLERS, Vocabulary, keys
-from bot.nlu.normalize import cohorts
+from bot.nlu.normalize import COHORTS, cohorts, years_of_work
 
 _ENGLISH_COHORT = re.compile(
     r"\b(1|5|10|first|fifth|tenth)(?:st|th)?[\s-]*(?:year|yr)s?\b", re.IGNORECASE
@@ -48,6 +48,13 @@ def detect_cohort(text: str) -> int | None:
     found = set(cohorts(text))
     found |= {_ENGLISH_NUMBER[m.group(1).lower()] for m in _ENGLISH_COHORT.finditer(text)}
     return found.pop() if len(found) == 1 else None
+
+
+def names_another_year(text: str) -> bool:
+    """Whether the message names a year of work and no cohort: "7 jil", "гурав дахь
+    жилдээ" — the cohort question's "Other", typed."""
+    years = set(years_of_work(text))
+    return bool(years) and not years & set(COHORTS)
 
 
 def detect_system(text: str) -> str | None:

@@ -238,6 +238,11 @@ class Matcher:
                 return stem
         return word.stem
 
+    def knows(self, word: str) -> bool:
+        """Whether the paraphrases use this word, or a typo of one of theirs: "батламж"
+        does, a name ("мөнхбат") does not. A stop word counts as known: it is no name."""
+        return all(self._readings(self._key(w))[1] for w in analyze(word))
+
     def _keys(self, words: Iterable[Word]) -> frozenset[str]:
         """Index keys of some words: their stems, -гүй, and each suffixed form as well.
 

@@ -402,17 +402,22 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
     return (year, j + 1 - i) if year else (None, 0)
 
 
-def cohorts(text: str) -> list[int]:
-    """Every cohort (1, 5, 10) the message names, in order."""
+def years_of_work(text: str) -> list[int]:
+    """Every year of work the message names ("7 жил", "гурав дахь жилдээ"), in order."""
     pieces = _pieces(text)
     found: list[int] = []
     i = 0
     while i < len(pieces):
         year, length = _year_of_work_at(pieces, i)
-        if year in COHORTS:
+        if year is not None:
             found.append(year)
         i += length or 1
     return found
+
+
+def cohorts(text: str) -> list[int]:
+    """Every cohort (1, 5, 10) the message names, in order."""
+    return [year for year in years_of_work(text) if year in COHORTS]
 
 
 def analyze(text: str) -> tuple[Word, ...]:

@@ -405,5 +405,6 @@ STATEMENT_WORDS: str = (
     "ажиллаж ажилладаг ажилласан ажилтай жил жилийн жилдээ жилийнх дахь дэх дугаар р "
     "харин бол нь уг угаасаа ер нь одоо "
     "sorry oops oh no yes i im i'm am actually a an the teacher in my of year years th st "
-    "nd rd work working not really but"
+    "nd rd work working not really but meant mean wrong mistake "
+    "гэсэн гэж хэлэх хэлсэн"
 )

@@ -13,7 +13,8 @@ from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
 from bot.storage.models import Feedback, MessageLog
 
-SMALL_TALK = frozenset({"greeting", "thanks"})  # answered without asking for feedback
+GREETING = "greeting"  # the FAQ entry of a bare "hello"
+SMALL_TALK = frozenset({GREETING, "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
 
 

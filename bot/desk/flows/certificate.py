@@ -16,7 +16,7 @@ from bot.desk.certificates import (
     parse_register_number,
 )
 from bot.desk.flows import escalation
-from bot.desk.questions import Choice, Question, yes_no
+from bot.desk.questions import ANYWHERE, Choice, Question, yes_no
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.storage.models import RosterEntry
@@ -47,7 +47,7 @@ NOT_FOUND = Question(
     "cert",
     "",
     (
-        (Choice("ticket", N_("Talk to a person"), ("хүн", "арга зүйч", "person", "human")),),
+        (Choice("ticket", N_("Talk to a person"), ANYWHERE.choices[2].words),),
         (Choice("again", N_("Try again"), ("дахин", "дахиад", "again", "retry", "тийм")),),
     ),
 )
@@ -84,7 +84,7 @@ async def start(turn: Turn, text: str = "") -> None:
     """Ask for what the message did not already say: the number, then the surname."""
     if await refused(turn):
         return
-    mention = find_register_number(text) if text else None
+    mention = find_register_number(text, turn.knowledge.matcher.knows) if text else None
     if mention is not None and mention.number is not None:
         if mention.surname:
             await _look_up(turn, mention.number.value, mention.surname)
@@ -107,7 +107,7 @@ def _ask_surname(turn: Turn, number: str) -> None:
 
 async def on_text(turn: Turn, text: str) -> bool:
     """The number or the surname, typed; False when the message is something else."""
-    mention = find_register_number(text)
+    mention = find_register_number(text, turn.knowledge.matcher.knows)
     if mention is None and any(ch.isdigit() for ch in text) and len(text.split()) <= NUMBER_WORDS:
         mention = Mention(None, "form", "")  # "12345": a number, but not a register number
     if mention is not None:

@@ -24,6 +24,7 @@ WHICH = "which"  # the action key of "which do you mean?"
 NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
+ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
 # An answerable entry this close to an out-of-scope best, and itself over the threshold, is
@@ -92,7 +93,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         return
     if result.intent is None:
         candidates = _close_candidates(turn, result)
-        if len(candidates) > 1:
+        if len(candidates) > 1 or _alone_and_close(turn, result, candidates):
             clarify(turn, text, candidates)
         elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
             answers.out_of_scope(turn, elsewhere)
@@ -131,7 +132,7 @@ async def _facts(turn: Turn, text: str) -> bool:
     later schedule questions; a message that only states a cohort or a system right after
     an answer that depended on it is a correction, and the answer is given again.
     """
-    mention = find_register_number(text)
+    mention = find_register_number(text, turn.knowledge.matcher.knows)
     if mention is not None and mention.number is not None:
         await certificate.start(turn, text)
         return True
@@ -210,6 +211,19 @@ def _close_candidates(
     ]
 
 
+def _alone_and_close(turn: Turn, result: MatchResult, candidates: list[str]) -> bool:
+    """One answerable entry just under the threshold and nothing else near it: "did you
+    mean this?" costs the teacher a tap where a refusal costs a rewording (Rasa's
+    two-stage fallback). Only for the best entry, and only within `ALONE_BAND`: further
+    down, a lone entry is as often an out-of-scope question's nearest neighbour."""
+    return (
+        len(candidates) == 1
+        and result.best is not None
+        and candidates[0] == result.best.intent
+        and result.best.score >= turn.knowledge.matcher.threshold - ALONE_BAND
+    )
+
+
 def remember_attempt(turn: Turn, text: str, result: MatchResult) -> None:
     """What the bot tried, so a methodologist taking over does not ask again."""
     attempt = Attempt(
@@ -222,7 +236,8 @@ def remember_attempt(turn: Turn, text: str, result: MatchResult) -> None:
 
 
 def clarify(turn: Turn, text: str, candidates: list[str]) -> None:
-    """Two or three entries are close: ask which is meant, rather than refuse."""
+    """Two or three entries are close, or one is nearly sure: ask which is meant, rather
+    than refuse."""
     turn.log.reason = "clarified"  # counted apart from refusals in the statistics
     question = which_question(turn, candidates)
     labels = [button.label for row in question.buttons() for button in row]
@@ -255,7 +270,8 @@ def which_question(turn: Turn, candidates: list[str]) -> Question:
         N_("Something else"),
         (str(len(rows) + 1), "өөр", "бусад", "other", "none", "аль нь ч биш"),
     )
-    return Question(WHICH, N_("Which of these do you mean?"), (*rows, (other,)))
+    prompt = N_("Which of these do you mean?") if len(rows) > 1 else N_("Did you mean this?")
+    return Question(WHICH, prompt, (*rows, (other,)))
 
 
 async def on_which(turn: Turn, intent: str) -> None:

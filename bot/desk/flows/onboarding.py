@@ -57,6 +57,11 @@ async def greet(turn: Turn) -> None:
         )
     )
     turn.say(greeting, show_menu=True)
+    ask_newcomer(turn)
+
+
+def ask_newcomer(turn: Turn) -> None:
+    """What a newcomer is asked first: the language, else the year of work, if unknown."""
     if turn.person.language is None:
         turn.ask(LANGUAGE, State.LANGUAGE)
     elif turn.person.cohort is None:
