@@ -20,9 +20,9 @@ REFUSED_TARGET = 0.90
 LATIN_TARGET = 0.90
 
 # Floors for the sets written in other voices, about five points under what the matcher
-# (words and the n-gram classifier blended) scores with the 1,962 paraphrases of this round:
-# they catch a change that breaks generalization, not noise. In scope / refused / Latin:
-# holdout.jsonl: 92.3 / 97.1 / 95.2 %.
+# (words and the n-gram classifier blended, threshold 43) scores with the 1,962 paraphrases
+# of this round: they catch a change that breaks generalization, not noise. In scope /
+# refused / Latin: holdout.jsonl: 93.2 / 97.1 / 96.8 %.
 HOLDOUT_FLOORS = (0.88, 0.92, 0.90)
 # voices.jsonl, another writer's voices (186 lines, 42 % Latin, 25 % out of scope): 98.6 /
 # 95.7 / 96.2 %.
@@ -31,15 +31,20 @@ VOICES_FLOORS = (0.92, 0.90, 0.91)
 # 40 % Latin, 28 % out of scope): 98.9 / 100 / 99.1 %.
 FRESH_FLOORS = (0.93, 0.94, 0.94)
 # teachers.jsonl, written the same way (257 lines, 39 % chat-Latin and 8 % English, 28 % out
-# of scope): 96.8 / 95.8 / 97.5 %.
-TEACHERS_FLOORS = (0.91, 0.90, 0.92)
+# of scope): 97.8 / 95.8 / 99.2 %.
+TEACHERS_FLOORS = (0.92, 0.90, 0.93)
 # staff.jsonl, written the same way (220 lines, 40 % chat-Latin and 8 % English, 25 % out of
-# scope): 93.3 / 98.2 / 94.3 %.
-STAFF_FLOORS = (0.88, 0.90, 0.89)
-# rural.jsonl, written the same way this round, its misses never read (307 lines: remote and
-# older teachers, voice-to-text, heavy abbreviation; 39 % chat-Latin, 8 % English, 25 % out
-# of scope): 86.1 / 93.4 / 88.9 %.
-RURAL_FLOORS = (0.81, 0.88, 0.83)
+# scope): 95.8 / 96.4 / 96.2 %.
+STAFF_FLOORS = (0.90, 0.90, 0.90)
+# rural.jsonl, written the same way this round (307 lines: remote and older teachers,
+# voice-to-text, heavy abbreviation; 39 % chat-Latin, 8 % English, 25 % out of scope): 87.9
+# / 93.4 / 90.3 % (85.3 / 92.1 / 87.5 % on the last round's code, before it was read).
+RURAL_FLOORS = (0.82, 0.88, 0.85)
+# bilingual.jsonl, written the same way after every change of this round, its misses never
+# read (342 lines: Kazakh teachers writing Mongolian, Mongolian-English code-switching,
+# Messenger fragments; 40 % chat-Latin, 13 % English, 25 % out of scope): 86.0 / 98.8 /
+# 92.8 % (82.6 / 98.8 / 90.0 % on the last round's code).
+BILINGUAL_FLOORS = (0.81, 0.93, 0.87)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +98,12 @@ def test_rural_set_stays_above_its_floors(bundled: Matcher) -> None:
     report = _report(bundled, "rural.jsonl")
     _assert_floors(report, "rural.jsonl", RURAL_FLOORS)
     assert report.in_scope_top3.share >= 0.98
+
+
+def test_bilingual_set_stays_above_its_floors(bundled: Matcher) -> None:
+    report = _report(bundled, "bilingual.jsonl")
+    _assert_floors(report, "bilingual.jsonl", BILINGUAL_FLOORS)
+    assert report.in_scope_top3.share >= 0.96
 
 
 def _assert_floors(report: EvalReport, name: str, floors: tuple[float, float, float]) -> None:

@@ -55,6 +55,12 @@ def test_latin_becomes_cyrillic_with_the_habits_of_chat(latin: str, cyrillic: st
         ("e-mail хаягаа", "имэйл хаягаа"),
         ("esis passaa martchihlaa", "есис нууц үгээ мартчихлаа"),  # a table word with endings
         ("usernameee", "нэвтрэх нэрээ"),
+        ("паролоо мартсан", "нууц үгээ мартсан"),  # Russian loanwords, with endings
+        ("paroliig martsan", "нууц үгийг мартсан"),
+        ("ESIS аккаунтаа", "ESIS бүртгэлээ"),
+        ("esis account", "есис бүртгэл"),
+        ("мерси", "баярлалаа"),
+        ("snu", "сайн уу"),
     ],
 )
 def test_spellings_of_one_question_get_the_same_tokens(typed: str, proper: str) -> None:

@@ -31,7 +31,7 @@ from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
 
-DEFAULT_THRESHOLD: float = 45.0
+DEFAULT_THRESHOLD: float = 43.0
 """Below this (blended) score the bot does not answer: the message is too far from every entry."""
 
 LEXICAL_THRESHOLD: float = 54.0

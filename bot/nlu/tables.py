@@ -176,6 +176,11 @@ LATIN_WORDS: dict[str, str] = {
     "operator": "оператор",
     "covid": "ковид",
     "wifi": "вайфай",
+    "account": "бүртгэл",
+    "snu": "сайн уу",
+    "snuu": "сайн уу",
+    "merci": "баярлалаа",
+    "mersi": "баярлалаа",
 }
 
 # Cyrillic chat spellings written out, and loanword spellings brought to one form.
@@ -203,6 +208,9 @@ CYRILLIC_WORDS: dict[str, str] = {
     "гугл": "гүүгл",
     "гүгл": "гүүгл",
     "вэбинар": "вебинар",
+    "сну": "сайн уу",
+    "снуу": "сайн уу",
+    "мерси": "баярлалаа",
 }
 
 # Chat-Latin letters and digraphs, longest first is applied by the code. The context rules
@@ -386,6 +394,11 @@ SAME_THING: dict[str, str] = {
     "пасворд": "нууц үг",
     "логин": "нэвтрэх нэр",
     "ээсис": "есис",
+    # Russian loanwords, with any ending: "паролоо", "паролийг", "аккаунтаа"
+    "пароль": "нууц үг",
+    "парол": "нууц үг",
+    "аккаунт": "бүртгэл",
+    "акаунт": "бүртгэл",
 }
 
 # Particles, politeness and filler around a typed answer to one of the bot's questions:
