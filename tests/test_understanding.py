@@ -98,17 +98,17 @@ async def test_two_questions_in_one_message_get_two_answers(engine: Desk) -> Non
 CLOSE = 10.0  # HELPDESK_MATCH_MARGIN: entries this close are both offered
 
 
+RED_FORM = FaqEntry("red_form", ("улаан маягт бөглөх", "улаан маягт хаана"), "Улаан.",
+                    title="Улаан маягт", title_en="The red form")  # fmt: skip
+BLUE_FORM = FaqEntry("blue_form", ("бараан маягт бөглөх", "бараан маягт хаана"), "Бараан.",
+                     title="Бараан маягт", title_en="The dark form")  # fmt: skip
+LUNCH = FaqEntry("lunch", ("өдрийн хоолны цэс", "хоол хэдэн цагт"), "Хоол.",
+                 title="Хоолны цэс", title_en="Lunch")  # fmt: skip
+
+
 def _two_close_entries() -> KnowledgeBase:
-    return KnowledgeBase(
-        [
-            FaqEntry("red_form", ("улаан маягт бөглөх", "улаан маягт хаана"), "Улаан.",
-                     title="Улаан маягт", title_en="The red form"),
-            FaqEntry("blue_form", ("бараан маягт бөглөх", "бараан маягт хаана"), "Бараан.",
-                     title="Бараан маягт", title_en="The dark form"),
-        ],
-        DEFAULT_THRESHOLD,
-        CLOSE,  # the pieces of "улаан" and "бараан" tip the classifier a few points
-    )  # fmt: skip
+    # CLOSE: the pieces of "улаан" and "бараан" tip the classifier a few points
+    return KnowledgeBase([RED_FORM, BLUE_FORM], DEFAULT_THRESHOLD, CLOSE)
 
 
 async def test_close_entries_are_offered_and_the_choice_is_kept_for_admins(
@@ -127,16 +127,7 @@ async def test_close_entries_are_offered_and_the_choice_is_kept_for_admins(
 
 
 def _form_and_lunch(threshold: float) -> KnowledgeBase:
-    return KnowledgeBase(
-        [
-            FaqEntry("red_form", ("улаан маягт бөглөх", "улаан маягт хаана байна"), "Улаан.",
-                     title="Улаан маягт", title_en="The red form"),
-            FaqEntry("lunch", ("өдрийн хоолны цэс", "хоол хэдэн цагт"), "Хоол.",
-                     title="Хоолны цэс", title_en="Lunch"),
-        ],
-        threshold,
-        DEFAULT_MARGIN,
-    )  # fmt: skip
+    return KnowledgeBase([RED_FORM, LUNCH], threshold, DEFAULT_MARGIN)
 
 
 @pytest.mark.parametrize(("under", "offered"), [(2.0, True), (ALONE_BAND + 2.0, False)])
