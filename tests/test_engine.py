@@ -69,7 +69,7 @@ async def test_state_survives_a_restart_in_the_middle_of_a_flow(
     await send(engine, action="rec:esis")
     restarted = Desk(sessions, engine.knowledge, engine.schedule, clock=engine.clock)
     replies = await send(restarted, action="lost:password")
-    assert replies[0].text == engine.knowledge.answer("esis_password", "mn")
+    assert replies[0].text.startswith(engine.knowledge.answer("esis_password", "mn"))
     assert actions(replies) == ["solved:yes", "solved:no"]
     assert "Шийдэгдсэнд" in joined(await send(restarted, action="solved:yes"))
 

@@ -114,7 +114,7 @@ async def test_question_about_another_cohort_in_latin_letters(bot: Bot) -> None:
 
 async def test_latin_script_question_gets_the_faq_answer(bot: Bot, engine: Desk) -> None:
     sent = await bot.say("esis iin nuuts ugee martchihlaa yaah ve")
-    assert sent[0]["text"] == engine.knowledge.answer("esis_password", "mn")
+    assert sent[0]["text"].startswith(engine.knowledge.answer("esis_password", "mn"))
     assert inline_data(sent[-1]) == ["solved:yes", "solved:no"]
 
 
@@ -220,7 +220,7 @@ async def test_a_restart_in_the_middle_of_a_flow_continues_it(
     async with application:
         restarted = Bot(application, api)
         sent = await restarted.press("lost:password")
-    assert sent[0]["text"] == engine.knowledge.answer("esis_password", "mn")
+    assert sent[0]["text"].startswith(engine.knowledge.answer("esis_password", "mn"))
 
 
 async def test_429_parks_the_reply_for_that_chat_until_retry_after_then_it_arrives_once(

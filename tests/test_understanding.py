@@ -74,16 +74,16 @@ async def test_a_cohort_stated_alone_elsewhere_is_noted(engine: Desk) -> None:
 
 async def test_a_system_correction_gives_the_other_systems_steps(engine: Desk) -> None:
     esis = await send(engine, "ESIS нууц үгээ мартсан")
-    assert esis[0].text == engine.knowledge.answer("esis_password", "mn")
+    assert esis[0].text.startswith(engine.knowledge.answer("esis_password", "mn"))
     other = await send(engine, "үгүй ээ, цахим сургалтынх")
-    assert other[0].text == engine.knowledge.answer("elearning_login", "mn")
+    assert other[0].text.startswith(engine.knowledge.answer("elearning_login", "mn"))
 
 
 async def test_a_password_question_without_a_system_asks_which(engine: Desk) -> None:
     asked = await send(engine, "Нууц угээ мартсан 😭😭 тусална уу")
     assert actions(asked) == ["rec:esis", "rec:elearning"]
     steps = await send(engine, "есис")
-    assert steps[0].text == engine.knowledge.answer("esis_password", "mn")
+    assert steps[0].text.startswith(engine.knowledge.answer("esis_password", "mn"))
 
 
 async def test_two_questions_in_one_message_get_two_answers(engine: Desk) -> None:
@@ -151,7 +151,7 @@ async def test_one_entry_just_under_the_threshold_is_offered_alone(
 async def test_a_long_paste_is_judged_by_its_request(engine: Desk) -> None:
     law = "Боловсролын тухай хуулийн 40.8-д заасны дагуу багш сургалтад хамрагдана. " * 70
     replies = await send(engine, law + "Цахим сургалтын нууц үгээ мартсан, яах вэ?")
-    assert replies[0].text == engine.knowledge.answer("elearning_login", "mn")
+    assert replies[0].text.startswith(engine.knowledge.answer("elearning_login", "mn"))
 
 
 async def test_a_request_for_a_person_asks_for_the_problem_then_opens_the_ticket(

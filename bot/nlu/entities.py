@@ -57,9 +57,20 @@ def names_another_year(text: str) -> bool:
     return bool(years) and not years & set(COHORTS)
 
 
+_NOT_AFTER = frozenset(keys("биш bish"))  # "ESIS биш, цахим сургалт"
+_NOT_BEFORE = frozenset(keys("not"))  # "not ESIS, e-learning"
+
+
 def detect_system(text: str) -> str | None:
-    """ "esis" or "elearning" when the message names exactly one of the two systems."""
-    found = {value for _start, _end, value in SYSTEMS.read(keys(text))}
+    """ "esis" or "elearning" when the message names exactly one of the two systems, not
+    counting one it denies ("үгүй ээ, ESIS биш цахим сургалт")."""
+    words = keys(text)
+    found = {
+        value
+        for start, end, value in SYSTEMS.read(words)
+        if not (end < len(words) and words[end] in _NOT_AFTER)
+        and not (start > 0 and words[start - 1] in _NOT_BEFORE)
+    }
     return found.pop() if len(found) == 1 else None
 
 

@@ -419,5 +419,5 @@ STATEMENT_WORDS: str = (
     "харин бол нь уг угаасаа ер нь одоо "
     "sorry oops oh no yes i im i'm am actually a an the teacher in my of year years th st "
     "nd rd work working not really but meant mean wrong mistake "
-    "гэсэн гэж хэлэх хэлсэн"
+    "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон"
 )

@@ -174,20 +174,20 @@ def answer(turn: Turn, entry: RosterEntry | None, surname: str) -> None:
         year=entry.year,
     )
     if not entry.passed:
-        turn.say(_("{who}: the result is <b>not passed</b>.").format(who=who))
-        turn.say(turn.knowledge.answer("failed_retake", turn.language), show_menu=True)
+        status = _("{who}: the result is <b>not passed</b>.").format(who=who)
+        answer = turn.knowledge.answer("failed_retake", turn.language)
+        turn.say(status + "\n\n" + answer, show_menu=True)
     elif entry.registered_on is not None:
         number = (
             _(" (certificate No. {number})").format(number=html.escape(entry.certificate_number))
             if entry.certificate_number
             else ""
         )
-        turn.say(
-            _(
-                "{who}: <b>passed</b>. Your certificate{number} was registered in ESIS on {date}."
-            ).format(who=who, number=number, date=format_date(entry.registered_on))
-        )
-        turn.say(turn.knowledge.answer("certificate_view", turn.language), show_menu=True)
+        status = _(
+            "{who}: <b>passed</b>. Your certificate{number} was registered in ESIS on {date}."
+        ).format(who=who, number=number, date=format_date(entry.registered_on))
+        answer = turn.knowledge.answer("certificate_view", turn.language)
+        turn.say(status + "\n\n" + answer, show_menu=True)  # one message, one ping
     else:
         status = _(
             "{who}: <b>passed</b>, but the certificate is not yet registered in ESIS. "

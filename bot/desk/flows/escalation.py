@@ -21,8 +21,8 @@ RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a tic
 PERSON_REQUEST = frozenset(
     keys(
         "хүн хүнтэй ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор "
-        "холбогдъё холбож холбо "
-        "оператор операторт арга зүйч арга зүйчтэй ажилтан ажилтантай мэргэжилтэн хүсэж хүсч "
+        "холбогдъё холбож холбо гэсэн гэж хүсэлтэй оператор операторт оператортой "
+        "арга зүйч арга зүйчтэй ажилтан ажилтантай мэргэжилтэн хүсэж хүсч "
         "байна байгаа байсан юм өгөөч өгнө үү би надад амьд бодит туслаач туслаарай "
         "need want talk speak chat with to a an human person operator agent real live "
         "someone somebody staff methodologist please can could i me"

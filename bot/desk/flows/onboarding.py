@@ -135,7 +135,12 @@ async def on_cohort(turn: Turn, argument: str) -> None:
         await new_message.answer_question(turn, typed)
         return
     turn.go(IDLE)
-    turn.say(_("Saved. Choose from the menu, or write your question."), show_menu=True)
+    # The year as understood, so that a misread typed answer shows at once.
+    label = next(c.label for c in COHORT.choices if c.value == str(cohort))
+    turn.say(
+        _("Saved: {year}. Choose from the menu, or write your question.").format(year=_(label)),
+        show_menu=True,
+    )
 
 
 async def on_menu(turn: Turn, item: str) -> None:

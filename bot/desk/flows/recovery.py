@@ -143,9 +143,12 @@ def steps(turn: Turn, entry_id: str, system: str | None = None, typed: bool = Fa
         return
     if system is not None and entry_id in ENTRIES:
         entry_id = for_system(entry_id, system)
-    turn.say(turn.knowledge.answer(entry_id, turn.language))
+    answer = turn.knowledge.answer(entry_id, turn.language)
     turn.memory.topic = entry_id
-    turn.ask(SOLVED, State.SOLVED, Data(entry=entry_id))
+    # One message, as an answer with 👍/👎 is: a phone pings once, and a rush sends half
+    # as much to a Bot API that takes 30 messages a second.
+    text = "\n\n".join((answer, SOLVED.prompt()))
+    turn.ask(SOLVED, State.SOLVED, Data(entry=entry_id), text=text)
 
 
 async def on_solved(turn: Turn, answer: str) -> None:

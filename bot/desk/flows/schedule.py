@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bot.desk import notices
 from bot.desk.messages import Button
-from bot.desk.questions import COHORT, YES_WORDS, Choice, Question, yes_no
+from bot.desk.questions import COHORT, Choice, Question, yes_no
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
@@ -35,7 +35,9 @@ REMINDERS = Question(
             Choice(
                 "on",
                 N_("🔔 Get reminders"),
-                (*YES_WORDS, "сануул", "сануулаарай", "сануулах", "remind", "remind me"),
+                # No bare "за": the button is offered, not asked about, and "за ойлголоо"
+                # under a schedule says "got it", not "remind me".
+                ("сануул", "сануулаарай", "сануулах", "сануулж", "remind", "remind me"),
             ),
         ),
     ),
