@@ -109,6 +109,14 @@ def yes_no(key: str, text: str, yes: tuple[str, ...] = (), no: tuple[str, ...] =
     )
 
 
+# What asks for a person when it is the whole message: anywhere, and where a question
+# offers a person of its own (a failed certificate lookup).
+PERSON_WORDS = (
+    "хүн", "хүнтэй", "хүнтэй ярих", "хүнтэй ярья", "оператор", "operator",
+    "арга зүйч", "арга зүйчтэй", "арга зүйчтэй ярих", "human", "agent",
+    "a person", "person", "talk to a person", "talk to a human",
+)  # fmt: skip
+
 # Words that mean the same in every state, when they are the whole message.
 ANYWHERE = Question(
     "anywhere",
@@ -133,11 +141,7 @@ ANYWHERE = Question(
             Choice(
                 "human",
                 N_("Talk to a person"),
-                (
-                    "хүн", "хүнтэй", "хүнтэй ярих", "хүнтэй ярья", "оператор", "operator",
-                    "арга зүйч", "арга зүйчтэй", "арга зүйчтэй ярих", "human", "agent",
-                    "a person", "person", "talk to a person", "talk to a human",
-                ),
+                PERSON_WORDS,
             ),
         ),
     ),

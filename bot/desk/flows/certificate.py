@@ -16,7 +16,7 @@ from bot.desk.certificates import (
     parse_register_number,
 )
 from bot.desk.flows import escalation
-from bot.desk.questions import ANYWHERE, Choice, Question, yes_no
+from bot.desk.questions import PERSON_WORDS, Choice, Question, yes_no
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.storage.models import RosterEntry
@@ -47,7 +47,7 @@ NOT_FOUND = Question(
     "cert",
     "",
     (
-        (Choice("ticket", N_("Talk to a person"), ANYWHERE.choices[2].words),),
+        (Choice("ticket", N_("Talk to a person"), PERSON_WORDS),),
         (Choice("again", N_("Try again"), ("дахин", "дахиад", "again", "retry", "тийм")),),
     ),
 )
