@@ -79,9 +79,8 @@ class Vocabulary:
     in a yes/no question; `symbols` are emoji and marks that choose when sent alone.
     """
 
-    phrases: tuple[
-        tuple[tuple[str, ...], str], ...
-    ]  # (keys of a phrase, its choice), longest first
+    # (keys of a phrase, its choice), longest first, by the first letter of the first key
+    by_initial: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
     symbols: Mapping[str, str]
     negative: str | None
     extract: Callable[[str], str | None] | None
@@ -104,7 +103,11 @@ class Vocabulary:
                 elif form.strip():
                     symbols[_bare(form)] = value
         phrases.sort(key=lambda item: -len(item[0]))
-        return cls(tuple(phrases), symbols, negative, extract)
+        by_initial: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase in phrases:
+            by_initial.setdefault(phrase[0][0][0], []).append(phrase)
+        initials = {letter: tuple(group) for letter, group in by_initial.items()}
+        return cls(initials, symbols, negative, extract)
 
     def choose(self, text: str) -> str | None:
         """The choice the reply means, or None when it is not an answer to this question."""
@@ -138,12 +141,16 @@ class Vocabulary:
         return self._read(typed)[0]
 
     def _read(self, typed: Sequence[str]) -> tuple[list[tuple[int, int, str]], int]:
-        """The declared phrases found, left to right (longest first), and the words left."""
+        """The declared phrases found, left to right (longest first), and the words left.
+
+        Only the phrases whose first word starts with the typed word's letter are tried:
+        `_same_word` never pairs words with different first letters, and a message is read
+        against every question's vocabulary, so this is most of a turn's reading time."""
         hits: list[tuple[int, int, str]] = []
         unexplained = 0
         i = 0
         while i < len(typed):
-            for phrase, value in self.phrases:
+            for phrase, value in self.by_initial.get(typed[i][:1], ()):
                 end = i + len(phrase)
                 if end <= len(typed) and all(
                     _same_word(word, typed[i + n]) for n, word in enumerate(phrase)
