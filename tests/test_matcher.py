@@ -113,6 +113,46 @@ def test_a_long_message_is_judged_by_its_question_not_by_its_closing_thanks() ->
     assert Matcher((*FAQ, thanks)).match(story).intent == "schedule"
 
 
+CONTACT = Entry(
+    "contact",
+    ("Хэнд хандах вэ", "Хаана хандах вэ", "Холбоо барих утас", "Хэнтэй холбогдох вэ"),
+    ("хандах",),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # the sentences before a bare "who do I turn to?" say what it is about
+        (
+            "Би 5 дахь жилийн багш байна. Өчигдрөөс хойш ESIS-ийн нууц үгээ санахгүй байна, "
+            "мартчихлаа. Хэнд хандах вэ?",
+            "esis_password",
+        ),
+        (
+            "Манай сургуулийн багш нарын цалин урамшуулал энэ сард нэмэгдээгүй, цалин "
+            "буугаагүй. Хэнд хандах вэ?",
+            None,
+        ),
+        # nothing before it matches: the request is the question
+        (
+            "Сайн байна уу. Би Ховд аймгийн Жаргалант сумын сургуулийн түүхийн багш байна. "
+            "Хэнд хандах вэ?",
+            "contact",
+        ),
+        ("Хэнд хандах вэ?", "contact"),
+    ],
+)
+def test_a_bare_closing_request_asks_about_what_comes_before_it(
+    text: str, intent: str | None
+) -> None:
+    result = Matcher((*FAQ, CONTACT), classify=False).match(text)
+    assert result.intent == intent, result
+    if intent is None:
+        assert result.reason == "out_of_scope" and result.best is not None
+        assert result.best.intent == "not_ours_salary"
+
+
 def test_the_request_is_the_last_sentence_that_asks_but_never_the_greeting() -> None:
     closed = "Сайн байна уу. Би багш. Сургалт хэзээ эхлэх вэ? Урьдчилаад баярлалаа. Хүндэтгэсэн"
     assert _up_to_request(closed)[-1].strip() == "Сургалт хэзээ эхлэх вэ?"

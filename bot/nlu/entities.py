@@ -30,7 +30,8 @@ OTHER_SERVICES = Vocabulary.build(
             "gmail", "гмэйл", "жимэйл", "жмэйл", "google account", "facebook", "фэйсбүүк",
             "фэйсбүк", "фб", "instagram", "инстаграм", "insta", "инста", "e-mongolia",
             "emongolia", "и-монголиа", "имонголиа", "хаан банк", "khan bank", "голомт",
-            "golomt", "хас банк", "viber", "вайбер", "yahoo", "outlook",
+            "golomt", "хас банк", "viber", "вайбер", "yahoo", "outlook", "wifi", "вайфай",
+            "teams", "skype", "скайп", "zoom", "зоом", "зум", "telegram", "телеграм",
         )
     }
 )  # fmt: skip

@@ -64,6 +64,7 @@ LONG_MESSAGE = 10  # content words from which a message's closing sentences are 
 MAX_TAIL_SENTENCES = 2  # closing sentences tried: the last one, the last two
 MIN_TAIL_WORDS = 2  # fewer content words than this say too little on their own
 REQUEST_LEAD = 20.0  # how far over the threshold a long message's end must match to lead
+BARE_REQUEST = 3  # content words of a closing request that asks only what to do about it
 FORM = "="  # marks a form key in the index; no normalized word contains it
 CANDIDATES = 3  # entries a verdict names, best first (for clarifying and for evaluation)
 MEMORY = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
@@ -387,6 +388,10 @@ class Matcher:
                 if earlier is None or candidate.score > earlier[0].score:
                     asked[candidate.intent] = (candidate, tail)
         request = max(asked.values(), key=lambda asking: asking[0].score, default=None)
+        if request is not None and len(request[1]) <= BARE_REQUEST:
+            body = self._body_topic(sentences, request)
+            if body is not None:
+                return body
         if request is not None and request[0].score >= LEXICAL_THRESHOLD + REQUEST_LEAD:
             # A long message is judged by its request: what its end clearly asks comes first.
             best.pop(request[0].intent)
@@ -394,6 +399,20 @@ class Matcher:
             return [request[0], *rest], [request[1]]
         tails = list(dict.fromkeys(tail for _, tail in asked.values()))
         return sorted(best.values(), key=lambda c: c.score, reverse=True), [words, *tails]
+
+    def _body_topic(
+        self, sentences: Sequence[str], request: tuple[Candidate, Sequence[Word]]
+    ) -> tuple[list[Candidate], list[Sequence[Word]]] | None:
+        """A bare closing request ("Хэнд хандах вэ?", "yah ve?") asks what to do about what
+        the sentences before it tell: when they clearly match another entry, they are ranked
+        alone, and the request's own entry (contact) only as far as they read as it."""
+        words = analyze(" ".join(sentences[:-1]))
+        ranked = self._rank(words) if len(words) >= MIN_TAIL_WORDS else []
+        if not ranked or ranked[0].intent == request[0].intent:
+            return None
+        if ranked[0].score < LEXICAL_THRESHOLD + REQUEST_LEAD:
+            return None
+        return ranked, [words]
 
     def _blended(
         self, ranked: list[Candidate], readings: Sequence[Sequence[Word]]

@@ -143,10 +143,19 @@ def _suffixed_latin_word(word: str) -> str | None:
     return None
 
 
+_CYRILLIC_WORDS = {
+    **{word.translate(_LOOKALIKES): meaning for word, meaning in tables.KAZAKH_WORDS.items()},
+    **tables.CYRILLIC_WORDS,
+}
+
+
 @lru_cache(maxsize=65536)
 def _normalize_word(word: str) -> str:
-    """One word (no spaces or hyphens) to lower-case Cyrillic; may expand to several words."""
+    """One word (no spaces or hyphens) to lower-case Cyrillic; may expand to several words
+    or to none (an English word that says nothing)."""
     word = _fix_lookalikes(word).casefold()
+    if word in tables.ENGLISH_STOP_WORDS:
+        return ""
     if word in tables.LATIN_WORDS:
         return tables.LATIN_WORDS[word]
     suffixed = _suffixed_latin_word(word)
@@ -158,7 +167,7 @@ def _normalize_word(word: str) -> str:
         word = "".join(
             _transliterate(part) if index % 2 else part for index, part in enumerate(parts)
         )
-    return tables.CYRILLIC_WORDS.get(word, word)
+    return _CYRILLIC_WORDS.get(word, word)
 
 
 def normalize(text: str) -> str:

@@ -181,6 +181,80 @@ LATIN_WORDS: dict[str, str] = {
     "snuu": "сайн уу",
     "merci": "баярлалаа",
     "mersi": "баярлалаа",
+    "rahmet": "баярлалаа",
+    "rakhmet": "баярлалаа",
+    "raxmet": "баярлалаа",
+    "salem": "сайн уу",
+}
+
+# English words that say nothing about the request ("what will the weather be like in
+# Darkhan" is "weather Darkhan"), dropped before an English word is spelled out in Cyrillic.
+# Not here: words that are also chat-Latin Mongolian ("on" он, "am" ам, "us" ус, "or" ор),
+# question words, negations and "please".
+ENGLISH_STOP_WORDS: frozenset[str] = _words(
+    """
+    a an the is are was were been being will would shall do does did to of in at for from
+    with by about into i me my mine you your it its this that these those there here have
+    has had just so also and like any some
+    """
+)
+
+# Bayan-Ölgii's Kazakh teachers greet, thank and ask the common things in Kazakh: its most
+# frequent help-desk words, written here in Kazakh (its own letters are read as their
+# Mongolian look-alikes, LOOKALIKE_LETTERS), stand for the Mongolian ones.
+KAZAKH_WORDS: dict[str, str] = {
+    "сәлем": "сайн уу",
+    "сәлеметсіз": "сайн байна уу",
+    "сәлеметсізбе": "сайн байна уу",
+    "салем": "сайн уу",
+    "ассалаумағалейкум": "сайн байна уу",
+    "ассалаумағалейкүм": "сайн байна уу",
+    "рахмет": "баярлалаа",
+    "рақмет": "баярлалаа",
+    "үлкен": "их",
+    "ма": "уу",
+    "ме": "уу",
+    "па": "уу",
+    "пе": "уу",
+    "қашан": "хэзээ",
+    "қалай": "яаж",
+    "қайда": "хаана",
+    "қайдан": "хаанаас",
+    "кімге": "хэнд",
+    "не": "юу",
+    "неге": "яагаад",
+    "қанша": "хэдэн",
+    "мұғалім": "багш",
+    "мұғалімдер": "багш нар",
+    "мұғалімдерге": "багш нарт",
+    "адам": "хүн",
+    "тірі": "амьд",
+    "керек": "хэрэгтэй",
+    "міндетті": "заавал",
+    "заң": "хууль",
+    "бойынша": "дагуу",
+    "құпия": "нууц",
+    "сөз": "үг",
+    "сөзді": "үгээ",
+    "ұмыттым": "мартсан",
+    "кесте": "хуваарь",
+    "кестесі": "хуваарь",
+    "басталады": "эхлэх",
+    "көремін": "харах",
+    "көруге": "харах",
+    "кіре": "нэвтэрч",
+    "алмай": "чадахгүй",
+    "әдіскер": "арга зүйч",
+    "ауыстыру": "солих",
+    "почта": "имэйл",
+    "почтам": "имэйл",
+    "ескі": "хуучин",
+    "жаңа": "шинэ",
+    "таңдау": "сонгох",
+    "қатысу": "оролцох",
+    "бітіру": "дуусгах",
+    "бүгін": "өнөөдөр",
+    "ертең": "маргааш",
 }
 
 # Cyrillic chat spellings written out, and loanword spellings brought to one form.
