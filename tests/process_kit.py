@@ -271,8 +271,9 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )  # fmt: skip
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
-    """Poll until true; the timeout is a generous bound, never a measurement."""
+def wait_for(predicate: Callable[[], bool], timeout: float = 90.0) -> bool:
+    """Poll until true; the timeout is a generous bound, never a measurement (two bots
+    starting at once on a loaded 2-core machine took over 30 s to answer /healthz)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -20,9 +20,9 @@ REFUSED_TARGET = 0.90
 LATIN_TARGET = 0.90
 
 # Floors for the sets written in other voices, about five points under what the matcher
-# (words and the n-gram classifier blended, threshold 43) scores with the 1,962 paraphrases
-# of this round: they catch a change that breaks generalization, not noise. In scope /
-# refused / Latin: holdout.jsonl: 93.2 / 97.1 / 96.8 %.
+# (words and the n-gram classifier blended, threshold 43) scores with the FAQ of this round:
+# they catch a change that breaks generalization, not noise. In scope / refused / Latin now:
+# holdout.jsonl: 94.0 / 97.1 / 96.8 %.
 HOLDOUT_FLOORS = (0.88, 0.92, 0.90)
 # voices.jsonl, another writer's voices (186 lines, 42 % Latin, 25 % out of scope): 98.6 /
 # 95.7 / 96.2 %.
@@ -36,15 +36,28 @@ TEACHERS_FLOORS = (0.92, 0.90, 0.93)
 # staff.jsonl, written the same way (220 lines, 40 % chat-Latin and 8 % English, 25 % out of
 # scope): 95.8 / 96.4 / 96.2 %.
 STAFF_FLOORS = (0.90, 0.90, 0.90)
-# rural.jsonl, written the same way this round (307 lines: remote and older teachers,
-# voice-to-text, heavy abbreviation; 39 % chat-Latin, 8 % English, 25 % out of scope): 87.9
-# / 93.4 / 90.3 % (85.3 / 92.1 / 87.5 % on the last round's code, before it was read).
-RURAL_FLOORS = (0.82, 0.88, 0.85)
-# bilingual.jsonl, written the same way after every change of this round, its misses never
-# read (342 lines: Kazakh teachers writing Mongolian, Mongolian-English code-switching,
-# Messenger fragments; 40 % chat-Latin, 13 % English, 25 % out of scope): 86.0 / 98.8 /
-# 92.8 % (82.6 / 98.8 / 90.0 % on the last round's code).
-BILINGUAL_FLOORS = (0.81, 0.93, 0.87)
+# rural.jsonl (307 lines: remote and older teachers, voice-to-text, heavy abbreviation; 39 %
+# chat-Latin, 8 % English, 25 % out of scope): 88.7 / 96.1 / 91.7 % (85.3 / 92.1 / 87.5 % when
+# first measured, before it was read).
+RURAL_FLOORS = (0.84, 0.90, 0.86)
+# bilingual.jsonl (342 lines: Kazakh teachers writing Mongolian, Mongolian-English
+# code-switching, Messenger fragments; 40 % chat-Latin, 13 % English, 25 % out of scope): 89.9
+# / 97.6 / 93.9 % (82.6 / 98.8 / 90.0 % when first measured).
+BILINGUAL_FLOORS = (0.84, 0.92, 0.89)
+# The three sets written for this round by helpers who read only the list of entries and
+# MONGOLIAN.md, measured on the round's first code before anything was tuned (in scope /
+# top-3 / refused / Latin then → now):
+# managers.jsonl (220 lines: training managers and head teachers writing for colleagues, long
+# messages with backstory, some very short; 47 % Latin, 25 % out of scope): 95.8 / 99.4 /
+# 89.1 / 93.3 → 97.0 / 100 / 89.1 / 95.2 %.
+MANAGERS_FLOORS = (0.92, 0.85, 0.90)
+# young.jsonl (220 lines: first-year teachers typing fast, slang, emoji, run-ons; 55 % Latin,
+# 25 % out of scope): 96.4 / 100 / 94.5 / 95.1 → 96.4 / 100 / 96.4 / 95.1 %.
+YOUNG_FLOORS = (0.92, 0.90, 0.91)
+# staffwide.jsonl (200 lines: librarians, nurses, kindergarten and dormitory staff, dictated
+# Messenger text; 48 % Latin, 25 % out of scope), its misses never read: 96.7 / 100 / 94.0 /
+# 95.8 → 96.7 / 100 / 96.0 / 96.9 %.
+STAFFWIDE_FLOORS = (0.91, 0.89, 0.91)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +88,9 @@ FLOORS = {
     "staff.jsonl": (STAFF_FLOORS, 0.98),
     "rural.jsonl": (RURAL_FLOORS, 0.98),
     "bilingual.jsonl": (BILINGUAL_FLOORS, 0.96),
+    "managers.jsonl": (MANAGERS_FLOORS, 0.98),
+    "young.jsonl": (YOUNG_FLOORS, 0.98),
+    "staffwide.jsonl": (STAFFWIDE_FLOORS, 0.98),
 }
 
 

@@ -642,7 +642,7 @@ def test_run_picks_the_channels_the_settings_configure(settings: Settings) -> No
         channels_of(half)
 
 
-def _wait_for(predicate: Any, timeout: float = 30.0) -> bool:
+def _wait_for(predicate: Any, timeout: float = 90.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

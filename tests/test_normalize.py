@@ -67,8 +67,6 @@ def test_latin_becomes_cyrillic_with_the_habits_of_chat(latin: str, cyrillic: st
         ("кесте қашан басталады", "хуваарь хэзээ эхлэх"),
         ("құпия сөзді ұмыттым", "нууц үгээ мартсан"),
         ("ESIS-те кіре алмай тұрмын", "ESIS-тэ нэвтэрч чадахгүй турмын"),
-        ("what is the schedule for the webinar", "what schedule webinar"),  # English fillers
-        ("I forgot my password", "forgot password"),
     ],
 )
 def test_spellings_of_one_question_get_the_same_tokens(typed: str, proper: str) -> None:
@@ -145,8 +143,6 @@ def test_stop_words_and_particles_are_dropped_question_words_kept() -> None:
     assert tokens("хэзээ вэ") == tokens("хэзээ")
     assert tokens("хэзээ") != []
     assert tokens("хаана") != tokens("яаж")
-    assert tokens("is the a to of in") == []  # English fillers
-    assert tokens("on") != []  # he "он" (a year) of chat-Latin, not the English filler
 
 
 def test_script_of() -> None:

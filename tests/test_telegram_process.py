@@ -12,20 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.fake_telegram import FakeBotApi, FakeBotApiServer
-from tests.process_kit import BotProcess
+from tests.process_kit import BotProcess, wait_for
 
 pytestmark = pytest.mark.slow  # real processes and servers: `-m 'not slow'` skips them
 
 TEACHER = 5151
-
-
-def _wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _start_helpdesk(**settings: str) -> subprocess.Popen[str]:
@@ -56,7 +47,7 @@ def test_helpdesk_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path)
         )
         try:
             _teacher_says(api, 1, "/start")
-            assert _wait_for(lambda: len(api.texts(TEACHER)) >= 2), api.calls
+            assert wait_for(lambda: len(api.texts(TEACHER)) >= 2), api.calls
             assert api.texts(TEACHER)[0].startswith("Сайн байна уу, Дулмаа!")
             assert api.sent("setMyCommands")
         finally:
@@ -93,7 +84,7 @@ def test_the_log_holds_no_message_text_register_number_or_token(
                 [secrets[0], "Батламж", secrets[1], secrets[2], secrets[3]], start=1
             ):
                 _teacher_says(api, number, text)
-                assert _wait_for(lambda n=number: len(api.texts(TEACHER)) >= n), api.calls
+                assert wait_for(lambda n=number: len(api.texts(TEACHER)) >= n), api.calls
         finally:
             code = process.stop()
         output = process.output()

@@ -404,13 +404,13 @@ class Matcher:
         self, sentences: Sequence[str], request: tuple[Candidate, Sequence[Word]]
     ) -> tuple[list[Candidate], list[Sequence[Word]]] | None:
         """A bare closing request ("Хэнд хандах вэ?", "yah ve?") asks what to do about what
-        the sentences before it tell: when they clearly match another entry, they are ranked
+        the sentences before it tell: when they match another entry, they are ranked
         alone, and the request's own entry (contact) only as far as they read as it."""
         words = analyze(" ".join(sentences[:-1]))
         ranked = self._rank(words) if len(words) >= MIN_TAIL_WORDS else []
         if not ranked or ranked[0].intent == request[0].intent:
             return None
-        if ranked[0].score < LEXICAL_THRESHOLD + REQUEST_LEAD:
+        if ranked[0].score < LEXICAL_THRESHOLD:
             return None
         return ranked, [words]
 

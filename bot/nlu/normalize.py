@@ -151,11 +151,8 @@ _CYRILLIC_WORDS = {
 
 @lru_cache(maxsize=65536)
 def _normalize_word(word: str) -> str:
-    """One word (no spaces or hyphens) to lower-case Cyrillic; may expand to several words
-    or to none (an English word that says nothing)."""
+    """One word (no spaces or hyphens) to lower-case Cyrillic; may expand to several words."""
     word = _fix_lookalikes(word).casefold()
-    if word in tables.ENGLISH_STOP_WORDS:
-        return ""
     if word in tables.LATIN_WORDS:
         return tables.LATIN_WORDS[word]
     suffixed = _suffixed_latin_word(word)

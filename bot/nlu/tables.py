@@ -187,18 +187,6 @@ LATIN_WORDS: dict[str, str] = {
     "salem": "сайн уу",
 }
 
-# English words that say nothing about the request ("what will the weather be like in
-# Darkhan" is "weather Darkhan"), dropped before an English word is spelled out in Cyrillic.
-# Not here: words that are also chat-Latin Mongolian ("on" он, "am" ам, "us" ус, "or" ор),
-# question words, negations and "please".
-ENGLISH_STOP_WORDS: frozenset[str] = _words(
-    """
-    a an the is are was were been being will would shall do does did to of in at for from
-    with by about into i me my mine you your it its this that these those there here have
-    has had just so also and like any some
-    """
-)
-
 # Bayan-Ölgii's Kazakh teachers greet, thank and ask the common things in Kazakh: its most
 # frequent help-desk words, written here in Kazakh (its own letters are read as their
 # Mongolian look-alikes, LOOKALIKE_LETTERS), stand for the Mongolian ones.
