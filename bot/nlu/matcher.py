@@ -113,8 +113,6 @@ class _Paraphrase:
     text: str
     keys: frozenset[str]
     sorted_forms: str  # for the fuzzy comparison
-    weighted: tuple[tuple[str, float], ...]  # its stems with their weights
-    weight: float  # their sum
 
 
 _Reading = tuple[float, list[tuple[str, float]]]
@@ -171,7 +169,7 @@ class Matcher:
             if len(word.stem) >= MIN_LEXICON_STEM
         )
         self._entry_keys: list[Counter[str]] = []
-        self._keyword_keys: list[frozenset[str]] = []
+        self._credits: list[dict[str, float]] = []  # what each key explains of an entry
         postings: dict[str, list[int]] = {}
         keyed = [[(text, words, self._keys(words)) for text, words in qs] for qs in questions]
         for index, analysed in enumerate(keyed):
@@ -179,7 +177,9 @@ class Matcher:
             keyword_keys = frozenset(k for words in keywords[index] for k in self._keys(words))
             counts.update(keyword_keys)
             self._entry_keys.append(counts)
-            self._keyword_keys.append(keyword_keys)
+            self._credits.append(
+                {key: KEYWORD_BOOST if key in keyword_keys else 1.0 for key in counts}
+            )
             for key in counts:
                 postings.setdefault(key, []).append(index)
         total = len(entries)
@@ -194,10 +194,18 @@ class Matcher:
         self._min_evidence = MIN_EVIDENCE * heaviest
         self._paraphrases: list[_Paraphrase] = []
         self._by_entry: list[list[int]] = []
+        shares: dict[str, tuple[list[int], list[float]]] = {}
+        self._forms: list[list[str]] = []  # each entry's paraphrases' sorted forms
         for index, analysed in enumerate(keyed):
             self._by_entry.append([])
+            self._forms.append([_sorted_forms(words) for _, words, _ in analysed])
             for text, words, keys in analysed:
                 weighted = tuple((k, self._idf[k]) for k in keys if not k.startswith(FORM))
+                whole = sum(weight for _, weight in weighted) or 1.0
+                for key, weight in weighted:
+                    paraphrases, parts = shares.setdefault(key, ([], []))
+                    paraphrases.append(len(self._paraphrases))
+                    parts.append(weight / whole)
                 self._by_entry[index].append(len(self._paraphrases))
                 self._paraphrases.append(
                     _Paraphrase(
@@ -205,10 +213,11 @@ class Matcher:
                         text=text,
                         keys=keys,
                         sorted_forms=_sorted_forms(words),
-                        weighted=weighted,
-                        weight=sum(weight for _, weight in weighted) or 1.0,
                     )
                 )
+        self._shares = {key: (np.array(at), np.array(part)) for key, (at, part) in shares.items()}
+        firsts = np.cumsum([0, *(len(ids) for ids in self._by_entry)])
+        self._firsts = firsts[:-1]  # where each entry's paraphrases start (an empty one: none)
         paraphrases = sum(len(analysed) for analysed in questions)
         self._classify = classify and total > 1 and paraphrases <= MOST_EXAMPLES
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
@@ -310,17 +319,35 @@ class Matcher:
         self, entry: int, readings: Sequence[_Reading], left_out: _Paraphrase | None
     ) -> float:
         """The weight of the message's words that one entry knows (keywords count more)."""
-        counts = self._entry_keys[entry]
-        keywords = self._keyword_keys[entry]
-        own = left_out.keys if left_out is not None and left_out.entry == entry else frozenset()
+        credits = self._credits[entry]
+        if left_out is not None and left_out.entry == entry:  # its keys only it had: unknown
+            counts = self._entry_keys[entry]
+            credits = {k: c for k, c in credits.items() if counts[k] > (k in left_out.keys)}
         explained = 0.0
         for weight, near in readings:
             credit = 0.0
             for stem, sim in near:
-                if counts.get(stem, 0) - (stem in own) > 0:
-                    credit = max(credit, sim * (KEYWORD_BOOST if stem in keywords else 1.0))
+                credit = max(credit, sim * credits.get(stem, 0.0))
             explained += weight * credit
         return explained
+
+    def _recalls(self, found: dict[str, float], exclude: int | None) -> np.ndarray:
+        """Per entry, the largest share of one paraphrase's stem weight the message covers.
+
+        Adds each of the message's few stems into all paraphrases at once through the stem's
+        postings, rather than walking every stem of every paraphrase (a fifth of the bundled
+        FAQ's matching time); entries' paraphrases are contiguous, so one reduceat takes
+        each entry's best. An entry with no paraphrase is never ranked.
+        """
+        covered = np.zeros(len(self._paraphrases) + 1)  # the last, none's: ends the last entry
+        covered[-1] = -1.0
+        for stem, sim in found.items():
+            postings = self._shares.get(stem)
+            if postings is not None:
+                covered[postings[0]] += postings[1] * sim
+        if exclude is not None:
+            covered[exclude] = -1.0
+        return np.maximum.reduceat(covered, self._firsts)
 
     def _rank(self, words: Sequence[Word], exclude: int | None = None) -> list[Candidate]:
         """The entries that share a stem with the message, best first.
@@ -338,16 +365,17 @@ class Matcher:
             for stem, sim in near:
                 found[stem] = max(found.get(stem, 0.0), sim)
         query = _sorted_forms(words)
+        recalls = self._recalls(found, exclude)
         scored: list[Candidate] = []
         for entry in self._shortlist(readings):
-            own = [self._paraphrases[p] for p in self._by_entry[entry] if p != exclude]
-            if not own:
+            forms = self._forms[entry]
+            if left_out is not None and left_out.entry == entry:
+                forms = [self._paraphrases[p].sorted_forms for p in self._by_entry[entry]]
+                del forms[self._by_entry[entry].index(exclude)]
+            if not forms:
                 continue
-            recall = max(
-                sum(weight * found.get(key, 0.0) for key, weight in p.weighted) / p.weight
-                for p in own
-            )
-            best = process.extractOne(query, [p.sorted_forms for p in own], scorer=fuzz.ratio)
+            recall = float(recalls[entry])
+            best = process.extractOne(query, forms, scorer=fuzz.ratio)
             similarity = best[1] / 100 if best else 0.0
             coverage = min(self._explained(entry, readings, left_out) / evidence, 1.0)
             score = 100 * (
