@@ -49,15 +49,20 @@ BILINGUAL_FLOORS = (0.84, 0.92, 0.89)
 # top-3 / refused / Latin then → now):
 # managers.jsonl (220 lines: training managers and head teachers writing for colleagues, long
 # messages with backstory, some very short; 47 % Latin, 25 % out of scope): 95.8 / 99.4 /
-# 89.1 / 93.3 → 97.0 / 100 / 89.1 / 95.2 %.
-MANAGERS_FLOORS = (0.92, 0.85, 0.90)
+# 89.1 / 93.3 → 97.0 / 100 / 92.7 / 95.2 %.
+MANAGERS_FLOORS = (0.92, 0.88, 0.90)
 # young.jsonl (220 lines: first-year teachers typing fast, slang, emoji, run-ons; 55 % Latin,
-# 25 % out of scope): 96.4 / 100 / 94.5 / 95.1 → 96.4 / 100 / 96.4 / 95.1 %.
+# 25 % out of scope): 96.4 / 100 / 94.5 / 95.1 → 96.4 / 100 / 98.2 / 95.1 %.
 YOUNG_FLOORS = (0.92, 0.90, 0.91)
 # staffwide.jsonl (200 lines: librarians, nurses, kindergarten and dormitory staff, dictated
 # Messenger text; 48 % Latin, 25 % out of scope), its misses never read: 96.7 / 100 / 94.0 /
-# 95.8 → 96.7 / 100 / 96.0 / 96.9 %.
+# 95.8 → 96.7 / 100 / 98.0 / 97.9 %.
 STAFFWIDE_FLOORS = (0.91, 0.89, 0.91)
+# seasoned.jsonl (220 lines, written the next round the same way: tenth-year and subject
+# teachers, school secretaries, Facebook comments, deadline panic, formal introductions; 40 %
+# Latin, 8 % English, 25 % out of scope), measured before anything changed: 96.4 / 98.8 /
+# 100 / 98.1 %, and unchanged since.
+SEASONED_FLOORS = (0.92, 0.94, 0.94)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +96,7 @@ FLOORS = {
     "managers.jsonl": (MANAGERS_FLOORS, 0.98),
     "young.jsonl": (YOUNG_FLOORS, 0.98),
     "staffwide.jsonl": (STAFFWIDE_FLOORS, 0.98),
+    "seasoned.jsonl": (SEASONED_FLOORS, 0.97),
 }
 
 

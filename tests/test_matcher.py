@@ -296,3 +296,31 @@ def test_keywords_are_evidence() -> None:
         Entry("format", ("Сургалт ямар хэлбэрээр явагдах вэ",)),
     ]
     assert Matcher(entries).match("асуулга бөглөх").intent == "survey"
+
+
+def test_a_training_named_as_another_organisers_is_theirs() -> None:
+    """Worded like the desk's certificate question, but the course is UNICEF's: refused with
+    the pointer of the out-of-scope topic in sight, never answered as the institute's."""
+    entries = [
+        Entry(
+            "certificate_view",
+            ("Батламжаа хаанаас харах вэ", "Сургалтын гэрчилгээгээ хаанаас авах вэ"),
+        ),
+        Entry(
+            "not_ours_other_training",
+            ("Өөр байгууллагын сургалтын гэрчилгээ", "Англи хэлний курс"),
+            refuse=True,
+        ),
+    ]
+    matcher = Matcher(entries, classify=False)
+    ours = "Сургалтын гэрчилгээгээ хаанаас авах вэ, багш нар хамрагдсан"
+    assert matcher.match(ours).intent == "certificate_view"
+    for theirs in (
+        "ЮНИСЕФ-ийн сургалтын гэрчилгээгээ хаанаас авах вэ, багш нар хамрагдсан",
+        "unicef-iin surgaltiin gerchilgeegee haanaas avah ve",
+    ):
+        result = matcher.match(theirs)
+        assert (result.intent, result.reason) == (None, "out_of_scope"), theirs
+        assert result.best is not None and result.best.intent == "not_ours_other_training"
+    named_with_ours = "ЮНИСЕФ-ийн сургалтын дараа ESIS-ийн гэрчилгээгээ хаанаас авах вэ"
+    assert matcher.match(named_with_ours).reason != "out_of_scope"  # the institute's system

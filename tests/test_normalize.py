@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.entities import detect_cohort
+from bot.nlu.entities import detect_cohort, states_a_fact
 from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, tokens
 
 
@@ -219,6 +219,26 @@ def test_detect_cohort(text: str, cohort: int) -> None:
 )
 def test_detect_cohort_ignores_other_numbers(text: str) -> None:
     assert detect_cohort(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "үгүй ээ, 1 дүгээр жил",  # the ordinal written apart from its digit
+        "уучлаарай, 10 дугаар жилийнх",
+        "I'm in my 1st year of teaching",
+        "sorry, I'm actually in my 5th year",
+    ],
+)
+def test_a_stated_cohort_alone_is_a_fact_the_desk_can_take(text: str) -> None:
+    assert states_a_fact(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["1 дүгээр жилийн хуваарь хэзээ гарах вэ", "хоёрдугаар сард", "1st year schedule?"]
+)
+def test_a_question_about_a_cohort_is_no_bare_fact(text: str) -> None:
+    assert not states_a_fact(text)
 
 
 def test_any_other_year_of_work_is_one_word_apart_from_the_cohorts() -> None:

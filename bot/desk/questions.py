@@ -94,8 +94,15 @@ NO_WORDS = (
 )  # fmt: skip
 
 
-def yes_no(key: str, text: str, yes: tuple[str, ...] = (), no: tuple[str, ...] = ()) -> Question:
-    """A yes/no question; `yes` and `no` add the words that answer this one in particular."""
+def yes_no(
+    key: str,
+    text: str,
+    yes: tuple[str, ...] = (),
+    no: tuple[str, ...] = (),
+    extract: Callable[[str], str | None] | None = None,
+) -> Question:
+    """A yes/no question; `yes` and `no` add the words that answer this one in particular,
+    `extract` the answers no word list reads."""
     return Question(
         key,
         text,
@@ -106,6 +113,7 @@ def yes_no(key: str, text: str, yes: tuple[str, ...] = (), no: tuple[str, ...] =
             ),
         ),
         negative="no",
+        extract=extract,
     )
 
 
@@ -127,7 +135,8 @@ ANYWHERE = Question(
                 "cancel",
                 N_("Cancel"),
                 (
-                    "болих", "больё", "болъё", "болилоо", "болиё",
+                    "болих", "больё", "болъё", "болилоо", "болиё", "боличлоо", "болчихлоо",
+                    "больчихлоо", "never mind", "nevermind",
                     "цуцлах", "цуцал", "цуцлая", "цуцална", "цуцлаарай", "зогсоо", "зогсох",
                     "зогс", "zogsoo", "bolih", "cancel", "stop",
                     "exit", "quit", "гарах",

@@ -35,7 +35,20 @@ OTHER_SERVICES = Vocabulary.build(
         )
     }
 )  # fmt: skip
+# Others who run trainings and give certificates: their course is not the institute's.
+OTHER_ORGANISERS = Vocabulary.build(
+    {
+        "other": (
+            "unicef", "юнисеф", "ielts", "айелтс", "toefl", "тофел", "эрүүл мэндийн яам",
+            "эрүүл мэндийн яамны", "эрүүл мэндийн яамнаас", "eruul mendiin yam",
+            "eruul mendiin yamnii", "eruul mendiin yamnaas", "world vision", "ворлд вишн",
+            "jica", "жайка", "koica", "койка", "save the children", "british council",
+            "coursera", "курсера", "khan academy", "peace corps", "улаан загалмай", "red cross",
+        )
+    }
+)  # fmt: skip
 _STATEMENT = frozenset(keys(tables.STATEMENT_WORDS)) | FILLERS
+_YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
 
@@ -86,7 +99,7 @@ def only_states(text: str) -> bool:
         if n not in named
         and key not in _STATEMENT
         and not _COHORT_PIECE.fullmatch(key)
-        and not key.startswith(("жил", "ажил", "дугаар"))
+        and not key.startswith(_YEAR_WORDS)
     ]
     return bool(words) and not rest
 
@@ -105,3 +118,11 @@ def names_another_service(text: str) -> bool:
     recover. ("ESIS-д бүртгэлтэй gmail хаяг" is about ESIS.)"""
     words = keys(text)
     return any(True for _ in OTHER_SERVICES.read(words)) and not any(SYSTEMS.read(words))
+
+
+def names_another_organiser(text: str) -> bool:
+    """Whether the message names another organiser of trainings (UNICEF, IELTS, the health
+    ministry) and none of the institute's systems: its course or certificate is not this
+    desk's. Unlike an account (a Gmail address opens the webinar too), naming one decides."""
+    words = keys(text)
+    return any(True for _ in OTHER_ORGANISERS.read(words)) and not any(SYSTEMS.read(words))

@@ -27,6 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
+from bot.nlu.entities import names_another_organiser
 from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
@@ -496,6 +497,14 @@ class Matcher:
             return MatchResult(None, 0.0, None, None, "empty" if not words else "low_score")
         best = ranked[0]
         runner_up = ranked[1] if len(ranked) > 1 else None
+        considered = tuple(ranked[:CANDIDATES])
+        if not self._refuse[self._index[best.intent]] and names_another_organiser(text):
+            # "ЮНИСЕФ-ийн сургалтын гэрчилгээ": worded like the desk's own question, but another
+            # organiser's; refused when an out-of-scope topic is in sight.
+            theirs = [c for c in considered if self._refuse[self._index[c.intent]]]
+            if theirs:
+                score = theirs[0].score
+                return MatchResult(None, score, theirs[0], best, "out_of_scope", considered)
         if best.score < self.threshold:
             reason = "low_score"
         elif self._refuse[self._index[best.intent]]:
@@ -505,7 +514,7 @@ class Matcher:
         else:
             reason = "matched"
         intent = best.intent if reason == "matched" else None
-        return MatchResult(intent, best.score, best, runner_up, reason, tuple(ranked[:CANDIDATES]))
+        return MatchResult(intent, best.score, best, runner_up, reason, considered)
 
     def confusions(self) -> list[Confusion]:
         """Paraphrases that, left out of the index, the bot would handle as another entry.

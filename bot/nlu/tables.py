@@ -479,7 +479,8 @@ STATEMENT_WORDS: str = (
     "андуурсан андуурчихлаа андуурлаа андуурч алдсан буруу зөв биш үгүй тийм ээ аа "
     "ажиллаж ажилладаг ажилласан ажилтай жил жилийн жилдээ жилийнх дахь дэх дугаар р "
     "харин бол нь уг угаасаа ер нь одоо "
-    "sorry oops oh no yes i im i'm am actually a an the teacher in my of year years th st "
+    "sorry oops oh no yes i im i'm am actually a an the teacher teaching in my of year years "
+    "th st "
     "nd rd work working not really but meant mean wrong mistake "
     "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон"
 )

@@ -16,7 +16,13 @@ from bot.desk.questions import Choice, Question
 from bot.desk.schedule import cohort_label
 from bot.desk.turn import IDLE, TRIED_KEPT, Attempt, Turn
 from bot.i18n import N_, _
-from bot.nlu.entities import detect_cohort, detect_system, names_another_service, only_states
+from bot.nlu.entities import (
+    detect_cohort,
+    detect_system,
+    names_another_organiser,
+    names_another_service,
+    only_states,
+)
 from bot.nlu.matcher import MatchResult
 from bot.storage.models import FaqSuggestion
 
@@ -74,7 +80,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         # unless the message names that other account ("gmail-ийн нууц үгээ мартсан").
         near = (
             []
-            if names_another_service(text)
+            if names_another_service(text) or names_another_organiser(text)
             else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
         if len(near) == 1:
