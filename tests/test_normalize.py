@@ -55,6 +55,7 @@ def test_latin_becomes_cyrillic_with_the_habits_of_chat(latin: str, cyrillic: st
         ("e-mail хаягаа", "имэйл хаягаа"),
         ("esis passaa martchihlaa", "есис нууц үгээ мартчихлаа"),  # a table word with endings
         ("usernameee", "нэвтрэх нэрээ"),
+        ("esis usernamee", "есис нэвтрэх нэрээ"),  # the ending's first letter is the word's last
         ("паролоо мартсан", "нууц үгээ мартсан"),  # Russian loanwords, with endings
         ("paroliig martsan", "нууц үгийг мартсан"),
         ("ESIS аккаунтаа", "ESIS бүртгэлээ"),

@@ -137,9 +137,11 @@ def _suffixed_latin_word(word: str) -> str | None:
     for cut in range(len(word) - 1, MIN_TABLE_BASE - 1, -1):
         base, rest = word[:cut], word[cut:]
         if base in tables.LATIN_WORDS and rest.isascii() and rest.isalpha():
-            ending = _transliterate(rest)
-            if _is_endings(_soft_fold(ending)):
-                return tables.LATIN_WORDS[base] + ending
+            # "usernamee": the ending "ee" shares its first letter with the word's last
+            for written in (rest, base[-1] + rest):
+                ending = _transliterate(written)
+                if _is_endings(_soft_fold(ending)):
+                    return tables.LATIN_WORDS[base] + ending
     return None
 
 

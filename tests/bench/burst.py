@@ -22,7 +22,7 @@ Exactly once: every update got a reply; the bot's database has one processed eve
 incoming MessageLog row per update, and per chat as many outgoing rows as the fake received
 messages; no message went to a chat without a pending update.
 
-Targets (issue 9): every update answered exactly once; drain ≥ 0.5 × bare bot; paced p99 ≤
+Targets (issues 9 and 16): every update answered exactly once; drain ≥ 0.2 × bare bot; paced p99 ≤
 250 ms; peak RSS ≤ 250 MB. PostgreSQL needs HELPDESK_TEST_DATABASE_URL (or --pg-url).
 """
 
@@ -68,7 +68,7 @@ SETTLE = 1.0  # seconds without a reply after the last update is answered: the s
 QUICK_TEACHERS = 500  # --quick, and the CI smoke test
 QUICK_PACED_SECONDS = 5.0
 
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.2  # issue 16 withdrew issue 9's 0.5: a transaction through SQLAlchemy costs it
 TARGET_P99_MS = 250.0
 TARGET_RSS_MB = 250.0
 
