@@ -116,13 +116,17 @@ def names_another_service(text: str) -> bool:
     """Whether the message names an account that is not the institute's (Gmail, Facebook,
     e-Mongolia, a bank) and none of the institute's: its password is not this desk's to
     recover. ("ESIS-д бүртгэлтэй gmail хаяг" is about ESIS.)"""
-    words = keys(text)
-    return any(True for _ in OTHER_SERVICES.read(words)) and not any(SYSTEMS.read(words))
+    return _names_outside(OTHER_SERVICES, text)
 
 
 def names_another_organiser(text: str) -> bool:
     """Whether the message names another organiser of trainings (UNICEF, IELTS, the health
     ministry) and none of the institute's systems: its course or certificate is not this
     desk's. Unlike an account (a Gmail address opens the webinar too), naming one decides."""
+    return _names_outside(OTHER_ORGANISERS, text)
+
+
+def _names_outside(others: Vocabulary, text: str) -> bool:
+    """Whether the message names one of `others` and none of the institute's systems."""
     words = keys(text)
-    return any(True for _ in OTHER_ORGANISERS.read(words)) and not any(SYSTEMS.read(words))
+    return any(True for _ in others.read(words)) and not any(SYSTEMS.read(words))
