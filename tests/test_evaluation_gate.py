@@ -63,6 +63,12 @@ STAFFWIDE_FLOORS = (0.91, 0.89, 0.91)
 # Latin, 8 % English, 25 % out of scope), measured before anything changed: 96.4 / 98.8 /
 # 100 / 98.1 % → 97.0 / 98.8 / 100 / 99.1 % (one line mended from its own misses).
 SEASONED_FLOORS = (0.92, 0.94, 0.94)
+# aimag.jsonl (200 lines, the round after: soum and aimag staff who had not written before —
+# doctors, librarians, kindergarten, dormitory and PE teachers, an accountant for a colleague;
+# 40 % Latin, 8 % English, 25 % out of scope), by a helper who read only the entry list, the
+# README and MONGOLIAN.md. First run, before anything was tuned: 94.0 / 98.0 / 93.8 %, top-3
+# 100 %; not tuned on since. Its out-of-scope entries' ids were written as null (the refusals).
+AIMAG_FLOORS = (0.91, 0.94, 0.90)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +103,7 @@ FLOORS = {
     "young.jsonl": (YOUNG_FLOORS, 0.98),
     "staffwide.jsonl": (STAFFWIDE_FLOORS, 0.98),
     "seasoned.jsonl": (SEASONED_FLOORS, 0.97),
+    "aimag.jsonl": (AIMAG_FLOORS, 0.98),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.entities import detect_cohort, states_a_fact
+from bot.nlu.entities import detect_cohort, only_introduces, states_a_fact
 from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, tokens
 
 
@@ -229,6 +229,10 @@ def test_detect_cohort_ignores_other_numbers(text: str) -> None:
         "уучлаарай, 10 дугаар жилийнх",
         "I'm in my 1st year of teaching",
         "sorry, I'm actually in my 5th year",
+        "oi buruu bichchihlee, 10 dahi jil",  # "I typed it wrong"
+        "харин 1 дэх жилийнх яах вэ",  # a follow-up: "and the 1st year's?"
+        "1r jiliinh ni?",
+        "what about 10th year?",
     ],
 )
 def test_a_stated_cohort_alone_is_a_fact_the_desk_can_take(text: str) -> None:
@@ -240,6 +244,32 @@ def test_a_stated_cohort_alone_is_a_fact_the_desk_can_take(text: str) -> None:
 )
 def test_a_question_about_a_cohort_is_no_bare_fact(text: str) -> None:
     assert not states_a_fact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сургалтын менежер байна",
+        "bi surguuliin emch bn",
+        "Сайн байна уу, би Увс аймгийн номын санч",  # a greeting asks nothing
+        "I am a school nurse",
+    ],
+)
+def test_who_and_where_the_writer_is_tells_no_problem(text: str) -> None:
+    assert only_introduces(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "манай сургуулийн 3 багш ESIS-д орж чадахгүй байна",  # a system
+        "манай сургуулийн багш нар бүртгэгдээгүй",  # -гүй
+        "сургуулийн эмч сургалтад суух уу",  # a question
+        "нууц үгээ мартсан",  # no role or place at all
+    ],
+)
+def test_a_problem_is_no_introduction_whoever_tells_it(text: str) -> None:
+    assert not only_introduces(text)
 
 
 def test_any_other_year_of_work_is_one_word_apart_from_the_cohorts() -> None:

@@ -11,6 +11,7 @@ Past the time limit it is killed. The parent then writes to the database as befo
 from __future__ import annotations
 
 import asyncio
+import logging
 import pickle
 import resource
 import sys
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import _, current_language, use_language
+
+log = logging.getLogger(__name__)
 
 READ_SECONDS = 60.0
 """A real 40,000-row roster reads in about 7 s as .xlsx; anything past a minute is hostile."""
@@ -67,10 +70,10 @@ async def read(kind: str, data: bytes, name: str, limits: Limits | None = None) 
         str(limits.memory_mb),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
-        out, _err = await asyncio.wait_for(child.communicate(data), limits.seconds)
+        out, err = await asyncio.wait_for(child.communicate(data), limits.seconds)
     except TimeoutError:
         child.kill()
         await child.wait()
@@ -81,7 +84,10 @@ async def read(kind: str, data: bytes, name: str, limits: Limits | None = None) 
         ) from None
     if child.returncode != 0 or not out:
         # MemoryError is reported by the child itself; a child killed outright (the kernel's
-        # OOM killer, a crash in a C extension) leaves no answer at all.
+        # OOM killer, a crash in a C extension) leaves no answer at all. What it printed
+        # goes to the log: the admin is told of memory, the maintainer sees the cause.
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        log.warning("file reader exited with %s: %s", child.returncode, last[0][:300])
         raise ReadLimitError(_too_big(limits))
     outcome, value = pickle.loads(out)
     if outcome == "error":

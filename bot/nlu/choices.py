@@ -136,6 +136,11 @@ class Vocabulary:
                 return value  # a yes/no question answered first, then explained
         return None
 
+    def leftover(self, text: str) -> int:
+        """How many words of a reply neither answer nor pad it: "no, it still says wrong
+        password" tells four more, "no it didn't" none."""
+        return self._read([key for key in keys(text) if key not in FILLERS])[1]
+
     def read(self, typed: Sequence[str]) -> list[tuple[int, int, str]]:
         """Where declared phrases stand in a message's keys (start, end) and their choice."""
         return self._read(typed)[0]

@@ -7,7 +7,7 @@ import re
 
 from bot.nlu import tables
 from bot.nlu.choices import FILLERS, Vocabulary, keys
-from bot.nlu.normalize import COHORTS, cohorts, years_of_work
+from bot.nlu.normalize import COHORTS, analyze, asks, cohorts, years_of_work
 
 _ENGLISH_COHORT = re.compile(
     r"\b(1|5|10|first|fifth|tenth)(?:st|th)?[\s-]*(?:year|yr)s?\b", re.IGNORECASE
@@ -48,6 +48,15 @@ OTHER_ORGANISERS = Vocabulary.build(
     }
 )  # fmt: skip
 _STATEMENT = frozenset(keys(tables.STATEMENT_WORDS)) | FILLERS
+_ROLE_WORDS = tuple(
+    key for word in tables.ROLE_WORDS.split() for key in keys(word)
+)  # "номын санч", "сургуулийн эмч", "аймгийн": stems, so any ending passes
+# "Сайн байна уу" asks nothing, whatever its particle says.
+_GREETING = re.compile(
+    r"\b(?:сайн\s+(?:байна\s+|бай)?уу|sain\s+(?:baina\s+|bai)?uu|sain\s+bn\s+uu|sn\s+bnuu|"
+    r"сайн\s+байнуу|sain\s+bainuu|sain\s+bnuu)\b",
+    re.IGNORECASE,
+)
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -102,6 +111,17 @@ def only_states(text: str) -> bool:
         and not key.startswith(_YEAR_WORDS)
     ]
     return bool(words) and not rest
+
+
+def only_introduces(text: str) -> bool:
+    """Whether a message says who or where the writer is and tells no problem: a role or a
+    place ("сургалтын менежер байна", "bi surguuliin emch bn"), and no system, no "-гүй",
+    no question. Beside a request for a person it is no problem to put on a ticket."""
+    if not any(key.startswith(_ROLE_WORDS) for key in keys(text)):
+        return False
+    if detect_system(text) is not None or asks(_GREETING.sub(" ", text)):
+        return False
+    return not any(word.negated for word in analyze(text))
 
 
 def states_a_fact(text: str) -> bool:

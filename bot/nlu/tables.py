@@ -471,8 +471,9 @@ ANSWER_FILLERS: str = (
 )
 
 # Words around a stated fact that add nothing to it: an apology, an introduction, a
-# correction. "уучлаарай, би 5 дахь жилийн багш байна", "no, I'm actually in my 10th year".
-# A message of these and a cohort (or a system) only states that fact.
+# correction, a follow-up. "уучлаарай, би 5 дахь жилийн багш байна", "no, I'm actually in my
+# 10th year", "тэгвэл 1 дэх жилийнх яах вэ?". A message of these and a cohort (or a system)
+# only states that fact.
 STATEMENT_WORDS: str = (
     "уучлаарай уучлаад уучлал өө аан за би бид манай миний намайг багш багшаа багш нар "
     "ажилтан менежер удирдлага нийгмийн ажилтан байна байгаа байлаа байсан юм шүү л ш "
@@ -482,5 +483,15 @@ STATEMENT_WORDS: str = (
     "sorry oops oh no yes i im i'm am actually a an the teacher teaching in my of year years "
     "th st "
     "nd rd work working not really but meant mean wrong mistake "
-    "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон"
+    "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон "
+    "бичсэн бичлээ биччихлээ биччихсэн бичээд андуураад ой ай хөөх "
+    "тэгвэл тэгээд яах ni and for what about how so then"
+)
+
+# Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):
+# beginnings of words, any ending after them.
+ROLE_WORDS: str = (
+    "багш менежер сургалт захирал эрхлэгч номын санч эмч сувилагч нийгм ажилтан нягтлан "
+    "зүйч дотуур байр аймаг аймг сум дүүрэг сургууль сургуул цэцэрлэг хот анги "
+    "school nurse doctor librarian manager principal director kindergarten"
 )

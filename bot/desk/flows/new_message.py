@@ -21,6 +21,7 @@ from bot.nlu.entities import (
     detect_system,
     names_another_organiser,
     names_another_service,
+    only_introduces,
     only_states,
 )
 from bot.nlu.matcher import MatchResult
@@ -31,16 +32,19 @@ NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
+CLEAR_SCORE = 60.0  # a match this good is a topic, whatever introduction surrounds it
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
 # An answerable entry this close to an out-of-scope best, and itself over the threshold, is
 # offered (unless the message names another service): the classifier in the score reads
 # "нууц үгээ мартсан, тусална уу" as much like Gmail's question as the desk's own.
 OUT_OF_SCOPE_SPREAD = 20.0
-# Where one question ends and another begins: sentence ends, "бас"/"мөн" ("also"), and a
-# comma after a question particle ("…сонгох вэ, вебинарт яаж орох вэ?").
+# Where one question ends and another begins: sentence ends, "бас"/"мөн" ("also", in either
+# script), "and" before a question word, and a comma after a question particle
+# ("…сонгох вэ, вебинарт яаж орох вэ?").
 _PARTS = re.compile(
-    r"[?!.;\n]+|,?\s+(?:бас|мөн|тэгээд|also|and also)\s+"
+    r"[?!.;\n]+|,?\s+(?:бас|мөн|тэгээд|bas|mun|tegeed|also|and also)\s+"
+    r"|,?\s+and\s+(?=(?:what|how|when|where|who|which|why|is|are|can|do|does|should)\b)"
     r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,",
     re.IGNORECASE,
 )
@@ -66,7 +70,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         return
     problem = escalation.problem_beside_a_person_request(text)
     if problem is not None:
-        said = turn.knowledge.matcher.match(problem).intent not in SMALL_TALK
+        said = _tells_a_problem(turn, problem)
         turn.log.intent = "human"
         await escalation.ask_for_person(turn, text if said else "")
         return
@@ -127,6 +131,16 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         )
 
 
+def _tells_a_problem(turn: Turn, text: str) -> bool:
+    """Whether what a message says beside its request for a person is a problem to put on
+    the ticket: not small talk, nor an introduction ("сургалтын менежер байна") that reads
+    as an entry only faintly (who attends?)."""
+    reading = turn.knowledge.matcher.match(text)
+    if reading.intent in SMALL_TALK:
+        return False
+    return not (only_introduces(text) and reading.score < CLEAR_SCORE)
+
+
 def _starts_a_flow(turn: Turn, intent: str) -> bool:
     return turn.knowledge.entries[intent].action in ("certificate", "human")
 
@@ -170,17 +184,21 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     parts = [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
     if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
         return [whole.intent] if whole.intent else []
-    found: list[str] = []
+    scores: dict[str, float] = {}  # each part's entry, in the message's order, its best score
     for part in parts:
         result = turn.knowledge.matcher.match(part)
         entry = turn.knowledge.entries.get(result.intent or "")
-        if entry is not None and entry.id not in SMALL_TALK and entry.id not in found:
-            found.append(entry.id)
+        if entry is not None and entry.id not in SMALL_TALK:
+            scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
+    # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
+    # who attends?) gives way to the questions.
+    clearest = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
+    found = [intent for intent in scores if intent in clearest]
     if len(found) < 2:
         return [whole.intent] if whole.intent else found[:1]
-    if whole.intent and whole.intent not in found[:2]:
+    if whole.intent and whole.intent not in found:
         return [whole.intent]
-    return found[:2]
+    return found
 
 
 def _plainly_elsewhere(turn: Turn, result: MatchResult) -> str | None:

@@ -20,6 +20,7 @@ STEPS = {
     ("elearning", "email"): "email_change",
 }
 ENTRIES = frozenset(STEPS.values())
+TELLS_MORE = 1  # words beyond "no" after which a reply describes what failed: it goes on a ticket
 PASSWORD_ENTRIES = frozenset({STEPS["esis", "password"], STEPS["elearning", "password"]})
 
 
@@ -94,7 +95,8 @@ SOLVED = yes_no(
     ),
     no=(
         "шийдэгдээгүй", "болсонгүй", "болоогүй", "чадахгүй", "орж чадахгүй", "not solved",
-        "still not", "didn't work",
+        "still not", "didn't work", "it didn't", "it did not", "didn't help", "did not help",
+        "did not work", "doesn't work", "туслаагүй", "тус болоогүй",
     ),
 )  # fmt: skip
 
@@ -160,7 +162,7 @@ async def on_solved(turn: Turn, answer: str) -> None:
         return
     turn.say(turn.knowledge.answer("contact", turn.language))
     typed = turn.incoming.text or ""  # "no, it still says…" tells the methodologist more
-    if len(typed.split()) > 2:
+    if SOLVED.vocabulary.leftover(typed) > TELLS_MORE:
         await escalation.escalate(turn, typed, reason=f"recovery not solved ({entry_id})")
         return
     # Whether a ticket opens is the teacher's to say.
