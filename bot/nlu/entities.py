@@ -57,6 +57,9 @@ _GREETING = re.compile(
     r"сайн\s+байнуу|sain\s+bainuu|sain\s+bnuu)\b",
     re.IGNORECASE,
 )
+# What the writer says they still have: "санаж байна", "мэдэж байгаа", "remember", "know".
+_WORKS = tuple(key for word in tables.WORKS_WORDS.split() for key in keys(word))
+_CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin|gehdee)\s", re.IGNORECASE)
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -122,6 +125,27 @@ def only_introduces(text: str) -> bool:
     if detect_system(text) is not None or asks(_GREETING.sub(" ", text)):
         return False
     return not any(word.negated for word in analyze(text))
+
+
+def without_what_works(text: str) -> str:
+    """The message without its clauses that say what the writer still has ("нэвтрэх нэрээ
+    мартсан, нууц үгээ санаж байна", "I know my password but forgot my username"): their
+    words name another problem than the one asked about. Unchanged when every clause says
+    so, or none does."""
+    if not any(key.startswith(_WORKS) for key in keys(text)):
+        return text
+    clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
+    kept = [clause for clause in clauses if not _says_it_works(clause)]
+    if not kept or len(kept) == len(clauses):
+        return text
+    return ", ".join(clause.strip() for clause in kept)
+
+
+def _says_it_works(clause: str) -> bool:
+    if not any(key.startswith(_WORKS) for key in keys(clause)):
+        return False
+    # "санахгүй байна", "санаж чадахгүй", "санаж байна уу?": the problem itself
+    return not asks(_GREETING.sub(" ", clause)) and not any(w.negated for w in analyze(clause))
 
 
 def states_a_fact(text: str) -> bool:

@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
-from bot.nlu.entities import names_another_organiser
+from bot.nlu.entities import names_another_organiser, without_what_works
 from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
@@ -490,6 +490,7 @@ class Matcher:
     def _judge(self, text: str) -> MatchResult:
         if len(text) > MAX_TEXT:  # a paste with the request at its end: judge the end
             text = text[-MAX_TEXT:]
+        text = without_what_works(text)
         words = analyze(text)
         ranked = self._blended(*self._rank_message(words, text)) if words else []
         if not ranked:

@@ -488,6 +488,11 @@ STATEMENT_WORDS: str = (
     "тэгвэл тэгээд яах ni and for what about how so then"
 )
 
+# What a writer says they still have or know ("нууц үгээ санаж байна", "I remember my
+# password"): beginnings of words. A clause with one of these and no "-гүй" or question
+# names what is not the problem.
+WORKS_WORDS: str = "санаж санана мэдэж мэднэ remember know"
+
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):
 # beginnings of words, any ending after them.
 ROLE_WORDS: str = (
