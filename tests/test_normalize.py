@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.entities import detect_cohort, only_introduces, states_a_fact
+from bot.nlu.entities import (
+    detect_cohort,
+    only_announces_a_question,
+    only_introduces,
+    states_a_fact,
+)
 from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, tokens
 
 
@@ -270,6 +275,21 @@ def test_who_and_where_the_writer_is_tells_no_problem(text: str) -> None:
 )
 def test_a_problem_is_no_introduction_whoever_tells_it(text: str) -> None:
     assert not only_introduces(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "announces"),
+    [
+        ("асуулт байна", True),
+        ("bas neg asuult bn", True),
+        ("I have a question", True),
+        ("can I ask something?", True),
+        ("асуулт байна. нууц үгээ мартсан", False),  # the question came with it
+        ("question about my certificate", False),
+    ],
+)
+def test_a_message_that_only_announces_a_question(text: str, announces: bool) -> None:
+    assert only_announces_a_question(text) is announces
 
 
 def test_any_other_year_of_work_is_one_word_apart_from_the_cohorts() -> None:

@@ -24,7 +24,10 @@ from bot.nlu import tables
 from bot.nlu.normalize import MAX_TEXT, fold, normalize
 
 _NEGATED = fold(tables.NEGATION_SUFFIX)
-_NEGATION_WORDS = frozenset(fold(word) for word in tables.NEGATION_WORDS)  # үгүй, гүй, биш
+# үгүй, гүй, биш; and English's, as keys() spells them ("didn't" is "диднт").
+_NEGATION_WORDS = frozenset(fold(word) for word in tables.NEGATION_WORDS) | frozenset(
+    fold(word) for word in normalize(tables.ENGLISH_NEGATIONS).replace("'", "").split()
+)
 _NEGATED_REPLY = 4  # words a negated yes/no reply may have and still be a plain "no"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SHORT_REPLY = 3  # words in a reply that may carry one unexplained word ("5 жил", "за тэгье")
@@ -76,7 +79,9 @@ class Vocabulary:
     """The typed forms of each choice of one question, as folded phrases.
 
     `negative` names the choice that a short negated reply means ("чадаагүй", "болсонгүй")
-    in a yes/no question; `symbols` are emoji and marks that choose when sent alone.
+    in a yes/no question; `symbols` are emoji and marks that choose when sent alone, and so
+    are one-letter words ("y", "n"): inside a sentence "y" reads as the "I" of "I still
+    cannot log in".
     """
 
     # (keys of a phrase, its choice), longest first, by the first letter of the first key
@@ -98,7 +103,9 @@ class Vocabulary:
         for value, forms in words.items():
             for form in forms:
                 folded = keys(form)
-                if folded:
+                if len(folded) == 1 and len(folded[0]) == 1:
+                    symbols[folded[0]] = value
+                elif folded:
                     phrases.append((folded, value))
                 elif form.strip():
                     symbols[_bare(form)] = value
@@ -119,6 +126,8 @@ class Vocabulary:
         typed = [key for key in keys(text) if key not in FILLERS]
         if not typed:
             return None
+        if len(typed) == 1 and typed[0] in self.symbols:
+            return self.symbols[typed[0]]
         negated = any(
             key in _NEGATION_WORDS or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
             for key in typed

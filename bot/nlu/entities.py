@@ -60,6 +60,8 @@ _GREETING = re.compile(
 # What the writer says they still have: "санаж байна", "мэдэж байгаа", "remember", "know".
 _WORKS = tuple(key for word in tables.WORKS_WORDS.split() for key in keys(word))
 _CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin|gehdee)\s", re.IGNORECASE)
+_ANNOUNCE = tuple(key for word in tables.ANNOUNCE_WORDS.split() for key in keys(word))
+_AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -146,6 +148,17 @@ def _says_it_works(clause: str) -> bool:
         return False
     # "санахгүй байна", "санаж чадахгүй", "санаж байна уу?": the problem itself
     return not asks(_GREETING.sub(" ", clause)) and not any(w.negated for w in analyze(clause))
+
+
+def only_announces_a_question(text: str) -> bool:
+    """Whether a message only says that a question is coming ("асуулт байна", "I have a
+    question"): nothing to match yet, and no refusal either."""
+    words = keys(text)
+    announcing = [key for key in words if key.startswith(_ANNOUNCE)]
+    return bool(announcing) and all(
+        key in _AROUND_ANNOUNCE or key in _STATEMENT or key.startswith(_ANNOUNCE)
+        for key in words
+    )
 
 
 def states_a_fact(text: str) -> bool:

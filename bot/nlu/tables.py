@@ -425,6 +425,11 @@ MIN_STEM_AFTER_ONE_LETTER: int = 3
 NEGATION_SUFFIX: str = "гүй"
 NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
 NEGATION_TOKEN: str = "гүй"
+# English no's inside a reply to a yes/no question ("no it didn't", "it doesn't work").
+ENGLISH_NEGATIONS: str = (
+    "not cannot never don't didn't doesn't can't won't isn't wasn't aren't haven't hasn't "
+    "couldn't dont didnt doesnt cant wont isnt"
+)
 
 # Spellings of one thing brought to one form, matched at the start of a normalized word
 # (so endings stay: "е-сургалтын" → "есургалтын").
@@ -492,6 +497,14 @@ STATEMENT_WORDS: str = (
 # password"): beginnings of words. A clause with one of these and no "-гүй" or question
 # names what is not the problem.
 WORKS_WORDS: str = "санаж санана мэдэж мэднэ remember know"
+
+# A message that only says a question is coming ("асуулт байна", "bas neg asuult bn", "I have
+# a question"): the words of asking (beginnings of words) and what may stand around them.
+ANNOUNCE_WORDS: str = "асуулт асуух асуумаар асууя асуух question ask"
+ANNOUNCE_AROUND: str = (
+    "нэг юм зүйл бас өөр дахиад дахин жаахан жижиг байна байгаа бн бна сайн уу "
+    "have got another one more small quick little can may something anything"
+)
 
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):
 # beginnings of words, any ending after them.

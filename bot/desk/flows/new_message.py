@@ -21,6 +21,7 @@ from bot.nlu.entities import (
     detect_system,
     names_another_organiser,
     names_another_service,
+    only_announces_a_question,
     only_introduces,
     only_states,
 )
@@ -28,6 +29,7 @@ from bot.nlu.matcher import MatchResult
 from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
+ANNOUNCED = "question_announced"  # the log's intent for "асуулт байна": no refusal
 NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
@@ -66,6 +68,10 @@ async def answer_question(turn: Turn, text: str) -> None:
     """A new message: the facts it states, the knowledge base's answer (or two), a flow it
     starts, a clarifying question when two entries are close, or no match."""
     turn.go(IDLE)
+    if only_announces_a_question(text):  # "асуулт байна": the question comes next
+        turn.log.intent = ANNOUNCED
+        turn.say(_("Of course. Please write your question."), show_menu=True)
+        return
     if await _facts(turn, text):
         return
     problem = escalation.problem_beside_a_person_request(text)

@@ -1,0 +1,36 @@
+"""Typed answers to a declared yes/no question: what counts as yes, no, or a new message."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.desk.questions import yes_no
+
+SOLVED = yes_no("solved", "Is the problem solved?")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("y", "yes"),
+        ("Y!", "yes"),
+        ("n", "no"),
+        ("тийм ээ", "yes"),
+        ("ugui", "no"),
+        ("no it didn't", "no"),
+        ("it doesn't work", "no"),
+        ("I can't", "no"),
+        ("not really", "no"),
+    ],
+)
+def test_typed_answers_to_a_yes_no_question(text: str, value: str) -> None:
+    assert SOLVED.choose(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have another problem", "I forgot my password", "I think the link is broken"],
+)
+def test_a_sentence_starting_with_i_is_no_yes(text: str) -> None:
+    """"y" is yes alone; inside a sentence its spelling is the "I" that starts it."""
+    assert SOLVED.choose(text) is None
