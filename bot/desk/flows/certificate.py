@@ -153,10 +153,12 @@ async def _look_up(turn: Turn, number_text: str, surname: str) -> None:
     await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock(), number)
     entry = await roster.lookup(turn.session, number, surname)
     turn.log.intent = "certificate_lookup"
-    answer(turn, entry, surname)
+    answer(turn, entry)
 
 
-def answer(turn: Turn, entry: RosterEntry | None, surname: str) -> None:
+def answer(turn: Turn, entry: RosterEntry | None) -> None:
+    """The roster's result, under the surname as the roster spells it: a teacher who typed
+    "dorj" reads "Дорж", the name the certificate carries."""
     if entry is None:
         turn.ask(
             NOT_FOUND,
@@ -169,7 +171,7 @@ def answer(turn: Turn, entry: RosterEntry | None, surname: str) -> None:
         )
         return
     who = _("{surname} {name}, {year}").format(
-        surname=html.escape(surname.strip()),
+        surname=html.escape(entry.surname),
         name=roster.mask_name(entry.given_name),
         year=entry.year,
     )

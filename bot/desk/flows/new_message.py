@@ -158,13 +158,13 @@ async def _facts(turn: Turn, text: str) -> bool:
     later schedule questions; a message that only states a cohort or a system right after
     an answer that depended on it is a correction, and the answer is given again.
     """
+    cohort, system = detect_cohort(text), detect_system(text)
+    if cohort is not None:  # kept whatever else the message does
+        turn.person.cohort = cohort
     mention = find_register_number(text, turn.knowledge.matcher.knows)
     if mention is not None and mention.number is not None:
         await certificate.start(turn, text)
         return True
-    cohort, system = detect_cohort(text), detect_system(text)
-    if cohort is not None:
-        turn.person.cohort = cohort
     if not only_states(text):
         return False
     if cohort is not None:
