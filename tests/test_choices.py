@@ -34,3 +34,9 @@ def test_typed_answers_to_a_yes_no_question(text: str, value: str) -> None:
 def test_a_sentence_starting_with_i_is_no_yes(text: str) -> None:
     """"y" is yes alone; inside a sentence its spelling is the "I" that starts it."""
     assert SOLVED.choose(text) is None
+
+
+@pytest.mark.parametrize("text", ["тэгээд яах вэ", "tegeed yah ve", "yes, how do I join?"])
+def test_a_reply_that_asks_is_a_new_message(text: str) -> None:
+    """"тэгээд" (and then) begins like "тэг" (do so): a question word makes it a question."""
+    assert SOLVED.choose(text) is None

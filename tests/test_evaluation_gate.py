@@ -69,6 +69,12 @@ SEASONED_FLOORS = (0.92, 0.94, 0.94)
 # README and MONGOLIAN.md. First run, before anything was tuned: 94.0 / 98.0 / 93.8 %, top-3
 # 100 %; not tuned on since. Its out-of-scope entries' ids were written as null (the refusals).
 AIMAG_FLOORS = (0.91, 0.94, 0.90)
+# english.jsonl (160 lines, all English: foreign teachers, Mongolians who chose English,
+# non-native grammar, a Mongolian word here and there; 24 % out of scope), by a helper who
+# read only the entry list, the README and MONGOLIAN.md. First run 83.6 / 97.4 %, top-3
+# 95.9 %; with English function words dropped and the organiser rule looking past the top
+# three, 87.7 / 100 %, top-3 96.7 %. Its misses were read; nothing was tuned to them.
+ENGLISH_FLOORS = (0.84, 0.95, 0.86)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +110,7 @@ FLOORS = {
     "staffwide.jsonl": (STAFFWIDE_FLOORS, 0.98),
     "seasoned.jsonl": (SEASONED_FLOORS, 0.97),
     "aimag.jsonl": (AIMAG_FLOORS, 0.98),
+    "english.jsonl": (ENGLISH_FLOORS, 0.94),
 }
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.nlu.entities import (
     detect_cohort,
     only_announces_a_question,
+    only_asks_what_next,
     only_introduces,
     states_a_fact,
 )
@@ -290,6 +291,22 @@ def test_a_problem_is_no_introduction_whoever_tells_it(text: str) -> None:
 )
 def test_a_message_that_only_announces_a_question(text: str, announces: bool) -> None:
     assert only_announces_a_question(text) is announces
+
+
+@pytest.mark.parametrize(
+    ("text", "what_next"),
+    [
+        ("тэгээд яах вэ?", True),
+        ("одоо яах ёстой вэ", True),
+        ("what should I do now?", True),
+        ("tegeed yah ve", True),
+        ("нууц үгээ мартсан яах вэ", False),  # a problem of its own
+        ("тэгвэл 1 дэх жилийнх яах вэ", False),  # another cohort's
+        ("what is esis", False),
+    ],
+)
+def test_a_message_that_only_asks_what_to_do_next(text: str, what_next: bool) -> None:
+    assert only_asks_what_next(text) is what_next
 
 
 def test_any_other_year_of_work_is_one_word_apart_from_the_cohorts() -> None:

@@ -28,6 +28,8 @@ _NEGATED = fold(tables.NEGATION_SUFFIX)
 _NEGATION_WORDS = frozenset(fold(word) for word in tables.NEGATION_WORDS) | frozenset(
     fold(word) for word in normalize(tables.ENGLISH_NEGATIONS).replace("'", "").split()
 )
+# Question words: a reply with one asks something new, whatever yes/no word it holds.
+_ASKING = frozenset(fold(word) for word in normalize(tables.ASKING_WORDS).split())
 _NEGATED_REPLY = 4  # words a negated yes/no reply may have and still be a plain "no"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SHORT_REPLY = 3  # words in a reply that may carry one unexplained word ("5 жил", "за тэгье")
@@ -128,6 +130,8 @@ class Vocabulary:
             return None
         if len(typed) == 1 and typed[0] in self.symbols:
             return self.symbols[typed[0]]
+        if self.negative is not None and any(key in _ASKING for key in typed):
+            return None  # "тэгээд яах вэ?" asks; it is not "тэг" (do so) to a yes/no question
         negated = any(
             key in _NEGATION_WORDS or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
             for key in typed

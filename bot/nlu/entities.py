@@ -62,6 +62,8 @@ _WORKS = tuple(key for word in tables.WORKS_WORDS.split() for key in keys(word))
 _CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin|gehdee)\s", re.IGNORECASE)
 _ANNOUNCE = tuple(key for word in tables.ANNOUNCE_WORDS.split() for key in keys(word))
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
+_WHAT_NEXT = tuple(key for word in tables.WHAT_NEXT_ASKING.split() for key in keys(word))
+_AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -157,6 +159,16 @@ def only_announces_a_question(text: str) -> bool:
     announcing = [key for key in words if key.startswith(_ANNOUNCE)]
     return bool(announcing) and all(
         key in _AROUND_ANNOUNCE or key in _STATEMENT or key.startswith(_ANNOUNCE)
+        for key in words
+    )
+
+
+def only_asks_what_next(text: str) -> bool:
+    """Whether a message only asks what to do now ("тэгээд яах вэ?", "what should I do
+    now?"): about the answer just given, whatever the words would match on their own."""
+    words = keys(text)
+    return any(key.startswith(_WHAT_NEXT) for key in words) and all(
+        key.startswith(_WHAT_NEXT) or key in _AROUND_WHAT_NEXT or key in _STATEMENT
         for key in words
     )
 

@@ -498,10 +498,10 @@ class Matcher:
         best = ranked[0]
         runner_up = ranked[1] if len(ranked) > 1 else None
         considered = tuple(ranked[:CANDIDATES])
-        theirs = [c for c in considered if self._refuse[self._index[c.intent]]]
+        theirs = [c for c in ranked if self._refuse[self._index[c.intent]]]
         if theirs and theirs[0] is not best and names_another_organiser(text):
             # "ЮНИСЕФ-ийн сургалтын гэрчилгээ": worded like the desk's own question, but another
-            # organiser's; refused when an out-of-scope topic is in sight.
+            # organiser's; refused with the closest out-of-scope topic, however far down.
             return MatchResult(None, theirs[0].score, theirs[0], best, "out_of_scope", considered)
         if best.score < self.threshold:
             reason = "low_score"

@@ -211,7 +211,9 @@ def fold(word: str) -> str:
     return _collapse(_soft_fold(word))
 
 
-_STOP = frozenset(fold(w) for w in tables.STOP_WORDS)
+_STOP = frozenset(fold(w) for w in tables.STOP_WORDS) | frozenset(
+    fold(w) for w in normalize(tables.ENGLISH_STOP_WORDS).split()
+)
 _PROTECTED = sorted({_soft_fold(w) for w in tables.PROTECTED_WORDS}, key=len, reverse=True)
 _STOP_STEMS = frozenset(fold(w) for w in tables.STOP_STEMS)
 _NEGATION_WORDS = frozenset(_soft_fold(w) for w in tables.NEGATION_WORDS)

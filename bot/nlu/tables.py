@@ -348,6 +348,14 @@ STOP_WORDS: frozenset[str] = _words(
     """
 )
 
+# English function words, read as the chat-Latin table spells them (the → тхэ): English
+# questions are matched through the same index. Not "on" (он, a year), "or" (ор, enter),
+# "has" (Хас банк): their spellings are Mongolian words.
+ENGLISH_STOP_WORDS: str = (
+    "the a an i my me to of is are am it its in at for and do does did was were have this "
+    "that with you your our so just"
+)
+
 # What makes a sentence a question or a request, beside "?": the particles, question words
 # (any ending: хэзээнээс, хаанаас) and the polite imperative's "өгнө үү". Latin questions
 # are read in their own words. A long message's closing thanks or signature has none.
@@ -425,6 +433,10 @@ MIN_STEM_AFTER_ONE_LETTER: int = 3
 NEGATION_SUFFIX: str = "гүй"
 NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
 NEGATION_TOKEN: str = "гүй"
+# Words that make a reply to a yes/no question a new question instead ("тэгээд яах вэ?").
+ASKING_WORDS: str = (
+    "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн what how when where why which"
+)
 # English no's inside a reply to a yes/no question ("no it didn't", "it doesn't work").
 ENGLISH_NEGATIONS: str = (
     "not cannot never don't didn't doesn't can't won't isn't wasn't aren't haven't hasn't "
@@ -504,6 +516,14 @@ ANNOUNCE_WORDS: str = "асуулт асуух асуумаар асууя ас�
 ANNOUNCE_AROUND: str = (
     "нэг юм зүйл бас өөр дахиад дахин жаахан жижиг байна байгаа бн бна сайн уу "
     "have got another one more small quick little can may something anything"
+)
+
+# "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
+# words), and what may stand around them.
+WHAT_NEXT_ASKING: str = "яах юу цааш what"
+WHAT_NEXT_AROUND: str = (
+    "хийх хийвэл хийе хийгээч ёстой одоо тэгээд дараа нь болох вэ бэ "
+    "do now next should then so i we shall"
 )
 
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):

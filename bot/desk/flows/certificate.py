@@ -28,6 +28,7 @@ NOTICE = yes_no(
 )
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
+TOPIC = "certificate"  # memory.topic after a result: "what do I do now?" is about it
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
 
 
@@ -170,6 +171,7 @@ def answer(turn: Turn, entry: RosterEntry | None) -> None:
             ),
         )
         return
+    turn.memory.topic = TOPIC
     who = _("{surname} {name}, {year}").format(
         surname=html.escape(entry.surname),
         name=roster.mask_name(entry.given_name),

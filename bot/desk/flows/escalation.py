@@ -238,9 +238,10 @@ class Offered:
     reason: str = "the bot could not answer"  # what the ticket's card will say, if taken
 
 
-def offer_person(turn: Turn, reason: str = "") -> None:
+def offer_person(turn: Turn, reason: str = "", text: str | None = None) -> None:
+    """Ask whether to open a ticket; `text` instead of OFFER's "I could not help you…"."""
     turn.memory.refusals = turn.memory.downvotes = 0
-    turn.ask(OFFER, State.OFFER, Offered(reason) if reason else Offered())
+    turn.ask(OFFER, State.OFFER, Offered(reason) if reason else Offered(), text=text)
 
 
 async def on_offer(turn: Turn, answer: str) -> None:

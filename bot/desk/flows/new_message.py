@@ -22,6 +22,7 @@ from bot.nlu.entities import (
     names_another_organiser,
     names_another_service,
     only_announces_a_question,
+    only_asks_what_next,
     only_introduces,
     only_states,
 )
@@ -30,6 +31,7 @@ from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
 ANNOUNCED = "question_announced"  # the log's intent for "асуулт байна": no refusal
+WHAT_NEXT = "what_next"  # … and for "тэгээд яах вэ?" after an answer
 NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
@@ -73,6 +75,14 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.say(_("Of course. Please write your question."), show_menu=True)
         return
     if await _facts(turn, text):
+        return
+    if turn.memory.topic and only_asks_what_next(text):  # "тэгээд яах вэ?" after an answer
+        turn.log.intent = WHAT_NEXT
+        escalation.offer_person(
+            turn,
+            reason=f"asked what to do next ({turn.memory.topic})",
+            text=_("A methodologist can look at your case. Shall I pass your question on?"),
+        )
         return
     problem = escalation.problem_beside_a_person_request(text)
     if problem is not None:
