@@ -136,7 +136,7 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
     if entry.action == "schedule":
         await schedule.start(turn, detect_cohort(text))
     elif entry.action == "recovery" and not several:
-        recovery.steps(turn, entry.id, system=detect_system(text), typed=True)
+        recovery.guide(turn, entry.id, text)
     elif entry.action == "human":
         await escalation.ask_for_person(turn, text)
     elif entry.action == "certificate":

@@ -9,6 +9,8 @@ from bot.desk.flows import escalation
 from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
+from bot.nlu.choices import keys
+from bot.nlu.entities import detect_system
 
 # (system, what is lost) → the FAQ entry whose answer holds the steps.
 STEPS = {
@@ -70,7 +72,10 @@ LOST = Question(
             Choice(
                 "login",
                 N_("The login or the registered e-mail"),
-                ("нэвтрэх нэр", "нэр", "login", "username", "имэйл", "e-mail", "email", "майл"),
+                (
+                    "нэвтрэх нэр", "нэр", "login", "username", "имэйл", "e-mail", "email",
+                    "майл", "эрх", "аккаунт", "account", "логин",
+                ),
             ),
         ),
         (
@@ -137,12 +142,29 @@ async def on_lost(turn: Turn, lost: str) -> None:
     steps(turn, entry_id)
 
 
-def steps(turn: Turn, entry_id: str, system: str | None = None, typed: bool = False) -> None:
-    """The steps of an entry, then "solved?". A password question typed without naming
-    the system (`typed`, `system` None) asks which system first."""
-    if typed and system is None and entry_id in PASSWORD_ENTRIES:
+def guide(turn: Turn, entry_id: str, text: str) -> None:
+    """A typed login problem: its steps, or first the question they depend on. A password
+    question without its system asks which system; "ESIS-д орж чадахгүй байна", which
+    names nothing lost, asks what is lost (ESIS keeps the password, the login name and the
+    e-mail apart; the e-learning site has one guide for the first two)."""
+    system = detect_system(text)
+    if system is None and entry_id in PASSWORD_ENTRIES:
         start(turn, lost="password")
         return
+    named = LOST.vocabulary.read(keys(text))
+    if not named and (system or _system_of(entry_id)) == "esis":
+        turn.ask(LOST, State.LOST, Data(system="esis"))
+        return
+    steps(turn, entry_id, system=system)
+
+
+def _system_of(entry_id: str) -> str | None:
+    systems = {system for (system, _lost), entry in STEPS.items() if entry == entry_id}
+    return systems.pop() if len(systems) == 1 else None
+
+
+def steps(turn: Turn, entry_id: str, system: str | None = None) -> None:
+    """The steps of an entry (for `system`, when named), then "solved?"."""
     if system is not None and entry_id in ENTRIES:
         entry_id = for_system(entry_id, system)
     answer = turn.knowledge.answer(entry_id, turn.language)
