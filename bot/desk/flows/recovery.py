@@ -144,23 +144,18 @@ async def on_lost(turn: Turn, lost: str) -> None:
 
 def guide(turn: Turn, entry_id: str, text: str) -> None:
     """A typed login problem: its steps, or first the question they depend on. A password
-    question without its system asks which system; "ESIS-д орж чадахгүй байна", which
-    names nothing lost, asks what is lost (ESIS keeps the password, the login name and the
-    e-mail apart; the e-learning site has one guide for the first two)."""
+    question without its system asks which system; "ESIS-д орж чадахгүй байна", read as the
+    login entry (ESIS's catch-all for getting in) and naming nothing lost, asks what is
+    lost. A password or e-mail reading is the matcher's, whatever words carried it."""
     system = detect_system(text)
     if system is None and entry_id in PASSWORD_ENTRIES:
         start(turn, lost="password")
         return
-    named = LOST.vocabulary.read(keys(text))
-    if not named and (system or _system_of(entry_id)) == "esis":
+    vague = entry_id == STEPS["esis", "login"] and system != "elearning"
+    if vague and not LOST.vocabulary.read(keys(text)):
         turn.ask(LOST, State.LOST, Data(system="esis"))
         return
     steps(turn, entry_id, system=system)
-
-
-def _system_of(entry_id: str) -> str | None:
-    systems = {system for (system, _lost), entry in STEPS.items() if entry == entry_id}
-    return systems.pop() if len(systems) == 1 else None
 
 
 def steps(turn: Turn, entry_id: str, system: str | None = None) -> None:
