@@ -48,9 +48,14 @@ OTHER_ORGANISERS = Vocabulary.build(
     }
 )  # fmt: skip
 _STATEMENT = frozenset(keys(tables.STATEMENT_WORDS)) | FILLERS
-_ROLE_WORDS = tuple(
-    key for word in tables.ROLE_WORDS.split() for key in keys(word)
-)  # "номын санч", "сургуулийн эмч", "аймгийн": stems, so any ending passes
+
+
+def _beginnings(words: str) -> tuple[str, ...]:
+    """A table's words as key beginnings: any ending may follow ("аймгийн", "асуумаар")."""
+    return tuple(key for word in words.split() for key in keys(word))
+
+
+_ROLE_WORDS = _beginnings(tables.ROLE_WORDS)  # "номын санч", "сургуулийн эмч", "аймгийн"
 # "Сайн байна уу" asks nothing, whatever its particle says.
 _GREETING = re.compile(
     r"\b(?:сайн\s+(?:байна\s+|бай)?уу|sain\s+(?:baina\s+|bai)?uu|sain\s+bn\s+uu|sn\s+bnuu|"
@@ -58,11 +63,11 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 # What the writer says they still have: "санаж байна", "мэдэж байгаа", "remember", "know".
-_WORKS = tuple(key for word in tables.WORKS_WORDS.split() for key in keys(word))
+_WORKS = _beginnings(tables.WORKS_WORDS)
 _CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin|gehdee)\s", re.IGNORECASE)
-_ANNOUNCE = tuple(key for word in tables.ANNOUNCE_WORDS.split() for key in keys(word))
+_ANNOUNCE = _beginnings(tables.ANNOUNCE_WORDS)
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
-_WHAT_NEXT = tuple(key for word in tables.WHAT_NEXT_ASKING.split() for key in keys(word))
+_WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
@@ -126,9 +131,7 @@ def only_introduces(text: str) -> bool:
     no question. Beside a request for a person it is no problem to put on a ticket."""
     if not any(key.startswith(_ROLE_WORDS) for key in keys(text)):
         return False
-    if detect_system(text) is not None or asks(_GREETING.sub(" ", text)):
-        return False
-    return not any(word.negated for word in analyze(text))
+    return detect_system(text) is None and not _asks_or_denies(text)
 
 
 def without_what_works(text: str) -> str:
@@ -148,28 +151,31 @@ def without_what_works(text: str) -> str:
 def _says_it_works(clause: str) -> bool:
     if not any(key.startswith(_WORKS) for key in keys(clause)):
         return False
-    # "санахгүй байна", "санаж чадахгүй", "санаж байна уу?": the problem itself
-    return not asks(_GREETING.sub(" ", clause)) and not any(w.negated for w in analyze(clause))
+    return not _asks_or_denies(clause)  # "санахгүй", "санаж чадахгүй": the problem itself
+
+
+def _asks_or_denies(text: str) -> bool:
+    """A question (a greeting's "уу" aside) or a "-гүй": a problem told, not a statement."""
+    return asks(_GREETING.sub(" ", text)) or any(word.negated for word in analyze(text))
 
 
 def only_announces_a_question(text: str) -> bool:
     """Whether a message only says that a question is coming ("асуулт байна", "I have a
     question"): nothing to match yet, and no refusal either."""
-    words = keys(text)
-    announcing = [key for key in words if key.startswith(_ANNOUNCE)]
-    return bool(announcing) and all(
-        key in _AROUND_ANNOUNCE or key in _STATEMENT or key.startswith(_ANNOUNCE)
-        for key in words
-    )
+    return _only(keys(text), _ANNOUNCE, _AROUND_ANNOUNCE)
 
 
 def only_asks_what_next(text: str) -> bool:
     """Whether a message only asks what to do now ("тэгээд яах вэ?", "what should I do
     now?"): about the answer just given, whatever the words would match on their own."""
-    words = keys(text)
-    return any(key.startswith(_WHAT_NEXT) for key in words) and all(
-        key.startswith(_WHAT_NEXT) or key in _AROUND_WHAT_NEXT or key in _STATEMENT
-        for key in words
+    return _only(keys(text), _WHAT_NEXT, _AROUND_WHAT_NEXT)
+
+
+def _only(words: tuple[str, ...], marks: tuple[str, ...], around: frozenset[str]) -> bool:
+    """One of `marks` (beginnings) at least, and nothing but them, `around` and statement
+    words."""
+    return any(key.startswith(marks) for key in words) and all(
+        key.startswith(marks) or key in around or key in _STATEMENT for key in words
     )
 
 
