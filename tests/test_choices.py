@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.desk.questions import yes_no
+from bot.desk.questions import Choice, Question, yes_no
 
 SOLVED = yes_no("solved", "Is the problem solved?")
 
@@ -40,3 +40,13 @@ def test_a_sentence_starting_with_i_is_no_yes(text: str) -> None:
 def test_a_reply_that_asks_is_a_new_message(text: str) -> None:
     """"тэгээд" (and then) begins like "тэг" (do so): a question word makes it a question."""
     assert SOLVED.choose(text) is None
+
+
+def test_a_register_number_is_no_word_of_a_choice() -> None:
+    """"ОР88070923" starts with the letters of "өөр" (something else): a number typed where
+    a choice is asked is a new message, not that choice with a word to spare."""
+    choices = (Choice("pick", "A", ("1",)), Choice("none", "B", ("өөр",)))
+    which = Question("which", "Which?", (choices,))
+    assert which.choose("өөр") == "none"
+    assert which.choose("ОР88070923") is None
+    assert which.choose("ор-88070923 Цэрэн") is None

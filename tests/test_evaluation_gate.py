@@ -73,8 +73,16 @@ AIMAG_FLOORS = (0.91, 0.94, 0.90)
 # non-native grammar, a Mongolian word here and there; 24 % out of scope), by a helper who
 # read only the entry list, the README and MONGOLIAN.md. First run 83.6 / 97.4 %, top-3
 # 95.9 %; with English function words dropped and the organiser rule looking past the top
-# three, 87.7 / 100 %, top-3 96.7 %. Its misses were read; nothing was tuned to them.
-ENGLISH_FLOORS = (0.84, 0.95, 0.86)
+# three, 87.7 / 100 %, top-3 96.7 %. Its misses were read; nothing was tuned to them. With
+# the next round's 288 English paraphrases (their writer never saw it): 91.8 / 100 %, 98.4 %.
+ENGLISH_FLOORS = (0.88, 0.95, 0.90)
+# english2.jsonl (170 lines, the round after: non-native English of foreign teachers, IT and
+# kindergarten teachers, school managers; a third 1–5 words, a third 20–60; 25 % out of
+# scope), by a helper who read only the entry list, the README and MONGOLIAN.md, while
+# another helper, who never saw it, wrote 288 English paraphrases for the FAQ. First run,
+# the FAQ without those paraphrases: 85.2 / 100 %, top-3 97.7 %; with them (its first run
+# against them) 93.0 / 100 %, top-3 99.2 %. Not tuned on.
+ENGLISH2_FLOORS = (0.90, 0.95, 0.90)
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +119,7 @@ FLOORS = {
     "seasoned.jsonl": (SEASONED_FLOORS, 0.97),
     "aimag.jsonl": (AIMAG_FLOORS, 0.98),
     "english.jsonl": (ENGLISH_FLOORS, 0.94),
+    "english2.jsonl": (ENGLISH2_FLOORS, 0.97),
 }
 
 

@@ -39,7 +39,7 @@ from bot.desk.questions import ANYWHERE, MENU, Question
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
-from bot.nlu.entities import states_a_fact
+from bot.nlu.entities import only_links, states_a_fact
 from bot.nlu.normalize import MAX_TEXT, normalize, script_of
 from bot.storage import people
 from bot.storage.models import LOG_TEXT_LIMIT, Conversation, MessageLog, utcnow
@@ -280,7 +280,12 @@ class Desk:
         if (language := onboarding.LANGUAGE.choose(text)) is not None:  # "English", "монголоор"
             await onboarding.on_language(turn, language)
             return
-        if not text or script_of(text) == "other" or not normalize(text).strip():
+        if (
+            not text
+            or script_of(text) == "other"
+            or not normalize(text).strip()
+            or only_links(text)
+        ):
             turn.say(
                 _(
                     "I understand questions written in words, in Mongolian (Cyrillic or Latin "

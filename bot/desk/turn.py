@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 IDLE = "idle"
 TRIED_KEPT = 5  # attempts shown to the methodologist who takes over
+# How long after its last turn a conversation is still about what was last answered.
+TOPIC_FRESH = timedelta(minutes=30)
 
 Data = TypeVar("Data")
 
@@ -98,6 +101,16 @@ class Turn:
     @property
     def state(self) -> str:
         return self.conversation.state
+
+    @property
+    def fresh_topic(self) -> str:
+        """What the last answer was about, while the conversation goes on (its last turn
+        under TOPIC_FRESH ago): "and if my manager is away?" follows that answer; the
+        same words the next day start afresh."""
+        last = self.conversation.updated_at
+        if not self.memory.topic or last is None or self.desk.clock() - last > TOPIC_FRESH:
+            return ""
+        return self.memory.topic
 
     @property
     def language(self) -> str:

@@ -37,6 +37,9 @@ _SUFFIX_ROOM = 4  # letters a declared word of 4+ letters may carry as endings (
 _VOWELS = frozenset("аэиоу")  # what the vowels are after folding
 _TYPO_LENGTH = 6  # declared words this long may be typed with one letter wrong
 _HYPHEN_ENDING = 4  # letters after a hyphen that are an ending, not a word of their own
+# Two letters and digits, as register numbers are written: one key, so that "ОР88070923"
+# typed at "which do you mean?" is not "өөр" (something else) beside a number.
+_NUMBER_WITH_LETTERS = re.compile(r"[^\W\d_]{2}-?\d{6,}")
 
 
 @lru_cache(maxsize=8192)
@@ -45,6 +48,9 @@ def keys(text: str) -> tuple[str, ...]:
     endings written after a hyphen dropped ("ESIS-ийнх", "5-р")."""
     out: list[str] = []
     for word in normalize(text[:MAX_TEXT]).split():
+        if _NUMBER_WITH_LETTERS.fullmatch(word):
+            out.append(fold(word.replace("-", "")))
+            continue
         first, *endings = word.split("-")
         parts = [first, *(part for part in endings if len(part) > _HYPHEN_ENDING)]
         for part in parts:

@@ -159,6 +159,15 @@ def _asks_or_denies(text: str) -> bool:
     return asks(_GREETING.sub(" ", text)) or any(word.negated for word in analyze(text))
 
 
+_LINKS = re.compile(r"\s*(?:(?:https?://|www\.)\S+\s*)+")
+
+
+def only_links(text: str) -> bool:
+    """Whether a message is links and nothing else ("https://esis.edu.mn"): no question
+    in words to read, however well a site's name matches."""
+    return _LINKS.fullmatch(text) is not None
+
+
 def only_announces_a_question(text: str) -> bool:
     """Whether a message only says that a question is coming ("асуулт байна", "I have a
     question"): nothing to match yet, and no refusal either."""

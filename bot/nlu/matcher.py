@@ -247,13 +247,28 @@ class Matcher:
                 return stem
         return word.stem
 
+    def _message_key(self, word: Word) -> str:
+        """A message word's key: as indexed when the lexicon knows a reading of it; else the
+        reading that is closest to a known word's typo. "хурваарь" loses "аар" as an
+        ending (хурв, nobody's), while its longer reading хурвар is хувар (хуваарь) mistyped."""
+        key = self._key(word)
+        if key in self._idf or len(word.stems) < 2:
+            return key
+
+        def closeness(stem: str) -> float:
+            return max((similarity for _, similarity in self._readings(stem)[1]), default=0.0)
+
+        closest = max(word.stems, key=closeness)
+        return closest if closeness(closest) > closeness(key) else key
+
     def knows(self, word: str) -> bool:
         """Whether the paraphrases use this word, or a typo of one of theirs: "батламж"
         does, a name ("мөнхбат") does not. A stop word counts as known: it is no name."""
-        return all(self._readings(self._key(w))[1] for w in analyze(word))
+        return all(self._readings(self._message_key(w))[1] for w in analyze(word))
 
-    def _keys(self, words: Iterable[Word]) -> frozenset[str]:
-        """Index keys of some words: their stems, -гүй, and each suffixed form as well.
+    def _keys(self, words: Iterable[Word], *, message: bool = False) -> frozenset[str]:
+        """Index keys of some words (a message's with `message`): their stems, -гүй, and
+        each suffixed form as well.
 
         A form key (marked with FORM) keeps тэнцсэн, тэнцэх and тэнцээгүй apart where
         their shared stem cannot.
@@ -261,7 +276,7 @@ class Matcher:
         keys: set[str] = set()
         for word in words:
             if word.stem:
-                key = self._key(word)
+                key = self._message_key(word) if message else self._key(word)
                 keys.add(key)
                 if word.form != key:
                     keys.add(FORM + word.form)
@@ -355,7 +370,7 @@ class Matcher:
         `exclude` leaves one paraphrase out of the index, for find_confusions.
         """
         left_out = self._paraphrases[exclude] if exclude is not None else None
-        readings = [self._readings(key) for key in self._keys(words)]
+        readings = [self._readings(key) for key in self._keys(words, message=True)]
         total = sum(weight for weight, _ in readings)
         if not total:
             return []
@@ -420,8 +435,13 @@ class Matcher:
             body = self._body_topic(sentences, request)
             if body is not None:
                 return body
-        if request is not None and request[0].score >= LEXICAL_THRESHOLD + REQUEST_LEAD:
-            # A long message is judged by its request: what its end clearly asks comes first.
+        if (
+            request is not None
+            and request[0].score >= LEXICAL_THRESHOLD + REQUEST_LEAD
+            and (not ranked or request[0].score >= ranked[0].score)
+        ):
+            # A long message is judged by its request: what its end clearly asks comes first,
+            # unless the whole message reads as something else more clearly still.
             best.pop(request[0].intent)
             rest = sorted(best.values(), key=lambda c: c.score, reverse=True)
             return [request[0], *rest], [request[1]]

@@ -502,7 +502,8 @@ STATEMENT_WORDS: str = (
     "nd rd work working not really but meant mean wrong mistake "
     "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон "
     "бичсэн бичлээ биччихлээ биччихсэн бичээд андуураад ой ай хөөх "
-    "тэгвэл тэгээд яах ni and for what about how so then"
+    "тэгвэл тэгээд яах ni and for what about how so then "
+    "typed type wrote write written said it is it's its was wait sorry sry my bad again"
 )
 
 # What a writer says they still have or know ("нууц үгээ санаж байна", "I remember my
@@ -511,11 +512,13 @@ STATEMENT_WORDS: str = (
 WORKS_WORDS: str = "санаж санана мэдэж мэднэ remember know"
 
 # A message that only says a question is coming ("асуулт байна", "bas neg asuult bn", "I have
-# a question"): the words of asking (beginnings of words) and what may stand around them.
-ANNOUNCE_WORDS: str = "асуулт асуух асуумаар асууя асуух question ask"
+# a question", "тусламж хэрэгтэй байна", "help me"): the words of asking (beginnings of words)
+# and what may stand around them.
+ANNOUNCE_WORDS: str = "асуулт асуух асуумаар асууя асуух question ask тусла тусламж help"
 ANNOUNCE_AROUND: str = (
     "нэг юм зүйл бас өөр дахиад дахин жаахан жижиг байна байгаа бн бна сайн уу "
-    "have got another one more small quick little can may something anything"
+    "have got another one more small quick little can may something anything "
+    "хэрэгтэй хэрэг хүсье хүсэх хэрэгтэйгээ need needed please me i"
 )
 
 # "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
@@ -532,4 +535,12 @@ ROLE_WORDS: str = (
     "багш менежер сургалт захирал эрхлэгч номын санч эмч сувилагч нийгм ажилтан нягтлан "
     "зүйч дотуур байр аймаг аймг сум дүүрэг сургууль сургуул цэцэрлэг хот анги "
     "school nurse doctor librarian manager principal director kindergarten"
+)
+
+# Words around a language's name that ask for it ("can you write in English", "монголоор
+# бичээч", "англи хэлээр хариулна уу"): set aside, the name alone chooses the language.
+LANGUAGE_REQUEST_WORDS: str = (
+    "can could would you please pls plz write speak talk answer reply respond switch change "
+    "use in to the language bot бичнэ бичээч бичих бичээрэй ярь ярих ярина хариул хариулна "
+    "хариулаач хэлээр хэл руу рүү солих солиоч үү уу болох болно юу bichne bicheech"
 )

@@ -17,15 +17,20 @@ from bot.nlu.entities import detect_system
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
-# The words of a request for a person that tells no problem, in any script.
-PERSON_REQUEST = frozenset(
+# The words of a request for a person that tells no problem, in any script: those that ask
+# (one at least), and those that may stand around them.
+PERSON_ASKING = frozenset(
     keys(
         "хүн хүнтэй ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор "
-        "холбогдъё холбож холбо гэсэн гэж хүсэлтэй оператор операторт оператортой "
-        "арга зүйч арга зүйчтэй ажилтан ажилтантай мэргэжилтэн хүсэж хүсч "
-        "байна байгаа байсан юм өгөөч өгнө үү би надад амьд бодит туслаач туслаарай "
-        "need want talk speak chat with to a an human person operator agent real live "
-        "someone somebody staff methodologist please can could i me"
+        "холбогдъё холбож холбо оператор операторт оператортой арга зүйч арга зүйчтэй ажилтан "
+        "ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай talk speak chat human person "
+        "operator agent real live someone somebody staff methodologist"
+    )
+)
+PERSON_REQUEST = PERSON_ASKING | frozenset(
+    keys(
+        "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
+        "want with to a an please can could i me"
     )
 )
 
@@ -107,8 +112,12 @@ def problem_beside_a_person_request(text: str) -> str | None:
 
 def _only_asks_for_a_person(text: str) -> bool:
     """Whether a message asks for a person and tells no problem: "хүнтэй ярих", "operator",
-    "I need to talk to a human", "арга зүйчтэй холбогдмоор байна"."""
-    return all(key in PERSON_REQUEST or key in FILLERS for key in keys(text))
+    "I need to talk to a human", "арга зүйчтэй холбогдмоор байна". A clause with no words
+    ("www" of a link) asks for nothing."""
+    typed = keys(text)
+    return any(key in PERSON_ASKING for key in typed) and all(
+        key in PERSON_REQUEST or key in FILLERS for key in typed
+    )
 
 
 async def on_problem(turn: Turn, text: str) -> bool:

@@ -100,7 +100,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         # unless the message names that other account ("gmail-ийн нууц үгээ мартсан").
         near = (
             []
-            if names_another_service(text) or names_another_organiser(text)
+            if _names_elsewhere(text)
             else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
         if len(near) == 1:
@@ -117,12 +117,29 @@ async def answer_question(turn: Turn, text: str) -> None:
         for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
             await respond(turn, intent, text, several=True)
         return
+    if intents and intents[0] != result.intent:  # one part asks; the rest is small talk
+        turn.log.intent = intents[0]
+        await respond(turn, intents[0], text)
+        return
     if result.intent is None:
         candidates = _close_candidates(turn, result)
-        if len(candidates) > 1 or _alone_and_close(turn, result, candidates):
+        if _only_ours_is_close(result, candidates) and not _names_elsewhere(text):
+            # Over the threshold, and only small talk or an out-of-scope topic as near
+            # ("nuuts ug martsan": another account's password too): the desk's reading wins.
+            turn.log.intent = candidates[0]
+            await respond(turn, candidates[0], text)
+        elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
             clarify(turn, text, candidates)
         elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
             answers.out_of_scope(turn, elsewhere)
+        elif turn.fresh_topic:
+            # Right after an answer, what the desk cannot read is most often about that
+            # answer ("and if my manager is away?"): a methodologist can take it from there.
+            escalation.offer_person(
+                turn,
+                reason=f"a follow-up the desk could not read ({turn.fresh_topic})",
+                text=_("A methodologist can look at your case. Shall I pass your question on?"),
+            )
         else:
             await answers.no_match(turn)
         return
@@ -211,10 +228,27 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     clearest = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
     found = [intent for intent in scores if intent in clearest]
     if len(found) < 2:
-        return [whole.intent] if whole.intent else found[:1]
+        if whole.intent and (whole.intent not in SMALL_TALK or not found):
+            return [whole.intent]
+        return found[:1]  # "тусалсан баярлалаа. тэнцэхийн тулд юу хийх вэ": the question
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
+
+
+def _names_elsewhere(text: str) -> bool:
+    """Whether the message names an account or an organiser that is not the institute's
+    ("gmail-ийн нууц үгээ мартсан", "ЮНИСЕФ-ийн сургалт")."""
+    return names_another_service(text) or names_another_organiser(text)
+
+
+def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:
+    """An ambiguous verdict whose best entry is the only answerable one near it."""
+    return (
+        result.reason == "ambiguous"
+        and result.best is not None
+        and candidates == [result.best.intent]
+    )
 
 
 def _plainly_elsewhere(turn: Turn, result: MatchResult) -> str | None:

@@ -10,6 +10,8 @@ from bot.desk.questions import COHORT, MENU, Choice, Question
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import LANGUAGES, N_, _, use_language
+from bot.nlu import tables
+from bot.nlu.choices import keys
 from bot.nlu.entities import detect_cohort, only_states
 
 
@@ -18,20 +20,31 @@ class State(StrEnum):
     COHORT = "onboarding.cohort"
 
 
+_LANGUAGE_NAMES = (
+    Choice("mn", "Монгол", ("монгол", "монголоор", "mongol", "mn", "мн", "халх"), True),
+    Choice(
+        "en", "English", ("english", "англи", "англиар", "англи хэл", "en", "eng", "англ"), True
+    ),
+)
+_NAMED = Question("lang", "", (_LANGUAGE_NAMES,))
+_ASKING_FOR_A_LANGUAGE = frozenset(keys(tables.LANGUAGE_REQUEST_WORDS))
+
+
+def _asked_in_a_sentence(text: str) -> str | None:
+    """A language asked for with words around its name ("can you write in Mongolian",
+    "англи хэлээр хариулна уу"): the name read alone once the asking words are set aside."""
+    typed = keys(text)
+    named = [key for key in typed if key not in _ASKING_FOR_A_LANGUAGE]
+    if not named or len(named) == len(typed):
+        return None
+    return _NAMED.choose(" ".join(named))
+
+
 LANGUAGE = Question(
     "lang",
     N_("Which language do you prefer?"),
-    (
-        (
-            Choice("mn", "Монгол", ("монгол", "монголоор", "mongol", "mn", "мн", "халх"), True),
-            Choice(
-                "en",
-                "English",
-                ("english", "англи", "англиар", "англи хэл", "en", "eng", "англ"),
-                True,
-            ),
-        ),
-    ),
+    (_LANGUAGE_NAMES,),
+    extract=_asked_in_a_sentence,
 )
 
 
@@ -113,7 +126,9 @@ async def on_language(turn: Turn, language: str) -> None:
         turn.say(_("That button is no longer active."))
         return
     turn.person.language = language
-    turn.go(IDLE)
+    if turn.state in (State.LANGUAGE, State.COHORT):
+        turn.go(IDLE)
+    # Any other question waiting ("did this help?") stays open: answered in either language.
     with use_language(language):
         turn.say(_("Language saved."), show_menu=True)
         if turn.person.cohort is None:

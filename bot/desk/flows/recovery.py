@@ -97,6 +97,7 @@ SOLVED = yes_no(
     yes=(
         "шийдэгдсэн", "шийдэгдлээ", "болсон", "боллоо", "болчихлоо", "орлоо", "орсон",
         "нэвтэрлээ", "нэвтэрсэн", "solved", "worked", "it worked", "баярлалаа",
+        "тусалсан", "тусаллаа", "тус боллоо", "helped", "it helped",
     ),
     no=(
         "шийдэгдээгүй", "болсонгүй", "болоогүй", "чадахгүй", "орж чадахгүй", "not solved",
@@ -144,10 +145,11 @@ async def on_lost(turn: Turn, lost: str) -> None:
 
 def guide(turn: Turn, entry_id: str, text: str) -> None:
     """A typed login problem: its steps, or first the question they depend on. A password
-    question without its system asks which system; "ESIS-д орж чадахгүй байна", read as the
+    question without its system (named now or by the steps just given) asks which system;
+    "ESIS-д орж чадахгүй байна", read as the
     login entry (ESIS's catch-all for getting in) and naming nothing lost, asks what is
     lost. A password or e-mail reading is the matcher's, whatever words carried it."""
-    system = detect_system(text)
+    system = detect_system(text) or _system_of(turn.fresh_topic)
     if system is None and entry_id in PASSWORD_ENTRIES:
         start(turn, lost="password")
         return
@@ -156,6 +158,12 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
         turn.ask(LOST, State.LOST, Data(system="esis"))
         return
     steps(turn, entry_id, system=system)
+
+
+def _system_of(topic: str) -> str | None:
+    """The system of the steps just given: "nuuts ugee" right after ESIS's steps is
+    about ESIS, said a message ago."""
+    return next((system for (system, _lost), entry in STEPS.items() if entry == topic), None)
 
 
 def steps(turn: Turn, entry_id: str, system: str | None = None) -> None:
