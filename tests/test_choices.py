@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.desk.flows.recovery import SYSTEM
+from bot.desk.flows.schedule import REMINDERS
 from bot.desk.questions import Choice, Question, yes_no
+from bot.nlu.choices import DECLINED
 
 SOLVED = yes_no("solved", "Is the problem solved?")
 
@@ -50,3 +53,12 @@ def test_a_register_number_is_no_word_of_a_choice() -> None:
     assert which.choose("өөр") == "none"
     assert which.choose("ОР88070923") is None
     assert which.choose("ор-88070923 Цэрэн") is None
+
+
+def test_a_no_beside_the_only_choice_declines_it() -> None:
+    """A question that offers one thing (🔔 reminders): "no reminders please" turns it down;
+    where there are several, "no, esurgalt" still chooses the one named."""
+    assert REMINDERS.choose("no reminders please") == DECLINED
+    assert REMINDERS.choose("сануулга хэрэггүй") == DECLINED
+    assert REMINDERS.choose("remind me") == "on"
+    assert SYSTEM.choose("no, esurgalt") == "elearning"

@@ -28,6 +28,9 @@ _NEGATED = fold(tables.NEGATION_SUFFIX)
 _NEGATION_WORDS = frozenset(fold(word) for word in tables.NEGATION_WORDS) | frozenset(
     fold(word) for word in normalize(tables.ENGLISH_NEGATIONS).replace("'", "").split()
 )
+DECLINED = "declined"
+"""What a reply means that turns down a question's only choice ("no reminders please")."""
+_NO = frozenset(fold(word) for word in normalize("no nope").split())  # as keys() spells them
 # Question words: a reply with one asks something new, whatever yes/no word it holds.
 _ASKING = frozenset(fold(word) for word in normalize(tables.ASKING_WORDS).split())
 _NEGATED_REPLY = 4  # words a negated yes/no reply may have and still be a plain "no"
@@ -97,6 +100,7 @@ class Vocabulary:
     symbols: Mapping[str, str]
     negative: str | None
     extract: Callable[[str], str | None] | None
+    single: bool  # one choice only (a button offered, "🔔 reminders"): a "no" beside it declines
 
     @classmethod
     def build(
@@ -122,7 +126,7 @@ class Vocabulary:
         for phrase in phrases:
             by_initial.setdefault(phrase[0][0][0], []).append(phrase)
         initials = {letter: tuple(group) for letter, group in by_initial.items()}
-        return cls(initials, symbols, negative, extract)
+        return cls(initials, symbols, negative, extract, single=len(words) == 1)
 
     def choose(self, text: str) -> str | None:
         """The choice the reply means, or None when it is not an answer to this question."""
@@ -146,6 +150,8 @@ class Vocabulary:
             return self.negative  # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"
         hits, unexplained = self._read(typed)
         chosen = {value for _start, _end, value in hits}
+        if self.single and hits and _denies_beside(typed, hits):
+            return DECLINED  # "no reminders please" is no "🔔 reminders"
         if len(chosen) == 1:
             value = next(iter(chosen))
             first_at = hits[0][0]
@@ -186,6 +192,20 @@ class Vocabulary:
                 unexplained += 1
                 i += 1
         return hits, unexplained
+
+
+def _denies_beside(typed: Sequence[str], hits: Sequence[tuple[int, int, str]]) -> bool:
+    """Whether a word no declared phrase explains says no ("no", "үгүй", "хэрэггүй")."""
+    explained = {at for start, end, _value in hits for at in range(start, end)}
+    return any(_denies(key) for at, key in enumerate(typed) if at not in explained)
+
+
+def _denies(key: str) -> bool:
+    return (
+        key in _NEGATION_WORDS
+        or key in _NO
+        or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
+    )
 
 
 def _bare(text: str) -> str:

@@ -29,6 +29,8 @@ NOTICE = yes_no(
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
 TOPIC = "certificate"  # memory.topic after a result: "what do I do now?" is about it
+# The entries a result's follow-ups are about ("ESIS-ээс яаж харах вэ" after it: where to see it).
+ENTRIES = frozenset({"certificate_status", "certificate_view", "pass_criteria", "failed_retake"})
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
 
 
@@ -160,6 +162,7 @@ async def _look_up(turn: Turn, number_text: str, surname: str) -> None:
 def answer(turn: Turn, entry: RosterEntry | None) -> None:
     """The roster's result, under the surname as the roster spells it: a teacher who typed
     "dorj" reads "Дорж", the name the certificate carries."""
+    turn.memory.topic = TOPIC  # "what should I do now?" is about this result, found or not
     if entry is None:
         turn.ask(
             NOT_FOUND,
@@ -171,7 +174,6 @@ def answer(turn: Turn, entry: RosterEntry | None) -> None:
             ),
         )
         return
-    turn.memory.topic = TOPIC
     who = _("{surname} {name}, {year}").format(
         surname=html.escape(entry.surname),
         name=roster.mask_name(entry.given_name),

@@ -103,7 +103,7 @@ async def answer_question(turn: Turn, text: str) -> None:
             if _names_elsewhere(text)
             else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
-        if len(near) == 1:
+        if len(near) == 1 or _both_passwords(near):
             turn.log.intent = near[0]
             await respond(turn, near[0], text)
         elif near:
@@ -128,6 +128,12 @@ async def answer_question(turn: Turn, text: str) -> None:
             # ("nuuts ug martsan": another account's password too): the desk's reading wins.
             turn.log.intent = candidates[0]
             await respond(turn, candidates[0], text)
+        elif _both_passwords(candidates):
+            turn.log.intent = candidates[0]
+            await respond(turn, candidates[0], text)
+        elif (followed := _following_the_topic(turn, candidates)) is not None:
+            turn.log.intent = followed
+            await respond(turn, followed, text)
         elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
             clarify(turn, text, candidates)
         elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
@@ -240,6 +246,22 @@ def _names_elsewhere(text: str) -> bool:
     """Whether the message names an account or an organiser that is not the institute's
     ("gmail-ийн нууц үгээ мартсан", "ЮНИСЕФ-ийн сургалт")."""
     return names_another_service(text) or names_another_organiser(text)
+
+
+def _following_the_topic(turn: Turn, candidates: list[str]) -> str | None:
+    """Of close entries, the one a certificate result just given is about, when only one is:
+    "ESIS-ээс яаж харах вэ" is then where to see it, not the ESIS login. (After an answer,
+    the entry just answered is no such guide: asking again is seldom for the same answer.)"""
+    if turn.fresh_topic != certificate.TOPIC:
+        return None
+    about = [candidate for candidate in candidates if candidate in certificate.ENTRIES]
+    return about[0] if len(candidates) > 1 and len(about) == 1 else None
+
+
+def _both_passwords(candidates: list[str]) -> bool:
+    """ESIS's password and the e-learning site's, close ("passaa martchihlaa"): the guide
+    asks which system, a question the teacher knows the answer to, unlike "which entry"."""
+    return set(candidates) == recovery.PASSWORD_ENTRIES
 
 
 def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:

@@ -11,6 +11,7 @@ from bot.desk.questions import COHORT, Choice, Question, yes_no
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
+from bot.nlu.choices import DECLINED
 from bot.storage.models import Person
 
 TOPIC = "schedule"  # what Memory.topic says after the schedule was shown
@@ -37,7 +38,10 @@ REMINDERS = Question(
                 N_("🔔 Get reminders"),
                 # No bare "за": the button is offered, not asked about, and "за ойлголоо"
                 # under a schedule says "got it", not "remind me".
-                ("сануул", "сануулаарай", "сануулах", "сануулж", "remind", "remind me"),
+                (
+                    "сануул", "сануулаарай", "сануулах", "сануулж", "мэдэгдэл", "remind",
+                    "remind me", "notification", "notifications",
+                ),
             ),
         ),
     ),
@@ -101,6 +105,10 @@ async def on_notice(turn: Turn, answer: str) -> None:
 
 
 async def on_reminders(turn: Turn, argument: str) -> None:
+    if argument == DECLINED:  # "no reminders please", "сануулга хэрэггүй"
+        turn.go(IDLE)
+        turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+        return
     if argument != "on" or turn.person.cohort not in COHORTS:
         turn.say(_("That button is no longer active."))
         return
