@@ -57,6 +57,7 @@ KEYWORD_BOOST = 1.5  # a stem from an entry's keywords explains more than an ord
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio for a typo'd stem to count as a known one
 FUZZY_MIN_LENGTH = 4  # shorter stems must be spelled exactly: too many near neighbours
 FUZZY_CANDIDATES = 3  # known stems a typo'd one may stand for
+TYPOS_KEPT = 4096  # unknown stems whose fuzzy readings are remembered (then forgotten at once)
 SHORTLIST = 24  # entries, by a rough vote, that get the full (costlier) scoring
 COMMON_SHARE = 0.05  # a stem in more than this share of entries is too common to vote
 MIN_LEXICON_STEM = 3  # a lexicon stem shorter than this is too weak to pick a reading
@@ -153,6 +154,7 @@ class Matcher:
         self.margin = margin
         self._memory = memory
         self._verdicts: dict[str, MatchResult] = {}  # the last `memory`, by message text
+        self._typos: dict[str, _Reading] = {}  # unknown stems' fuzzy readings, by stem
         entries = list(entries)
         self._ids = [entry.id for entry in entries]
         self._refuse = [entry.refuse for entry in entries]
@@ -248,18 +250,15 @@ class Matcher:
         return word.stem
 
     def _message_key(self, word: Word) -> str:
-        """A message word's key: as indexed when the lexicon knows a reading of it; else the
-        reading that is closest to a known word's typo. "хурваарь" loses "аар" as an
-        ending (хурв, nobody's), while its longer reading хурвар is хувар (хуваарь) mistyped."""
+        """A message word's key: as indexed when the lexicon knows a reading of it; else its
+        stem, unless only its longest reading reads as a known word's typo: "хурваарь" loses
+        "аар" as an ending (хурв, nobody's), while its longest reading хурвар is хувар
+        (хуваарь) mistyped. Fuzzy readings are remembered, so the stem's is looked up once."""
         key = self._key(word)
-        if key in self._idf or len(word.stems) < 2:
+        longest = word.stems[0] if word.stems else key
+        if key in self._idf or longest == key or self._readings(key)[1]:
             return key
-
-        def closeness(stem: str) -> float:
-            return max((similarity for _, similarity in self._readings(stem)[1]), default=0.0)
-
-        closest = max(word.stems, key=closeness)
-        return closest if closeness(closest) > closeness(key) else key
+        return longest if self._readings(longest)[1] else key
 
     def knows(self, word: str) -> bool:
         """Whether the paraphrases use this word, or a typo of one of theirs: "батламж"
@@ -297,6 +296,14 @@ class Matcher:
             return 0.0, []
         if len(key) < FUZZY_MIN_LENGTH or not self._vocabulary:
             return self._unknown_weight, []
+        reading = self._typos.get(key)
+        if reading is None:
+            if len(self._typos) >= TYPOS_KEPT:
+                self._typos.clear()
+            reading = self._typos[key] = self._typo_reading(key)
+        return reading
+
+    def _typo_reading(self, key: str) -> _Reading:
         near = process.extract(
             key,
             self._vocabulary,
