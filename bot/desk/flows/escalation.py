@@ -49,6 +49,8 @@ OFFER = yes_no(
     "human",
     N_("I could not help you. Shall I pass your question to a methodologist?"),
     yes=("дамжуул", "дамжуулаарай", "тэгээрэй", "please do", "pass it on"),
+    # "дараа" (later) puts the offer off; to "solved?" it is "I'll check later", no "no"
+    no=("дараа", "дараа болъё", "later", "not now", "maybe later"),
     # "hvntei yarimaar bn" to this offer takes it, with what the bot failed at
     extract=lambda text: "yes" if _only_asks_for_a_person(text) else None,
 )
