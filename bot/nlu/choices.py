@@ -142,10 +142,7 @@ class Vocabulary:
             return self.symbols[typed[0]]
         if self.negative is not None and any(key in _ASKING for key in typed):
             return None  # "тэгээд яах вэ?" asks; it is not "тэг" (do so) to a yes/no question
-        negated = any(
-            key in _NEGATION_WORDS or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
-            for key in typed
-        )
+        negated = any(_negates(key) for key in typed)
         if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
             return self.negative  # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"
         hits, unexplained = self._read(typed)
@@ -200,12 +197,13 @@ def _denies_beside(typed: Sequence[str], hits: Sequence[tuple[int, int, str]]) -
     return any(_denies(key) for at, key in enumerate(typed) if at not in explained)
 
 
+def _negates(key: str) -> bool:
+    """A negation word ("биш", "didn't") or a word ending in -гүй ("хэрэггүй")."""
+    return key in _NEGATION_WORDS or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
+
+
 def _denies(key: str) -> bool:
-    return (
-        key in _NEGATION_WORDS
-        or key in _NO
-        or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
-    )
+    return key in _NO or _negates(key)
 
 
 def _bare(text: str) -> str:
