@@ -83,6 +83,12 @@ ENGLISH_FLOORS = (0.88, 0.95, 0.90)
 # the FAQ without those paraphrases: 85.2 / 100 %, top-3 97.7 %; with them (its first run
 # against them) 93.0 / 100 %, top-3 99.2 %. Not tuned on.
 ENGLISH2_FLOORS = (0.90, 0.95, 0.90)
+# dictated.jsonl (180 lines, the round after: speech-to-text Cyrillic without punctuation and
+# chat-Latin typed on phones without a Cyrillic keyboard, by teachers, managers, social
+# workers, librarians and school doctors; 50 % Latin, 25 % out of scope, near misses among
+# them), by a helper who read only the entry list, the README and MONGOLIAN.md. First run,
+# before any change of that session: 98.5 / 100 %, top-3 100 %, Latin 97.8 %. Not tuned on.
+DICTATED_FLOORS = (0.95, 0.95, 0.94)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +126,7 @@ FLOORS = {
     "aimag.jsonl": (AIMAG_FLOORS, 0.98),
     "english.jsonl": (ENGLISH_FLOORS, 0.94),
     "english2.jsonl": (ENGLISH2_FLOORS, 0.97),
+    "dictated.jsonl": (DICTATED_FLOORS, 0.98),
 }
 
 

@@ -263,10 +263,17 @@ class Desk:
             and text
             and not (question.negative and states_a_fact(text))  # "no, it's e-learning"
             and (choice := question.choose(text)) is not None
+            and not (
+                question.about_an_answer
+                and choice != question.negative
+                and new_message.asks_anew(turn, question, text)
+            )
         ):
             # Before the words that work anywhere: a failed lookup's own "a person" opens
             # the ticket with what failed, where "хүнтэй ярих" anywhere asks for a problem.
             await self._act(turn, question.action(choice, turn.memory.context))
+            if question.negative is not None:  # "за ойлголоо. 5 дахь жил дээ"
+                new_message.note_cohort(turn, text)
             return
         if (word := ANYWHERE.choose(text)) is not None:
             await onboarding.anywhere(turn, word)

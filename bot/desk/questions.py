@@ -36,6 +36,8 @@ class Question:
 
     `negative` names the choice of a yes/no question that a short negated reply means
     ("чадаагүй"); `extract` reads an answer the word lists cannot ("10 дахь жилийн багш").
+    `about_an_answer` marks a question about the answer just given ("solved?", "did this
+    help?"): a clear new question typed beside its "за" is read as that question.
     """
 
     key: str
@@ -43,6 +45,7 @@ class Question:
     rows: tuple[tuple[Choice, ...], ...]
     negative: str | None = None
     extract: Callable[[str], str | None] | None = field(default=None, compare=False)
+    about_an_answer: bool = False
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -100,6 +103,7 @@ def yes_no(
     yes: tuple[str, ...] = (),
     no: tuple[str, ...] = (),
     extract: Callable[[str], str | None] | None = None,
+    about_an_answer: bool = False,
 ) -> Question:
     """A yes/no question; `yes` and `no` add the words that answer this one in particular,
     `extract` the answers no word list reads."""
@@ -114,6 +118,7 @@ def yes_no(
         ),
         negative="no",
         extract=extract,
+        about_an_answer=about_an_answer,
     )
 
 
@@ -139,7 +144,7 @@ ANYWHERE = Question(
                     "болчихлоо", "больчихлоо", "never mind", "nevermind",
                     "цуцлах", "цуцал", "цуцлая", "цуцална", "цуцлаарай", "зогсоо", "зогсох",
                     "зогс", "zogsoo", "bolih", "cancel", "stop",
-                    "exit", "quit", "гарах",
+                    "exit", "quit", "гарах", "хэрэггүй", "хэрэггүй боллоо", "хэрэггүй болсон",
                 ),
             ),
             Choice(

@@ -822,6 +822,22 @@ _HOUR = timedelta(hours=1)
 _DAY = timedelta(days=1)
 
 
+LOOKUPS = CertificateLookup.__table__
+# Built once (see bot/storage/people.py): the lookups of the last day, newest first.
+_RECENT_BY_PERSON = (
+    select(LOOKUPS.c.created_at)
+    .where(LOOKUPS.c.person_id == bindparam("person"), LOOKUPS.c.created_at > bindparam("since"))
+    .order_by(LOOKUPS.c.created_at.desc())
+    .limit(bindparam("keep"))
+)
+_RECENT_BY_NUMBER = (
+    select(LOOKUPS.c.created_at)
+    .where(LOOKUPS.c.number_key == bindparam("key"), LOOKUPS.c.created_at > bindparam("since"))
+    .order_by(LOOKUPS.c.created_at.desc())
+    .limit(bindparam("keep"))
+)
+
+
 async def lookups_allowed(
     session: AsyncSession, person_id: int, now: datetime, per_hour: int, per_day: int
 ) -> datetime | None:
@@ -830,16 +846,10 @@ async def lookups_allowed(
     Both limits must be at least 1. Counted from the database over sliding windows, so a
     restart does not reset the count.
     """
-    keep = max(per_hour, per_day)
     recent = list(
         await session.scalars(
-            select(CertificateLookup.created_at)
-            .where(
-                CertificateLookup.person_id == person_id,
-                CertificateLookup.created_at > now - _DAY,
-            )
-            .order_by(CertificateLookup.created_at.desc())
-            .limit(keep)
+            _RECENT_BY_PERSON,
+            {"person": person_id, "since": now - _DAY, "keep": max(per_hour, per_day)},
         )
     )
     waits: list[datetime] = []
@@ -857,13 +867,7 @@ async def number_lookups_allowed(
     """None when the number may be looked up now, by anyone; else when it may be again."""
     recent = list(
         await session.scalars(
-            select(CertificateLookup.created_at)
-            .where(
-                CertificateLookup.number_key == number.key,
-                CertificateLookup.created_at > now - _DAY,
-            )
-            .order_by(CertificateLookup.created_at.desc())
-            .limit(per_day)
+            _RECENT_BY_NUMBER, {"key": number.key, "since": now - _DAY, "keep": per_day}
         )
     )
     return recent[per_day - 1] + _DAY if len(recent) >= per_day else None
@@ -874,5 +878,6 @@ async def record_lookup(
 ) -> None:
     """Count one lookup, by the person and of the number, in the caller's transaction."""
     key = number.key if number is not None else None
-    session.add(CertificateLookup(person_id=person_id, created_at=now, number_key=key))
-    await session.flush()
+    await session.execute(
+        LOOKUPS.insert(), {"person_id": person_id, "created_at": now, "number_key": key}
+    )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.messages import Attachment, Button
@@ -82,13 +82,16 @@ def notice(session: AsyncSession, staff_chat: str | None, ticket: Ticket, text: 
 # ---- reading -------------------------------------------------------------------------------
 
 
+_ACTIVE_TICKET = (  # asked on every turn: built once (see bot/storage/people.py)
+    select(Ticket)
+    .where(Ticket.person_id == bindparam("person"), Ticket.status.in_(ACTIVE))
+    .order_by(Ticket.id.desc())
+    .limit(1)
+)
+
+
 async def active_ticket(session: AsyncSession, person_id: int) -> Ticket | None:
-    return await session.scalar(
-        select(Ticket)
-        .where(Ticket.person_id == person_id, Ticket.status.in_(ACTIVE))
-        .order_by(Ticket.id.desc())
-        .limit(1)
-    )
+    return await session.scalar(_ACTIVE_TICKET, {"person": person_id})
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket | None:

@@ -154,8 +154,10 @@ class Vocabulary:
             first_at = hits[0][0]
             if unexplained == 0 or (unexplained == 1 and len(typed) <= _SHORT_REPLY):
                 return value
-            if self.negative is not None and first_at == 0:
-                return value  # a yes/no question answered first, then explained
+            if self.negative is not None and (first_at == 0 or hits[-1][1] == len(typed)):
+                # A yes/no question answered first, then explained; or explained, then
+                # answered ("менежертэй ярилаа, шийдэгдлээ").
+                return value
         return None
 
     def leftover(self, text: str) -> int:

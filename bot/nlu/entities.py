@@ -156,7 +156,12 @@ def _says_it_works(clause: str) -> bool:
 
 def _asks_or_denies(text: str) -> bool:
     """A question (a greeting's "уу" aside) or a "-гүй": a problem told, not a statement."""
-    return asks(_GREETING.sub(" ", text)) or any(word.negated for word in analyze(text))
+    return asks(_GREETING.sub(" ", text)) or denies(text)
+
+
+def denies(text: str) -> bool:
+    """Whether a word of the message is negated ("чадахгүй", "ирээгүй", "not")."""
+    return any(word.negated for word in analyze(text))
 
 
 _LINKS = re.compile(r"\s*(?:(?:https?://|www\.)\S+\s*)+")

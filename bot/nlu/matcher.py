@@ -57,6 +57,7 @@ KEYWORD_BOOST = 1.5  # a stem from an entry's keywords explains more than an ord
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio for a typo'd stem to count as a known one
 FUZZY_MIN_LENGTH = 4  # shorter stems must be spelled exactly: too many near neighbours
 FUZZY_CANDIDATES = 3  # known stems a typo'd one may stand for
+KNOWN_SIMILARITY = 0.9  # a word this close to a known one is that word, not a name
 TYPOS_KEPT = 4096  # unknown stems whose fuzzy readings are remembered (then forgotten at once)
 SHORTLIST = 24  # entries, by a rough vote, that get the full (costlier) scoring
 COMMON_SHARE = 0.05  # a stem in more than this share of entries is too common to vote
@@ -261,9 +262,16 @@ class Matcher:
         return longest if self._readings(longest)[1] else key
 
     def knows(self, word: str) -> bool:
-        """Whether the paraphrases use this word, or a typo of one of theirs: "батламж"
-        does, a name ("мөнхбат") does not. A stop word counts as known: it is no name."""
-        return all(self._readings(self._message_key(w))[1] for w in analyze(word))
+        """Whether the paraphrases use this word, or a close typo of one of theirs:
+        "батламж" does, a name ("мөнхбат") does not, nor one only loosely like a word
+        ("batbold" ~ "батл…" at 0.89). A stop word counts as known: it is no name."""
+        return all(
+            any(
+                similarity >= KNOWN_SIMILARITY
+                for _key, similarity in self._readings(self._message_key(w))[1]
+            )
+            for w in analyze(word)
+        )
 
     def _keys(self, words: Iterable[Word], *, message: bool = False) -> frozenset[str]:
         """Index keys of some words (a message's with `message`): their stems, -гүй, and

@@ -361,7 +361,8 @@ ENGLISH_STOP_WORDS: str = (
 # are read in their own words. A long message's closing thanks or signature has none.
 QUESTION_PARTICLES: frozenset[str] = _words("уу үү вэ бэ")
 QUESTION_WORDS: frozenset[str] = _words(
-    "хэзээ хаана хаашаа хэн яах яаж ямар хэд хэрхэн яагаад юу туслаач тусална зааж"
+    "хэзээ хаана хаашаа хэн яах яаж ямар хэд хэрхэн яагаад юу туслаач тусална зааж "
+    "эсэх тодруул лавла"
 )
 ENGLISH_QUESTION_WORDS: frozenset[str] = _words(
     "what how when where who why which can could should please help"
@@ -484,7 +485,7 @@ SAME_THING: dict[str, str] = {
 # "тийм ээ", "үгүй шүү", "за за", "1 дээ", "English please". They neither choose nor refuse.
 ANSWER_FILLERS: str = (
     "ээ аа оо өө шүү даа дээ доо дөө л ш юм биз уу үү вэ бэ байна бн бна байгаа "
-    "би надад минь манай хэл хэлээр please pls the a"
+    "би надад минь манай хэл хэлээр тэгсэн тэгээд oh ох please pls the a"
 )
 
 # Words around a stated fact that add nothing to it: an apology, an introduction, a
@@ -525,8 +526,8 @@ ANNOUNCE_AROUND: str = (
 # words), and what may stand around them.
 WHAT_NEXT_ASKING: str = "яах юу цааш what"
 WHAT_NEXT_AROUND: str = (
-    "хийх хийвэл хийе хийгээч ёстой одоо тэгээд дараа нь болох вэ бэ "
-    "do now next should then so i we shall"
+    "хийх хийвэл хийе хийгээч ёстой одоо тэгээд тэгвэл тэгэхээр дараа нь болох вэ бэ тэр тэд "
+    "do now next should then so i we shall she he they"
 )
 
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):
@@ -542,5 +543,6 @@ ROLE_WORDS: str = (
 LANGUAGE_REQUEST_WORDS: str = (
     "can could would you please pls plz write speak talk answer reply respond switch change "
     "use in to the language bot бичнэ бичээч бичих бичээрэй ярь ярих ярина хариул хариулна "
-    "хариулаач хэлээр хэл руу рүү солих солиоч үү уу болох болно юу bichne bicheech"
+    "хариулаач хэлээр хэл руу рүү солих солиоч үү уу болох болно юу bichne bicheech "
+    "sorry excuse me i уучлаарай"
 )

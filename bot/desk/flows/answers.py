@@ -32,8 +32,8 @@ FEEDBACK = Question(
                 "👍",
                 (
                     *YES_WORDS, "тусалсан", "тусаллаа", "тус боллоо", "ойлголоо", "ойлгосон",
-                    "болсон", "боллоо", "баярлалаа", "гоё", "сайн", "helpful", "helped",
-                    "it helped", "thanks", "👏", "🙏",
+                    "болсон", "боллоо", "болчихлоо", "болчихсон", "баярлалаа", "гоё", "сайн",
+                    "helpful", "helped", "it helped", "thanks", "👏", "🙏",
                 ),
                 literal=True,
             ),
@@ -51,6 +51,7 @@ FEEDBACK = Question(
         ),
     ),
     negative="down",
+    about_an_answer=True,
 )  # fmt: skip
 
 

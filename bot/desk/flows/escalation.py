@@ -14,6 +14,7 @@ from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import detect_system
+from bot.nlu.normalize import asks
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
@@ -182,7 +183,7 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
         if answer is not None:
             await on_confirm_cancel(turn, f"{answer}:{ticket.id}")
             return
-    if text and ANYWHERE.choose(text) == "cancel":
+    if text and _calls_off(text):
         question = CONFIRM_CANCEL.prompt().format(number=ticket.id)
         turn.ask(CONFIRM_CANCEL, State.CONFIRM_CANCEL, context=str(ticket.id), text=question)
         return
@@ -201,6 +202,13 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
         ),
         CANCEL_REQUEST.buttons(),
     )
+
+
+def _calls_off(text: str) -> bool:
+    """A message that calls the request off, alone or beside why ("болилоо, ангийн код
+    олдчихлоо", "hereggui bolloo, tsutsal"): one of its clauses is a cancel, none asks."""
+    clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
+    return not asks(text) and any(ANYWHERE.choose(clause) == "cancel" for clause in clauses)
 
 
 async def _cancel(turn: Turn, ticket: Ticket | None) -> None:

@@ -17,6 +17,7 @@ from bot.desk.schedule import cohort_label
 from bot.desk.turn import IDLE, TRIED_KEPT, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.entities import (
+    denies,
     detect_cohort,
     detect_system,
     names_another_organiser,
@@ -27,6 +28,7 @@ from bot.nlu.entities import (
     only_states,
 )
 from bot.nlu.matcher import MatchResult
+from bot.nlu.normalize import asks
 from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
@@ -38,6 +40,7 @@ CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offer
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
 CLEAR_SCORE = 60.0  # a match this good is a topic, whatever introduction surrounds it
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
+NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
 # An answerable entry this close to an out-of-scope best, and itself over the threshold, is
 # offered (unless the message names another service): the classifier in the score reads
@@ -47,7 +50,7 @@ OUT_OF_SCOPE_SPREAD = 20.0
 # script), "and" before a question word, and a comma after a question particle
 # ("…сонгох вэ, вебинарт яаж орох вэ?").
 _PARTS = re.compile(
-    r"[?!.;\n]+|,?\s+(?:бас|мөн|тэгээд|bas|mun|tegeed|also|and also)\s+"
+    r"[?!.;\n]+|,?\s+(?:бас|мөн|тэгээд|bas|mun|tegeed|also|and also)\s+(?!адил|adil)"
     r"|,?\s+and\s+(?=(?:what|how|when|where|who|which|why|is|are|can|do|does|should)\b)"
     r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,",
     re.IGNORECASE,
@@ -103,11 +106,18 @@ async def answer_question(turn: Turn, text: str) -> None:
             if _names_elsewhere(text)
             else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
-        if len(near) == 1 or _both_passwords(near):
+        if (followed := _following_the_topic(turn, result)) is not None:
+            turn.log.intent = followed
+            await respond(turn, followed, text)
+        elif len(near) == 1 or _both_passwords(near):
             turn.log.intent = near[0]
             await respond(turn, near[0], text)
         elif near:
             clarify(turn, text, near)
+        elif turn.fresh_topic and not asks(text) and result.best.score < CLEAR_SCORE:
+            # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells
+            # why they did not help; it asks nothing about holidays.
+            _offer_for_follow_up(turn)
         else:
             answers.out_of_scope(turn, result.best.intent)
         return
@@ -131,7 +141,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         elif _both_passwords(candidates):
             turn.log.intent = candidates[0]
             await respond(turn, candidates[0], text)
-        elif (followed := _following_the_topic(turn, candidates)) is not None:
+        elif (followed := _following_the_topic(turn, result)) is not None:
             turn.log.intent = followed
             await respond(turn, followed, text)
         elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
@@ -141,13 +151,12 @@ async def answer_question(turn: Turn, text: str) -> None:
         elif turn.fresh_topic:
             # Right after an answer, what the desk cannot read is most often about that
             # answer ("and if my manager is away?"): a methodologist can take it from there.
-            escalation.offer_person(
-                turn,
-                reason=f"a follow-up the desk could not read ({turn.fresh_topic})",
-                text=_("A methodologist can look at your case. Shall I pass your question on?"),
-            )
+            _offer_for_follow_up(turn)
         else:
             await answers.no_match(turn)
+        return
+    if _still_failing(turn, result.intent, text):
+        _offer_for_follow_up(turn)
         return
     await respond(turn, result.intent, text)
 
@@ -217,6 +226,40 @@ async def _facts(turn: Turn, text: str) -> bool:
     return False
 
 
+def asks_anew(turn: Turn, question: Question, text: str) -> bool:
+    """Whether a "yes" to a question about the answer just given is a new question: "за
+    тэгвэл нууц үгээ мартсан" to "solved?" after the username's steps. Its "за" starts a
+    sentence; the words after it read clearly as another entry than the one answered. (A
+    "no" with more words tells why: "bolohgui bn, mail ireheer ch ugui".)"""
+    if question.vocabulary.leftover(text) < NEW_QUESTION_WORDS:
+        return False
+    result = turn.knowledge.matcher.match(text)
+    return (
+        result.intent is not None
+        and result.intent not in SMALL_TALK
+        and result.score >= CLEAR_SCORE
+        and result.intent != turn.memory.topic
+    )
+
+
+def note_cohort(turn: Turn, text: str) -> None:
+    """A cohort stated beside an answer to a question ("за ойлголоо. 5 дахь жил дээ") is
+    kept, and said to be, for the schedule questions to come."""
+    cohort = detect_cohort(text)
+    if cohort is not None and cohort != turn.person.cohort:
+        turn.person.cohort = cohort
+        _noted(turn, cohort)
+
+
+def _noted(turn: Turn, cohort: int) -> None:
+    turn.say(
+        _("Noted: {cohort}. Choose from the menu, or write your question.").format(
+            cohort=cohort_label(cohort)
+        ),
+        show_menu=True,
+    )
+
+
 def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     """The entries of two questions asked in one message ("…мартсан. Бас батламжаа…"), at
     most two, each clearly matched on its own; one or none otherwise."""
@@ -248,14 +291,41 @@ def _names_elsewhere(text: str) -> bool:
     return names_another_service(text) or names_another_organiser(text)
 
 
-def _following_the_topic(turn: Turn, candidates: list[str]) -> str | None:
-    """Of close entries, the one a certificate result just given is about, when only one is:
-    "ESIS-ээс яаж харах вэ" is then where to see it, not the ESIS login. (After an answer,
-    the entry just answered is no such guide: asking again is seldom for the same answer.)"""
+def _following_the_topic(turn: Turn, result: MatchResult) -> str | None:
+    """Of the three likeliest entries, the one a certificate result just given is about,
+    when only one is and it is near the threshold: "esis deer yaaj harah ve" is then where to
+    see it, not ESIS grades nor the ESIS login. (After an answer, the entry just answered is
+    no such guide: asking again is seldom for the same answer.)"""
     if turn.fresh_topic != certificate.TOPIC:
         return None
-    about = [candidate for candidate in candidates if candidate in certificate.ENTRIES]
-    return about[0] if len(candidates) > 1 and len(about) == 1 else None
+    floor = turn.knowledge.matcher.threshold - CLARIFY_BAND
+    about = [
+        candidate.intent
+        for candidate in result.candidates[:3]
+        if candidate.intent in certificate.ENTRIES and candidate.score >= floor
+    ]
+    return about[0] if len(about) == 1 else None
+
+
+def _still_failing(turn: Turn, intent: str, text: str) -> bool:
+    """The answer just given, asked for again with a failure in it ("esis-d orj chadahgui
+    bolohoor solij chadahgui bn" right after how to change the e-mail): the same text again
+    would not help; a methodologist may. A schedule or a lookup is asked again for another
+    cohort or number, and gets it."""
+    return (
+        intent == turn.fresh_topic
+        and intent not in SMALL_TALK
+        and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
+        and denies(text)
+    )
+
+
+def _offer_for_follow_up(turn: Turn) -> None:
+    escalation.offer_person(
+        turn,
+        reason=f"a follow-up the desk could not read ({turn.fresh_topic})",
+        text=_("A methodologist can look at your case. Shall I pass your question on?"),
+    )
 
 
 def _both_passwords(candidates: list[str]) -> bool:

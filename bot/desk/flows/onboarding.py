@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from enum import StrEnum
 
 from bot.desk.flows import answers, certificate, escalation, new_message, recovery, schedule
@@ -28,16 +29,20 @@ _LANGUAGE_NAMES = (
 )
 _NAMED = Question("lang", "", (_LANGUAGE_NAMES,))
 _ASKING_FOR_A_LANGUAGE = frozenset(keys(tables.LANGUAGE_REQUEST_WORDS))
+_SENTENCES = re.compile(r"[.!?;\n]+")
 
 
 def _asked_in_a_sentence(text: str) -> str | None:
     """A language asked for with words around its name ("can you write in Mongolian",
-    "англи хэлээр хариулна уу"): the name read alone once the asking words are set aside."""
-    typed = keys(text)
-    named = [key for key in typed if key not in _ASKING_FOR_A_LANGUAGE]
-    if not named or len(named) == len(typed):
-        return None
-    return _NAMED.choose(" ".join(named))
+    "англи хэлээр хариулна уу"): the name read alone once the asking words are set aside,
+    in the first sentence that asks for one ("sorry can you write in English? my Mongolian
+    reading is slow")."""
+    for sentence in _SENTENCES.split(text):
+        typed = keys(sentence)
+        named = [key for key in typed if key not in _ASKING_FOR_A_LANGUAGE]
+        if named and len(named) < len(typed) and (chosen := _NAMED.choose(" ".join(named))):
+            return chosen
+    return None
 
 
 LANGUAGE = Question(

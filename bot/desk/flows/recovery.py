@@ -104,6 +104,7 @@ SOLVED = yes_no(
         "still not", "didn't work", "it didn't", "it did not", "didn't help", "did not help",
         "did not work", "doesn't work", "туслаагүй", "тус болоогүй",
     ),
+    about_an_answer=True,
 )  # fmt: skip
 
 
