@@ -203,6 +203,8 @@ def test_any_unicode_is_handled(text: str) -> None:
         ("Би 5 дахь жилдээ ажиллаж байгаа англи хэлний багш", 5),
         ("tavdugaar jiliin bagsh", 5),
         ("1r jil", 1),
+        ("arvan jil ajillaj bn", 10),  # a number's form before a noun
+        ("таван жил болж байна", 5),
     ],
 )
 def test_detect_cohort(text: str, cohort: int) -> None:
@@ -221,6 +223,8 @@ def test_detect_cohort(text: str, cohort: int) -> None:
         "УБ99010112",
         "Хэддүгээр жилийн багш нар",
         "5 дахь жилийнх, 10 дахь жилийнх",  # two cohorts: none for sure
+        "арван таван жил ажилласан",  # fifteen, not five
+        "20 гаран жил",  # twenty-odd
         "",
     ],
 )

@@ -157,6 +157,16 @@ ANYWHERE = Question(
                 N_("Talk to a person"),
                 PERSON_WORDS,
             ),
+            Choice(
+                "stop_reminders",
+                N_("Stop reminders"),
+                (
+                    "сануулга хэрэггүй", "сануулгаа зогсоо", "сануулга зогсоох",
+                    "сануулга болиул", "сануулгаа болиулах", "сануулга авахгүй",
+                    "сануулгаа унтраа", "stop reminders", "no reminders", "no more reminders",
+                    "reminders off", "turn off reminders",
+                ),
+            ),
         ),
     ),
 )  # fmt: skip

@@ -21,7 +21,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlu import tables
-from bot.nlu.normalize import MAX_TEXT, fold, normalize
+from bot.nlu.normalize import MAX_TEXT, asks, fold, normalize
 
 _NEGATED = fold(tables.NEGATION_SUFFIX)
 # үгүй, гүй, биш; and English's, as keys() spells them ("didn't" is "диднт").
@@ -154,9 +154,11 @@ class Vocabulary:
             first_at = hits[0][0]
             if unexplained == 0 or (unexplained == 1 and len(typed) <= _SHORT_REPLY):
                 return value
-            if self.negative is not None and (first_at == 0 or hits[-1][1] == len(typed)):
+            if self.negative is not None and (
+                first_at == 0 or (hits[-1][1] == len(typed) and not asks(text))
+            ):
                 # A yes/no question answered first, then explained; or explained, then
-                # answered ("менежертэй ярилаа, шийдэгдлээ").
+                # answered ("менежертэй ярилаа, шийдэгдлээ"), not asked ("…болох уу").
                 return value
         return None
 

@@ -68,6 +68,7 @@ _CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin
 _ANNOUNCE = _beginnings(tables.ANNOUNCE_WORDS)
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
+_WHEN = _beginnings(tables.WHEN_ASKING)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
@@ -191,6 +192,11 @@ def _only(words: tuple[str, ...], marks: tuple[str, ...], around: frozenset[str]
     return any(key.startswith(marks) for key in words) and all(
         key.startswith(marks) or key in around or key in _STATEMENT for key in words
     )
+
+
+def asks_when(text: str) -> bool:
+    """Whether a message asks when or how long ("хэдий хугацаанд бүртгэгддэг юм бэ")."""
+    return asks(text) and any(key.startswith(_WHEN) for key in keys(text))
 
 
 def states_a_fact(text: str) -> bool:

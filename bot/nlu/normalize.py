@@ -355,16 +355,20 @@ def _analyze_word(folded: str) -> Word | None:
 
 
 _NUMBER_OR_LETTERS = re.compile(r"\d+|[^\W\d_]+")
-_YEAR_NUMBERS = {  # folded number words, and the first years' own words
-    "нэг": 1, "хоиор": 2, "гурав": 3, "доров": 4, "тав": 5, "зурга": 6, "доло": 7, "дол": 7,
-    "наим": 8, "эс": 9, "арав": 10, "анхни": 1, "эхни": 1,
+_YEAR_NUMBERS = {  # folded number words (and their forms before a noun), the first years'
+    "нэг": 1, "хоиор": 2, "гурав": 3, "гурван": 3, "доров": 4, "дорвон": 4, "тав": 5,
+    "таван": 5, "зурга": 6, "зургаан": 6, "доло": 7, "дол": 7, "долоон": 7, "наим": 8,
+    "наиман": 8, "эс": 9, "есон": 9, "арав": 10, "арван": 10, "хорин": 20, "гучин": 30,
+    "анхни": 1, "эхни": 1,
 }  # fmt: skip
+_TENS = frozenset({10, 20, 30})  # "арван таван жил" is fifteen years, not five
 _YEAR_NUMBER = re.compile(
     r"(?P<n>\d{1,2}|" + "|".join(sorted(_YEAR_NUMBERS, key=len, reverse=True)) + r")"
     r"(?:ду?г[аэу]р|д[аэо]хи?)?"
 )
 _YEAR_INITIALS = frozenset("0123456789") | {word[0] for word in _YEAR_NUMBERS}
-_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н")
+# An ordinal ending standing apart ("5-р жил"), or "-odd" ("20 гаран жил", "20 гаруи жил").
+_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н|гаран|гаруи")
 COHORTS = (1, 5, 10)
 COHORT_WORD = fold(tables.COHORT_WORD)
 """What a named cohort ("10 дахь жилийн", "анхны жилдээ") becomes in the analysis."""
@@ -400,16 +404,23 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
     match = _YEAR_NUMBER.fullmatch(_collapse(pieces[i]))
     if match is None:
         return None, 0
+    year = _number(match)
     j = i + 1
+    units = _YEAR_NUMBER.fullmatch(_collapse(pieces[j])) if j < len(pieces) else None
+    if year in _TENS and units is not None and _number(units) < 10:
+        year, j = year + _number(units), j + 1  # "арван таван жил": fifteen
     if j < len(pieces) and _ORDINAL_MARKER.fullmatch(_collapse(pieces[j])):
         j += 1
     if j >= len(pieces) or not pieces[j].startswith("жил"):
         return None, 0
     if j + 1 < len(pieces) and _collapse(pieces[j + 1]).startswith("омн"):
         return None, 0
-    number = match.group("n")
-    year = int(number) if number.isdigit() else _YEAR_NUMBERS[number]
     return (year, j + 1 - i) if year else (None, 0)
+
+
+def _number(match: re.Match[str]) -> int:
+    number = match.group("n")
+    return int(number) if number.isdigit() else _YEAR_NUMBERS[number]
 
 
 def years_of_work(text: str) -> list[int]:

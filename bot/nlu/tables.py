@@ -485,7 +485,7 @@ SAME_THING: dict[str, str] = {
 # "тийм ээ", "үгүй шүү", "за за", "1 дээ", "English please". They neither choose nor refuse.
 ANSWER_FILLERS: str = (
     "ээ аа оо өө шүү даа дээ доо дөө л ш юм биз уу үү вэ бэ байна бн бна байгаа "
-    "би надад минь манай хэл хэлээр тэгсэн тэгээд oh ох please pls the a"
+    "би надад минь манай хэл хэлээр тэгсэн тэгээд тэгвэл oh ох please pls the a"
 )
 
 # Words around a stated fact that add nothing to it: an apology, an introduction, a
@@ -524,6 +524,8 @@ ANNOUNCE_AROUND: str = (
 
 # "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
 # words), and what may stand around them.
+# Words that ask when or how long ("хэдий хугацаанд бүртгэгддэг вэ", "how long does it take").
+WHEN_ASKING: str = "хэзээ хэдий хэд удах удаан хугацаа when long"
 WHAT_NEXT_ASKING: str = "яах юу цааш what"
 WHAT_NEXT_AROUND: str = (
     "хийх хийвэл хийе хийгээч ёстой одоо тэгээд тэгвэл тэгэхээр дараа нь болох вэ бэ тэр тэд "

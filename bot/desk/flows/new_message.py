@@ -17,6 +17,7 @@ from bot.desk.schedule import cohort_label
 from bot.desk.turn import IDLE, TRIED_KEPT, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.entities import (
+    asks_when,
     denies,
     detect_cohort,
     detect_system,
@@ -97,6 +98,11 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
+    followed = _following_the_topic(turn, result)
+    if followed is not None and followed != result.intent and result.intent not in SMALL_TALK:
+        turn.log.intent = followed
+        await respond(turn, followed, text)
+        return
     if result.reason == "out_of_scope" and result.best is not None:
         # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
         # another account's: the desk's reading wins, or the teacher picks among them —
@@ -106,10 +112,7 @@ async def answer_question(turn: Turn, text: str) -> None:
             if _names_elsewhere(text)
             else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
-        if (followed := _following_the_topic(turn, result)) is not None:
-            turn.log.intent = followed
-            await respond(turn, followed, text)
-        elif len(near) == 1 or _both_passwords(near):
+        if len(near) == 1 or _both_passwords(near):
             turn.log.intent = near[0]
             await respond(turn, near[0], text)
         elif near:
@@ -141,9 +144,6 @@ async def answer_question(turn: Turn, text: str) -> None:
         elif _both_passwords(candidates):
             turn.log.intent = candidates[0]
             await respond(turn, candidates[0], text)
-        elif (followed := _following_the_topic(turn, result)) is not None:
-            turn.log.intent = followed
-            await respond(turn, followed, text)
         elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
             clarify(turn, text, candidates)
         elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
@@ -171,12 +171,18 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         recovery.guide(turn, entry.id, text)
     elif entry.action == "human":
         await escalation.ask_for_person(turn, text)
-    elif entry.action == "certificate":
+    elif entry.action == "certificate" and not _after_a_result_asks_when(turn, text):
         await certificate.start(turn, text)
     else:
         await answers.answer_entry(
             turn, entry.id, with_feedback=entry.id not in SMALL_TALK, tag=several
         )
+
+
+def _after_a_result_asks_when(turn: Turn, text: str) -> bool:
+    """Right after a certificate result, "хэдий хугацаанд бүртгэгддэг юм бэ" asks how long
+    registration takes: the entry's answer, not another lookup."""
+    return turn.fresh_topic == certificate.TOPIC and asks_when(text)
 
 
 def _tells_a_problem(turn: Turn, text: str) -> bool:
@@ -270,6 +276,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     for part in parts:
         result = turn.knowledge.matcher.match(part)
         entry = turn.knowledge.entries.get(result.intent or "")
+        if only_introduces(part) and result.score < CLEAR_SCORE:
+            continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
@@ -293,10 +301,11 @@ def _names_elsewhere(text: str) -> bool:
 
 def _following_the_topic(turn: Turn, result: MatchResult) -> str | None:
     """Of the three likeliest entries, the one a certificate result just given is about,
-    when only one is and it is near the threshold: "esis deer yaaj harah ve" is then where to
-    see it, not ESIS grades nor the ESIS login. (After an answer, the entry just answered is
-    no such guide: asking again is seldom for the same answer.)"""
-    if turn.fresh_topic != certificate.TOPIC:
+    when only one is and it is near the threshold, and the best reads less than clearly:
+    "esis deer yaaj harah ve" is then where to see it, not ESIS grades nor the ESIS login.
+    (After an answer, the entry just answered is no such guide: asking again is seldom for
+    the same answer.)"""
+    if turn.fresh_topic != certificate.TOPIC or result.score >= CLEAR_SCORE:
         return None
     floor = turn.knowledge.matcher.threshold - CLARIFY_BAND
     about = [

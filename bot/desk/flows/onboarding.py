@@ -24,7 +24,7 @@ class State(StrEnum):
 _LANGUAGE_NAMES = (
     Choice("mn", "Монгол", ("монгол", "монголоор", "mongol", "mn", "мн", "халх"), True),
     Choice(
-        "en", "English", ("english", "англи", "англиар", "англи хэл", "en", "eng", "англ"), True
+        "en", "English", ("english", "англи", "англиар", "англи хэл", "eng", "англ"), True
     ),
 )
 _NAMED = Question("lang", "", (_LANGUAGE_NAMES,))
@@ -104,20 +104,27 @@ async def command(turn: Turn, text: str) -> None:
     elif name == "/cohort":
         turn.ask(COHORT, State.COHORT)
     elif name == "/stop_reminders":
-        turn.person.reminders = False
-        turn.say(
-            _("Reminders are off. You can turn them on again under the schedule."),
-            show_menu=True,
-        )
+        _stop_reminders(turn)
     else:
         turn.say(_("I do not know that command."), show_menu=True)
         turn.say(_(HELP))
 
 
+def _stop_reminders(turn: Turn) -> None:
+    turn.person.reminders = False
+    turn.say(
+        _("Reminders are off. You can turn them on again under the schedule."), show_menu=True
+    )
+
+
 async def anywhere(turn: Turn, word: str) -> None:
-    """Cancel, the menu, or a person: words that work in every state."""
+    """Cancel, the menu, a person, no more reminders: words that work in every state."""
     if word == "human":
         await escalation.ask_for_person(turn)
+        return
+    if word == "stop_reminders":  # "за тэгвэл сануулга хэрэггүй", as /stop_reminders
+        turn.go(IDLE)
+        _stop_reminders(turn)
         return
     if word == "cancel" and turn.state != IDLE:
         turn.go(IDLE)
