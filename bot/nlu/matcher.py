@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,9 +27,7 @@ from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
 from bot.nlu.entities import names_another_organiser, without_what_works
-from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks
-
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
+from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks, sentences
 
 DEFAULT_THRESHOLD: float = 43.0
 """Below this (blended) score the bot does not answer: the message is too far from every entry."""
@@ -130,9 +127,9 @@ def _up_to_request(text: str) -> list[str]:
     """The message's sentences through the last one that asks something: what follows it
     (thanks in advance, a signature, "Хүндэтгэсэн") is no request. An opening "Сайн байна
     уу?" asks nothing of the desk: when it is the only question, every sentence stays."""
-    sentences = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n")]
-    last = max((i for i, sentence in enumerate(sentences) if asks(sentence)), default=0)
-    return sentences[: last + 1] if last else sentences
+    parts = sentences(text)
+    last = max((i for i, sentence in enumerate(parts) if asks(sentence)), default=0)
+    return parts[: last + 1] if last else parts
 
 
 class Matcher:
@@ -431,11 +428,11 @@ class Matcher:
         ranked = self._rank(words)
         if len(words) < LONG_MESSAGE:
             return ranked, [words]
-        sentences = _up_to_request(text[:MAX_TEXT])
+        requested = _up_to_request(text[:MAX_TEXT])
         best = {candidate.intent: candidate for candidate in ranked}
         asked: dict[str, tuple[Candidate, Sequence[Word]]] = {}  # the closing sentences alone
-        for count in range(1, min(len(sentences), MAX_TAIL_SENTENCES + 1)):
-            tail = analyze(" ".join(sentences[-count:]))
+        for count in range(1, min(len(requested), MAX_TAIL_SENTENCES + 1)):
+            tail = analyze(" ".join(requested[-count:]))
             if len(tail) < MIN_TAIL_WORDS:
                 continue
             for candidate in self._rank(tail):
@@ -447,7 +444,7 @@ class Matcher:
                     asked[candidate.intent] = (candidate, tail)
         request = max(asked.values(), key=lambda asking: asking[0].score, default=None)
         if request is not None and len(request[1]) <= BARE_REQUEST:
-            body = self._body_topic(sentences, request)
+            body = self._body_topic(requested, request)
             if body is not None:
                 return body
         if (
@@ -464,12 +461,12 @@ class Matcher:
         return sorted(best.values(), key=lambda c: c.score, reverse=True), [words, *tails]
 
     def _body_topic(
-        self, sentences: Sequence[str], request: tuple[Candidate, Sequence[Word]]
+        self, requested: Sequence[str], request: tuple[Candidate, Sequence[Word]]
     ) -> tuple[list[Candidate], list[Sequence[Word]]] | None:
         """A bare closing request ("Хэнд хандах вэ?", "yah ve?") asks what to do about what
         the sentences before it tell: when they match another entry, they are ranked
         alone, and the request's own entry (contact) only as far as they read as it."""
-        words = analyze(" ".join(sentences[:-1]))
+        words = analyze(" ".join(requested[:-1]))
         ranked = self._rank(words) if len(words) >= MIN_TAIL_WORDS else []
         if not ranked or ranked[0].intent == request[0].intent:
             return None

@@ -482,6 +482,14 @@ _QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
 _LATIN_WORD = re.compile(r"[a-z]+")
 
 
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences, each with its closing marks (so `asks` sees its "?")."""
+    return [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n")]
+
+
 def asks(sentence: str) -> bool:
     """Whether a sentence asks something: a "?", a question particle or word, a request.
 

@@ -276,7 +276,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     for part in parts:
         result = turn.knowledge.matcher.match(part)
         entry = turn.knowledge.entries.get(result.intent or "")
-        if only_introduces(part) and result.score < CLEAR_SCORE:
+        if result.score < CLEAR_SCORE and only_introduces(part):
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))

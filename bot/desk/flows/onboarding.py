@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from enum import StrEnum
 
 from bot.desk.flows import answers, certificate, escalation, new_message, recovery, schedule
@@ -14,6 +13,7 @@ from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
 from bot.nlu.choices import keys
 from bot.nlu.entities import detect_cohort, only_states
+from bot.nlu.normalize import sentences
 
 
 class State(StrEnum):
@@ -29,7 +29,6 @@ _LANGUAGE_NAMES = (
 )
 _NAMED = Question("lang", "", (_LANGUAGE_NAMES,))
 _ASKING_FOR_A_LANGUAGE = frozenset(keys(tables.LANGUAGE_REQUEST_WORDS))
-_SENTENCES = re.compile(r"[.!?;\n]+")
 
 
 def _asked_in_a_sentence(text: str) -> str | None:
@@ -37,7 +36,7 @@ def _asked_in_a_sentence(text: str) -> str | None:
     "англи хэлээр хариулна уу"): the name read alone once the asking words are set aside,
     in the first sentence that asks for one ("sorry can you write in English? my Mongolian
     reading is slow")."""
-    for sentence in _SENTENCES.split(text):
+    for sentence in sentences(text):
         typed = keys(sentence)
         named = [key for key in typed if key not in _ASKING_FOR_A_LANGUAGE]
         if named and len(named) < len(typed) and (chosen := _NAMED.choose(" ".join(named))):
