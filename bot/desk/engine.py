@@ -39,7 +39,7 @@ from bot.desk.questions import ANYWHERE, MENU, Question
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
-from bot.nlu.entities import only_links, states_a_fact
+from bot.nlu.entities import only_acknowledges, only_links, states_a_fact
 from bot.nlu.normalize import MAX_TEXT, normalize, script_of
 from bot.storage import people
 from bot.storage.models import LOG_TEXT_LIMIT, Conversation, MessageLog, utcnow
@@ -280,6 +280,9 @@ class Desk:
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
             await onboarding.on_menu(turn, item)
+            return
+        if only_acknowledges(text):  # "ok zgr", "за ойлголоо": no question, no refusal
+            onboarding.acknowledge(turn, question)
             return
         step = TEXT_STEPS.get(turn.state)
         if step is not None and await step(turn, text):

@@ -70,6 +70,7 @@ _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _WHEN = _beginnings(tables.WHEN_ASKING)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
+_ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -178,6 +179,17 @@ def only_announces_a_question(text: str) -> bool:
     """Whether a message only says that a question is coming ("асуулт байна", "I have a
     question"): nothing to match yet, and no refusal either."""
     return _only(keys(text), _ANNOUNCE, _AROUND_ANNOUNCE)
+
+
+def only_acknowledges(text: str) -> bool:
+    """Whether a message only acknowledges ("ok zgr", "за за ойлголоо", "got it"): it asks
+    nothing and answers no choice, so it gets neither a refusal nor a ticket's offer."""
+    words = keys(text)
+    return (
+        not asks(text)
+        and any(key in _ACKNOWLEDGEMENTS for key in words)
+        and all(key in _ACKNOWLEDGEMENTS or key in FILLERS for key in words)
+    )
 
 
 def only_asks_what_next(text: str) -> bool:

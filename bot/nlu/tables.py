@@ -522,6 +522,13 @@ ANNOUNCE_AROUND: str = (
     "хэрэгтэй хэрэг хүсье хүсэх хэрэгтэйгээ need needed please me i"
 )
 
+# A message that only acknowledges ("ok", "за зүгээр", "ok zgr", "ойлголоо", "got it"): no
+# question, no answer to a choice; whole words, around the answer fillers.
+ACKNOWLEDGEMENT_WORDS: str = (
+    "ok okay okey oke okk ок окей окэй за заа зүгээр ойлголоо ойлгосон ойлгочлоо ойлгомжтой "
+    "тийм тэгье хм хмм ммм аан got it understood fine alright all right cool"
+)
+
 # "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
 # words), and what may stand around them.
 # Words that ask when or how long ("хэдий хугацаанд бүртгэгддэг вэ", "how long does it take").

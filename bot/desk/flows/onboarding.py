@@ -29,6 +29,7 @@ _LANGUAGE_NAMES = (
 )
 _NAMED = Question("lang", "", (_LANGUAGE_NAMES,))
 _ASKING_FOR_A_LANGUAGE = frozenset(keys(tables.LANGUAGE_REQUEST_WORDS))
+ACKNOWLEDGED = "acknowledged"  # the log's intent for "ok", "за зүгээр": no question, no refusal
 
 
 def _asked_in_a_sentence(text: str) -> str | None:
@@ -130,6 +131,21 @@ async def anywhere(turn: Turn, word: str) -> None:
         turn.say(_("Cancelled. Choose from the menu, or write your question."), show_menu=True)
         return
     show_menu(turn)
+
+
+def acknowledge(turn: Turn, question: Question | None) -> None:
+    """"ok", "за зүгээр" with nothing in it to act on. A question that waits for one of its
+    choices, or for typed details (a register number, the problem), stays open; a yes/no
+    question or an offer is left, as a new message would leave it."""
+    turn.log.intent = ACKNOWLEDGED
+    waits = turn.state != IDLE and (
+        question is None or (bool(question.prompt()) and question.negative is None)
+    )
+    if waits:
+        turn.say(_("All right. Please answer the question above, or write a new question."))
+        return
+    turn.go(IDLE)
+    turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
 
 
 async def on_language(turn: Turn, language: str) -> None:
