@@ -36,7 +36,7 @@ async def test_language_then_cohort_are_asked_once_and_stored(
     await send(engine, "/start")
     replies = await send(engine, action="lang:en")
     assert replies[0].text == "Language saved."
-    assert actions(replies) == ["cohort:1", "cohort:5", "cohort:10", "cohort:0"]
+    assert actions(replies) == ["cohort:1", "cohort:5", "cohort:10", "cohort:0", "cohort:unsure"]
     replies = await send(engine, action="cohort:5")
     assert "Saved" in replies[0].text
     assert actions(await send(engine, "/start")) == []  # asked once: nothing asked again

@@ -333,7 +333,9 @@ async def test_a_quick_reply_sets_the_language_and_the_menu_follows_it(page: Pag
     assert titles == ["Schedule", "Password / e-mail", "Certificate", "Talk to a person"]
     assert quick_payloads(saved)[0] == "menu:schedule"
     assert cohort["message"]["text"] == "Which year of work are you in?"
-    assert quick_payloads(cohort) == ["cohort:1", "cohort:5", "cohort:10", "cohort:0"]
+    assert quick_payloads(cohort) == [
+        "cohort:1", "cohort:5", "cohort:10", "cohort:0", "cohort:unsure"
+    ]
 
 
 async def test_postbacks_and_the_get_started_button(page: Page) -> None:

@@ -97,7 +97,9 @@ async def test_start_language_cohort_schedule_with_frozen_clock(bot: Bot) -> Non
     assert sent[0]["reply_markup"]["is_persistent"] is True
     assert inline_data(sent[1]) == ["lang:mn", "lang:en"]
     sent = await bot.press("lang:mn")
-    assert inline_data(sent[-1]) == ["cohort:1", "cohort:5", "cohort:10", "cohort:0"]
+    assert inline_data(sent[-1]) == [
+        "cohort:1", "cohort:5", "cohort:10", "cohort:0", "cohort:unsure"
+    ]
     await bot.press("cohort:5")
     sent = await bot.say("Хуваарь")
     assert "Цахим сургалт одоо явагдаж байна, 13 хоногийн дараа дуусна." in sent[0]["text"]

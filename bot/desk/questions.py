@@ -16,6 +16,7 @@ from functools import cached_property
 from bot.desk.messages import Button
 from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
+from bot.nlu import tables
 from bot.nlu.choices import Vocabulary
 from bot.nlu.entities import detect_cohort, names_another_year
 
@@ -179,6 +180,7 @@ def _named_cohort(text: str) -> str | None:
     return str(cohort) if cohort is not None else None
 
 
+UNSURE = "unsure"  # the cohort question's "not sure": who attends is told, and it is asked again
 COHORT = Question(
     "cohort",
     N_("Which year of work are you in?"),
@@ -204,10 +206,15 @@ COHORT = Question(
             Choice(
                 str(OTHER_COHORT), N_("Other"), ("бусад", "өөр", "other", "none", "аль нь ч биш")
             ),
+            Choice(
+                UNSURE,
+                N_("Not sure"),
+                tables.UNSURE_PHRASES,
+            ),
         ),
     ),
     extract=_named_cohort,
-)
+)  # fmt: skip
 
 MENU = Question(  # typed, only its labels choose: "имэйл солих" is a question of its own
     "menu",

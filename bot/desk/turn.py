@@ -116,6 +116,11 @@ class Turn:
     def language(self) -> str:
         return self.person.language or "mn"
 
+    def note_attempt(self, attempt: Attempt) -> None:
+        """What the bot tried, or what the teacher told of why it failed: the card of a
+        ticket opened later shows these, so the methodologist does not ask again."""
+        self.memory.tried = [*self.memory.tried, attempt][-TRIED_KEPT:]
+
     def say(self, text: str, buttons: Rows = (), show_menu: bool = False) -> None:
         """A reply in the language in force (a flow may switch it in the middle of a turn)."""
         self.replies.append(

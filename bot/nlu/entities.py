@@ -68,9 +68,13 @@ _CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin
 _ANNOUNCE = _beginnings(tables.ANNOUNCE_WORDS)
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
-_WHEN = _beginnings(tables.WHEN_ASKING)
+_CHECK = _beginnings(tables.CHECK_WORDS)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
+_UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
+_QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a colon may end
+_LONGEST_LEAD = 5  # words: "I have one more question"
+_ASKED_AFTER_A_LEAD = 2  # words a question after a lead needs at least
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
@@ -150,6 +154,25 @@ def without_what_works(text: str) -> str:
     return ", ".join(clause.strip() for clause in kept)
 
 
+def without_announcement(text: str) -> str:
+    """The message without a lead that only says a question comes ("Another question: when
+    do the webinars start?", "one more question how do I join"): its words would weigh
+    against the question's own. Unchanged when nothing is left after the lead."""
+    head, separator, rest = text.partition(":")
+    if separator and rest.strip() and only_announces_a_question(head):
+        return rest.strip()
+    words = text.split()
+    for end in range(min(len(words) - _ASKED_AFTER_A_LEAD, _LONGEST_LEAD), 0, -1):
+        last = keys(words[end - 1])
+        if (
+            last
+            and last[-1].startswith(_QUESTION_WORD)
+            and only_announces_a_question(" ".join(words[:end]))
+        ):
+            return " ".join(words[end:])
+    return text
+
+
 def _says_it_works(clause: str) -> bool:
     if not any(key.startswith(_WORKS) for key in keys(clause)):
         return False
@@ -192,6 +215,13 @@ def only_acknowledges(text: str) -> bool:
     )
 
 
+def only_unsure(text: str) -> bool:
+    """Whether a message only says the writer does not know ("I don't know.", "мэдэхгүй
+    ээ"): an answer to a question, no question of its own."""
+    words = [key for key in keys(text) if key not in FILLERS]
+    return bool(words) and _UNSURE.read(words) != [] and _UNSURE.leftover(text) == 0
+
+
 def only_asks_what_next(text: str) -> bool:
     """Whether a message only asks what to do now ("тэгээд яах вэ?", "what should I do
     now?"): about the answer just given, whatever the words would match on their own."""
@@ -206,9 +236,10 @@ def _only(words: tuple[str, ...], marks: tuple[str, ...], around: frozenset[str]
     )
 
 
-def asks_when(text: str) -> bool:
-    """Whether a message asks when or how long ("хэдий хугацаанд бүртгэгддэг юм бэ")."""
-    return asks(text) and any(key.startswith(_WHEN) for key in keys(text))
+def asks_for_a_check(text: str) -> bool:
+    """Whether a message asks for a certificate to be checked ("шалгаж өгнө үү", "can you
+    look up my colleague's?")."""
+    return any(key.startswith(_CHECK) for key in keys(text))
 
 
 def states_a_fact(text: str) -> bool:

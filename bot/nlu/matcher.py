@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
-from bot.nlu.entities import names_another_organiser, without_what_works
+from bot.nlu.entities import names_another_organiser, without_announcement, without_what_works
 from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks, sentences
 
 DEFAULT_THRESHOLD: float = 43.0
@@ -522,7 +522,7 @@ class Matcher:
     def _judge(self, text: str) -> MatchResult:
         if len(text) > MAX_TEXT:  # a paste with the request at its end: judge the end
             text = text[-MAX_TEXT:]
-        text = without_what_works(text)
+        text = without_what_works(without_announcement(text))
         words = analyze(text)
         ranked = self._blended(*self._rank_message(words, text)) if words else []
         if not ranked:

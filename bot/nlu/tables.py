@@ -502,7 +502,7 @@ STATEMENT_WORDS: str = (
     "th st "
     "nd rd work working not really but meant mean wrong mistake "
     "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон "
-    "бичсэн бичлээ биччихлээ биччихсэн бичээд андуураад ой ай хөөх "
+    "бичсэн бичлээ биччихлээ биччихсэн бичээд бичжээ биччихжээ андуураад андуурчээ ой ай хөөх "
     "тэгвэл тэгээд яах ni and for what about how so then "
     "typed type wrote write written said it is it's its was wait sorry sry my bad again"
 )
@@ -526,13 +526,21 @@ ANNOUNCE_AROUND: str = (
 # question, no answer to a choice; whole words, around the answer fillers.
 ACKNOWLEDGEMENT_WORDS: str = (
     "ok okay okey oke okk ок окей окэй за заа зүгээр ойлголоо ойлгосон ойлгочлоо ойлгомжтой "
-    "тийм тэгье хм хмм ммм аан got it understood fine alright all right cool"
+    "тийм тэгье хм хмм ммм аан уучлаарай sorry got it understood fine alright all right cool"
 )
+
+# "I don't know", "сайн мэдэхгүй", "not sure": said to a question rather than asked; the
+# cohort question's "Not sure" accepts them typed.
+UNSURE_PHRASES: tuple[str, ...] = (
+    "мэдэхгүй", "сайн мэдэхгүй", "мэдэхгүй байна", "мэдэхгүй юм", "мэдэхгүй ээ", "итгэлгүй",
+    "санахгүй", "don't know", "i don't know", "dont know", "i dont know", "not sure",
+    "i'm not sure", "no idea", "unsure",
+)  # fmt: skip
 
 # "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
 # words), and what may stand around them.
-# Words that ask when or how long ("хэдий хугацаанд бүртгэгддэг вэ", "how long does it take").
-WHEN_ASKING: str = "хэзээ хэдий хэд удах удаан хугацаа when long"
+# Words that ask for a certificate to be checked ("шалгаж өгөөч", "look it up"): beginnings.
+CHECK_WORDS: str = "шалга хайж хайх лавлаж check look search"
 WHAT_NEXT_ASKING: str = "яах юу цааш what"
 WHAT_NEXT_AROUND: str = (
     "хийх хийвэл хийе хийгээч ёстой одоо тэгээд тэгвэл тэгэхээр дараа нь болох вэ бэ тэр тэд "

@@ -6,16 +6,18 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from bot.desk.certificates import mask_register_numbers
 from bot.desk.flows import escalation
 from bot.desk.messages import parse_id
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
-from bot.desk.turn import IDLE, Turn
+from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.storage.models import Feedback, MessageLog
 
 GREETING = "greeting"  # the FAQ entry of a bare "hello"
 SMALL_TALK = frozenset({GREETING, "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
+TOLD_WHY = 2  # words beside a typed 👎 that tell why the answer did not help
 
 
 class State(StrEnum):
@@ -129,7 +131,17 @@ async def on_feedback(turn: Turn, argument: str) -> None:
         turn.say(_("Thank you for your feedback!"), show_menu=True)
         return
     turn.memory.downvotes += 1
-    if turn.memory.downvotes >= STRIKES_BEFORE_OFFERING_A_PERSON:
+    typed = turn.incoming.text or ""
+    if FEEDBACK.vocabulary.leftover(typed) >= TOLD_WHY:
+        # "ХАРИУЛААЧ!!! КОД ИРЭЭГҮЙ БАЙНА": why it failed, told — a methodologist can take
+        # it from there, and a typed "тийм" then takes the offer.
+        turn.note_attempt(Attempt(mask_register_numbers(typed)[:500], None, None, 0.0))
+        escalation.offer_person(
+            turn,
+            reason="the answer did not help",
+            text=_("A methodologist can look at your case. Shall I pass your question on?"),
+        )
+    elif turn.memory.downvotes >= STRIKES_BEFORE_OFFERING_A_PERSON:
         escalation.offer_person(turn)
     else:
         turn.say(

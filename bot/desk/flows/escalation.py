@@ -13,7 +13,7 @@ from bot.desk.questions import ANYWHERE, Choice, Question, Rows, yes_no
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, keys
-from bot.nlu.entities import detect_system
+from bot.nlu.entities import detect_system, only_acknowledges
 from bot.nlu.normalize import asks
 from bot.storage.models import Ticket
 
@@ -50,11 +50,15 @@ OFFER = yes_no(
     "human",
     N_("I could not help you. Shall I pass your question to a methodologist?"),
     yes=("дамжуул", "дамжуулаарай", "тэгээрэй", "please do", "pass it on"),
-    # "дараа" (later) puts the offer off; to "solved?" it is "I'll check later", no "no"
-    no=("дараа", "дараа болъё", "later", "not now", "maybe later"),
+    # "дараа" (later) puts the offer off; to "solved?" it is "I'll check later", no "no".
+    # Found or solved meanwhile, it is not needed ("за менежерээсээ асуугаад олдлоо").
+    no=(
+        "дараа", "дараа болъё", "later", "not now", "maybe later", "олдлоо", "олчихлоо",
+        "олдчихлоо", "олсон", "шийдэгдлээ", "шийдчихлээ", "found it", "solved",
+    ),
     # "hvntei yarimaar bn" to this offer takes it, with what the bot failed at
     extract=lambda text: "yes" if _only_asks_for_a_person(text) else None,
-)
+)  # fmt: skip
 CANCEL_REQUEST = Question(
     "ticket",
     "",
@@ -124,7 +128,12 @@ def _only_asks_for_a_person(text: str) -> bool:
 
 
 async def on_problem(turn: Turn, text: str) -> bool:
-    """The problem, described after a person was asked for: the ticket opens with it."""
+    """The problem, described after a person was asked for: the ticket opens with it —
+    unless the teacher calls it off instead ("за за хэрэггүй, олчихлоо", "never mind, I
+    found the class code")."""
+    if _calls_off(text):
+        await _cancel(turn, None)
+        return True
     await escalate(turn, text, reason="asked for a person")
     return True
 
@@ -207,8 +216,13 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
 def _calls_off(text: str) -> bool:
     """A message that calls the request off, alone or beside why ("болилоо, ангийн код
     олдчихлоо", "hereggui bolloo, tsutsal"): one of its clauses is a cancel, none asks."""
-    clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
-    return not asks(text) and any(ANYWHERE.choose(clause) == "cancel" for clause in clauses)
+    return not asks(text) and any(_cancels(clause) for clause in _CLAUSES.split(text))
+
+
+def _cancels(clause: str) -> bool:
+    """A clause that is a cancel once its "за за", "ok" are set aside ("za za hereggui")."""
+    words = [word for word in clause.split() if not only_acknowledges(word)]
+    return bool(words) and ANYWHERE.choose(" ".join(words)) == "cancel"
 
 
 async def _cancel(turn: Turn, ticket: Ticket | None) -> None:

@@ -14,10 +14,10 @@ from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
 from bot.desk.questions import Choice, Question
 from bot.desk.schedule import cohort_label
-from bot.desk.turn import IDLE, TRIED_KEPT, Attempt, Turn
+from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.entities import (
-    asks_when,
+    asks_for_a_check,
     denies,
     detect_cohort,
     detect_system,
@@ -27,6 +27,7 @@ from bot.nlu.entities import (
     only_asks_what_next,
     only_introduces,
     only_states,
+    only_unsure,
 )
 from bot.nlu.matcher import MatchResult
 from bot.nlu.normalize import asks
@@ -56,6 +57,9 @@ _PARTS = re.compile(
     r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,",
     re.IGNORECASE,
 )
+
+
+_CLAUSE_ENDS = re.compile(r"[,.;!?\n]+")
 
 
 class State(StrEnum):
@@ -98,6 +102,9 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
+    if (cohort := _tells_only_a_cohort(text, result)) is not None:
+        _cohort_stated(turn, cohort)
+        return
     followed = _following_the_topic(turn, result)
     if followed is not None and followed != result.intent and result.intent not in SMALL_TALK:
         turn.log.intent = followed
@@ -117,9 +124,10 @@ async def answer_question(turn: Turn, text: str) -> None:
             await respond(turn, near[0], text)
         elif near:
             clarify(turn, text, near)
-        elif turn.fresh_topic and not asks(text) and result.best.score < CLEAR_SCORE:
+        elif turn.fresh_topic and result.best.score < CLEAR_SCORE:
             # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells
-            # why they did not help; it asks nothing about holidays.
+            # why they did not help; "ямар менежер? … хэн байдгийг мэдэхгүй" asks about
+            # them. Neither is about holidays or venting.
             _offer_for_follow_up(turn)
         else:
             answers.out_of_scope(turn, result.best.intent)
@@ -171,7 +179,7 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         recovery.guide(turn, entry.id, text)
     elif entry.action == "human":
         await escalation.ask_for_person(turn, text)
-    elif entry.action == "certificate" and not _after_a_result_asks_when(turn, text):
+    elif entry.action == "certificate" and not _asks_about_the_result(turn, text):
         await certificate.start(turn, text)
     else:
         await answers.answer_entry(
@@ -179,10 +187,12 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         )
 
 
-def _after_a_result_asks_when(turn: Turn, text: str) -> bool:
-    """Right after a certificate result, "хэдий хугацаанд бүртгэгддэг юм бэ" asks how long
-    registration takes: the entry's answer, not another lookup."""
-    return turn.fresh_topic == certificate.TOPIC and asks_when(text)
+def _asks_about_the_result(turn: Turn, text: str) -> bool:
+    """Right after a certificate result, a question about certificates asks about that
+    result ("хэдий хугацаанд бүртгэгддэг юм бэ", "what does 'not yet registered' mean?",
+    "tentseegui bol batlamj ogt bvrtgegdehgui yu?"): the entry's answer, not another lookup
+    — unless it asks for a check ("өөр хүнийхийг шалгаж болох уу")."""
+    return turn.fresh_topic == certificate.TOPIC and asks(text) and not asks_for_a_check(text)
 
 
 def _tells_a_problem(turn: Turn, text: str) -> bool:
@@ -216,15 +226,7 @@ async def _facts(turn: Turn, text: str) -> bool:
     if not only_states(text):
         return False
     if cohort is not None:
-        if turn.memory.topic == schedule.TOPIC:
-            schedule.show(turn, cohort)
-        else:
-            turn.say(
-                _("Noted: {cohort}. Choose from the menu, or write your question.").format(
-                    cohort=cohort_label(cohort)
-                ),
-                show_menu=True,
-            )
+        _cohort_stated(turn, cohort)
         return True
     if system is not None and turn.memory.topic in recovery.ENTRIES:
         recovery.steps(turn, turn.memory.topic, system=system)
@@ -232,13 +234,35 @@ async def _facts(turn: Turn, text: str) -> bool:
     return False
 
 
+def _cohort_stated(turn: Turn, cohort: int) -> None:
+    """A cohort stated: the schedule again when it was the topic, else the cohort kept."""
+    if turn.memory.topic == schedule.TOPIC:
+        schedule.show(turn, cohort)
+        return
+    _noted(turn, cohort)
+
+
+def _tells_only_a_cohort(text: str, result: MatchResult) -> int | None:
+    """The cohort of a message that states one, asks nothing and reads as no entry clearly
+    ("2016 онд ажилд орсон, тэгэхээр 5 дахь жил байх", "my contract says this is my 1st
+    year"): what it tells is the year, whatever its other words come near."""
+    if result.intent is not None or asks(text):
+        return None
+    if result.best is not None and result.best.score >= CLEAR_SCORE:
+        return None
+    return detect_cohort(text)
+
+
 def asks_anew(turn: Turn, question: Question, text: str) -> bool:
     """Whether a "yes" to a question about the answer just given is a new question: "за
     тэгвэл нууц үгээ мартсан" to "solved?" after the username's steps. Its "за" starts a
-    sentence; the words after it read clearly as another entry than the one answered. (A
-    "no" with more words tells why: "bolohgui bn, mail ireheer ch ugui".)"""
+    sentence; the words after it read clearly as another entry than the one answered, and
+    the reply does not close on its answer. (A "no" with more words tells why: "bolohgui bn,
+    mail ireheer ch ugui".)"""
     if question.vocabulary.leftover(text) < NEW_QUESTION_WORDS:
         return False
+    if not asks(text) and _closes_with_an_answer(question, text):
+        return False  # "за имэйлээ ESIS-ээс харлаа, болчихлоо": told, then answered
     result = turn.knowledge.matcher.match(text)
     return (
         result.intent is not None
@@ -246,6 +270,13 @@ def asks_anew(turn: Turn, question: Question, text: str) -> bool:
         and result.score >= CLEAR_SCORE
         and result.intent != turn.memory.topic
     )
+
+
+def _closes_with_an_answer(question: Question, text: str) -> bool:
+    """Whether the reply's last clause, after a comma or a full stop, is an answer of its
+    own ("…, болчихлоо"); not a word that ends a sentence ("…буруу орсон байна")."""
+    *told, last = _CLAUSE_ENDS.split(text.strip(" \n.,;!?"))
+    return bool(told) and question.choose(last) is not None
 
 
 def note_cohort(turn: Turn, text: str) -> None:
@@ -270,6 +301,11 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     """The entries of two questions asked in one message ("…мартсан. Бас батламжаа…"), at
     most two, each clearly matched on its own; one or none otherwise."""
     parts = [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
+    if len(parts) == 1 and (whole.intent is None or whole.intent in SMALL_TALK):
+        # "Баярлалаа. Бас батламжаа хаанаас харах вэ?": the thanks is no part of its own
+        alone = turn.knowledge.matcher.match(parts[0]).intent
+        if alone is not None and alone not in SMALL_TALK:
+            return [alone]
     if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
         return [whole.intent] if whole.intent else []
     scores: dict[str, float] = {}  # each part's entry, in the message's order, its best score
@@ -278,6 +314,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
         entry = turn.knowledge.entries.get(result.intent or "")
         if result.score < CLEAR_SCORE and only_introduces(part):
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
+        if only_unsure(part):
+            continue  # "I don't know. Does this training apply to me?": one question
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
@@ -407,7 +445,7 @@ def remember_attempt(turn: Turn, text: str, result: MatchResult) -> None:
         best=result.best.intent if result.best else None,
         score=round(result.score, 1),
     )
-    turn.memory.tried = [*turn.memory.tried, attempt][-TRIED_KEPT:]
+    turn.note_attempt(attempt)
 
 
 def clarify(turn: Turn, text: str, candidates: list[str]) -> None:

@@ -6,7 +6,7 @@ import html
 from enum import StrEnum
 
 from bot.desk.flows import answers, certificate, escalation, new_message, recovery, schedule
-from bot.desk.questions import COHORT, MENU, Choice, Question
+from bot.desk.questions import COHORT, MENU, UNSURE, Choice, Question
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import LANGUAGES, N_, _, use_language
@@ -163,6 +163,16 @@ async def on_language(turn: Turn, language: str) -> None:
 
 
 async def on_cohort(turn: Turn, argument: str) -> None:
+    if argument == UNSURE and turn.state in (State.COHORT, schedule.State.COHORT):
+        turn.say(
+            _(
+                "The training is for staff of general-education schools in their 1st, 5th and "
+                "10th year of work. Your school's training manager knows which year you are "
+                "in. If you are in none of these, choose \"Other\"."
+            )
+        )
+        turn.ask(COHORT, turn.state)
+        return
     cohort = int(argument) if argument.isdigit() and len(argument) < 3 else None
     if cohort not in (*COHORTS, OTHER_COHORT):
         turn.say(_("That button is no longer active."))
