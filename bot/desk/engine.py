@@ -39,8 +39,9 @@ from bot.desk.questions import ANYWHERE, MENU, Question
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
+from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import only_acknowledges, only_links, states_a_fact
-from bot.nlu.normalize import MAX_TEXT, normalize, script_of
+from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of
 from bot.storage import people
 from bot.storage.models import LOG_TEXT_LIMIT, Conversation, MessageLog, utcnow
 
@@ -55,6 +56,15 @@ TEXT_STEPS: dict[str, TextStep] = {
     k: v for flow in FLOWS for k, v in getattr(flow, "TEXT_STEPS", {}).items()
 }
 KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
+
+
+def _stops_reminders(text: str) -> str | None:
+    """Reminders turned off in a sentence ("actually no, stop the reminders", "сануулга
+    хэрэггүй гэсэн чинь дахиад ирлээ"): their phrases are specific enough to be read
+    anywhere in a message that asks nothing."""
+    typed = [key for key in keys(text) if key not in FILLERS]
+    said = {value for _start, _end, value in ANYWHERE.vocabulary.read(typed)}
+    return "stop_reminders" if "stop_reminders" in said and not asks(text) else None
 
 
 def clean_text(text: str | None) -> str:
@@ -275,7 +285,7 @@ class Desk:
             if question.negative is not None:  # "за ойлголоо. 5 дахь жил дээ"
                 new_message.note_cohort(turn, text)
             return
-        if (word := ANYWHERE.choose(text)) is not None:
+        if (word := ANYWHERE.choose(text) or _stops_reminders(text)) is not None:
             await onboarding.anywhere(turn, word)
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard

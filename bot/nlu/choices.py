@@ -160,6 +160,8 @@ class Vocabulary:
                 # A yes/no question answered first, then explained; or explained, then
                 # answered ("менежертэй ярилаа, шийдэгдлээ"), not asked ("…болох уу").
                 return value
+            if self.single and first_at == 0:
+                return value  # an offer taken, then said more of: "remind me before the webinar"
         return None
 
     def leftover(self, text: str) -> int:

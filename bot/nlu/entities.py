@@ -72,6 +72,7 @@ _CHECK = _beginnings(tables.CHECK_WORDS)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
+_REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
 _QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a colon may end
 _LONGEST_LEAD = 5  # words: "I have one more question"
 _ASKED_AFTER_A_LEAD = 2  # words a question after a lead needs at least
@@ -220,6 +221,12 @@ def only_unsure(text: str) -> bool:
     ээ"): an answer to a question, no question of its own."""
     words = [key for key in keys(text) if key not in FILLERS]
     return bool(words) and _UNSURE.read(words) != [] and _UNSURE.leftover(text) == 0
+
+
+def only_asks_for_a_reply(text: str) -> bool:
+    """Whether a sentence only asks for an answer ("Хариу өгнө үү.", "please reply asap")."""
+    words = [key for key in keys(text) if key not in FILLERS]
+    return bool(words) and all(key in _REPLY_REQUEST for key in words)
 
 
 def only_asks_what_next(text: str) -> bool:

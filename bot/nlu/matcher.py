@@ -26,7 +26,12 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
-from bot.nlu.entities import names_another_organiser, without_announcement, without_what_works
+from bot.nlu.entities import (
+    names_another_organiser,
+    only_asks_for_a_reply,
+    without_announcement,
+    without_what_works,
+)
 from bot.nlu.normalize import MAX_TEXT, NEGATION, Word, analyze, asks, sentences
 
 DEFAULT_THRESHOLD: float = 43.0
@@ -125,10 +130,18 @@ def _sorted_forms(words: Sequence[Word]) -> str:
 
 def _up_to_request(text: str) -> list[str]:
     """The message's sentences through the last one that asks something: what follows it
-    (thanks in advance, a signature, "Хүндэтгэсэн") is no request. An opening "Сайн байна
-    уу?" asks nothing of the desk: when it is the only question, every sentence stays."""
+    (thanks in advance, a signature, "Хүндэтгэсэн", "Хариу өгнө үү") is no request. An
+    opening "Сайн байна уу?" asks nothing of the desk: when it is the only question, every
+    sentence stays."""
     parts = sentences(text)
-    last = max((i for i, sentence in enumerate(parts) if asks(sentence)), default=0)
+    last = max(
+        (
+            i
+            for i, sentence in enumerate(parts)
+            if asks(sentence) and not only_asks_for_a_reply(sentence)
+        ),
+        default=0,
+    )
     return parts[: last + 1] if last else parts
 
 

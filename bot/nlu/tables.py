@@ -537,6 +537,13 @@ UNSURE_PHRASES: tuple[str, ...] = (
     "i'm not sure", "no idea", "unsure",
 )  # fmt: skip
 
+# A closing sentence that only asks for an answer ("Хариу өгнө үү.", "хариулаач", "please
+# reply"): politeness after the question, not a request of its own (nor for a person).
+REPLY_REQUEST_WORDS: str = (
+    "хариу хариугаа хариулт хариултаа хариулна хариулаач хариулж хариулах өгнө өгөөч өгөөрэй "
+    "хүлээж хүлээе байна уу үү яаралтай түргэн хурдан please reply answer respond asap soon"
+)
+
 # "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
 # words), and what may stand around them.
 # Words that ask for a certificate to be checked ("шалгаж өгөөч", "look it up"): beginnings.

@@ -4,6 +4,7 @@ do you mean?" when two entries are close, rather than a refusal."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from bot.nlu.entities import (
     names_another_organiser,
     names_another_service,
     only_announces_a_question,
+    only_asks_for_a_reply,
     only_asks_what_next,
     only_introduces,
     only_states,
@@ -99,6 +101,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         await escalation.ask_for_person(turn, text if said else "")
         return
     result = turn.knowledge.matcher.match(text)
+    if result.intent in SMALL_TALK and denies(text):  # "ойлгосонгүй" is no "ойлгосон"
+        result = dataclasses.replace(result, intent=None, reason="low_score")
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
@@ -314,8 +318,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
         entry = turn.knowledge.entries.get(result.intent or "")
         if result.score < CLEAR_SCORE and only_introduces(part):
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
-        if only_unsure(part):
-            continue  # "I don't know. Does this training apply to me?": one question
+        if only_unsure(part) or only_asks_for_a_reply(part):
+            continue  # "I don't know. Does this training apply to me?", "Хариу өгнө үү."
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
