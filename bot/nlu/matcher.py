@@ -60,6 +60,7 @@ FUZZY_CUTOFF = 78.0  # rapidfuzz ratio for a typo'd stem to count as a known one
 FUZZY_MIN_LENGTH = 4  # shorter stems must be spelled exactly: too many near neighbours
 FUZZY_CANDIDATES = 3  # known stems a typo'd one may stand for
 KNOWN_SIMILARITY = 0.9  # a word this close to a known one is that word, not a name
+SHORT_STEM = 4  # a stem this short, cut by one letter, is read whole by `knows` ("дорж")
 TYPOS_KEPT = 4096  # unknown stems whose fuzzy readings are remembered (then forgotten at once)
 SHORTLIST = 24  # entries, by a rough vote, that get the full (costlier) scoring
 COMMON_SHARE = 0.05  # a stem in more than this share of entries is too common to vote
@@ -278,10 +279,19 @@ class Matcher:
         return all(
             any(
                 similarity >= KNOWN_SIMILARITY
-                for _key, similarity in self._readings(self._message_key(w))[1]
+                for _key, similarity in self._readings(self._known_key(w))[1]
             )
             for w in analyze(word)
         )
+
+    def _known_key(self, word: Word) -> str:
+        """The key `knows` reads a word by: its stem, unless that is its form less one last
+        letter and shorter than `SHORT_STEM` — a name's own letter taken for an ending
+        ("дорж" is no "дор" with the converb -ж), so the whole word is read."""
+        key = self._message_key(word)
+        if len(key) < SHORT_STEM and len(word.form) == len(key) + 1:
+            return word.form
+        return key
 
     def _keys(self, words: Iterable[Word], *, message: bool = False) -> frozenset[str]:
         """Index keys of some words (a message's with `message`): their stems, -гүй, and
