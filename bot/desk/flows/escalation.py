@@ -36,7 +36,7 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
 )
 
 
-_CLAUSES = re.compile(r"[,.;!?\n]+")
+CLAUSES = re.compile(r"[,.;!?\n]+")  # where a reply's clauses end
 
 
 class State(StrEnum):
@@ -110,7 +110,7 @@ def problem_beside_a_person_request(text: str) -> str | None:
     """What else a message says when one of its clauses only asks for a person ("hvntei
     yarimaar bn, webinar-iin link irehgui bna" → the link); None when none does. The
     request must not let the problem's own words decide what the bot answers."""
-    clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause.strip()]
+    clauses = [clause.strip() for clause in CLAUSES.split(text) if clause.strip()]
     asking = [clause for clause in clauses if _only_asks_for_a_person(clause)]
     if not asking or len(asking) == len(clauses):
         return None
@@ -216,7 +216,7 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
 def _calls_off(text: str) -> bool:
     """A message that calls the request off, alone or beside why ("болилоо, ангийн код
     олдчихлоо", "hereggui bolloo, tsutsal"): one of its clauses is a cancel, none asks."""
-    return not asks(text) and any(_cancels(clause) for clause in _CLAUSES.split(text))
+    return not asks(text) and any(_cancels(clause) for clause in CLAUSES.split(text))
 
 
 def _cancels(clause: str) -> bool:

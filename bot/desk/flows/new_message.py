@@ -61,9 +61,6 @@ _PARTS = re.compile(
 )
 
 
-_CLAUSE_ENDS = re.compile(r"[,.;!?\n]+")
-
-
 class State(StrEnum):
     CLARIFY = "new_message.clarify"
 
@@ -279,7 +276,7 @@ def asks_anew(turn: Turn, question: Question, text: str) -> bool:
 def _closes_with_an_answer(question: Question, text: str) -> bool:
     """Whether the reply's last clause, after a comma or a full stop, is an answer of its
     own ("…, болчихлоо"); not a word that ends a sentence ("…буруу орсон байна")."""
-    *told, last = _CLAUSE_ENDS.split(text.strip(" \n.,;!?"))
+    *told, last = escalation.CLAUSES.split(text.strip(" \n.,;!?"))
     return bool(told) and question.choose(last) is not None
 
 
