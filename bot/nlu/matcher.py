@@ -198,6 +198,10 @@ class Matcher:
                 postings.setdefault(key, []).append(index)
         total = len(entries)
         self._postings = postings
+        self._key_credits = {  # per key, the entries that know it and what it explains of each
+            key: (np.array(ids), np.array([self._credits[entry][key] for entry in ids]))
+            for key, ids in postings.items()
+        }
         self._idf = {key: math.log(1 + total / len(ids)) for key, ids in postings.items()}
         self._vocabulary = [
             key for key in postings if len(key) >= FUZZY_MIN_LENGTH and not key.startswith(FORM)
@@ -364,14 +368,31 @@ class Matcher:
                 break
         return heapq.nlargest(SHORTLIST, votes, key=votes.__getitem__)
 
-    def _explained(
-        self, entry: int, readings: Sequence[_Reading], left_out: _Paraphrase | None
-    ) -> float:
-        """The weight of the message's words that one entry knows (keywords count more)."""
-        credits = self._credits[entry]
-        if left_out is not None and left_out.entry == entry:  # its keys only it had: unknown
-            counts = self._entry_keys[entry]
-            credits = {k: c for k, c in credits.items() if counts[k] > (k in left_out.keys)}
+    def _explained_all(self, readings: Sequence[_Reading]) -> np.ndarray:
+        """Per entry, the weight of the message's words it knows (keywords count more).
+
+        Each reading's credit is added into all entries at once through its key's postings,
+        as `_recalls` does, rather than looked up entry by entry (a fifth of a long message's
+        matching time went to that loop); `_explained` gives the same sum for one entry."""
+        explained = np.zeros(len(self._ids))
+        credit = np.zeros(len(self._ids))
+        for weight, near in readings:
+            if not near:
+                continue
+            credit.fill(0.0)
+            for stem, sim in near:
+                entries, credits = self._key_credits[stem]
+                credit[entries] = np.maximum(credit[entries], sim * credits)
+            explained += weight * credit
+        return explained
+
+    def _explained(self, entry: int, readings: Sequence[_Reading], left_out: _Paraphrase) -> float:
+        """What `_explained_all` gives the entry whose paraphrase `left_out` is left out of
+        the index (for find_confusions): the keys only that paraphrase had are unknown."""
+        counts = self._entry_keys[entry]
+        credits = {
+            k: c for k, c in self._credits[entry].items() if counts[k] > (k in left_out.keys)
+        }
         explained = 0.0
         for weight, near in readings:
             credit = 0.0
@@ -416,6 +437,9 @@ class Matcher:
                 found[stem] = max(found.get(stem, 0.0), sim)
         query = _sorted_forms(words)
         recalls = self._recalls(found, exclude)
+        explained = self._explained_all(readings)
+        if left_out is not None:
+            explained[left_out.entry] = self._explained(left_out.entry, readings, left_out)
         scored: list[Candidate] = []
         for entry in self._shortlist(readings):
             forms = self._forms[entry]
@@ -427,7 +451,7 @@ class Matcher:
             recall = float(recalls[entry])
             best = process.extractOne(query, forms, scorer=fuzz.ratio)
             similarity = best[1] / 100 if best else 0.0
-            coverage = min(self._explained(entry, readings, left_out) / evidence, 1.0)
+            coverage = min(float(explained[entry]) / evidence, 1.0)
             score = 100 * (
                 COVERAGE_SHARE * coverage
                 + RECALL_SHARE * recall
