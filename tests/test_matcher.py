@@ -342,3 +342,21 @@ def test_what_the_writer_still_has_does_not_choose_the_entry() -> None:
         assert matcher.match(text).intent != "esis_password", text
     assert matcher.match("нэвтрэх нэрээ санаж байна, нууц үгээ мартсан").intent == "esis_password"
     assert matcher.match("нууц үгээ санахгүй байна").intent == "esis_password"  # -гүй: the problem
+
+
+def test_words_run_together_are_read_apart() -> None:
+    """A phone's dropped spaces ("нууцүгээмартсан", "nuutsugeemartsan"): a long word that
+    reads as nothing known splits into the likeliest indexed forms. A long word the index
+    does not know but that is no such run ("мэргэжилтэнтэй") is left whole."""
+    entries = [
+        Entry("esis_password", ("ESIS-ийн нууц үгээ мартсан", "Нууц үгээ яаж сэргээх вэ")),
+        Entry("schedule", ("Сургалтын хуваарь хэзээ гарах вэ", "Сургалт хэзээ эхлэх вэ")),
+    ]
+    matcher = Matcher(entries, classify=False)
+    assert matcher.match("нууцүгээмартсан").intent == "esis_password"
+    assert matcher.match("nuutsugeemartsan").intent == "esis_password"
+    assert matcher.match("хуваарьхэзээгарах").intent == "schedule"
+    assert matcher.match("мэргэжилтэнтэй").intent is None
+    assert Matcher(entries, classify=False).match("нууцүгээмартсан").score == (
+        matcher.match("нууц үгээ мартсан").score
+    )

@@ -51,7 +51,11 @@ TextStep = Callable[[Turn, str], Awaitable[bool]]
 
 FLOWS = (onboarding, new_message, answers, schedule, recovery, certificate, escalation)
 ACTIONS: dict[str, Handler] = {k: v for flow in FLOWS for k, v in flow.ACTIONS.items()}
-QUESTIONS: dict[str, Question] = {k: v for flow in FLOWS for k, v in flow.QUESTIONS.items()}
+# A step's question: declared once, or built for the turn (its choices gathered earlier).
+WaitingQuestion = Question | Callable[[Turn], Question]
+QUESTIONS: dict[str, WaitingQuestion] = {
+    k: v for flow in FLOWS for k, v in flow.QUESTIONS.items()
+}
 TEXT_STEPS: dict[str, TextStep] = {
     k: v for flow in FLOWS for k, v in getattr(flow, "TEXT_STEPS", {}).items()
 }
@@ -65,6 +69,29 @@ def _stops_reminders(text: str) -> str | None:
     typed = [key for key in keys(text) if key not in FILLERS]
     said = {value for _start, _end, value in ANYWHERE.vocabulary.read(typed)}
     return "stop_reminders" if "stop_reminders" in said and not asks(text) else None
+
+
+def _waiting(turn: Turn) -> Question | None:
+    """The question the conversation's step waits on, if any."""
+    question = QUESTIONS.get(turn.state)
+    return question(turn) if callable(question) else question
+
+
+def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
+    """The choice a typed reply makes to the question waiting; none when the reply is a new
+    message — a correction ("no, it's e-learning") or a new request after its "за"."""
+    if not text or (question.negative and states_a_fact(text)):
+        return None
+    choice = question.choose(text)
+    if choice is None:
+        return None
+    if (
+        question.about_an_answer
+        and choice != question.negative
+        and new_message.asks_anew(turn, question, text)
+    ):
+        return None
+    return choice
 
 
 def clean_text(text: str | None) -> str:
@@ -250,7 +277,9 @@ class Desk:
     async def _dispatch(self, turn: Turn, text: str) -> None:
         """Buttons and commands first; then an open ticket takes the message; then a typed
         answer to the question asked, the words that work anywhere, a menu label, the step's
-        own free text, a language's name; and whatever is left is a new message, read whole."""
+        own free text, a language's name; a reply to the question waiting that says too
+        little (asked again) or tells what failed (a person offered); and whatever is left is
+        a new message, read whole."""
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return
@@ -267,18 +296,8 @@ class Desk:
         if attachment is not None:
             self._unreadable(turn, attachment.kind)
             return
-        question = QUESTIONS.get(turn.state)
-        if (
-            question is not None
-            and text
-            and not (question.negative and states_a_fact(text))  # "no, it's e-learning"
-            and (choice := question.choose(text)) is not None
-            and not (
-                question.about_an_answer
-                and choice != question.negative
-                and new_message.asks_anew(turn, question, text)
-            )
-        ):
+        question = _waiting(turn)
+        if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
             # Before the words that work anywhere: a failed lookup's own "a person" opens
             # the ticket with what failed, where "хүнтэй ярих" anywhere asks for a problem.
             await self._act(turn, question.action(choice, turn.memory.context))
@@ -313,6 +332,12 @@ class Desk:
                 ),
                 show_menu=True,
             )
+            return
+        if question is not None and new_message.says_too_little(turn, question, text):
+            onboarding.ask_again(turn, question)
+            return
+        if question is not None and new_message.tells_it_failed(turn, question, text):
+            escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")
             return
         await new_message.answer_question(turn, text)
         greeted = turn.log.intent == answers.GREETING and turn.state == IDLE

@@ -17,8 +17,9 @@ from bot.desk.messages import Button
 from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
-from bot.nlu.choices import Vocabulary
+from bot.nlu.choices import Vocabulary, keys
 from bot.nlu.entities import detect_cohort, names_another_year
+from bot.nlu.normalize import asks
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -174,13 +175,19 @@ ANYWHERE = Question(
 
 
 def _named_cohort(text: str) -> str | None:
+    """The year of work a reply names, "Other" for a year that is no cohort, "Not sure" for
+    a reply that asks how to tell ("хэд дэх жил гэдгээ яаж мэдэх вэ?", "how do I know which
+    year I am in?"), whatever else it says."""
     cohort = detect_cohort(text)
     if cohort is None and names_another_year(text):
         return str(OTHER_COHORT)
+    if cohort is None and _HOW_TO_TELL.read(keys(text)) and asks(text):
+        return UNSURE
     return str(cohort) if cohort is not None else None
 
 
 UNSURE = "unsure"  # the cohort question's "not sure": who attends is told, and it is asked again
+_HOW_TO_TELL = Vocabulary.build({UNSURE: tables.HOW_TO_TELL_PHRASES})
 COHORT = Question(
     "cohort",
     N_("Which year of work are you in?"),

@@ -42,7 +42,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.flows.answers import SMALL_TALK
-from bot.desk.flows.onboarding import ACKNOWLEDGED
+from bot.desk.flows.onboarding import ACKNOWLEDGED, ASKED_AGAIN
 from bot.desk.tickets import ACTIVE
 from bot.i18n import N_, _, format_date, format_number, ngettext
 from bot.nlu.normalize import normalize, tokens
@@ -59,7 +59,7 @@ DEFAULT_TIMEZONE = "Asia/Ulaanbaatar"
 HANDOFF_INTENTS = frozenset({"human"})
 """FAQ entries that hand the teacher to a person rather than answer."""
 # "ticket": a message added to an open ticket; "acknowledged": an "ok" with nothing to act on
-NOT_QUESTIONS = SMALL_TALK | {"ticket", ACKNOWLEDGED}
+NOT_QUESTIONS = SMALL_TALK | {"ticket", ACKNOWLEDGED, ASKED_AGAIN}
 
 # Open tickets by age: (label, oldest age in the bucket), youngest first; the last is open-ended.
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (

@@ -152,7 +152,11 @@ class Vocabulary:
         if len(chosen) == 1:
             value = next(iter(chosen))
             first_at = hits[0][0]
-            if unexplained == 0 or (unexplained == 1 and len(typed) <= _SHORT_REPLY):
+            if unexplained == 0 or (
+                unexplained == 1
+                and len(typed) <= _SHORT_REPLY
+                and not (self.negative is not None and asks(text))  # "hevleh bolomj bnu?"
+            ):
                 return value
             if self.negative is not None and (
                 first_at == 0 or (hits[-1][1] == len(typed) and not asks(text))

@@ -185,9 +185,18 @@ def _asks_or_denies(text: str) -> bool:
     return asks(_GREETING.sub(" ", text)) or denies(text)
 
 
+# English negation, which the Mongolian analysis (English letters read as Latin Mongolian)
+# cannot see: "not", "never", "can't", "doesnt". A bare "no" is left out: it is an answer.
+_ENGLISH_NEGATION = re.compile(
+    r"\b(?:not|never|nothing|nobody|cannot|"
+    r"(?:do|does|did|ca|wo|is|are|was|were|have|has|had|could|would)n['’]?t)\b",
+    re.IGNORECASE,
+)
+
+
 def denies(text: str) -> bool:
-    """Whether a word of the message is negated ("чадахгүй", "ирээгүй", "not")."""
-    return any(word.negated for word in analyze(text))
+    """Whether a word of the message is negated ("чадахгүй", "ирээгүй", "does not")."""
+    return bool(_ENGLISH_NEGATION.search(text)) or any(word.negated for word in analyze(text))
 
 
 _LINKS = re.compile(r"\s*(?:(?:https?://|www\.)\S+\s*)+")
@@ -214,6 +223,12 @@ def only_acknowledges(text: str) -> bool:
         and any(key in _ACKNOWLEDGEMENTS for key in words)
         and all(key in _ACKNOWLEDGEMENTS or key in FILLERS for key in words)
     )
+
+
+def says_unsure(text: str) -> bool:
+    """Whether a message says the writer does not know or remember something ("username ni
+    ym bilee mdku bn"): its "-гүй" asks, rather than tells what failed."""
+    return _UNSURE.read(keys(text)) != []
 
 
 def only_unsure(text: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ FUZZY_CANDIDATES = 3  # known stems a typo'd one may stand for
 KNOWN_SIMILARITY = 0.9  # a word this close to a known one is that word, not a name
 SHORT_STEM = 4  # a stem this short, cut by one letter, is read whole by `knows` ("дорж")
 TYPOS_KEPT = 4096  # unknown stems whose fuzzy readings are remembered (then forgotten at once)
+GLUED_MIN = 9  # letters of a word that may be two or three known words run together
+GLUED_PIECE = 2  # … each of them at least this long ("үг", "esis")
+_TOKEN = re.compile(r"\w+")
 SHORTLIST = 24  # entries, by a rough vote, that get the full (costlier) scoring
 COMMON_SHARE = 0.05  # a stem in more than this share of entries is too common to vote
 MIN_LEXICON_STEM = 3  # a lexicon stem shorter than this is too weak to pick a reading
@@ -167,6 +171,7 @@ class Matcher:
         self._memory = memory
         self._verdicts: dict[str, MatchResult] = {}  # the last `memory`, by message text
         self._typos: dict[str, _Reading] = {}  # unknown stems' fuzzy readings, by stem
+        self._glued: dict[str, str] = {}  # long words, spaced apart where run together
         entries = list(entries)
         self._ids = [entry.id for entry in entries]
         self._refuse = [entry.refuse for entry in entries]
@@ -296,6 +301,61 @@ class Matcher:
         if len(key) < SHORT_STEM and len(word.form) == len(key) + 1:
             return word.form
         return key
+
+    def _unglued(self, text: str) -> str:
+        """The message with words run together spaced apart ("нууцүгээмартсан" → "нууц
+        үгээ мартсан"): a phone's space dropped. Only a long word that reads as nothing
+        known, nor as a typo of it, and splits into two or three words the index has."""
+        if all(len(token) < GLUED_MIN for token in text.split()):
+            return text
+        return _TOKEN.sub(lambda found: self._spaced(found.group()), text)
+
+    def _spaced(self, token: str) -> str:
+        if len(token) < GLUED_MIN:
+            return token
+        spaced = self._glued.get(token)
+        if spaced is None:
+            if len(self._glued) >= TYPOS_KEPT:
+                self._glued.clear()
+            known = any(
+                self._idf.get(key) or self._readings(key)[1]
+                for key in (self._message_key(word) for word in analyze(token))
+            )
+            spaced = token if known else self._split(token) or token
+            self._glued[token] = spaced
+        return spaced
+
+    def _split(self, token: str) -> str | None:
+        """`token` as two or three word forms the index has, the likeliest: the least
+        summed weight (rarer forms weigh more, so "нууц үгээ мартсан" beats "нууцүгээ"
+        read as нууц with an odd ending, or "март" and "сан"). A piece never starts with
+        a soft or hard sign."""
+        weights: dict[str, float | None] = {}
+
+        def weight(piece: str) -> float | None:  # None: no form the index has
+            if piece not in weights:
+                words = analyze(piece)
+                form = words[0].form if len(words) == 1 else ""
+                weights[piece] = self._idf.get(FORM + form, self._idf.get(form))
+            return weights[piece]
+
+        ends = range(GLUED_PIECE, len(token) - GLUED_PIECE + 1)
+        cuts = [at for at in ends if token[at] not in "ьъ"]
+        best: tuple[float, int, list[str]] | None = None
+        for first in cuts:
+            if weight(token[:first]) is None:
+                continue
+            seconds = [second for second in cuts if second - first >= GLUED_PIECE]
+            for cut in [[first], *([first, second] for second in seconds)]:
+                bounds = zip([0, *cut], [*cut, len(token)], strict=True)
+                pieces = [token[start:end] for start, end in bounds]
+                found = [weight(piece) for piece in pieces]
+                if None in found:
+                    continue
+                tried = (sum(w or 0.0 for w in found), len(pieces), pieces)
+                if best is None or tried[:2] < best[:2]:
+                    best = tried
+        return " ".join(best[2]) if best is not None else None
 
     def _keys(self, words: Iterable[Word], *, message: bool = False) -> frozenset[str]:
         """Index keys of some words (a message's with `message`): their stems, -гүй, and
@@ -569,7 +629,7 @@ class Matcher:
     def _judge(self, text: str) -> MatchResult:
         if len(text) > MAX_TEXT:  # a paste with the request at its end: judge the end
             text = text[-MAX_TEXT:]
-        text = without_what_works(without_announcement(text))
+        text = self._unglued(without_what_works(without_announcement(text)))
         words = analyze(text)
         ranked = self._blended(*self._rank_message(words, text)) if words else []
         if not ranked:

@@ -114,6 +114,7 @@ LATIN_WORDS: dict[str, str] = {
     "ymar": "ямар",
     "yu": "юу",
     "yum": "юм",
+    "ym": "юм",
     "yumuu": "юм уу",
     "ve": "вэ",
     "be": "бэ",
@@ -535,6 +536,12 @@ UNSURE_PHRASES: tuple[str, ...] = (
     "мэдэхгүй", "сайн мэдэхгүй", "мэдэхгүй байна", "мэдэхгүй юм", "мэдэхгүй ээ", "итгэлгүй",
     "санахгүй", "don't know", "i don't know", "dont know", "i dont know", "not sure",
     "i'm not sure", "no idea", "unsure",
+)  # fmt: skip
+
+# At the year question, a reply that asks how to tell the year is as unsure as "мэдэхгүй".
+HOW_TO_TELL_PHRASES: tuple[str, ...] = (
+    "яаж мэдэх", "хэрхэн мэдэх", "хаанаас мэдэх", "yaaj medeh",
+    "how do i know", "how can i know", "how to know", "how would i know", "how do i tell",
 )  # fmt: skip
 
 # A closing sentence that only asks for an answer ("Хариу өгнө үү.", "хариулаач", "please

@@ -5,7 +5,8 @@ Every flow module declares:
 - its data, a dataclass kept by `Turn.go` / read by `Turn.flow_data` (no free-form keys);
 - its questions (`bot.desk.questions.Question`), each with its choices and typed words;
 - `ACTIONS`: action prefix → handler, for buttons and for typed answers alike;
-- `QUESTIONS`: step → the question a typed reply in that step may answer;
+- `QUESTIONS`: step → the question a typed reply in that step may answer (or a function of
+  the turn that builds it, when its choices were gathered: "which do you mean?");
 - optionally `TEXT_STEPS`: step → a handler of free text (a register number, a surname)
   that returns False when the text is something else, a new message.
 

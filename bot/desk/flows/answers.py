@@ -6,11 +6,10 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from bot.desk.certificates import mask_register_numbers
 from bot.desk.flows import escalation
 from bot.desk.messages import parse_id
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
-from bot.desk.turn import IDLE, Attempt, Turn
+from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
 from bot.storage.models import Feedback, MessageLog
 
@@ -135,12 +134,7 @@ async def on_feedback(turn: Turn, argument: str) -> None:
     if FEEDBACK.vocabulary.leftover(typed) >= TOLD_WHY:
         # "ХАРИУЛААЧ!!! КОД ИРЭЭГҮЙ БАЙНА": why it failed, told — a methodologist can take
         # it from there, and a typed "тийм" then takes the offer.
-        turn.note_attempt(Attempt(mask_register_numbers(typed)[:500], None, None, 0.0))
-        escalation.offer_person(
-            turn,
-            reason="the answer did not help",
-            text=_("A methodologist can look at your case. Shall I pass your question on?"),
-        )
+        escalation.offer_for_what_failed(turn, typed, "the answer did not help")
     elif turn.memory.downvotes >= STRIKES_BEFORE_OFFERING_A_PERSON:
         escalation.offer_person(turn)
     else:

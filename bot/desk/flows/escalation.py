@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.desk import tickets
+from bot.desk.certificates import mask_register_numbers
 from bot.desk.messages import Button, parse_id
 from bot.desk.questions import ANYWHERE, Choice, Question, Rows, yes_no
-from bot.desk.turn import IDLE, Turn
+from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import detect_system, only_acknowledges
@@ -31,7 +32,8 @@ PERSON_ASKING = frozenset(
 PERSON_REQUEST = PERSON_ASKING | frozenset(
     keys(
         "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
-        "want with to a an please can could i me"
+        "want with to a an please can could i me асуух асуумаар асуулт асуултаа асуулттай "
+        "нэг зүйл уу ask question something"
     )
 )
 
@@ -275,6 +277,17 @@ def offer_person(turn: Turn, reason: str = "", text: str | None = None) -> None:
     """Ask whether to open a ticket; `text` instead of OFFER's "I could not help you…"."""
     turn.memory.refusals = turn.memory.downvotes = 0
     turn.ask(OFFER, State.OFFER, Offered(reason) if reason else Offered(), text=text)
+
+
+def offer_for_what_failed(turn: Turn, told: str, reason: str) -> None:
+    """What failed, told ("КОД ИРЭЭГҮЙ БАЙНА", "the reset link does not open"): kept for the
+    card, and a methodologist offered — a yes/no, so a typed "тийм" takes it."""
+    turn.note_attempt(Attempt(mask_register_numbers(told)[:500], None, None, 0.0))
+    offer_person(
+        turn,
+        reason=reason,
+        text=_("A methodologist can look at your case. Shall I pass your question on?"),
+    )
 
 
 async def on_offer(turn: Turn, answer: str) -> None:

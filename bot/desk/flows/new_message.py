@@ -13,7 +13,7 @@ from enum import StrEnum
 from bot.desk.certificates import find_register_number, mask_register_numbers
 from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
-from bot.desk.questions import Choice, Question
+from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.schedule import cohort_label
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _
@@ -30,9 +30,11 @@ from bot.nlu.entities import (
     only_introduces,
     only_states,
     only_unsure,
+    says_unsure,
+    states_a_fact,
 )
 from bot.nlu.matcher import MatchResult
-from bot.nlu.normalize import asks
+from bot.nlu.normalize import analyze, asks
 from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
@@ -45,6 +47,7 @@ ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you m
 CLEAR_SCORE = 60.0  # a match this good is a topic, whatever introduction surrounds it
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
+REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
 # An answerable entry this close to an out-of-scope best, and itself over the threshold, is
 # offered (unless the message names another service): the classifier in the score reads
@@ -257,20 +260,65 @@ def _tells_only_a_cohort(text: str, result: MatchResult) -> int | None:
 def asks_anew(turn: Turn, question: Question, text: str) -> bool:
     """Whether a "yes" to a question about the answer just given is a new question: "за
     тэгвэл нууц үгээ мартсан" to "solved?" after the username's steps. Its "за" starts a
-    sentence; the words after it read clearly as another entry than the one answered, and
-    the reply does not close on its answer. (A "no" with more words tells why: "bolohgui bn,
-    mail ireheer ch ugui".)"""
+    sentence; the words after it read clearly as another entry than the one answered, or
+    give a register number to look up, and the reply does not close on its answer. (A "no"
+    with more words tells why: "bolohgui bn, mail ireheer ch ugui".)"""
     if question.vocabulary.leftover(text) < NEW_QUESTION_WORDS:
         return False
     if not asks(text) and _closes_with_an_answer(question, text):
         return False  # "за имэйлээ ESIS-ээс харлаа, болчихлоо": told, then answered
+    return _asks_for_something_else(turn, text)
+
+
+def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
+    """Whether a reply to "solved?" or "did this help?" that makes no choice tells what
+    failed: "имэйл огт ирэхгүй л байна, spam-д ч алга", "the reset link does not open". It
+    asks nothing, a word of it is negated but not to say what the writer does not know
+    ("username ni ym bilee mdku bn" asks), and it is neither a correction ("sorry I meant
+    esurgalt not ESIS") nor a request of its own (another entry read clearly, a register
+    number)."""
+    return (
+        question.about_an_answer
+        and question.negative is not None
+        and not asks(text)
+        and denies(text)
+        and not says_unsure(text)
+        and not states_a_fact(text)
+        and not _asks_for_something_else(turn, text)
+    )
+
+
+def _asks_for_something_else(turn: Turn, text: str) -> bool:
+    """Whether a reply to a question about the answer just given is a request of its own:
+    a register number to look up ("за, одоо батламжаа: УБ85031214 Дорж"), or words that
+    read clearly as another entry than the one answered."""
+    mention = find_register_number(text, turn.knowledge.matcher.knows)
+    if mention is not None and mention.number is not None:
+        return True
     result = turn.knowledge.matcher.match(text)
     return (
         result.intent is not None
         and result.intent not in SMALL_TALK
         and result.score >= CLEAR_SCORE
-        and result.intent != turn.memory.topic
+        and recovery.as_guided(result.intent, text, turn.memory.topic) != turn.memory.topic
     )
+
+
+def says_too_little(turn: Turn, question: Question, text: str) -> bool:
+    """Whether a reply to a question that waits for one of its choices says too little to
+    be a new message: a word or two that make no choice, state no fact and read as no
+    entry ("мартсан" to "which system?", after "нууц үг"). It tells what the teacher is
+    about, not what the step needs, so the question is asked again rather than refused."""
+    if not question.prompt() or question.negative is not None:
+        return False  # an offer, or a yes/no question a new message may leave
+    if asks(text) or only_announces_a_question(text):  # "yu hiij chadah ve", "help me"
+        return False
+    if len(analyze(text)) > REPLY_WORDS or detect_cohort(text) or detect_system(text):
+        return False
+    if find_register_number(text, turn.knowledge.matcher.knows) is not None:
+        return False
+    result = turn.knowledge.matcher.match(text)
+    return result.intent is None and (result.best is None or result.best.score < CLEAR_SCORE)
 
 
 def _closes_with_an_answer(question: Question, text: str) -> bool:
@@ -468,12 +516,18 @@ def which_question(turn: Turn, candidates: list[str]) -> Question:
     """The "which do you mean?" question: one button per entry, by its title, and a way out.
     Built per message (its choices are the candidates); typing a title or its number works."""
     entries = turn.knowledge.entries
+    alone = len(candidates) == 1  # "did you mean this?" is a yes/no question too
     rows = tuple(
         (
             Choice(
                 intent,
                 entries[intent].title_for(turn.language),
-                (str(number), entries[intent].title_for("mn"), entries[intent].title_for("en")),
+                (
+                    str(number),
+                    entries[intent].title_for("mn"),
+                    entries[intent].title_for("en"),
+                    *(YES_WORDS if alone else ()),
+                ),
                 literal=True,
             ),
         )
@@ -482,8 +536,11 @@ def which_question(turn: Turn, candidates: list[str]) -> Question:
     other = Choice(
         NOTHING_CLOSE,
         N_("Something else"),
-        (str(len(rows) + 1), "өөр", "бусад", "other", "none", "аль нь ч биш"),
-    )
+        (
+            str(len(rows) + 1), "өөр", "бусад", "other", "none", "аль нь ч биш",
+            *(NO_WORDS if alone else ()),
+        ),
+    )  # fmt: skip
     prompt = N_("Which of these do you mean?") if len(rows) > 1 else N_("Did you mean this?")
     return Question(WHICH, prompt, (*rows, (other,)))
 
@@ -513,17 +570,12 @@ async def on_which(turn: Turn, intent: str) -> None:
     await respond(turn, intent, asked.question)
 
 
-async def on_clarify_text(turn: Turn, text: str) -> bool:
-    """A typed answer to "which do you mean?": a title, its number; else a new message."""
+def asked_which(turn: Turn) -> Question:
+    """The "which do you mean?" question waiting, rebuilt from what it was asked about: a
+    typed title, its number — or, to "did you mean this?", a yes or a no — is its answer."""
     asked = turn.flow_data(Clarifying)
-    choice = which_question(turn, [c for c in asked.candidates if c in turn.knowledge.entries])
-    picked = choice.choose(text)
-    if picked is None:
-        return False
-    await on_which(turn, picked)
-    return True
+    return which_question(turn, [c for c in asked.candidates if c in turn.knowledge.entries])
 
 
 ACTIONS = {WHICH: on_which}
-QUESTIONS: dict[str, Question] = {}
-TEXT_STEPS = {State.CLARIFY: on_clarify_text}
+QUESTIONS = {State.CLARIFY: asked_which}  # built per message: its choices are the candidates

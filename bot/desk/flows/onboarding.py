@@ -30,6 +30,7 @@ _LANGUAGE_NAMES = (
 _NAMED = Question("lang", "", (_LANGUAGE_NAMES,))
 _ASKING_FOR_A_LANGUAGE = frozenset(keys(tables.LANGUAGE_REQUEST_WORDS))
 ACKNOWLEDGED = "acknowledged"  # the log's intent for "ok", "за зүгээр": no question, no refusal
+ASKED_AGAIN = "asked_again"  # … and for "мартсан" to "which system?": the question again
 
 
 def _asked_in_a_sentence(text: str) -> str | None:
@@ -146,6 +147,13 @@ def acknowledge(turn: Turn, question: Question | None) -> None:
         return
     turn.go(IDLE)
     turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+
+
+def ask_again(turn: Turn, question: Question) -> None:
+    """A reply that says too little to act on (new_message.says_too_little): the question
+    again, with its buttons, in the same step and with what the flow has gathered."""
+    turn.log.intent = ASKED_AGAIN
+    turn.say(question.prompt(), question.buttons(turn.memory.context))
 
 
 async def on_language(turn: Turn, language: str) -> None:

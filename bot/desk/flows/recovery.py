@@ -161,6 +161,16 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
     steps(turn, entry_id, system=system)
 
 
+def as_guided(entry_id: str, text: str, topic: str) -> str:
+    """The entry whose steps the guide gives for a reading of a message sent right after
+    `topic`'s steps: a login problem naming no system is that system's ("still cannot log
+    in, the password is wrong", read as ESIS's password, after the e-learning site's)."""
+    system = detect_system(text) or _system_of(topic)
+    if entry_id in ENTRIES and system is not None:
+        return for_system(entry_id, system)
+    return entry_id
+
+
 def _system_of(topic: str) -> str | None:
     """The system of the steps just given: "nuuts ugee" right after ESIS's steps is
     about ESIS, said a message ago."""
