@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -13,7 +14,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import ParamSpec
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -126,6 +133,8 @@ async def open_desk(settings: Settings, clock: Clock = utcnow) -> AsyncIterator[
     try:
         yield Runtime(settings, database, sessions, desk)
     finally:
+        with contextlib.suppress(SQLAlchemyError, OSError):  # unwritten marks risk only a re-send
+            await desk.flush_sent()
         await database.dispose()
 
 

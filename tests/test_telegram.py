@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.desk import outbox
 from bot.desk.engine import Desk
 from bot.runtime import Runtime
-from bot.storage.models import Feedback, Person, utcnow
+from bot.storage.models import Feedback, Person, ProcessedEvent, utcnow
 from bot.web import create_web_app
 from tests import updates
 from tests.fake_telegram import FakeBotApi, RecordingRequest
@@ -317,6 +317,25 @@ async def test_the_same_update_delivered_twice_is_answered_once(bot: Bot) -> Non
     first = await bot.feed(update)
     again = await bot.feed(update)  # a webhook retry, or a replay after a crash
     assert len(first) == 1 and again == []
+
+
+async def test_a_sent_mark_rides_in_the_next_transaction_or_the_outbox_jobs_flush(
+    bot: Bot, engine: Desk
+) -> None:
+    """The replies a turn kept stay kept until Telegram took them; then the mark costs no
+    transaction of its own: the next turn writes it, or `flush_sent` when none comes."""
+
+    async def kept() -> list[Any]:
+        async with engine.sessions() as session:
+            return list((await session.scalars(select(ProcessedEvent.replies))).all())
+
+    await bot.say("сургалт ямар хэлбэрээр явагдах вэ")
+    (replies,) = await kept()
+    assert len(replies) == 1  # sent, but the mark waits in memory
+    await bot.say("сургалт хэзээ эхлэх вэ", user_id=TEACHER + 1)  # another teacher's turn
+    assert sorted(len(r) for r in await kept()) == [0, 1]  # the first marked, the second kept
+    await engine.flush_sent()
+    assert await kept() == [[], []]
 
 
 @pytest.mark.parametrize(("rate", "limited"), [(0.0, False), (12.0, True)])

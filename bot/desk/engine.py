@@ -43,7 +43,7 @@ from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import only_acknowledges, only_links, states_a_fact
 from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of
 from bot.storage import people
-from bot.storage.models import LOG_TEXT_LIMIT, Conversation, MessageLog, utcnow
+from bot.storage.models import LOG_TEXT_LIMIT, utcnow
 
 Clock = Callable[[], datetime]
 Handler = Callable[[Turn, str], Awaitable[None]]
@@ -136,6 +136,9 @@ class Desk:
         bind = sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._one_writer = asyncio.Lock() if sqlite else None
+        # Events whose replies the channel sent, not yet marked in the database (see
+        # `replies_sent`): marked by the next transaction the desk opens.
+        self._sent: list[tuple[str, str]] = []
         self.sessions = sessions
         self.staff_chat = staff_chat
         # With `live`, the knowledge base is the database's and is rebuilt when its version
@@ -160,6 +163,7 @@ class Desk:
         """
         await self._refresh_knowledge()
         async with self._one_writer or contextlib.nullcontext(), self.sessions.begin() as session:
+            await self._mark_sent(session)
             if incoming.event_id is not None and not await people.record_delivery(
                 session, incoming.channel, incoming.event_id, self.clock()
             ):
@@ -192,13 +196,30 @@ class Desk:
         transaction; False for a repeat."""
         return await people.record_delivery(session, channel, event_id, self.clock())
 
-    async def replies_sent(self, incoming: Incoming) -> None:
+    def replies_sent(self, incoming: Incoming) -> None:
         """The channel sent what `handle` returned for this event (or parked it in the
-        outbox): a redelivery of the event now sends nothing."""
-        if incoming.event_id is None:
-            return
-        async with self.sessions.begin() as session:
-            await people.replies_sent(session, incoming.channel, incoming.event_id)
+        outbox): a redelivery of the event now sends nothing.
+
+        The mark rides in the next transaction the desk opens (the next turn, or
+        `flush_sent`, which the channel runs every second and at shutdown) instead of a
+        transaction of its own per update, which cost about a tenth of the bot's CPU in a
+        burst. A mark not yet written when the process dies means the update's replies are
+        sent again only if Telegram delivers that update again: the poller had not yet
+        confirmed it — the window the mark always had, between the send and its commit.
+        """
+        if incoming.event_id is not None:
+            self._sent.append((incoming.channel, incoming.event_id))
+
+    async def flush_sent(self) -> None:
+        """Write the sent marks no turn has carried yet."""
+        if self._sent:
+            async with self._one_writer or contextlib.nullcontext(), self.sessions.begin() as s:
+                await self._mark_sent(s)
+
+    async def _mark_sent(self, session: AsyncSession) -> None:
+        marks, self._sent = self._sent, []
+        if marks:
+            await people.replies_sent(session, marks)
 
     async def _refresh_knowledge(self) -> None:
         """Pick up the admins' edits: a cheap version check, a rebuild only on a change.
@@ -227,17 +248,15 @@ class Desk:
         )
         arrival = await people.arrival(session, who, self.clock())
         person, conversation = arrival.person, arrival.conversation
-        if conversation is None:  # added at the end: one INSERT with the turn's outcome
-            conversation = Conversation(person_id=person.id, state=IDLE, data={})
+        if conversation is None:  # inserted at the end, with the turn's outcome
+            conversation = people.ConversationRow(person.id, IDLE, {}, None, stored=False)
         text = clean_text(incoming.text)
-        log = MessageLog(
+        log = people.LoggedMessage(
             person_id=person.id,
-            direction="in",
             text=mask_register_numbers(text or _placeholder(incoming))[:LOG_TEXT_LIMIT],
             channel_message_id=incoming.message_id,
             created_at=self.clock(),
         )
-        session.add(log)
         return Turn(
             self,
             session,
@@ -245,7 +264,7 @@ class Desk:
             conversation,
             incoming,
             log,
-            Memory.load(conversation.data or {}),
+            Memory.load(conversation.data),
             self.knowledge,
             self.schedule,
             new_person=arrival.created,
@@ -253,26 +272,12 @@ class Desk:
         )
 
     async def _finish(self, session: AsyncSession, turn: Turn) -> None:
-        """The conversation written once, the replies logged in one INSERT."""
-        conversation = turn.conversation
-        conversation.data = turn.memory.dump()
-        conversation.updated_at = self.clock()
-        session.add(conversation)
-        await session.flush()
-        if turn.replies:
-            now = self.clock()
-            await session.execute(
-                MessageLog.__table__.insert(),
-                [
-                    {
-                        "person_id": turn.person.id,
-                        "direction": "out",
-                        "text": mask_register_numbers(reply.text)[:LOG_TEXT_LIMIT],
-                        "created_at": now,
-                    }
-                    for reply in turn.replies
-                ],
-            )
+        """The conversation written once; the message and the replies logged in one INSERT."""
+        now = self.clock()
+        turn.conversation.data = turn.memory.dump()
+        await people.write_conversation(session, turn.conversation, now)
+        replies = [mask_register_numbers(r.text)[:LOG_TEXT_LIMIT] for r in turn.replies]
+        await people.log_turn(session, turn.log, replies, now)
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
         """Buttons and commands first; then an open ticket takes the message; then a typed

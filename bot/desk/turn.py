@@ -20,7 +20,8 @@ from bot.desk.messages import Incoming, Reply
 from bot.desk.questions import Question, Rows
 from bot.desk.schedule import CohortSchedule
 from bot.i18n import _, current_language
-from bot.storage.models import Conversation, MessageLog, Person
+from bot.storage import people
+from bot.storage.models import Person
 
 if TYPE_CHECKING:
     from bot.desk.engine import Desk
@@ -88,9 +89,9 @@ class Turn:
     desk: Desk
     session: AsyncSession
     person: Person
-    conversation: Conversation
+    conversation: people.ConversationRow
     incoming: Incoming
-    log: MessageLog
+    log: people.LoggedMessage
     memory: Memory
     knowledge: KnowledgeBase  # as it was when this message arrived, whatever changes meanwhile
     schedule: list[CohortSchedule]
@@ -120,6 +121,10 @@ class Turn:
         """What the bot tried, or what the teacher told of why it failed: the card of a
         ticket opened later shows these, so the methodologist does not ask again."""
         self.memory.tried = [*self.memory.tried, attempt][-TRIED_KEPT:]
+
+    async def log_id(self) -> int:
+        """The incoming message's row id (the row written now if need be): buttons name it."""
+        return await people.log_now(self.session, self.log)
 
     def say(self, text: str, buttons: Rows = (), show_menu: bool = False) -> None:
         """A reply in the language in force (a flow may switch it in the middle of a turn)."""

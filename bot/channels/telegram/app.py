@@ -134,8 +134,10 @@ def outbox_sender(application: Application) -> outbox.Sender:  # type: ignore[ty
 
 async def _deliver_outbox(context: DeskContext) -> None:
     """Deliver what is due, batch after batch, for up to OUTBOX_DRAIN seconds: a broadcast
-    then flows at the rate limiter's pace instead of waiting for the next run each batch."""
+    then flows at the rate limiter's pace instead of waiting for the next run each batch.
+    First the sent marks no turn carried (`Desk.replies_sent`), when the bot is quiet."""
     desk, settings = context.desk, context.settings
+    await desk.flush_sent()
     deadline = time.monotonic() + OUTBOX_DRAIN
     while (
         await outbox.deliver_due(

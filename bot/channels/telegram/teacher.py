@@ -89,7 +89,7 @@ async def _answer(update: Update, context: DeskContext, incoming: Incoming) -> N
         return
     if replies:
         await send_or_queue(context, chat_id, replies)
-        await context.desk.replies_sent(incoming)
+        context.desk.replies_sent(incoming)
 
 
 async def send_or_queue(context: DeskContext, chat_id: int, replies: list[Reply]) -> None:

@@ -68,8 +68,8 @@ async def answer_entry(turn: Turn, entry_id: str, with_feedback: bool, tag: bool
     if not with_feedback:
         turn.say(answer)
         return
-    await turn.session.flush()  # the buttons name the question's row
-    context = f"{turn.log.id}:{entry_id}" if tag else str(turn.log.id)
+    log_id = await turn.log_id()  # the buttons name the question's row
+    context = f"{log_id}:{entry_id}" if tag else str(log_id)
     text = "\n\n".join((answer, FEEDBACK.prompt()))
     turn.ask(FEEDBACK, State.FEEDBACK, context=context, text=text)
 
