@@ -109,7 +109,7 @@ def test_a_methodologist_answers_a_ticket_in_the_browser(
             assert signed.returncode == 0, signed.stderr
             link = signed.stdout.strip()
             assert link.startswith(f"http://127.0.0.1:{port}/console/login?token=")
-            wait = WebDriverWait(driver, 20)  # type: ignore[arg-type]
+            wait = WebDriverWait(driver, 60)  # type: ignore[arg-type]  # a loaded 2-core machine
 
             driver.get(link)  # type: ignore[attr-defined]
             wait.until(when.presence_of_element_located((By.ID, "rows")))

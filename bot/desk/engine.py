@@ -301,6 +301,9 @@ class Desk:
         if attachment is not None:
             self._unreadable(turn, attachment.kind)
             return
+        if (stop := _stops_reminders(text)) is not None:  # "sanuulga hereggui" to "helped?"
+            await onboarding.anywhere(turn, stop)  # is about the reminders, not the answer
+            return
         question = _waiting(turn)
         if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
             # Before the words that work anywhere: a failed lookup's own "a person" opens
@@ -309,7 +312,7 @@ class Desk:
             if question.negative is not None:  # "за ойлголоо. 5 дахь жил дээ"
                 new_message.note_cohort(turn, text)
             return
-        if (word := ANYWHERE.choose(text) or _stops_reminders(text)) is not None:
+        if (word := ANYWHERE.choose(text)) is not None:
             await onboarding.anywhere(turn, word)
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard

@@ -97,6 +97,11 @@ NO_WORDS = (
     "болохгүй", "хэрэггүй", "битгий", "шаардлагагүй", "ер үгүй", "огт үгүй",
     "👎", "❌", "-",
 )  # fmt: skip
+# To an offer (a person, a notice), "за зүгээр" is "it's fine, no need": a no. (To "solved?"
+# the same words say it works now.)
+DECLINE_WORDS = (
+    "зүгээр", "за зүгээр", "ok зүгээр", "зүгээр ээ", "зүгээр дээ", "no thanks", "no need",
+)  # fmt: skip
 
 
 def yes_no(

@@ -71,6 +71,7 @@ _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _CHECK = _beginnings(tables.CHECK_WORDS)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
+_CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
 _REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
 _QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a colon may end
@@ -223,6 +224,13 @@ def only_acknowledges(text: str) -> bool:
         and any(key in _ACKNOWLEDGEMENTS for key in words)
         and all(key in _ACKNOWLEDGEMENTS or key in FILLERS for key in words)
     )
+
+
+def opens_with_a_contrast(text: str) -> bool:
+    """Whether a message opens with "but" ("гэхдээ ESIS дээр харагдахгүй байна", "but it
+    still says not registered"): it goes on from what was just said."""
+    words = keys(text)
+    return bool(words) and words[0] in _CONTRASTS
 
 
 def says_unsure(text: str) -> bool:

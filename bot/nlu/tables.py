@@ -545,6 +545,10 @@ UNSURE_PHRASES: tuple[str, ...] = (
     "i'm not sure", "no idea", "unsure",
 )  # fmt: skip
 
+# A reply opening with "but" ("гэхдээ ESIS дээр харагдахгүй байна") goes on from the answer
+# just given: what it tells is about that answer.
+CONTRAST_WORDS: str = "гэхдээ гэтэл гэвч харин but however yet though"
+
 # At the year question, a reply that asks how to tell the year is as unsure as "мэдэхгүй".
 HOW_TO_TELL_PHRASES: tuple[str, ...] = (
     "яаж мэдэх", "хэрхэн мэдэх", "хаанаас мэдэх", "yaaj medeh",

@@ -16,7 +16,7 @@ from bot.desk.certificates import (
     parse_register_number,
 )
 from bot.desk.flows import escalation
-from bot.desk.questions import PERSON_WORDS, Choice, Question, yes_no
+from bot.desk.questions import DECLINE_WORDS, PERSON_WORDS, Choice, Question, yes_no
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.storage.models import RosterEntry
@@ -25,6 +25,7 @@ NOTICE = yes_no(
     "certnotice",
     N_("Shall I let you know here when it is registered?"),
     yes=("мэдэгдээрэй", "мэдэгдэнэ үү", "хэлээрэй", "let me know", "notify me", "tell me"),
+    no=DECLINE_WORDS,
 )
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message

@@ -10,7 +10,7 @@ from enum import StrEnum
 from bot.desk import tickets
 from bot.desk.certificates import mask_register_numbers
 from bot.desk.messages import Button, parse_id
-from bot.desk.questions import ANYWHERE, Choice, Question, Rows, yes_no
+from bot.desk.questions import ANYWHERE, DECLINE_WORDS, Choice, Question, Rows, yes_no
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, keys
@@ -27,6 +27,12 @@ PERSON_ASKING = frozenset(
         "холбогдъё холбож холбо оператор операторт оператортой арга зүйч арга зүйчтэй ажилтан "
         "ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай talk speak chat human person "
         "operator agent real live someone somebody staff methodologist"
+    )
+)
+TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
+    keys(
+        "ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор холбогдъё "
+        "холбож холбо talk speak chat"
     )
 )
 PERSON_REQUEST = PERSON_ASKING | frozenset(
@@ -57,6 +63,7 @@ OFFER = yes_no(
     no=(
         "дараа", "дараа болъё", "later", "not now", "maybe later", "олдлоо", "олчихлоо",
         "олдчихлоо", "олсон", "шийдэгдлээ", "шийдчихлээ", "found it", "solved",
+        *DECLINE_WORDS,
     ),
     # "hvntei yarimaar bn" to this offer takes it, with what the bot failed at
     extract=lambda text: "yes" if _only_asks_for_a_person(text) else None,
@@ -110,13 +117,35 @@ async def ask_for_person(turn: Turn, text: str = "") -> None:
 
 def problem_beside_a_person_request(text: str) -> str | None:
     """What else a message says when one of its clauses only asks for a person ("hvntei
-    yarimaar bn, webinar-iin link irehgui bna" → the link); None when none does. The
-    request must not let the problem's own words decide what the bot answers."""
+    yarimaar bn, webinar-iin link irehgui bna" → the link), or begins or ends with such a
+    request run into the problem without a comma; None when none does. The request must not
+    let the problem's own words decide what the bot answers."""
     clauses = [clause.strip() for clause in CLAUSES.split(text) if clause.strip()]
     asking = [clause for clause in clauses if _only_asks_for_a_person(clause)]
-    if not asking or len(asking) == len(clauses):
-        return None
-    return ", ".join(clause for clause in clauses if clause not in asking)
+    if asking:
+        rest = [clause for clause in clauses if clause not in asking]
+        return ", ".join(rest) if rest else None
+    for index, clause in enumerate(clauses):
+        problem = _beside_a_request_to_talk(clause)
+        if problem is not None:
+            return ", ".join([*clauses[:index], problem, *clauses[index + 1 :]])
+    return None
+
+
+def _beside_a_request_to_talk(clause: str) -> str | None:
+    """The rest of a clause that begins or ends with words asking to talk to a person
+    ("hvntei yarimaar bn webinar-iin link irehgui bna"), the longest such run taken. It
+    must say "talk" or "connect", not only name a person: "Би ажилтан …" tells a role."""
+    words = clause.split()
+    for size in range(len(words) - 1, 0, -1):
+        for request, rest in (
+            (words[:size], words[size:]),
+            (words[len(words) - size :], words[: len(words) - size]),
+        ):
+            said = " ".join(request)
+            if _only_asks_for_a_person(said) and not TALK.isdisjoint(keys(said)):
+                return " ".join(rest)
+    return None
 
 
 def _only_asks_for_a_person(text: str) -> bool:

@@ -30,6 +30,7 @@ from bot.nlu.entities import (
     only_introduces,
     only_states,
     only_unsure,
+    opens_with_a_contrast,
     says_unsure,
     states_a_fact,
 )
@@ -128,10 +129,13 @@ async def answer_question(turn: Turn, text: str) -> None:
             await respond(turn, near[0], text)
         elif near:
             clarify(turn, text, near)
-        elif turn.fresh_topic and result.best.score < CLEAR_SCORE:
+        elif turn.fresh_topic and (
+            result.best.score < CLEAR_SCORE or opens_with_a_contrast(text)
+        ):
             # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells
             # why they did not help; "ямар менежер? … хэн байдгийг мэдэхгүй" asks about
-            # them. Neither is about holidays or venting.
+            # them; "гэхдээ ESIS дээр харагдахгүй байна" after a certificate found goes on
+            # from it. None is about holidays, venting or ESIS grades.
             _offer_for_follow_up(turn)
         else:
             answers.out_of_scope(turn, result.best.intent)
@@ -249,10 +253,11 @@ def _cohort_stated(turn: Turn, cohort: int) -> None:
 def _tells_only_a_cohort(text: str, result: MatchResult) -> int | None:
     """The cohort of a message that states one, asks nothing and reads as no entry clearly
     ("2016 онд ажилд орсон, тэгэхээр 5 дахь жил байх", "my contract says this is my 1st
-    year"): what it tells is the year, whatever its other words come near."""
-    if result.intent is not None or asks(text):
+    year"): what it tells is the year, whatever its other words come near. Thanks or a
+    greeting beside it are no entry of their own ("за ойлголоо. 10 дахь жилийн багш")."""
+    if asks(text) or (result.intent is not None and result.intent not in SMALL_TALK):
         return None
-    if result.best is not None and result.best.score >= CLEAR_SCORE:
+    if result.intent is None and result.best is not None and result.best.score >= CLEAR_SCORE:
         return None
     return detect_cohort(text)
 
@@ -363,8 +368,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
         entry = turn.knowledge.entries.get(result.intent or "")
         if result.score < CLEAR_SCORE and only_introduces(part):
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
-        if only_unsure(part) or only_asks_for_a_reply(part):
-            continue  # "I don't know. Does this training apply to me?", "Хариу өгнө үү."
+        if only_unsure(part) or only_asks_for_a_reply(part) or only_asks_what_next(part):
+            continue  # "I don't know. Does …?", "Хариу өгнө үү.", "… мартчихсан. Яах вэ?"
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":

@@ -7,14 +7,14 @@ from enum import StrEnum
 
 from bot.desk import notices
 from bot.desk.messages import Button
-from bot.desk.questions import COHORT, Choice, Question, yes_no
+from bot.desk.questions import COHORT, DECLINE_WORDS, Choice, Question, yes_no
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import DECLINED
 from bot.storage.models import Person
 
-TOPIC = "schedule"  # what Memory.topic says after the schedule was shown
+TOPIC = "schedule"  # what Memory.topic says after the schedule was shown or its year asked
 
 
 class State(StrEnum):
@@ -52,12 +52,16 @@ NOTICE = yes_no(
     "schednotice",
     N_("Shall I send it to you here when the next schedule is published?"),
     yes=("мэдэгдээрэй", "илгээгээрэй", "хэлээрэй", "let me know", "notify me", "send it"),
+    no=DECLINE_WORDS,
 )
 
 
 async def start(turn: Turn, asked_cohort: int | None) -> None:
     cohort = asked_cohort if asked_cohort is not None else turn.person.cohort
     if cohort is None:
+        # The schedule is what the conversation is about, even if another question comes
+        # before the year does: "хаврын амралт хэзээ вэ?" then "за. 10 дахь жилийн багш".
+        turn.memory.topic = TOPIC
         turn.ask(COHORT, State.COHORT)
         return
     show(turn, cohort)
