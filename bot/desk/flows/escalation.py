@@ -134,18 +134,26 @@ def problem_beside_a_person_request(text: str) -> str | None:
 
 def _beside_a_request_to_talk(clause: str) -> str | None:
     """The rest of a clause that begins or ends with words asking to talk to a person
-    ("hvntei yarimaar bn webinar-iin link irehgui bna"), the longest such run taken. It
-    must say "talk" or "connect", not only name a person: "Би ажилтан …" tells a role."""
+    ("hvntei yarimaar bn webinar-iin link irehgui bna"), the longer such run taken. It
+    must say "talk" or "connect", not only name a person: "Би ажилтан …" tells a role.
+    Each word is read once: a long paste costs no more than its length."""
     words = clause.split()
-    for size in range(len(words) - 1, 0, -1):
-        for request, rest in (
-            (words[:size], words[size:]),
-            (words[len(words) - size :], words[: len(words) - size]),
-        ):
-            said = " ".join(request)
-            if _only_asks_for_a_person(said) and not TALK.isdisjoint(keys(said)):
-                return " ".join(rest)
-    return None
+    read = [keys(word) for word in words]
+    head = _request_run(read[: len(words) - 1])
+    tail = _request_run(read[:0:-1])
+    if head == tail == 0:
+        return None
+    return " ".join(words[head:] if head >= tail else words[: len(words) - tail])
+
+
+def _request_run(read: list[tuple[str, ...]]) -> int:
+    """How many words, from the first, only ask for a person and say "talk" (0: none do)."""
+    run, talks = 0, False
+    for word in read:
+        if not all(key in PERSON_REQUEST or key in FILLERS for key in word):
+            break
+        run, talks = run + 1, talks or not TALK.isdisjoint(word)
+    return run if talks else 0  # a shorter run has no "talk" the whole one lacks
 
 
 def _only_asks_for_a_person(text: str) -> bool:
