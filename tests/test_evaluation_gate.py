@@ -95,6 +95,13 @@ DICTATED_FLOORS = (0.95, 0.95, 0.94)
 # MONGOLIAN.md. First run, before that session's changes: 96.7 / 96.0 %, top-3 98.7 %, Latin
 # 96.0 %. Not tuned on.
 TYPED_FLOORS = (0.94, 0.94, 0.94)
+# keywords.jsonl (220 lines, the session after: half typed like a search box, 1–5 words;
+# half school IT teachers and secretaries helping colleagues with Russian loanwords (логин,
+# пароль, ошибка) and what the screen says; 40 % chat-Latin, 8 % English, 25 % out of scope
+# with near misses — Gmail and Facebook passwords, pupils' grades in ESIS), by a helper who
+# read only the entry list, the README and MONGOLIAN.md. First run, before that session's
+# changes: 95.8 / 94.5 %, top-3 100 %, Latin 96.2 %. Not tuned on.
+KEYWORDS_FLOORS = (0.92, 0.90, 0.92)
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +141,7 @@ FLOORS = {
     "english2.jsonl": (ENGLISH2_FLOORS, 0.97),
     "dictated.jsonl": (DICTATED_FLOORS, 0.98),
     "typed.jsonl": (TYPED_FLOORS, 0.98),
+    "keywords.jsonl": (KEYWORDS_FLOORS, 0.98),
 }
 
 

@@ -181,10 +181,12 @@ def find_register_number(
     after = [w for w in _WORD.findall(rest) if w.lower() not in NOT_A_SURNAME]
     before = [w for w in _WORD.findall(text[: match.start()])]
     surname = after[0] if after and _names_the_person(rest, after, known) else ""
-    # "Бат УБ85031512": a capitalised word before it, or the message is just name and number
+    # "Бат УБ85031512": a capitalised word before it, or the message is just name and number;
+    # not across a sentence's end ("Уучлаарай. ОР88070923" apologises)
     if (
         not surname
         and before
+        and not re.search(r"[.;:!?]", text[text.rfind(before[-1]) : match.start()])
         and before[-1].lower() not in NOT_A_SURNAME
         and (before[-1][:1].isupper() or len(before) == 1)
     ):

@@ -304,6 +304,8 @@ class Desk:
         if (stop := _stops_reminders(text)) is not None:  # "sanuulga hereggui" to "helped?"
             await onboarding.anywhere(turn, stop)  # is about the reminders, not the answer
             return
+        if await certificate.notice_asked_later(turn, text):  # "за, бүртгэгдвэл мэдэгдээрэй"
+            return
         question = _waiting(turn)
         if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
             # Before the words that work anywhere: a failed lookup's own "a person" opens

@@ -30,6 +30,7 @@ IDLE = "idle"
 TRIED_KEPT = 5  # attempts shown to the methodologist who takes over
 # How long after its last turn a conversation is still about what was last answered.
 TOPIC_FRESH = timedelta(minutes=30)
+CLEAR_SCORE = 60.0  # a reading this good is a question of its own, whatever surrounds it
 
 Data = TypeVar("Data")
 
@@ -53,6 +54,9 @@ class Memory:
     downvotes: int = 0  # 👎 in a row
     context: str = ""  # the pending question's context (a log or ticket id in its actions)
     topic: str = ""  # what the last answer was about (an FAQ entry, "schedule"): corrections
+    # The register number of the last result, passed and not yet in ESIS: a notice asked for
+    # in words after other questions ("за бүртгэгдвэл надад мэдэгдээрэй") is for it.
+    unregistered: str = ""
     flow: dict[str, Any] = field(default_factory=dict)  # the current flow's data
 
     @classmethod
@@ -69,6 +73,7 @@ class Memory:
             downvotes=int(raw.get("downvotes", 0) or 0),
             context=str(raw.get("context", "") or ""),
             topic=str(raw.get("topic", "") or ""),
+            unregistered=str(raw.get("unregistered", "") or ""),
             flow=flow if isinstance(flow, dict) else {},
         )
 

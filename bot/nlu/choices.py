@@ -33,6 +33,8 @@ DECLINED = "declined"
 _NO = frozenset(fold(word) for word in normalize("no nope").split())  # as keys() spells them
 # Question words: a reply with one asks something new, whatever yes/no word it holds.
 _ASKING = frozenset(fold(word) for word in normalize(tables.ASKING_WORDS).split())
+_ASKING_FIRST = frozenset(fold(word) for word in normalize(tables.ENGLISH_ASKING_WORDS).split())
+_OPENING = 2  # words of a reply an English question word may stand in and still ask
 _NEGATED_REPLY = 4  # words a negated yes/no reply may have and still be a plain "no"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SHORT_REPLY = 3  # words in a reply that may carry one unexplained word ("5 жил", "за тэгье")
@@ -63,6 +65,7 @@ def keys(text: str) -> tuple[str, ...]:
 
 FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in keys(word))
 """Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
+ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 
 
 def _same_word(declared: str, typed: str) -> bool:
@@ -140,11 +143,18 @@ class Vocabulary:
             return None
         if len(typed) == 1 and typed[0] in self.symbols:
             return self.symbols[typed[0]]
-        if self.negative is not None and any(key in _ASKING for key in typed):
+        if self.negative is not None and _asking(typed):
             return None  # "тэгээд яах вэ?" asks; it is not "тэг" (do so) to a yes/no question
         negated = any(_negates(key) for key in typed)
         if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
             return self.negative  # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"
+        # "Үгүй ээ, менежер маань амралттай байгаа болохоор …": a one-word answer, then why
+        # (whose "болохоор" must not read as "болно", a yes)
+        head, comma, _why = text.partition(",")
+        one_word = comma and len([key for key in keys(head) if key not in FILLERS]) == 1
+        answered = self.choose(head) if self.negative is not None and one_word else None
+        if answered is not None and not asks(text):
+            return answered
         hits, unexplained = self._read(typed)
         chosen = {value for _start, _end, value in hits}
         if self.single and hits and _denies_beside(typed, hits):
@@ -164,8 +174,10 @@ class Vocabulary:
                 # A yes/no question answered first, then explained; or explained, then
                 # answered ("менежертэй ярилаа, шийдэгдлээ"), not asked ("…болох уу").
                 return value
-            if self.single and first_at == 0:
-                return value  # an offer taken, then said more of: "remind me before the webinar"
+            if self.single and all(key in ACKNOWLEDGEMENTS for key in typed[:first_at]):
+                # An offer taken, then said more of: "remind me before the webinar"; after an
+                # acknowledgement too: "oilgoloo, sanuulga avya".
+                return value
         return None
 
     def leftover(self, text: str) -> int:
@@ -205,6 +217,14 @@ def _denies_beside(typed: Sequence[str], hits: Sequence[tuple[int, int, str]]) -
     """Whether a word no declared phrase explains says no ("no", "үгүй", "хэрэггүй")."""
     explained = {at for start, end, _value in hits for at in range(start, end)}
     return any(_denies(key) for at, key in enumerate(typed) if at not in explained)
+
+
+def _asking(typed: Sequence[str]) -> bool:
+    """Whether a reply's words ask: a Mongolian question word wherever it stands, an English
+    one among its first words ("yes, when …", not "yes plz tell me when its done")."""
+    return any(
+        key in _ASKING or (key in _ASKING_FIRST and at < _OPENING) for at, key in enumerate(typed)
+    )
 
 
 def _negates(key: str) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from bot.nlu import tables
-from bot.nlu.choices import FILLERS, Vocabulary, keys
-from bot.nlu.normalize import COHORTS, analyze, asks, cohorts, years_of_work
+from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, Vocabulary, keys
+from bot.nlu.normalize import COHORTS, FULL_STOP, analyze, asks, cohorts, years_of_work
 
 _ENGLISH_COHORT = re.compile(
     r"\b(1|5|10|first|fifth|tenth)(?:st|th)?[\s-]*(?:year|yr)s?\b", re.IGNORECASE
@@ -64,13 +64,14 @@ _GREETING = re.compile(
 )
 # What the writer says they still have: "санаж байна", "мэдэж байгаа", "remember", "know".
 _WORKS = _beginnings(tables.WORKS_WORDS)
-_CLAUSES = re.compile(r"[,;.!?\n]|\s(?:харин|гэхдээ|but|however|harin|gehdee)\s", re.IGNORECASE)
+_CLAUSES = re.compile(
+    rf"[,;!?\n]|{FULL_STOP}|\s(?:харин|гэхдээ|but|however|harin|gehdee)\s", re.IGNORECASE
+)
 _ANNOUNCE = _beginnings(tables.ANNOUNCE_WORDS)
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _CHECK = _beginnings(tables.CHECK_WORDS)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
-_ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
 _REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
@@ -221,8 +222,8 @@ def only_acknowledges(text: str) -> bool:
     words = keys(text)
     return (
         not asks(text)
-        and any(key in _ACKNOWLEDGEMENTS for key in words)
-        and all(key in _ACKNOWLEDGEMENTS or key in FILLERS for key in words)
+        and any(key in ACKNOWLEDGEMENTS for key in words)
+        and all(key in ACKNOWLEDGEMENTS or key in FILLERS for key in words)
     )
 
 

@@ -482,7 +482,13 @@ _QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
 _LATIN_WORD = re.compile(r"[a-z]+")
 
 
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")  # a sentence with its closing marks
+# A full stop ends a sentence unless it is inside a site's name: "esurgalt.itpd.mn",
+# "gmail.com" (a sentence split there leaves "mn ruu orohoor nuuts ug buruu" without its site).
+_SITE_REST = r"(?:[a-z0-9-]+\.)*(?:mn|com|org|net|edu|gov|ru|info)\b"
+FULL_STOP = rf"\.(?!{_SITE_REST})"
+_SENTENCE = re.compile(  # a sentence with its closing marks
+    rf"(?:[^.!?;\n]|\.(?={_SITE_REST}))+(?:[!?;\n]|{FULL_STOP})*", re.IGNORECASE
+)
 
 
 def sentences(text: str) -> list[str]:

@@ -443,9 +443,10 @@ NEGATION_SUFFIX: str = "гүй"
 NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
 NEGATION_TOKEN: str = "гүй"
 # Words that make a reply to a yes/no question a new question instead ("тэгээд яах вэ?").
-ASKING_WORDS: str = (
-    "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн what how when where why which"
-)
+ASKING_WORDS: str = "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн"
+# English ones ask opening a reply ("yes, when will it be?"); further in they join a request
+# ("yes plz tell me when its done").
+ENGLISH_ASKING_WORDS: str = "what how when where why which"
 # English no's inside a reply to a yes/no question ("no it didn't", "it doesn't work").
 ENGLISH_NEGATIONS: str = (
     "not cannot never don't didn't doesn't can't won't isn't wasn't aren't haven't hasn't "

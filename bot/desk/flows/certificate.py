@@ -17,16 +17,22 @@ from bot.desk.certificates import (
 )
 from bot.desk.flows import escalation
 from bot.desk.questions import DECLINE_WORDS, PERSON_WORDS, Choice, Question, yes_no
-from bot.desk.turn import IDLE, Turn
+from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
+from bot.nlu.choices import FILLERS, Vocabulary, keys
 from bot.storage.models import RosterEntry
 
+# What asks for the notice, to its offer or later on: "за бүртгэгдвэл надад мэдэгдээрэй".
+NOTICE_WORDS = (
+    "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "let me know", "notify me",
+)  # fmt: skip
 NOTICE = yes_no(
     "certnotice",
     N_("Shall I let you know here when it is registered?"),
-    yes=("мэдэгдээрэй", "мэдэгдэнэ үү", "хэлээрэй", "let me know", "notify me", "tell me"),
+    yes=(*NOTICE_WORDS, "хэлээрэй", "tell me"),
     no=DECLINE_WORDS,
 )
+_ASKED_LATER = Vocabulary.build({"yes": NOTICE_WORDS})
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
 TOPIC = "certificate"  # memory.topic after a result: "what do I do now?" is about it
@@ -164,6 +170,7 @@ def answer(turn: Turn, entry: RosterEntry | None) -> None:
     """The roster's result, under the surname as the roster spells it: a teacher who typed
     "dorj" reads "Дорж", the name the certificate carries."""
     turn.memory.topic = TOPIC  # "what should I do now?" is about this result, found or not
+    turn.memory.unregistered = ""
     if entry is None:
         turn.ask(
             NOT_FOUND,
@@ -204,6 +211,7 @@ def answer(turn: Turn, entry: RosterEntry | None) -> None:
         ).format(who=who)
         offer = NOTICE.prompt()
         data = Data(register_number=entry.register_number)
+        turn.memory.unregistered = entry.register_number
         turn.ask(NOTICE, State.NOTICE, data, text=status + "\n\n" + offer, show_menu=True)
 
 
@@ -224,6 +232,32 @@ async def on_notice(turn: Turn, answer: str) -> None:
     if answer == "no":
         turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
         return
+    await _notice(turn, number)
+
+
+async def notice_asked_later(turn: Turn, text: str) -> bool:
+    """The notice asked for in words while the result is fresh, after the offer gave way to
+    another question ("хэдий хугацаанд бүртгэгддэг вэ?" … "за бүртгэгдвэл надад
+    мэдэгдээрэй", "ok, please let me know once it is registered"), unless it reads clearly as
+    another entry: set up as the offer's yes would. Before the question then waiting, whose
+    "за" or "ok" would be a 👍 or a yes to another offer."""
+    about_it = turn.fresh_topic == TOPIC or turn.fresh_topic in ENTRIES
+    if turn.state == State.NOTICE or not about_it or not turn.memory.unregistered:
+        return False
+    typed = [key for key in keys(text) if key not in FILLERS]
+    if not _ASKED_LATER.read(typed):
+        return False
+    reading = turn.knowledge.matcher.match(text)  # not "хуваарь гарвал мэдэгдээрэй"
+    elsewhere = reading.intent is not None and reading.intent not in ENTRIES
+    if elsewhere and reading.score >= CLEAR_SCORE:
+        return False
+    turn.go(IDLE)
+    await _notice(turn, turn.memory.unregistered)
+    return True
+
+
+async def _notice(turn: Turn, number: str) -> None:
+    turn.memory.unregistered = ""
     await notices.request(
         turn.session, turn.person, notices.CERTIFICATE, number=parse_register_number(number)
     )

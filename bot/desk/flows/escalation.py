@@ -15,7 +15,7 @@ from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import detect_system, only_acknowledges
-from bot.nlu.normalize import asks
+from bot.nlu.normalize import FULL_STOP, asks
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
@@ -44,7 +44,8 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
 )
 
 
-CLAUSES = re.compile(r"[,.;!?\n]+")  # where a reply's clauses end
+# Where a reply's clauses end.
+CLAUSES = re.compile(rf"(?:[,;!?\n]|{FULL_STOP})+", re.IGNORECASE)
 
 
 class State(StrEnum):

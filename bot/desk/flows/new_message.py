@@ -15,7 +15,7 @@ from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.schedule import cohort_label
-from bot.desk.turn import IDLE, Attempt, Turn
+from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.entities import (
     asks_for_a_check,
@@ -35,7 +35,7 @@ from bot.nlu.entities import (
     states_a_fact,
 )
 from bot.nlu.matcher import MatchResult
-from bot.nlu.normalize import analyze, asks
+from bot.nlu.normalize import FULL_STOP, analyze, asks
 from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
@@ -45,7 +45,6 @@ NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
-CLEAR_SCORE = 60.0  # a match this good is a topic, whatever introduction surrounds it
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
@@ -58,7 +57,8 @@ OUT_OF_SCOPE_SPREAD = 20.0
 # script), "and" before a question word, and a comma after a question particle
 # ("…сонгох вэ, вебинарт яаж орох вэ?").
 _PARTS = re.compile(
-    r"[?!.;\n]+|,?\s+(?:бас|мөн|тэгээд|bas|mun|tegeed|also|and also)\s+(?!адил|adil)"
+    rf"(?:[?!;\n]|{FULL_STOP})+"
+    r"|,?\s+(?:бас|мөн|тэгээд|bas|mun|tegeed|also|and also)\s+(?!адил|adil)"
     r"|,?\s+and\s+(?=(?:what|how|when|where|who|which|why|is|are|can|do|does|should)\b)"
     r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,",
     re.IGNORECASE,
@@ -109,6 +109,10 @@ async def answer_question(turn: Turn, text: str) -> None:
     remember_attempt(turn, text, result)
     if (cohort := _tells_only_a_cohort(text, result)) is not None:
         _cohort_stated(turn, cohort)
+        return
+    if _asks_another_check(turn, text, result):
+        turn.log.intent = "certificate_status"
+        await certificate.start(turn, text)
         return
     followed = _following_the_topic(turn, result)
     if followed is not None and followed != result.intent and result.intent not in SMALL_TALK:
@@ -228,7 +232,7 @@ async def _facts(turn: Turn, text: str) -> bool:
     if cohort is not None:  # kept whatever else the message does
         turn.person.cohort = cohort
     mention = find_register_number(text, turn.knowledge.matcher.knows)
-    if mention is not None and mention.number is not None:
+    if mention is not None and mention.number is not None and not _asks_beside(turn, text):
         await certificate.start(turn, text)
         return True
     if not only_states(text):
@@ -240,6 +244,22 @@ async def _facts(turn: Turn, text: str) -> bool:
         recovery.steps(turn, turn.memory.topic, system=system)
         return True
     return False
+
+
+def _asks_beside(turn: Turn, text: str) -> bool:
+    """Whether a message that gives a register number asks clearly about something else
+    than certificates: a teacher introducing herself in full ("5 дахь жилийн багш Мөнхбат.
+    РД УБ01231507. Цахим сургалтын нууц үгээ мартсан") wants the password's steps, not a
+    lookup."""
+    result = turn.knowledge.matcher.match(mask_register_numbers(text))
+    entry = turn.knowledge.entries.get(result.intent or "")
+    return (
+        entry is not None
+        and result.score >= CLEAR_SCORE
+        and entry.id not in SMALL_TALK
+        and entry.id not in certificate.ENTRIES
+        and entry.action not in ("certificate", "human")
+    )
 
 
 def _cohort_stated(turn: Turn, cohort: int) -> None:
@@ -406,6 +426,18 @@ def _following_the_topic(turn: Turn, result: MatchResult) -> str | None:
         if candidate.intent in certificate.ENTRIES and candidate.score >= floor
     ]
     return about[0] if len(about) == 1 else None
+
+
+def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:
+    """Right after a certificate result, a request for a check that reads as no entry
+    clearly ("Хамт ажилладаг Мөнхбат багшийнхыг бас шалгаж болох уу": a colleague's name
+    and "may I" read as chat) asks for another lookup."""
+    return (
+        turn.fresh_topic == certificate.TOPIC
+        and asks_for_a_check(text)
+        and (result.intent is None or result.intent in SMALL_TALK)
+        and result.score < CLEAR_SCORE
+    )
 
 
 def _still_failing(turn: Turn, intent: str, text: str) -> bool:

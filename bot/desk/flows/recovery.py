@@ -144,6 +144,20 @@ async def on_lost(turn: Turn, lost: str) -> None:
     steps(turn, entry_id)
 
 
+async def lost_told(turn: Turn, text: str) -> bool:
+    """At "what is lost?", a sentence that tells it ("nuuts ugee martchihsan bolohoor orj
+    chadku bn"): one lost thing named, and the message read as a login problem or as
+    nothing clearly — the steps for the system already named, not "which system?" again."""
+    named = {value for _start, _end, value in LOST.vocabulary.read(keys(text))}
+    if len(named) != 1:
+        return False
+    reading = turn.knowledge.matcher.match(text).intent
+    if reading is not None and reading not in ENTRIES:
+        return False  # "имэйл маань буруу бичигдсэн" is the data correction's
+    steps(turn, STEPS[turn.flow_data(Data).system, named.pop()])
+    return True
+
+
 def guide(turn: Turn, entry_id: str, text: str) -> None:
     """A typed login problem: its steps, or first the question they depend on. A password
     question without its system (named now or by the steps just given) asks which system;
@@ -207,3 +221,4 @@ async def on_solved(turn: Turn, answer: str) -> None:
 
 ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}
 QUESTIONS = {State.SYSTEM: SYSTEM, State.LOST: LOST, State.SOLVED: SOLVED}
+TEXT_STEPS = {State.LOST: lost_told}
