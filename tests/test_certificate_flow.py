@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import PROJECT_ROOT
 from bot.desk import roster
+from bot.desk.certificates import find_register_number
 from bot.desk.engine import Desk
 from bot.desk.outbox import Payload
 from bot.desk.stats import collect_stats
@@ -194,3 +195,12 @@ async def test_told_when_the_next_schedule_is_published(
     async with sessions.begin() as session:
         await knowledge.import_schedule(session, new_year + "\n", "admin", today=today)
     assert len(await _notices_to(sessions, "waiting")) == 1
+
+
+def test_a_word_before_the_number_across_a_full_stop_is_no_surname() -> None:
+    """"Уучлаарай. ОР88070923" apologises; "Бат УБ85031512" names."""
+    mention = find_register_number("Уучлаарай. ОР88070923")
+    assert mention is not None and mention.number is not None
+    assert mention.surname == ""
+    named = find_register_number("Бат УБ85031512")
+    assert named is not None and named.surname == "Бат"

@@ -62,3 +62,27 @@ def test_a_no_beside_the_only_choice_declines_it() -> None:
     assert REMINDERS.choose("сануулга хэрэггүй") == DECLINED
     assert REMINDERS.choose("remind me") == "on"
     assert SYSTEM.choose("no, esurgalt") == "elearning"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # an English question word further in joins a request: it asks nothing
+        ("yes plz tell me when its done", "yes"),
+        # opening the reply, it asks
+        ("yes, when will it start?", None),
+        ("ok how do I join", None),
+        # a one-word answer before a comma is the answer; "болохоор" (because) is no "болно"
+        ("Үгүй ээ, менежер маань амралттай байгаа болохоор сэргээх хүн алга", "no"),
+        # … but not when the rest asks
+        ("за, тэгээд хэзээ эхлэх вэ", None),
+    ],
+)
+def test_what_stands_beside_a_yes_or_a_no(text: str, value: str | None) -> None:
+    assert SOLVED.choose(text) == value
+
+
+def test_an_offer_is_taken_after_an_acknowledgement() -> None:
+    """"oilgoloo, sanuulga avya": the 🔔 offer's words after an "understood"."""
+    assert REMINDERS.choose("oilgoloo, sanuulga avya") == "on"
+    assert REMINDERS.choose("menejer sanuulga avya") is None

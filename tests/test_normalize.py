@@ -15,7 +15,7 @@ from bot.nlu.entities import (
     only_introduces,
     states_a_fact,
 )
-from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, tokens
+from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, sentences, tokens
 
 
 @pytest.mark.parametrize(
@@ -319,3 +319,15 @@ def test_any_other_year_of_work_is_one_word_apart_from_the_cohorts() -> None:
     assert tokens("долдугаар жилдээ багш") == other
     assert tokens("10 дахь жилийн багш") != other  # a cohort stays the cohort's word
     assert detect_cohort("3 дахь жилийн багш") is None
+
+
+def test_a_full_stop_inside_a_site_name_ends_no_sentence() -> None:
+    """"… esurgalt.itpd.mn ruu … nuuts ug buruu" keeps its site; a dot between words typed
+    without a space, or before a number, still ends a sentence."""
+    text = "bi bagsh. ochigdor esurgalt.itpd.mn ruu orohoor nuuts ug buruu. Gmail.com-оо мартсан!"
+    assert [s.strip() for s in sentences(text)] == [
+        "bi bagsh.",
+        "ochigdor esurgalt.itpd.mn ruu orohoor nuuts ug buruu.",
+        "Gmail.com-оо мартсан!",
+    ]
+    assert len(sentences("bi bagsh.odoo yah ve")) == 2

@@ -343,7 +343,10 @@ class Desk:
                 show_menu=True,
             )
             return
-        if question is not None and new_message.says_too_little(turn, question, text):
+        if question is not None and (
+            new_message.says_too_little(turn, question, text)
+            or new_message.asks_what_it_means(turn, question, text)
+        ):
             onboarding.ask_again(turn, question)
             return
         if question is not None and new_message.tells_it_failed(turn, question, text):

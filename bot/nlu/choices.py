@@ -123,7 +123,7 @@ class Vocabulary:
                 elif folded:
                     phrases.append((folded, value))
                 elif form.strip():
-                    symbols[_bare(form)] = value
+                    symbols[symbols_of(form)] = value
         phrases.sort(key=lambda item: -len(item[0]))
         by_initial: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for phrase in phrases:
@@ -133,7 +133,7 @@ class Vocabulary:
 
     def choose(self, text: str) -> str | None:
         """The choice the reply means, or None when it is not an answer to this question."""
-        bare = _bare(text)
+        bare = symbols_of(text)
         if bare in self.symbols:
             return self.symbols[bare]
         if self.extract is not None and (extracted := self.extract(text)) is not None:
@@ -236,7 +236,7 @@ def _denies(key: str) -> bool:
     return key in _NO or _negates(key)
 
 
-def _bare(text: str) -> str:
+def symbols_of(text: str) -> str:
     """A reply without spaces, variation selectors and skin tones, for symbol answers."""
     kept = "".join(
         ch

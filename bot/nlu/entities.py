@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.nlu import tables
-from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, Vocabulary, keys
+from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, Vocabulary, keys, symbols_of
 from bot.nlu.normalize import COHORTS, FULL_STOP, analyze, asks, cohorts, years_of_work
 
 _ENGLISH_COHORT = re.compile(
@@ -74,6 +74,8 @@ _CHECK = _beginnings(tables.CHECK_WORDS)
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
+_APPROVING = frozenset(tables.APPROVING_SYMBOLS)
+_WHAT_IS_MEANT = Vocabulary.build({"meant": tables.WHAT_IS_MEANT_PHRASES})
 _REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
 _QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a colon may end
 _LONGEST_LEAD = 5  # words: "I have one more question"
@@ -217,9 +219,13 @@ def only_announces_a_question(text: str) -> bool:
 
 
 def only_acknowledges(text: str) -> bool:
-    """Whether a message only acknowledges ("ok zgr", "за за ойлголоо", "got it"): it asks
-    nothing and answers no choice, so it gets neither a refusal nor a ticket's offer."""
+    """Whether a message only acknowledges ("ok zgr", "за за ойлголоо", "got it", "👍🙏", "ok
+    hvleegeerei, olood bichne"): it asks nothing and answers no choice, so it gets neither a
+    refusal nor a ticket's offer, and a step waiting for details stays open."""
     words = keys(text)
+    if not words:
+        symbols = symbols_of(text)
+        return bool(symbols) and set(symbols) <= _APPROVING
     return (
         not asks(text)
         and any(key in ACKNOWLEDGEMENTS for key in words)
@@ -238,6 +244,13 @@ def says_unsure(text: str) -> bool:
     """Whether a message says the writer does not know or remember something ("username ni
     ym bilee mdku bn"): its "-гүй" asks, rather than tells what failed."""
     return _UNSURE.read(keys(text)) != []
+
+
+def asks_what_is_meant(text: str) -> bool:
+    """Whether a message asks what something means ("аль нь вэ?", "юу гэсэн үг вэ, ажилласан
+    жил гэж үү?", "what do you mean? which system?"): to a question waiting, the question
+    again."""
+    return _WHAT_IS_MEANT.read(keys(text)) != []
 
 
 def only_unsure(text: str) -> bool:

@@ -134,6 +134,8 @@ LATIN_WORDS: dict[str, str] = {
     "hicheel": "хичээл",
     "mgl": "монгол",
     "thx": "баярлалаа",
+    "bye": "баяртай",
+    "goodbye": "баяртай",
     "tnx": "баярлалаа",
     "thanks": "баярлалаа",
     "thank": "баярлалаа",
@@ -513,7 +515,8 @@ STATEMENT_WORDS: str = (
     "гэсэн гэж хэлэх хэлсэн болж болсон боллоо болчихсон "
     "бичсэн бичлээ биччихлээ биччихсэн бичээд бичжээ биччихжээ андуураад андуурчээ ой ай хөөх "
     "тэгвэл тэгээд яах ni and for what about how so then "
-    "typed type wrote write written said it is it's its was wait sorry sry my bad again"
+    "typed type wrote write written said it is it's its was wait sorry sry my bad again "
+    "чинь нөгөөх нөгөө other one"
 )
 
 # What a writer says they still have or know ("нууц үгээ санаж байна", "I remember my
@@ -535,8 +538,20 @@ ANNOUNCE_AROUND: str = (
 # question, no answer to a choice; whole words, around the answer fillers.
 ACKNOWLEDGEMENT_WORDS: str = (
     "ok okay okey oke okk ок окей окэй за заа зүгээр ойлголоо ойлгосон ойлгочлоо ойлгомжтой "
-    "тийм тэгье хм хмм ммм аан уучлаарай sorry got it understood fine alright all right cool"
+    "тийм тэгье хм хмм ммм аан уучлаарай sorry got it understood fine alright all right cool "
+    # a moment asked for, mid-step ("ok hvleegeerei, olood bichne": wait, I'll find it)
+    "хүлээгээрэй хүлээ хүлээж түр түрхэн олоод хайгаад бичье бичнэ явуулъя явуулна "
+    "wait moment minute sec hold find send"
 )
+# An acknowledgement without words: 👍, 🙏, 👌 after an answer.
+APPROVING_SYMBOLS: str = "👍🙏👌❤♥💯✅👏🤝💐🌹🙆"
+# A reply that asks what the bot's question means ("аль нь вэ?", "what do you mean?"): the
+# question again.
+WHAT_IS_MEANT_PHRASES: tuple[str, ...] = (
+    "юу гэсэн үг", "юу гэсэн", "юу гэж", "аль нь", "алийг нь", "ямар утгатай", "ойлгосонгүй",
+    "what do you mean", "what does it mean", "what does that mean", "which one", "meaning",
+    "i don't understand", "don't understand",
+)  # fmt: skip
 
 # "I don't know", "сайн мэдэхгүй", "not sure": said to a question rather than asked; the
 # cohort question's "Not sure" accepts them typed.

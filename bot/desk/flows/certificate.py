@@ -20,6 +20,7 @@ from bot.desk.questions import DECLINE_WORDS, PERSON_WORDS, Choice, Question, ye
 from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, Vocabulary, keys
+from bot.nlu.entities import asks_for_a_check
 from bot.storage.models import RosterEntry
 
 # What asks for the notice, to its offer or later on: "за бүртгэгдвэл надад мэдэгдээрэй".
@@ -101,6 +102,10 @@ async def start(turn: Turn, text: str = "") -> None:
             return
         _ask_surname(turn, mention.number.value)
         return
+    _ask_number(turn)
+
+
+def _ask_number(turn: Turn) -> None:
     turn.go(State.NUMBER, Data())
     turn.say(
         _(
@@ -143,7 +148,22 @@ async def on_text(turn: Turn, text: str) -> bool:
     if turn.state == State.SURNAME and number and _looks_like_a_surname(turn, text):
         await _look_up(turn, number, text)
         return True
+    if turn.state == State.NUMBER and _only_the_request(turn, text):
+        _ask_number(turn)  # "батламж", then "шалгах": the request again, in pieces
+        return True
     return False
+
+
+def _only_the_request(turn: Turn, text: str) -> bool:
+    """A word or two at the number step that ask for a check or read most like the
+    certificate's own entries ("шалгаарай", "batlamj shalgah"): the request again, the
+    number still wanted. (Anything else goes on: "english pls" is a language.)"""
+    if len(text.split()) > SURNAME_WORDS or "?" in text:
+        return False
+    if asks_for_a_check(text):
+        return True
+    best = turn.knowledge.matcher.match(text).best
+    return best is not None and best.intent in ENTRIES
 
 
 def _looks_like_a_surname(turn: Turn, text: str) -> bool:

@@ -19,6 +19,7 @@ from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.entities import (
     asks_for_a_check,
+    asks_what_is_meant,
     denies,
     detect_cohort,
     detect_system,
@@ -344,6 +345,17 @@ def says_too_little(turn: Turn, question: Question, text: str) -> bool:
         return False
     result = turn.knowledge.matcher.match(text)
     return result.intent is None and (result.best is None or result.best.score < CLEAR_SCORE)
+
+
+def asks_what_it_means(turn: Turn, question: Question, text: str) -> bool:
+    """Whether a reply asks what the question waiting means ("аль нь вэ?", "what do you
+    mean? which system?", "юу гэсэн үг вэ, ажилласан жил гэж үү?") and reads as no entry:
+    the question again, not "I do not know". ("Бүртгэгдээгүй гэдэг нь юу гэсэн үг вэ?"
+    after a result reads as the certificate's entry and gets its answer.)"""
+    if not question.prompt() or not asks_what_is_meant(text):
+        return False
+    result = turn.knowledge.matcher.match(text)
+    return result.intent is None or result.intent in SMALL_TALK
 
 
 def _closes_with_an_answer(question: Question, text: str) -> bool:

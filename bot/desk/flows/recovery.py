@@ -10,7 +10,7 @@ from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import keys
-from bot.nlu.entities import detect_system
+from bot.nlu.entities import detect_system, states_a_fact
 
 # (system, what is lost) → the FAQ entry whose answer holds the steps.
 STEPS = {
@@ -147,7 +147,12 @@ async def on_lost(turn: Turn, lost: str) -> None:
 async def lost_told(turn: Turn, text: str) -> bool:
     """At "what is lost?", a sentence that tells it ("nuuts ugee martchihsan bolohoor orj
     chadku bn"): one lost thing named, and the message read as a login problem or as
-    nothing clearly — the steps for the system already named, not "which system?" again."""
+    nothing clearly — the steps for the system already named, not "which system?" again.
+    The other system stated instead ("үгүй ээ, нөгөөх нь, цахим сургалт") asks it again for
+    that system."""
+    if states_a_fact(text) and (system := detect_system(text)) is not None:
+        turn.ask(LOST, State.LOST, Data(system=system))
+        return True
     named = {value for _start, _end, value in LOST.vocabulary.read(keys(text))}
     if len(named) != 1:
         return False
