@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -165,13 +166,20 @@ def _configure_logging(settings: Settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # The language before the settings load (they may not), and for every line after:
+    # --lang, else HELPDESK_LANG (the `lang` setting), else Mongolian.
+    wanted = args.cli_lang or os.environ.get("HELPDESK_LANG", "")
+    with use_language(wanted if wanted in LANGUAGES else "mn"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         _configure_logging(settings)
-        with use_language(args.cli_lang or settings.lang):
-            return asyncio.run(_dispatch(args, settings))
+        return asyncio.run(_dispatch(args, settings))
     except SettingsError as exc:
-        print(f"helpdesk: {exc}", file=sys.stderr)
+        _fail(exc.describe())
         return EXIT_USAGE
     except BrokenPipeError:  # `helpdesk … | head`: the reader has what it wanted
         return 0

@@ -17,13 +17,30 @@ from sqlalchemy.exc import ArgumentError
 
 from bot import PROJECT_ROOT
 from bot.desk.sandbox import Limits
+from bot.i18n import N_, _
 from bot.nlu.matcher import DEFAULT_MARGIN, DEFAULT_THRESHOLD
 
 ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
 TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
-class SettingsError(Exception):
+class SettingProblem(ValueError):
+    """What is wrong with a setting's value, as a validator says it: a catalog message and
+    its values, so the command line can print it in its own language."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
+
+    def describe(self) -> str:
+        """The message in the language in force (`str()` is the English one)."""
+        values = self.values.items()
+        return _(self.template).format(
+            **{k: v.describe() if isinstance(v, SettingProblem) else v for k, v in values}
+        )
+
+
+class SettingsError(SettingProblem):
     """A setting that is missing or malformed for the chosen mode; its message is one line."""
 
 
@@ -86,23 +103,30 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError("not a database URL, e.g. sqlite+aiosqlite:///helpdesk.db") from None
+            raise SettingProblem(
+                N_("not a database URL, e.g. sqlite+aiosqlite:///helpdesk.db")
+            ) from None
         if url.drivername not in ASYNC_DRIVERS:
-            raise ValueError(
-                f"driver {url.drivername!r} is not one the desk runs on; use "
-                "sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB"
+            raise SettingProblem(
+                N_(
+                    "driver '{driver}' is not one the desk runs on; use "
+                    "sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB"
+                ),
+                driver=url.drivername,
             )
         if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
             folder = Path(url.database).expanduser().resolve().parent
             if not folder.is_dir():
-                raise ValueError(f"the folder {folder} does not exist")
+                raise SettingProblem(N_("the folder {folder} does not exist"), folder=folder)
         return value
 
     @field_validator("telegram_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
-            raise ValueError("not a bot token from @BotFather (digits, a colon, then letters)")
+            raise SettingProblem(
+                N_("not a bot token from @BotFather (digits, a colon, then letters)")
+            )
         return value
 
     @field_validator(
@@ -115,7 +139,7 @@ class Settings(BaseSettings):
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-            raise ValueError("expected an address starting with https:// (or http://)")
+            raise SettingProblem(N_("expected an address starting with https:// (or http://)"))
         return value
 
     @field_validator("listen")
@@ -123,7 +147,7 @@ class Settings(BaseSettings):
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit():
-            raise ValueError("expected host:port, e.g. 127.0.0.1:8080")
+            raise SettingProblem(N_("expected host:port, e.g. 127.0.0.1:8080"))
         return value
 
     @property
@@ -147,7 +171,9 @@ class Settings(BaseSettings):
         """Fail with one line naming the first setting the chosen mode needs but lacks."""
         for name in names:
             if getattr(self, name) in (None, ""):
-                raise SettingsError(f"HELPDESK_{name.upper()} is not set; this mode needs it.")
+                raise SettingsError(
+                    N_("{name} is not set; this mode needs it."), name=f"HELPDESK_{name.upper()}"
+                )
 
 
 def load_settings() -> Settings:
@@ -159,5 +185,11 @@ def load_settings() -> Settings:
         name = (
             "HELPDESK_" + str(error["loc"][0]).upper() if error["loc"] else "a HELPDESK_ setting"
         )
-        reason = str(error["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{name} is malformed: {reason}") from None
+        # Our validators' reasons are translated; pydantic's own ("Input should be a valid
+        # integer") stay as pydantic words them.
+        reason = (error.get("ctx") or {}).get("error")
+        if not isinstance(reason, SettingProblem):
+            reason = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(
+            N_("{name} is malformed: {reason}"), name=name, reason=reason
+        ) from None

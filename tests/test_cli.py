@@ -34,6 +34,12 @@ def test_run_without_a_token_names_the_variable_and_exits_2(tmp_path: Path) -> N
     result = helpdesk("run", env={"HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
+        "helpdesk: HELPDESK_TELEGRAM_TOKEN тохируулаагүй байна; энэ горимд хэрэгтэй."
+    ]
+    english = helpdesk(
+        "--lang", "en", "run", env={"HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
+    )
+    assert english.stderr.strip().splitlines() == [
         "helpdesk: HELPDESK_TELEGRAM_TOKEN is not set; this mode needs it."
     ]
 
@@ -51,7 +57,7 @@ def test_a_malformed_setting_is_one_line_naming_it(variable: str, value: str) ->
     result = helpdesk("chat", env={variable: value})
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"helpdesk: {variable} is malformed")
+    assert len(lines) == 1 and lines[0].startswith(f"helpdesk: {variable} буруу байна")
     assert "Traceback" not in result.stderr
 
 
@@ -171,7 +177,7 @@ def test_faq_validate_passes_the_bundled_faq_and_names_problems(tmp_path: Path) 
         ("HELPDESK_DATABASE_URL", "sqlite+aiosqlite:////no/such/folder/x.db", "does not exist"),
         ("HELPDESK_DATABASE_URL", "sqlite:///x.db", "not one the desk runs on"),
         ("HELPDESK_DATABASE_URL", "garbage", "not a database URL"),
-        ("HELPDESK_DATABASE_URL", "postgresql+asyncpg://u:pw@127.0.0.1:1/x", "хариу өгөхгүй"),
+        ("HELPDESK_DATABASE_URL", "postgresql+asyncpg://u:pw@127.0.0.1:1/x", "does not answer"),
         ("HELPDESK_TELEGRAM_TOKEN", "garbage", "not a bot token"),
         ("HELPDESK_MESSENGER_GRAPH_URL", "graph.facebook.com", "https://"),
         ("HELPDESK_MESSENGER_PAGE_TOKEN", "EAAG", "HELPDESK_MESSENGER_APP_SECRET is not set"),
@@ -184,10 +190,28 @@ def test_a_bad_setting_is_one_line_and_exit_code_2(
     if variable.startswith("HELPDESK_MESSENGER"):
         commands = [["run"]]  # the one command that needs them
     for command in commands:
-        done = helpdesk(*command, env={variable: value}, cwd=tmp_path)
+        done = helpdesk("--lang", "en", *command, env={variable: value}, cwd=tmp_path)
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr.count("\n") == 1 and says in done.stderr, (command, done.stderr)
         assert "Traceback" not in done.stderr and "pw@" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ({}, "HELPDESK_DATABASE_URL буруу байна: 'sqlite' драйвертай ажиллахгүй"),
+        ({"HELPDESK_LANG": "en"}, "HELPDESK_DATABASE_URL is malformed: driver 'sqlite' is not"),
+    ],
+)
+def test_a_bad_setting_is_said_in_the_command_lines_language(
+    tmp_path: Path, language: dict[str, str], says: str
+) -> None:
+    """Mongolian unless HELPDESK_LANG (or --lang) says English, though the settings that
+    would name the language did not load."""
+    env = {"HELPDESK_DATABASE_URL": "sqlite:///x.db", **language}
+    done = helpdesk("stats", env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"helpdesk: {says}"), done.stderr
 
 
 def test_eval_of_a_file_that_is_not_jsonl_is_one_line(tmp_path: Path) -> None:

@@ -527,6 +527,7 @@ def test_a_token_telegram_rejects_stops_run_with_one_line_and_exit_code_2(
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines[-1] == (
-        "helpdesk: HELPDESK_TELEGRAM_TOKEN: Telegram rejected the token (revoked or mistyped)"
+        "helpdesk: HELPDESK_TELEGRAM_TOKEN: Telegram токеныг хүлээж авсангүй (хүчингүй болсон "
+        "эсвэл буруу бичсэн)"
     )
     assert "Traceback" not in result.stderr

@@ -15,6 +15,7 @@ from telegram.ext import Application
 from bot.channels.telegram.app import build_application, register_commands
 from bot.channels.telegram.lanes import ChatLanes
 from bot.config import Settings, SettingsError
+from bot.i18n import N_
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,8 @@ async def _reach(application: Application, stop: asyncio.Event) -> bool:  # type
             return True
         except InvalidToken:
             raise SettingsError(
-                "HELPDESK_TELEGRAM_TOKEN: Telegram rejected the token (revoked or mistyped)"
+                N_("{name}: Telegram rejected the token (revoked or mistyped)"),
+                name="HELPDESK_TELEGRAM_TOKEN",
             ) from None
         except NetworkError as exc:  # timeouts too
             log.warning("Telegram is unreachable (%s); trying again in %.0f s", exc, delay)
