@@ -97,6 +97,10 @@ def test_a_table_word_is_split_only_from_real_endings() -> None:
         ("Урьдчилаад баярлалаа", False),
         ("Хүндэтгэсэн, Д.Сараа", False),
         ("Би 10 дахь жилийн багш байна.", False),
+        # a question word before "нэг" or "ч" is some-, any-, no-: "something", "nobody"
+        ("ямар нэг юм дутуу үлдсэн байх гэж айгаад байна", False),
+        ("хэн ч мэдэхгүй байна", False),
+        ("ямар нэг асуудал гарвал хэнд хандах вэ", True),
     ],
 )
 def test_asks_tells_a_question_or_request_from_a_closing(sentence: str, asking: bool) -> None:

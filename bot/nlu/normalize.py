@@ -480,6 +480,7 @@ def tokens(text: str) -> list[str]:
 _QUESTION_PARTICLES = frozenset(_soft_fold(w) for w in tables.QUESTION_PARTICLES)
 _QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
 _LATIN_WORD = re.compile(r"[a-z]+")
+_INDEFINITE = frozenset(_soft_fold(w) for w in ("нэг", "нэгэн", "ч"))
 
 
 # A full stop ends a sentence unless it is inside a site's name: "esurgalt.itpd.mn",
@@ -505,8 +506,12 @@ def asks(sentence: str) -> bool:
         return True
     if any(w in tables.ENGLISH_QUESTION_WORDS for w in _LATIN_WORD.findall(sentence.lower())):
         return True
-    for word in normalize(sentence).split():
-        folded = _soft_fold(word)
-        if folded in _QUESTION_PARTICLES or folded.startswith(_QUESTION_WORDS):
+    words = [_soft_fold(word) for word in normalize(sentence).split()]
+    for at, folded in enumerate(words):
+        if folded in _QUESTION_PARTICLES:
+            return True
+        # "ямар нэг юм", "юу ч", "хэн ч мэдэхгүй": some-, any-, no- words, not questions
+        indefinite = at + 1 < len(words) and words[at + 1] in _INDEFINITE
+        if folded.startswith(_QUESTION_WORDS) and not indefinite:
             return True
     return False
