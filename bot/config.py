@@ -24,24 +24,30 @@ ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
 TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
-class SettingProblem(ValueError):
-    """What is wrong with a setting's value, as a validator says it: a catalog message and
-    its values, so the command line can print it in its own language."""
+class _Worded(Exception):
+    """An error worded by a catalog message and its values, so the command line can print
+    it in its own language (`describe`); `str()` is the English one."""
 
     def __init__(self, template: str, **values: object) -> None:
         super().__init__(template.format(**values))
         self.template, self.values = template, values
 
     def describe(self) -> str:
-        """The message in the language in force (`str()` is the English one)."""
+        """The message in the language in force."""
         values = self.values.items()
         return _(self.template).format(
-            **{k: v.describe() if isinstance(v, SettingProblem) else v for k, v in values}
+            **{k: v.describe() if isinstance(v, _Worded) else v for k, v in values}
         )
 
 
-class SettingsError(SettingProblem):
-    """A setting that is missing or malformed for the chosen mode; its message is one line."""
+class SettingProblem(_Worded, ValueError):
+    """What is wrong with a setting's value, as a validator says it (pydantic wants a
+    ValueError)."""
+
+
+class SettingsError(_Worded):
+    """A setting that is missing or malformed for the chosen mode; its message is one line.
+    Not a ValueError: code that catches those for bad input must not swallow it."""
 
 
 class Settings(BaseSettings):

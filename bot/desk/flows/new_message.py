@@ -259,7 +259,7 @@ def _asks_beside(turn: Turn, text: str) -> bool:
         and result.score >= CLEAR_SCORE
         and entry.id not in SMALL_TALK
         and entry.id not in certificate.ENTRIES
-        and entry.action not in ("certificate", "human")
+        and not _starts_a_flow(turn, entry.id)
     )
 
 
