@@ -204,3 +204,13 @@ def test_a_word_before_the_number_across_a_full_stop_is_no_surname() -> None:
     assert mention.surname == ""
     named = find_register_number("Бат УБ85031512")
     assert named is not None and named.surname == "Бат"
+
+
+def test_a_name_before_the_number_wins_over_a_question_word_after_it() -> None:
+    """"Дорж УБ-85031214 батламжаа шалгуулъя": "батламжаа" is the request's word (the
+    matcher knows it), "Дорж" the surname; a name after the number is still taken."""
+    known = {"батламжаа", "шалгуулъя"}.__contains__
+    mention = find_register_number("Дорж УБ-85031214 батламжаа шалгуулъя", known)
+    assert mention is not None and mention.surname == "Дорж"
+    after = find_register_number("УБ85031214 Дорж батламжаа шалгуулъя", known)
+    assert after is not None and after.surname == "Дорж"

@@ -14,6 +14,7 @@ from bot.nlu.entities import (
     only_asks_what_next,
     only_introduces,
     states_a_fact,
+    writes_english,
 )
 from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, sentences, tokens
 
@@ -308,6 +309,7 @@ def test_a_message_that_only_announces_a_question(text: str, announces: bool) ->
         ("одоо яах ёстой вэ", True),
         ("what should I do now?", True),
         ("tegeed yah ve", True),
+        ("тэгвэл одоо ээж маань юу хийх ёстой вэ", True),  # asked for a relative
         ("нууц үгээ мартсан яах вэ", False),  # a problem of its own
         ("тэгвэл 1 дэх жилийнх яах вэ", False),  # another cohort's
         ("what is esis", False),
@@ -335,3 +337,40 @@ def test_a_full_stop_inside_a_site_name_ends_no_sentence() -> None:
         "Gmail.com-оо мартсан!",
     ]
     assert len(sentences("bi bagsh.odoo yah ve")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("имэйл маань ажиллахаа больсон", "имэйл маань ажиллахгүй байна"),
+        ("esis ruu orohoo bolison", "эсис руу орохгүй байна"),
+        ("орж чадахгүй болчихлоо", "орж чадахгүй байна"),
+        ("за болсон", "за болсон"),  # solved
+        ("асуудалгүй болсон", "асуудалгүй болсон"),  # a noun's "-гүй": solved too
+    ],
+)
+def test_stopped_doing_is_said_as_a_failure(text: str, said: str) -> None:
+    """"-хаа больсон" (stopped doing) and "-хгүй болсон" (can no longer): the "больсон"
+    folds to "болсон" (done), so the failure is said plainly, its "-гүй" kept."""
+    assert normalize(text) == said
+
+
+def test_vowelless_chat_words_ask() -> None:
+    assert normalize("tgd hzee ireh ve") == "тэгээд хэзээ ирэх вэ"
+    assert asks("batlamj hzee garah ym bol")
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("I forgot my ESIS password, how do I reset it?", True),
+        ("when is the webinar for 5th year teachers", True),
+        ("nuuts ugee martsan yaah ve", False),  # chat-Latin Mongolian
+        ("esis nuuts ug", False),
+        ("bi 10 dahi jiliin bagsh, surgalt hezee ehleh ve", False),
+        ("ok thanks", False),  # too short to tell
+        ("Би ESIS-ийн нууц үгээ мартсан", False),
+    ],
+)
+def test_english_is_told_from_chat_latin(text: str, english: bool) -> None:
+    assert writes_english(text) is english

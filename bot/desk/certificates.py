@@ -182,9 +182,10 @@ def find_register_number(
     before = [w for w in _WORD.findall(text[: match.start()])]
     surname = after[0] if after and _names_the_person(rest, after, known) else ""
     # "Бат УБ85031512": a capitalised word before it, or the message is just name and number;
-    # not across a sentence's end ("Уучлаарай. ОР88070923" apologises)
+    # not across a sentence's end ("Уучлаарай. ОР88070923" apologises). It wins over a
+    # question's word after the number ("Дорж УБ-85031214 батламжаа шалгуулъя").
     if (
-        not surname
+        (not surname or known(surname))
         and before
         and not re.search(r"[.;:!?]", text[text.rfind(before[-1]) : match.start()])
         and before[-1].lower() not in NOT_A_SURNAME

@@ -40,7 +40,13 @@ from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
 from bot.nlu.choices import FILLERS, keys
-from bot.nlu.entities import only_acknowledges, only_links, states_a_fact
+from bot.nlu.entities import (
+    asks_what_is_meant,
+    only_acknowledges,
+    only_links,
+    states_a_fact,
+    writes_english,
+)
 from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of
 from bot.storage import people
 from bot.storage.models import LOG_TEXT_LIMIT, utcnow
@@ -80,7 +86,7 @@ def _waiting(turn: Turn) -> Question | None:
 def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     """The choice a typed reply makes to the question waiting; none when the reply is a new
     message — a correction ("no, it's e-learning") or a new request after its "за"."""
-    if not text or (question.negative and states_a_fact(text)):
+    if not text or (question.negative and (states_a_fact(text) or _asks_back(text))):
         return None
     choice = question.choose(text)
     if choice is None:
@@ -92,6 +98,12 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     ):
         return None
     return choice
+
+
+def _asks_back(text: str) -> bool:
+    """A reply that asks what is meant ("аль нь вэ? мэдэхгүй байна" to "solved?"): its "-гүй"
+    is no "no", and no ticket opens with it."""
+    return asks(text) and asks_what_is_meant(text)
 
 
 def clean_text(text: str | None) -> str:
@@ -251,6 +263,10 @@ class Desk:
         if conversation is None:  # inserted at the end, with the turn's outcome
             conversation = people.ConversationRow(person.id, IDLE, {}, None, stored=False)
         text = clean_text(incoming.text)
+        if arrival.created and person.language is None and writes_english(text):
+            # A first message in English is answered in English; later, one English
+            # sentence ("how old are you?") in a Mongolian conversation switches nothing.
+            person.language = "en"
         log = people.LoggedMessage(
             person_id=person.id,
             text=mask_register_numbers(text or _placeholder(incoming))[:LOG_TEXT_LIMIT],
@@ -305,6 +321,10 @@ class Desk:
             await onboarding.anywhere(turn, stop)  # is about the reminders, not the answer
             return
         if await certificate.notice_asked_later(turn, text):  # "за, бүртгэгдвэл мэдэгдээрэй"
+            return
+        if await schedule.notice_asked_later(turn, text):  # "хуваарь гармагц мэдэгдээрэй"
+            return
+        if await schedule.reminders_asked(turn, text):  # "сануулга асаагаад өгөөч"
             return
         question = _waiting(turn)
         if question is not None and (choice := _typed_choice(turn, question, text)) is not None:

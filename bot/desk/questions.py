@@ -101,6 +101,14 @@ NO_WORDS = (
 # the same words say it works now.)
 DECLINE_WORDS = (
     "зүгээр", "за зүгээр", "ok зүгээр", "зүгээр ээ", "зүгээр дээ", "no thanks", "no need",
+    "дараа", "дараа болъё", "одоохондоо үгүй", "одоохондоо хэрэггүй", "not now", "later",
+    "maybe later",
+)  # fmt: skip
+
+# What asks to be told later, to a notice's offer or in a message of its own ("за бүртгэгдвэл
+# надад мэдэгдээрэй", "дараагийн хуваарь гармагц мэдэгдээрэй", "let me know").
+NOTICE_WORDS = (
+    "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "let me know", "notify me",
 )  # fmt: skip
 
 
@@ -152,6 +160,7 @@ ANYWHERE = Question(
                     "цуцлах", "цуцал", "цуцлая", "цуцална", "цуцлаарай", "зогсоо", "зогсох",
                     "зогс", "zogsoo", "bolih", "cancel", "stop",
                     "exit", "quit", "гарах", "хэрэггүй", "хэрэггүй боллоо", "хэрэггүй болсон",
+                    "not now", "одоохондоо үгүй", "дараа болъё",
                 ),
             ),
             Choice(

@@ -35,6 +35,13 @@ _SAME_THING = re.compile(
     + "|".join(re.escape(k) for k in sorted(tables.SAME_THING, key=len, reverse=True))
     + ")"
 )
+# "ажиллахаа больсон" (stopped working), "орж чадахгүй болсон" (can no longer get in): a
+# failure, read as "ажиллахгүй байна", so its "-гүй" negates it and its "больсон"/"болсон"
+# (ь is folded away) is no "болсон" (done, solved). Only after a verb's "-х": "асуудалгүй
+# болсон" is solved.
+_STOPPED_DOING = re.compile(
+    r"(?<![\w-])(\w+х)(?:аа|ээ|оо|өө|гүй) бол[ьи]?(?:сон|чихсон|чихлоо|лоо|жээ)(?![\w-])"
+)
 _LOOKALIKES = str.maketrans(tables.LOOKALIKE_LETTERS)
 _TO_CYRILLIC = str.maketrans(tables.LATIN_TO_CYRILLIC_LOOKALIKE)
 _TO_LATIN = str.maketrans(tables.CYRILLIC_TO_LATIN_LOOKALIKE)
@@ -177,6 +184,7 @@ def normalize(text: str) -> str:
     for chunk in _CHUNK.findall(text)[:MAX_WORDS]:
         words.append("-".join(_normalize_word(part) for part in chunk.split("-")))
     text = " ".join(" ".join(words).split())
+    text = _STOPPED_DOING.sub(r"\1гүй байна", text)
     return _SAME_THING.sub(lambda match: tables.SAME_THING[match.group(0)], text)
 
 

@@ -131,6 +131,9 @@ LATIN_WORDS: dict[str, str] = {
     "chadku": "чадахгүй",
     "tgd": "тэгээд",
     "tgvl": "тэгвэл",
+    "hzee": "хэзээ",
+    "hze": "хэзээ",
+    "hz": "хэзээ",
     "hicheel": "хичээл",
     "mgl": "монгол",
     "thx": "баярлалаа",
@@ -361,6 +364,14 @@ STOP_WORDS: frozenset[str] = _words(
 # English function words, read as the chat-Latin table spells them (the → тхэ): English
 # questions are matched through the same index. Not "on" (он, a year), "or" (ор, enter),
 # "has" (Хас банк): their spellings are Mongolian words.
+# Function words that mark a message as English rather than chat-Latin Mongolian ("I forgot
+# my password", "when is the webinar for 5th year teachers?"); none is a chat-Latin word.
+ENGLISH_FUNCTION_WORDS: str = (
+    "the a an i my me to of is are am it its in at for and do does did was were have has "
+    "this that with you your our so just how what when where who which why can could please "
+    "not don't can't i'm will should about from get there no"
+)
+ENGLISH_SHARE = 0.3  # of a message's words, at least three of them
 ENGLISH_STOP_WORDS: str = (
     "the a an i my me to of is are am it its in at for and do does did was were have this "
     "that with you your our so just"
@@ -411,7 +422,7 @@ SUFFIXES: frozenset[str] = _words(
     аар ээр оор өөр иар гаар гээр
     тай той тэй
     ууд үүд нууд нүүд чууд
-    аа ээ оо өө гаа гээ
+    аа ээ оо өө гаа гээ иа
     сан сэн сон сөн
     жээ чээ лаа лээ лоо лөө
     на нэ но нө
@@ -550,7 +561,8 @@ APPROVING_SYMBOLS: str = "👍🙏👌❤♥💯✅👏🤝💐🌹🙆"
 WHAT_IS_MEANT_PHRASES: tuple[str, ...] = (
     "юу гэсэн үг", "юу гэсэн", "юу гэж", "аль нь", "алийг нь", "ямар утгатай", "ойлгосонгүй",
     "what do you mean", "what does it mean", "what does that mean", "which one", "meaning",
-    "i don't understand", "don't understand",
+    "i don't understand", "don't understand", "ялгаа нь", "ялгаа юу", "ялгаатай юу",
+    "difference", "what's the difference",
 )  # fmt: skip
 
 # "I don't know", "сайн мэдэхгүй", "not sure": said to a question rather than asked; the
@@ -585,7 +597,8 @@ CHECK_WORDS: str = "шалга хайж хайх лавлаж check look search"
 WHAT_NEXT_ASKING: str = "яах юу цааш what"
 WHAT_NEXT_AROUND: str = (
     "хийх хийвэл хийе хийгээч ёстой одоо тэгээд тэгвэл тэгэхээр дараа нь болох вэ бэ тэр тэд "
-    "do now next should then so i we shall she he they"
+    "маань ээж аав эхнэр нөхөр охин хүү эгч ах дүү хамтран ажиллагч "
+    "do now next should then so i we shall she he they mother father wife husband colleague"
 )
 
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):

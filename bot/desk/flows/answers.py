@@ -65,8 +65,8 @@ async def answer_entry(turn: Turn, entry_id: str, with_feedback: bool, tag: bool
     in the buttons too, for a message with two answers."""
     answer = turn.knowledge.answer(entry_id, turn.language)
     turn.memory.topic = entry_id
-    if not with_feedback:
-        turn.say(answer)
+    if not with_feedback:  # small talk: "hello" invites a question, so the menu comes along
+        turn.say(answer, show_menu=True)
         return
     log_id = await turn.log_id()  # the buttons name the question's row
     context = f"{log_id}:{entry_id}" if tag else str(log_id)

@@ -16,17 +16,20 @@ from bot.desk.certificates import (
     parse_register_number,
 )
 from bot.desk.flows import escalation
-from bot.desk.questions import DECLINE_WORDS, PERSON_WORDS, Choice, Question, yes_no
+from bot.desk.questions import (
+    DECLINE_WORDS,
+    NOTICE_WORDS,
+    PERSON_WORDS,
+    Choice,
+    Question,
+    yes_no,
+)
 from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, Vocabulary, keys
 from bot.nlu.entities import asks_for_a_check
 from bot.storage.models import RosterEntry
 
-# What asks for the notice, to its offer or later on: "за бүртгэгдвэл надад мэдэгдээрэй".
-NOTICE_WORDS = (
-    "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "let me know", "notify me",
-)  # fmt: skip
 NOTICE = yes_no(
     "certnotice",
     N_("Shall I let you know here when it is registered?"),

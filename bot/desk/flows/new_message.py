@@ -204,8 +204,11 @@ def _asks_about_the_result(turn: Turn, text: str) -> bool:
     """Right after a certificate result, a question about certificates asks about that
     result ("хэдий хугацаанд бүртгэгддэг юм бэ", "what does 'not yet registered' mean?",
     "tentseegui bol batlamj ogt bvrtgegdehgui yu?"): the entry's answer, not another lookup
-    — unless it asks for a check ("өөр хүнийхийг шалгаж болох уу")."""
-    return turn.fresh_topic == certificate.TOPIC and asks(text) and not asks_for_a_check(text)
+    — unless it asks for a check ("өөр хүнийхийг шалгаж болох уу"). So, too, after an answer
+    that followed the result ("where do I see it?", then "батламжийг хэн олгодог вэ"), and
+    for what failed with it ("гэхдээ ESIS дээр нь харагдахгүй байна гэнэ")."""
+    about_it = turn.fresh_topic == certificate.TOPIC or turn.fresh_topic in certificate.ENTRIES
+    return about_it and (asks(text) or denies(text)) and not asks_for_a_check(text)
 
 
 def _tells_a_problem(turn: Turn, text: str) -> bool:
@@ -302,9 +305,11 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
     asks nothing, a word of it is negated but not to say what the writer does not know
     ("username ni ym bilee mdku bn" asks), and it is neither a correction ("sorry I meant
     esurgalt not ESIS") nor a request of its own (another entry read clearly, a register
-    number)."""
+    number, a person asked for: "манайд менежер байдаггүй юм шиг. хүнтэй ярьмаар байна"
+    opens the ticket with its problem rather than offering what it asked for)."""
     return (
         question.about_an_answer
+        and escalation.problem_beside_a_person_request(text) is None
         and question.negative is not None
         and not asks(text)
         and denies(text)
@@ -351,10 +356,13 @@ def asks_what_it_means(turn: Turn, question: Question, text: str) -> bool:
     """Whether a reply asks what the question waiting means ("аль нь вэ?", "what do you
     mean? which system?", "юу гэсэн үг вэ, ажилласан жил гэж үү?") and reads as no entry:
     the question again, not "I do not know". ("Бүртгэгдээгүй гэдэг нь юу гэсэн үг вэ?"
-    after a result reads as the certificate's entry and gets its answer.)"""
+    after a result reads as the certificate's entry and gets its answer; so does "what does
+    that mean?" at the notice offered under it: "that" is the result.)"""
     if not question.prompt() or not asks_what_is_meant(text):
         return False
     result = turn.knowledge.matcher.match(text)
+    if _following_the_topic(turn, result) is not None:
+        return False
     return result.intent is None or result.intent in SMALL_TALK
 
 
@@ -582,13 +590,10 @@ def which_question(turn: Turn, candidates: list[str]) -> Question:
         )
         for number, intent in enumerate(candidates, start=1)
     )
-    other = Choice(
+    other = Choice(  # "nope" to "which of these?" is none of them
         NOTHING_CLOSE,
         N_("Something else"),
-        (
-            str(len(rows) + 1), "өөр", "бусад", "other", "none", "аль нь ч биш",
-            *(NO_WORDS if alone else ()),
-        ),
+        (str(len(rows) + 1), "өөр", "бусад", "other", "none", "аль нь ч биш", *NO_WORDS),
     )  # fmt: skip
     prompt = N_("Which of these do you mean?") if len(rows) > 1 else N_("Did you mean this?")
     return Question(WHICH, prompt, (*rows, (other,)))

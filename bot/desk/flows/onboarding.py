@@ -131,6 +131,9 @@ async def anywhere(turn: Turn, word: str) -> None:
         turn.go(IDLE)
         turn.say(_("Cancelled. Choose from the menu, or write your question."), show_menu=True)
         return
+    if word == "cancel":  # nothing pending: "хэрэггүй ээ баярлалаа" says "never mind"
+        turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+        return
     show_menu(turn)
 
 

@@ -7,11 +7,12 @@ from enum import StrEnum
 
 from bot.desk import notices
 from bot.desk.messages import Button
-from bot.desk.questions import COHORT, DECLINE_WORDS, Choice, Question, yes_no
+from bot.desk.questions import COHORT, DECLINE_WORDS, NOTICE_WORDS, Choice, Question, yes_no
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
-from bot.nlu.choices import DECLINED
+from bot.nlu.choices import DECLINED, FILLERS, Vocabulary, keys
+from bot.nlu.entities import denies, detect_cohort
 from bot.storage.models import Person
 
 TOPIC = "schedule"  # what Memory.topic says after the schedule was shown or its year asked
@@ -51,9 +52,20 @@ REMINDERS = Question(
 NOTICE = yes_no(
     "schednotice",
     N_("Shall I send it to you here when the next schedule is published?"),
-    yes=("мэдэгдээрэй", "илгээгээрэй", "хэлээрэй", "let me know", "notify me", "send it"),
+    yes=(*NOTICE_WORDS, "илгээгээрэй", "хэлээрэй", "send it"),
     no=DECLINE_WORDS,
 )
+_ASKED_LATER = Vocabulary.build({"yes": NOTICE_WORDS})
+# What asks for the reminders in a message of its own ("сануулга асаагаад өгөөч", "хуваариа
+# харуулаад сануулаарай", "remind me before it starts"); stopping them is read before.
+_REMINDERS_ASKED = Vocabulary.build(
+    {
+        "on": (
+            "сануулга", "сануулгаа", "сануулаарай", "сануулж өгөөрэй", "сануулж байгаарай",
+            "remind me", "reminder", "reminders",
+        )
+    }
+)  # fmt: skip
 
 
 async def start(turn: Turn, asked_cohort: int | None) -> None:
@@ -106,6 +118,58 @@ async def on_notice(turn: Turn, answer: str) -> None:
         return
     await notices.request(turn.session, turn.person, notices.SCHEDULE, cohort=cohort)
     turn.say(_("I will send you the schedule here as soon as it is published."), show_menu=True)
+
+
+async def notice_asked_later(turn: Turn, text: str) -> bool:
+    """The schedule asked to be sent in words, whatever the bot asked last ("дараагийн
+    хуваарь гармагц надад мэдэгдээрэй" after the missed-window answer, "let me know when
+    the schedule is out"): for a cohort with nothing ahead, the notice of the next schedule,
+    as the offer's yes would set it up; for one whose training is still to come, the
+    reminders. The message must read as the schedule's question above all others; without a
+    cohort, stated or known, it is left to the schedule's own question."""
+    if turn.state == State.NOTICE or not _ASKED_LATER.read(
+        [key for key in keys(text) if key not in FILLERS]
+    ):
+        return False
+    reading = turn.knowledge.matcher.match(text)
+    entry = turn.knowledge.entries.get(reading.best.intent) if reading.best else None
+    cohort = detect_cohort(text) or turn.person.cohort
+    if entry is None or entry.action != "schedule" or cohort not in COHORTS:
+        return False
+    turn.go(IDLE)
+    turn.memory.topic = TOPIC
+    today = turn.desk.clock().astimezone(turn.desk.zone).date()
+    row, in_force = windows_for(turn.schedule, cohort, today)
+    if row is not None and in_force and still_ahead(row, today) and cohort == turn.person.cohort:
+        await on_reminders(turn, "on")
+        return True
+    await notices.request(turn.session, turn.person, notices.SCHEDULE, cohort=cohort)
+    turn.say(_("I will send you the schedule here as soon as it is published."), show_menu=True)
+    return True
+
+
+async def reminders_asked(turn: Turn, text: str) -> bool:
+    """Reminders asked for in words, not as the answer to their button's offer: the
+    schedule of the cohort the message names or the teacher's, with the reminders set on
+    while its training is still to come (else the next schedule's notice is offered, as
+    under any schedule with nothing ahead); the cohort asked for first when unknown. A
+    sentence that says they did not come ("сануулга ирсэнгүй") asks for none."""
+    typed = [key for key in keys(text) if key not in FILLERS]
+    if turn.state == State.SHOWN or denies(text) or not _REMINDERS_ASKED.read(typed):
+        return False
+    cohort = detect_cohort(text) or turn.person.cohort
+    if cohort not in COHORTS:
+        await start(turn, None)
+        return True
+    turn.person.cohort = cohort
+    today = turn.desk.clock().astimezone(turn.desk.zone).date()
+    row, in_force = windows_for(turn.schedule, cohort, today)
+    if row is not None and in_force and still_ahead(row, today):
+        turn.person.reminders = True
+    show(turn, cohort)
+    if turn.person.reminders:
+        await on_reminders(turn, "on")
+    return True
 
 
 async def on_reminders(turn: Turn, argument: str) -> None:
