@@ -116,8 +116,19 @@ async def on_notice(turn: Turn, answer: str) -> None:
     if answer == "no":
         turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
         return
+    await _send_the_next(turn, cohort)
+
+
+async def _send_the_next(turn: Turn, cohort: int | None) -> None:
     await notices.request(turn.session, turn.person, notices.SCHEDULE, cohort=cohort)
     turn.say(_("I will send you the schedule here as soon as it is published."), show_menu=True)
+
+
+def _still_to_come(turn: Turn, cohort: int) -> bool:
+    """Whether the cohort's training in force has a window still ahead (reminders to give)."""
+    today = turn.desk.clock().astimezone(turn.desk.zone).date()
+    row, in_force = windows_for(turn.schedule, cohort, today)
+    return row is not None and in_force and still_ahead(row, today)
 
 
 async def notice_asked_later(turn: Turn, text: str) -> bool:
@@ -138,13 +149,10 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
         return False
     turn.go(IDLE)
     turn.memory.topic = TOPIC
-    today = turn.desk.clock().astimezone(turn.desk.zone).date()
-    row, in_force = windows_for(turn.schedule, cohort, today)
-    if row is not None and in_force and still_ahead(row, today) and cohort == turn.person.cohort:
+    if cohort == turn.person.cohort and _still_to_come(turn, cohort):
         await on_reminders(turn, "on")
-        return True
-    await notices.request(turn.session, turn.person, notices.SCHEDULE, cohort=cohort)
-    turn.say(_("I will send you the schedule here as soon as it is published."), show_menu=True)
+    else:
+        await _send_the_next(turn, cohort)
     return True
 
 
@@ -162,12 +170,10 @@ async def reminders_asked(turn: Turn, text: str) -> bool:
         await start(turn, None)
         return True
     turn.person.cohort = cohort
-    today = turn.desk.clock().astimezone(turn.desk.zone).date()
-    row, in_force = windows_for(turn.schedule, cohort, today)
-    if row is not None and in_force and still_ahead(row, today):
-        turn.person.reminders = True
+    ahead = _still_to_come(turn, cohort)
+    turn.person.reminders = turn.person.reminders or ahead  # set first: no button under it
     show(turn, cohort)
-    if turn.person.reminders:
+    if ahead:
         await on_reminders(turn, "on")
     return True
 
