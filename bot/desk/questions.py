@@ -17,7 +17,7 @@ from bot.desk.messages import Button
 from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
-from bot.nlu.choices import Vocabulary, keys
+from bot.nlu.choices import FILLERS, Vocabulary, keys
 from bot.nlu.entities import detect_cohort, names_another_year
 from bot.nlu.normalize import asks
 
@@ -110,6 +110,13 @@ DECLINE_WORDS = (
 NOTICE_WORDS = (
     "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "let me know", "notify me",
 )  # fmt: skip
+_NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS})
+
+
+def asks_to_be_told(text: str) -> bool:
+    """Whether a message asks, anywhere in it, to be told later (`NOTICE_WORDS`): the
+    certificate's and the next schedule's notices asked for after their offers gave way."""
+    return bool(_NOTICE_ASKED.read([key for key in keys(text) if key not in FILLERS]))
 
 
 def yes_no(

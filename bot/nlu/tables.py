@@ -364,18 +364,17 @@ STOP_WORDS: frozenset[str] = _words(
 # English function words, read as the chat-Latin table spells them (the → тхэ): English
 # questions are matched through the same index. Not "on" (он, a year), "or" (ор, enter),
 # "has" (Хас банк): their spellings are Mongolian words.
-# Function words that mark a message as English rather than chat-Latin Mongolian ("I forgot
-# my password", "when is the webinar for 5th year teachers?"); none is a chat-Latin word.
-ENGLISH_FUNCTION_WORDS: str = (
-    "the a an i my me to of is are am it its in at for and do does did was were have has "
-    "this that with you your our so just how what when where who which why can could please "
-    "not don't can't i'm will should about from get there no"
-)
-ENGLISH_SHARE = 0.3  # of a message's words, at least three of them
 ENGLISH_STOP_WORDS: str = (
     "the a an i my me to of is are am it its in at for and do does did was were have this "
     "that with you your our so just"
 )
+# Function words that mark a message as English rather than chat-Latin Mongolian ("I forgot
+# my password", "when is the webinar for 5th year teachers?"); none is a chat-Latin word.
+ENGLISH_FUNCTION_WORDS: str = ENGLISH_STOP_WORDS + (
+    " has how what when where who which why can could please not don't can't i'm will should"
+    " about from get there no"
+)
+ENGLISH_SHARE = 0.3  # of a message's words, at least three of them
 
 # What makes a sentence a question or a request, beside "?": the particles, question words
 # (any ending: хэзээнээс, хаанаас) and the polite imperative's "өгнө үү". Latin questions

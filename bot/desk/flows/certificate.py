@@ -22,11 +22,11 @@ from bot.desk.questions import (
     PERSON_WORDS,
     Choice,
     Question,
+    asks_to_be_told,
     yes_no,
 )
 from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
-from bot.nlu.choices import FILLERS, Vocabulary, keys
 from bot.nlu.entities import asks_for_a_check
 from bot.storage.models import RosterEntry
 
@@ -36,7 +36,6 @@ NOTICE = yes_no(
     yes=(*NOTICE_WORDS, "хэлээрэй", "tell me"),
     no=DECLINE_WORDS,
 )
-_ASKED_LATER = Vocabulary.build({"yes": NOTICE_WORDS})
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
 TOPIC = "certificate"  # memory.topic after a result: "what do I do now?" is about it
@@ -267,8 +266,7 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
     about_it = turn.fresh_topic == TOPIC or turn.fresh_topic in ENTRIES
     if turn.state == State.NOTICE or not about_it or not turn.memory.unregistered:
         return False
-    typed = [key for key in keys(text) if key not in FILLERS]
-    if not _ASKED_LATER.read(typed):
+    if not asks_to_be_told(text):
         return False
     reading = turn.knowledge.matcher.match(text)  # not "хуваарь гарвал мэдэгдээрэй"
     elsewhere = reading.intent is not None and reading.intent not in ENTRIES

@@ -7,7 +7,15 @@ from enum import StrEnum
 
 from bot.desk import notices
 from bot.desk.messages import Button
-from bot.desk.questions import COHORT, DECLINE_WORDS, NOTICE_WORDS, Choice, Question, yes_no
+from bot.desk.questions import (
+    COHORT,
+    DECLINE_WORDS,
+    NOTICE_WORDS,
+    Choice,
+    Question,
+    asks_to_be_told,
+    yes_no,
+)
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
@@ -55,7 +63,6 @@ NOTICE = yes_no(
     yes=(*NOTICE_WORDS, "илгээгээрэй", "хэлээрэй", "send it"),
     no=DECLINE_WORDS,
 )
-_ASKED_LATER = Vocabulary.build({"yes": NOTICE_WORDS})
 # What asks for the reminders in a message of its own ("сануулга асаагаад өгөөч", "хуваариа
 # харуулаад сануулаарай", "remind me before it starts"); stopping them is read before.
 _REMINDERS_ASKED = Vocabulary.build(
@@ -138,9 +145,7 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
     as the offer's yes would set it up; for one whose training is still to come, the
     reminders. The message must read as the schedule's question above all others; without a
     cohort, stated or known, it is left to the schedule's own question."""
-    if turn.state == State.NOTICE or not _ASKED_LATER.read(
-        [key for key in keys(text) if key not in FILLERS]
-    ):
+    if turn.state == State.NOTICE or not asks_to_be_told(text):
         return False
     reading = turn.knowledge.matcher.match(text)
     entry = turn.knowledge.entries.get(reading.best.intent) if reading.best else None
