@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import PROJECT_ROOT
 from bot.desk import roster
-from bot.desk.certificates import find_register_number
+from bot.desk.certificates import find_register_number, told_surname
 from bot.desk.engine import Desk
 from bot.desk.outbox import Payload
 from bot.desk.stats import collect_stats
@@ -214,3 +214,16 @@ def test_a_name_before_the_number_wins_over_a_question_word_after_it() -> None:
     assert mention is not None and mention.surname == "Дорж"
     after = find_register_number("УБ85031214 Дорж батламжаа шалгуулъя", known)
     assert after is not None and after.surname == "Дорж"
+
+
+def test_a_surname_told_in_words_anywhere() -> None:
+    """"Дорж гэдэг" across a full stop, "Овог маань Мөнхбат" at the surname step; a request's
+    two words after the number ("батламж шалгах") name nobody."""
+    known = {"батламж", "шалгах"}.__contains__
+    told = find_register_number("би 5 дахь жилийн багш. Дорж гэдэг. УБ85031214.", known)
+    assert told is not None and told.surname == "Дорж"
+    assert told_surname("Овог маань Мөнхбат.") == "Мөнхбат"
+    assert told_surname("my surname is Dorj") == "Dorj"
+    assert told_surname("батламж гэдэг юу вэ", known) == ""
+    request = find_register_number("УБ85031214 батламж шалгах", known)
+    assert request is not None and request.surname == ""

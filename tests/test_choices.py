@@ -76,6 +76,14 @@ def test_a_no_beside_the_only_choice_declines_it() -> None:
         ("Үгүй ээ, менежер маань амралттай байгаа болохоор сэргээх хүн алга", "no"),
         # … but not when the rest asks
         ("за, тэгээд хэзээ эхлэх вэ", None),
+        # an answer taken back: what follows the apology is the answer
+        ("Үгүй ээ, уучлаарай, тийм", "yes"),
+        ("no sorry, yes", "yes"),
+        ("за уучлаарай үгүй", "no"),
+        # an apology with no answer before it takes nothing back
+        ("уучлаарай, тийм", "yes"),
+        # "гайгүй" ends in -гүй and denies nothing: it is no "no"
+        ("гайгүй", None),
     ],
 )
 def test_what_stands_beside_a_yes_or_a_no(text: str, value: str | None) -> None:

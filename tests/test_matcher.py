@@ -322,8 +322,11 @@ def test_a_training_named_as_another_organisers_is_theirs() -> None:
         result = matcher.match(theirs)
         assert (result.intent, result.reason) == (None, "out_of_scope"), theirs
         assert result.best is not None and result.best.intent == "not_ours_other_training"
-    named_with_ours = "ЮНИСЕФ-ийн сургалтын дараа ESIS-ийн гэрчилгээгээ хаанаас авах вэ"
-    assert matcher.match(named_with_ours).reason != "out_of_scope"  # the institute's system
+    named_with_ours = "ЮНИСЕФ-ийн сургалтын дараа esurgalt-ын гэрчилгээгээ хаанаас авах вэ"
+    assert matcher.match(named_with_ours).reason != "out_of_scope"  # the institute's site
+    # ESIS is where any organiser's certificate would be entered, not the institute's course
+    into_esis = "ЮНИСЕФ-ийн сургалтын гэрчилгээ маань ESIS-д орох уу"
+    assert matcher.match(into_esis).reason == "out_of_scope"
 
 
 def test_what_the_writer_still_has_does_not_choose_the_entry() -> None:

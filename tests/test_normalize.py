@@ -9,14 +9,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.entities import (
+    denies,
     detect_cohort,
+    named_cohorts,
     only_announces_a_question,
     only_asks_what_next,
     only_introduces,
     states_a_fact,
+)
+from bot.nlu.normalize import (
+    MAX_TEXT,
+    NEGATION,
+    asks,
+    normalize,
+    script_of,
+    sentences,
+    tokens,
     writes_english,
 )
-from bot.nlu.normalize import MAX_TEXT, NEGATION, asks, normalize, script_of, sentences, tokens
 
 
 @pytest.mark.parametrize(
@@ -230,6 +240,7 @@ def test_detect_cohort(text: str, cohort: int) -> None:
         "5 дахь жилийнх, 10 дахь жилийнх",  # two cohorts: none for sure
         "арван таван жил ажилласан",  # fifteen, not five
         "20 гаран жил",  # twenty-odd
+        "5 жил биш",  # denied
         "",
     ],
 )
@@ -370,7 +381,33 @@ def test_vowelless_chat_words_ask() -> None:
         ("bi 10 dahi jiliin bagsh, surgalt hezee ehleh ve", False),
         ("ok thanks", False),  # too short to tell
         ("Би ESIS-ийн нууц үгээ мартсан", False),
+        # the desk's own topic words are English too; "online" is borrowed by chat-Latin
+        ("Is the 10th year training over already?", True),
+        ("surgalt online uu??", False),
     ],
 )
 def test_english_is_told_from_chat_latin(text: str, english: bool) -> None:
     assert writes_english(text) is english
+
+
+@pytest.mark.parametrize(
+    ("text", "cohort"),
+    [
+        ("уучлаарай, 1 биш 10", 10),
+        ("1 дэх жил биш, 10 дахь жил", 10),
+        ("10 биш 5 дахь жилийн", 5),
+        ("1 dehi jil bish 10", 10),
+    ],
+)
+def test_a_cohort_said_instead_of_a_denied_one(text: str, cohort: int) -> None:
+    assert detect_cohort(text) == cohort
+
+
+def test_two_cohorts_are_both_named_in_order() -> None:
+    assert named_cohorts("1. 5 дахь жилийнх хэзээ дуусах вэ? 2. 1 дэх жилийнх?") == (5, 1)
+    assert named_cohorts("10th year and 10 дахь жил") == (10,)
+
+
+def test_fine_is_no_denial() -> None:
+    assert not denies("гайгүй ээ, ойлголоо")
+    assert denies("зайгүй байна")

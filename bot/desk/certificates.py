@@ -154,12 +154,15 @@ def _names_the_person(rest: str, after: list[str], known: Callable[[str], bool])
     """Whether the first word after the number is the surname: right after it, or after a
     label (", овог Дорж"), but not across a comma or full stop ("УБ85031214, батламжаа
     шалгуулмаар байна" goes on with the request); when a sentence follows, capitalised or
-    a word the questions never use ("уб01231507 мөнхбат батламж бүртгэгдсэн үү")."""
+    a word the questions never use ("уб01231507 мөнхбат батламж бүртгэгдсэн үү"); of two
+    words, not when both are the questions' ("УБ85031214 батламж шалгах")."""
     gap = rest[: rest.find(after[0])]
     labelled = any(word.lower() in SURNAME_LABELS for word in _WORD.findall(gap))
     if re.search(r"[,.;:!?]", gap) and not labelled:
         return False
-    return labelled or len(after) <= 2 or after[0][:1].isupper() or not known(after[0])
+    if labelled or after[0][:1].isupper() or not known(after[0]) or len(after) == 1:
+        return True
+    return len(after) == 2 and not known(after[1])  # "батламж шалгах" is the request
 
 
 def find_register_number(
@@ -192,4 +195,25 @@ def find_register_number(
         and (before[-1][:1].isupper() or len(before) == 1)
     ):
         surname = before[-1]
+    if not surname or known(surname):
+        surname = told_surname(text, known) or surname
     return Mention(number, "", surname)
+
+
+# A surname told with the words that name it, anywhere in a message: "Дорж гэдэг", "овог
+# маань Мөнхбат", "my surname is Dorj". One word, not a question's ("батламж гэдэг").
+_TOLD_SURNAME = re.compile(
+    r"(?:\bовог(?:\s+нэр)?|\bовгийг|\bsurname|\blast\s+name|\bfamily\s+name)"
+    r"(?:\s+(?:маань|минь|нь|бол|is))?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
+    r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg)\b",
+    re.IGNORECASE,
+)
+
+
+def told_surname(text: str, known: Callable[[str], bool] = lambda _word: False) -> str:
+    """The surname a message tells in words ("Дорж гэдэг", "Овог маань Мөнхбат."), or ""."""
+    for match in _TOLD_SURNAME.finditer(text):
+        word = match.group("after") or match.group("before")
+        if word.lower() not in NOT_A_SURNAME and not known(word):
+            return word
+    return ""

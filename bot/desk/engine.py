@@ -45,9 +45,8 @@ from bot.nlu.entities import (
     only_acknowledges,
     only_links,
     states_a_fact,
-    writes_english,
 )
-from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of
+from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of, writes_english
 from bot.storage import people
 from bot.storage.models import LOG_TEXT_LIMIT, utcnow
 
@@ -336,6 +335,13 @@ class Desk:
             return
         if (word := ANYWHERE.choose(text)) is not None:
             await onboarding.anywhere(turn, word)
+            return
+        if (
+            turn.state != IDLE
+            and escalation.calls_off(text)  # "за хэрэггүй, дараа шалгая"
+            and not new_message.asks_for_something_else(turn, text)  # "болих. 1 дэх жилийн …"
+        ):
+            await onboarding.anywhere(turn, "cancel")
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
             await onboarding.on_menu(turn, item)

@@ -100,7 +100,8 @@ NO_WORDS = (
 # To an offer (a person, a notice), "за зүгээр" is "it's fine, no need": a no. (To "solved?"
 # the same words say it works now.)
 DECLINE_WORDS = (
-    "зүгээр", "за зүгээр", "ok зүгээр", "зүгээр ээ", "зүгээр дээ", "no thanks", "no need",
+    "зүгээр", "за зүгээр", "ok зүгээр", "зүгээр ээ", "зүгээр дээ", "гайгүй", "гайгүй ээ",
+    "no thanks", "no need",
     "дараа", "дараа болъё", "одоохондоо үгүй", "одоохондоо хэрэггүй", "not now", "later",
     "maybe later",
 )  # fmt: skip
@@ -168,6 +169,8 @@ ANYWHERE = Question(
                     "зогс", "zogsoo", "bolih", "cancel", "stop",
                     "exit", "quit", "гарах", "хэрэггүй", "хэрэггүй боллоо", "хэрэггүй болсон",
                     "not now", "одоохондоо үгүй", "дараа болъё",
+                    # found meanwhile: no longer needed ("zgr, oldloo" with a ticket open)
+                    "олдлоо", "олчихлоо", "олдчихлоо", "found it",
                 ),
             ),
             Choice(

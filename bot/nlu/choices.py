@@ -21,7 +21,15 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlu import tables
-from bot.nlu.normalize import MAX_TEXT, asks, fold, normalize
+from bot.nlu.normalize import (
+    FULL_STOP,
+    MAX_TEXT,
+    asks,
+    fold,
+    normalize,
+    script_of,
+    writes_english,
+)
 
 _NEGATED = fold(tables.NEGATION_SUFFIX)
 # үгүй, гүй, биш; and English's, as keys() spells them ("didn't" is "диднт").
@@ -30,7 +38,8 @@ _NEGATION_WORDS = frozenset(fold(word) for word in tables.NEGATION_WORDS) | froz
 )
 DECLINED = "declined"
 """What a reply means that turns down a question's only choice ("no reminders please")."""
-_NO = frozenset(fold(word) for word in normalize("no nope").split())  # as keys() spells them
+_NOT_NEGATED = frozenset(fold(word) for word in tables.NOT_NEGATED_WORDS)
+_NO = frozenset(fold(word) for word in normalize("no nope nah").split())  # as keys() spells them
 # Question words: a reply with one asks something new, whatever yes/no word it holds.
 _ASKING = frozenset(fold(word) for word in normalize(tables.ASKING_WORDS).split())
 _ASKING_FIRST = frozenset(fold(word) for word in normalize(tables.ENGLISH_ASKING_WORDS).split())
@@ -66,6 +75,8 @@ def keys(text: str) -> tuple[str, ...]:
 FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in keys(word))
 """Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
+_CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
+_CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
 
 
 def _same_word(declared: str, typed: str) -> bool:
@@ -100,6 +111,9 @@ class Vocabulary:
 
     # (keys of a phrase, its choice), longest first, by the first letter of the first key
     by_initial: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    # the same for the forms written in Latin letters: an English reply is read in them only
+    # ("times" would otherwise read as "тиймээ", a yes)
+    english: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
     symbols: Mapping[str, str]
     negative: str | None
     extract: Callable[[str], str | None] | None
@@ -114,6 +128,7 @@ class Vocabulary:
         extract: Callable[[str], str | None] | None = None,
     ) -> Vocabulary:
         phrases: list[tuple[tuple[str, ...], str]] = []
+        latin: list[tuple[tuple[str, ...], str]] = []
         symbols: dict[str, str] = {}
         for value, forms in words.items():
             for form in forms:
@@ -122,14 +137,18 @@ class Vocabulary:
                     symbols[folded[0]] = value
                 elif folded:
                     phrases.append((folded, value))
+                    if script_of(form) == "latn":
+                        latin.append((folded, value))
                 elif form.strip():
                     symbols[symbols_of(form)] = value
-        phrases.sort(key=lambda item: -len(item[0]))
-        by_initial: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for phrase in phrases:
-            by_initial.setdefault(phrase[0][0][0], []).append(phrase)
-        initials = {letter: tuple(group) for letter, group in by_initial.items()}
-        return cls(initials, symbols, negative, extract, single=len(words) == 1)
+        return cls(
+            _by_initial(phrases),
+            _by_initial(latin),
+            symbols,
+            negative,
+            extract,
+            single=len(words) == 1,
+        )
 
     def choose(self, text: str) -> str | None:
         """The choice the reply means, or None when it is not an answer to this question."""
@@ -145,20 +164,26 @@ class Vocabulary:
             return self.symbols[typed[0]]
         if self.negative is not None and _asking(typed):
             return None  # "тэгээд яах вэ?" asks; it is not "тэг" (do so) to a yes/no question
+        later = _after_a_change_of_mind(text) if self.negative is not None else ""
+        if later and (changed := self.choose(later)) is not None:
+            return changed  # "Үгүй ээ, уучлаарай, тийм, мэдэгдээрэй"
         negated = any(_negates(key) for key in typed)
         if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
             return self.negative  # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"
         # "Үгүй ээ, менежер маань амралттай байгаа болохоор …": a one-word answer, then why
         # (whose "болохоор" must not read as "болно", a yes)
-        head, comma, _why = text.partition(",")
+        head, comma, why = text.partition(",")
         one_word = comma and len([key for key in keys(head) if key not in FILLERS]) == 1
         answered = self.choose(head) if self.negative is not None and one_word else None
-        if answered is not None and not asks(text):
-            return answered
-        hits, unexplained = self._read(typed)
+        contradicted = answered != self.negative and any(_negates(key) for key in keys(why))
+        if answered is not None and not asks(text) and not contradicted:
+            return answered  # … not a yes whose why fails: "Баярлалаа, гэхдээ … чадахгүй"
+        hits, unexplained = self._read(typed, english=writes_english(text))
         chosen = {value for _start, _end, value in hits}
         if self.single and hits and _denies_beside(typed, hits):
             return DECLINED  # "no reminders please" is no "🔔 reminders"
+        if self.single and not hits and _denies(typed[0]) and len(typed) <= _SHORT_REPLY:
+            return DECLINED  # "no thanks", "хэрэггүй ээ баярлалаа" to the only choice
         if len(chosen) == 1:
             value = next(iter(chosen))
             first_at = hits[0][0]
@@ -178,7 +203,17 @@ class Vocabulary:
                 # An offer taken, then said more of: "remind me before the webinar"; after an
                 # acknowledgement too: "oilgoloo, sanuulga avya".
                 return value
-        return None
+        return self._by_clauses(text) if self.negative is not None else None
+
+    def _by_clauses(self, text: str) -> str | None:
+        """A long reply to a yes/no question read a clause at a time: "Ёстой их баярлалаа,
+        миний дүү минь. Менежер охинд хэлээд шинэ нууц үгээ авчихлаа, одоо орж чадаж байна."
+        says yes in its thanks; clauses that answer differently, or a question, say nothing."""
+        clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
+        if len(clauses) < 2 or asks(text):
+            return None
+        said = {self.choose(clause) for clause in clauses} - {None}
+        return said.pop() if len(said) == 1 else None
 
     def leftover(self, text: str) -> int:
         """How many words of a reply neither answer nor pad it: "no, it still says wrong
@@ -189,7 +224,9 @@ class Vocabulary:
         """Where declared phrases stand in a message's keys (start, end) and their choice."""
         return self._read(typed)[0]
 
-    def _read(self, typed: Sequence[str]) -> tuple[list[tuple[int, int, str]], int]:
+    def _read(
+        self, typed: Sequence[str], english: bool = False
+    ) -> tuple[list[tuple[int, int, str]], int]:
         """The declared phrases found, left to right (longest first), and the words left.
 
         Only the phrases whose first word starts with the typed word's letter are tried:
@@ -197,9 +234,10 @@ class Vocabulary:
         against every question's vocabulary, so this is most of a turn's reading time."""
         hits: list[tuple[int, int, str]] = []
         unexplained = 0
+        phrases = self.english if english else self.by_initial
         i = 0
         while i < len(typed):
-            for phrase, value in self.by_initial.get(typed[i][:1], ()):
+            for phrase, value in phrases.get(typed[i][:1], ()):
                 end = i + len(phrase)
                 if end <= len(typed) and all(
                     _same_word(word, typed[i + n]) for n, word in enumerate(phrase)
@@ -211,6 +249,29 @@ class Vocabulary:
                 unexplained += 1
                 i += 1
         return hits, unexplained
+
+
+def _after_a_change_of_mind(text: str) -> str:
+    """What follows the last word that takes an answer back ("уучлаарай", "sorry"), when an
+    answer stands before it; "" otherwise ("уучлаарай, тийм" only apologises)."""
+    words = text.split()
+    taken_back = [at for at, word in enumerate(words) if _CHANGE_OF_MIND & set(keys(word))]
+    if not taken_back:
+        return ""
+    before = [key for word in words[: taken_back[-1]] for key in keys(word)]
+    if not [key for key in before if key not in FILLERS]:
+        return ""
+    return " ".join(words[taken_back[-1] + 1 :]).strip(" ,.;!")
+
+
+def _by_initial(
+    phrases: list[tuple[tuple[str, ...], str]],
+) -> Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Phrases longest first, grouped by the first letter of their first key."""
+    grouped: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase in sorted(phrases, key=lambda item: -len(item[0])):
+        grouped.setdefault(phrase[0][0][0], []).append(phrase)
+    return {letter: tuple(group) for letter, group in grouped.items()}
 
 
 def _denies_beside(typed: Sequence[str], hits: Sequence[tuple[int, int, str]]) -> bool:
@@ -228,8 +289,11 @@ def _asking(typed: Sequence[str]) -> bool:
 
 
 def _negates(key: str) -> bool:
-    """A negation word ("биш", "didn't") or a word ending in -гүй ("хэрэггүй")."""
-    return key in _NEGATION_WORDS or (key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1)
+    """A negation word ("биш", "didn't") or a word ending in -гүй ("хэрэггүй"), not one that
+    denies nothing ("гайгүй": fine)."""
+    return key in _NEGATION_WORDS or (
+        key.endswith(_NEGATED) and len(key) > len(_NEGATED) + 1 and key not in _NOT_NEGATED
+    )
 
 
 def _denies(key: str) -> bool:

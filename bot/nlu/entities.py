@@ -13,7 +13,6 @@ from bot.nlu.normalize import (
     analyze,
     asks,
     cohorts,
-    script_of,
     years_of_work,
 )
 
@@ -79,6 +78,7 @@ _ANNOUNCE = _beginnings(tables.ANNOUNCE_WORDS)
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _CHECK = _beginnings(tables.CHECK_WORDS)
+_STILL = Vocabulary.build({"still": tables.STILL_PHRASES})
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
@@ -99,9 +99,15 @@ def detect_cohort(text: str) -> int | None:
     "I'm in my 5th year"; not "2021 он" or "1-р сар". Two different cohorts in one message
     name none for sure.
     """
-    found = set(cohorts(text))
-    found |= {_ENGLISH_NUMBER[m.group(1).lower()] for m in _ENGLISH_COHORT.finditer(text)}
-    return found.pop() if len(found) == 1 else None
+    found = named_cohorts(text)
+    return found[0] if len(found) == 1 else None
+
+
+def named_cohorts(text: str) -> tuple[int, ...]:
+    """Every cohort the message names, once each, in order."""
+    named = [*cohorts(text)]
+    named += [_ENGLISH_NUMBER[m.group(1).lower()] for m in _ENGLISH_COHORT.finditer(text)]
+    return tuple(dict.fromkeys(named))
 
 
 def names_another_year(text: str) -> bool:
@@ -215,6 +221,11 @@ _ENGLISH_NEGATION = re.compile(
 )
 
 
+def says_still(text: str) -> bool:
+    """Whether a message says the trouble goes on ("still Invalid login", "одоо ч")."""
+    return _STILL.read(keys(text)) != []
+
+
 def denies(text: str) -> bool:
     """Whether a word of the message is negated ("чадахгүй", "ирээгүй", "does not")."""
     return bool(_ENGLISH_NEGATION.search(text)) or any(word.negated for word in analyze(text))
@@ -261,22 +272,6 @@ def says_unsure(text: str) -> bool:
     """Whether a message says the writer does not know or remember something ("username ni
     ym bilee mdku bn"): its "-гүй" asks, rather than tells what failed."""
     return _UNSURE.read(keys(text)) != []
-
-
-_ENGLISH = frozenset(tables.ENGLISH_FUNCTION_WORDS.split())
-_LATIN_WORDS = re.compile(r"[a-z']+")
-
-
-def writes_english(text: str) -> bool:
-    """Whether a message is English, not chat-Latin Mongolian: Latin letters only, three
-    words or more, and a share of English function words. Of the labelled sets, it finds 243
-    of the 330 Latin lines of english*.jsonl and 221 other lines, every one of them English,
-    no chat-Latin: a newcomer whose first message is so is answered in English."""
-    if script_of(text) != "latn":
-        return False
-    words = _LATIN_WORDS.findall(text.casefold())
-    english = sum(word in _ENGLISH for word in words)
-    return len(words) >= 3 and english >= tables.ENGLISH_SHARE * len(words)
 
 
 def asks_what_is_meant(text: str) -> bool:
@@ -337,11 +332,16 @@ def names_another_service(text: str) -> bool:
 def names_another_organiser(text: str) -> bool:
     """Whether the message names another organiser of trainings (UNICEF, IELTS, the health
     ministry) and none of the institute's systems: its course or certificate is not this
-    desk's. Unlike an account (a Gmail address opens the webinar too), naming one decides."""
-    return _names_outside(OTHER_ORGANISERS, text)
+    desk's. Unlike an account (a Gmail address opens the webinar too), naming one decides;
+    ESIS beside it is where its certificate would go ("ЮНИСЕФ-ийн сертификат ESIS-д орох
+    уу?"), not the institute's course."""
+    return _names_outside(OTHER_ORGANISERS, text, ours=("elearning",))
 
 
-def _names_outside(others: Vocabulary, text: str) -> bool:
-    """Whether the message names one of `others` and none of the institute's systems."""
+def _names_outside(
+    others: Vocabulary, text: str, ours: tuple[str, ...] = ("esis", "elearning")
+) -> bool:
+    """Whether the message names one of `others` and none of the institute's `ours`."""
     words = keys(text)
-    return any(True for _ in others.read(words)) and not any(SYSTEMS.read(words))
+    named = {value for _start, _end, value in SYSTEMS.read(words)}
+    return any(True for _ in others.read(words)) and not named & set(ours)

@@ -286,6 +286,10 @@ CYRILLIC_WORDS: dict[str, str] = {
     "сну": "сайн уу",
     "снуу": "сайн уу",
     "мерси": "баярлалаа",
+    "хзэ": "хэзээ",
+    "хз": "хэзээ",
+    "пасс": "нууц үг",  # whole words: "паспорт" (a passport) is none
+    "пассаа": "нууц үгээ",
 }
 
 # Chat-Latin letters and digraphs, longest first is applied by the code. The context rules
@@ -374,6 +378,14 @@ ENGLISH_FUNCTION_WORDS: str = ENGLISH_STOP_WORDS + (
     " has how what when where who which why can could please not don't can't i'm will should"
     " about from get there no"
 )
+# Words of the desk's topics that chat-Latin Mongolian does not borrow ("online", "join",
+# "password", "email" and "login" it does: "surgalt online uu", "password-oo martsan").
+ENGLISH_TOPIC_WORDS: str = (
+    "training trainings year years over already until start starts started begin begins end "
+    "ends ended finish finished done long forgot forgotten teacher teachers certificate "
+    "registered need want change reset talk person still yet tell know does session sessions "
+    "course time date dates attend"
+)
 ENGLISH_SHARE = 0.3  # of a message's words, at least three of them
 
 # What makes a sentence a question or a request, beside "?": the particles, question words
@@ -453,6 +465,8 @@ MIN_STEM_AFTER_ONE_LETTER: int = 3
 # (тэнцсэн "passed" vs тэнцээгүй "did not pass").
 NEGATION_SUFFIX: str = "гүй"
 NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
+# Words that end in -гүй and deny nothing: "гайгүй" (fine, not bad).
+NOT_NEGATED_WORDS: frozenset[str] = _words("гайгүй")
 NEGATION_TOKEN: str = "гүй"
 # Words that make a reply to a yes/no question a new question instead ("тэгээд яах вэ?").
 ASKING_WORDS: str = "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн"
@@ -529,6 +543,14 @@ STATEMENT_WORDS: str = (
     "чинь нөгөөх нөгөө other one"
 )
 
+# What says the trouble goes on, with no "-гүй" in it ("still Invalid login", "одоо ч гэсэн
+# «Хэрэглэгч олдсонгүй» гэж байна" has one): the answer just given, asked again so, failed.
+STILL_PHRASES: tuple[str, ...] = ("still", "again", "одоо ч", "дахиад л", "odoo ch")
+
+# Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
+# to a yes/no question, what follows the last of them is the answer.
+CHANGE_OF_MIND_WORDS: str = "уучлаарай уучлаад андуурлаа андуурчихлаа sorry sry oops"
+
 # What a writer says they still have or know ("нууц үгээ санаж байна", "I remember my
 # password"): beginnings of words. A clause with one of these and no "-гүй" or question
 # names what is not the problem.
@@ -547,8 +569,9 @@ ANNOUNCE_AROUND: str = (
 # A message that only acknowledges ("ok", "за зүгээр", "ok zgr", "ойлголоо", "got it"): no
 # question, no answer to a choice; whole words, around the answer fillers.
 ACKNOWLEDGEMENT_WORDS: str = (
-    "ok okay okey oke okk ок окей окэй за заа зүгээр ойлголоо ойлгосон ойлгочлоо ойлгомжтой "
-    "тийм тэгье хм хмм ммм аан уучлаарай sorry got it understood fine alright all right cool "
+    "ok okay okey oke okk ок окей окэй за заа зүгээр гайгүй ойлголоо ойлгосон ойлгочлоо "
+    "ойлгомжтой тийм тэгье хм хмм ммм аан уучлаарай sorry got it understood fine alright "
+    "all right cool "
     # a moment asked for, mid-step ("ok hvleegeerei, olood bichne": wait, I'll find it)
     "хүлээгээрэй хүлээ хүлээж түр түрхэн олоод хайгаад бичье бичнэ явуулъя явуулна "
     "wait moment minute sec hold find send"

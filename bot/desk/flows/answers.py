@@ -34,7 +34,7 @@ FEEDBACK = Question(
                 (
                     *YES_WORDS, "тусалсан", "тусаллаа", "тус боллоо", "ойлголоо", "ойлгосон",
                     "болсон", "боллоо", "болчихлоо", "болчихсон", "баярлалаа", "гоё", "сайн",
-                    "helpful", "helped", "it helped", "thanks", "👏", "🙏",
+                    "гайгүй", "helpful", "helped", "it helped", "thanks", "👏", "🙏",
                 ),
                 literal=True,
             ),

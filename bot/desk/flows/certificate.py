@@ -14,6 +14,7 @@ from bot.desk.certificates import (
     RegisterNumber,
     find_register_number,
     parse_register_number,
+    told_surname,
 )
 from bot.desk.flows import escalation
 from bot.desk.questions import (
@@ -28,6 +29,7 @@ from bot.desk.questions import (
 from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.entities import asks_for_a_check
+from bot.nlu.normalize import asks
 from bot.storage.models import RosterEntry
 
 NOTICE = yes_no(
@@ -94,7 +96,8 @@ async def refused(turn: Turn, number: RegisterNumber | None = None) -> bool:
 
 
 async def start(turn: Turn, text: str = "") -> None:
-    """Ask for what the message did not already say: the number, then the surname."""
+    """Ask for what the message did not already say: the number, then the surname. A number
+    given before, its surname still wanted, is not asked for again."""
     if await refused(turn):
         return
     mention = find_register_number(text, turn.knowledge.matcher.knows) if text else None
@@ -103,6 +106,10 @@ async def start(turn: Turn, text: str = "") -> None:
             await _look_up(turn, mention.number.value, mention.surname)
             return
         _ask_surname(turn, mention.number.value)
+        return
+    kept = turn.flow_data(Data).register_number if turn.state == State.SURNAME else ""
+    if kept:  # "батламж маань?" (or the menu's button) while the surname is wanted
+        _ask_surname(turn, kept)
         return
     _ask_number(turn)
 
@@ -147,21 +154,28 @@ async def on_text(turn: Turn, text: str) -> bool:
             _ask_surname(turn, mention.number.value)
         return True
     number = turn.flow_data(Data).register_number
-    if turn.state == State.SURNAME and number and _looks_like_a_surname(turn, text):
-        await _look_up(turn, number, text)
-        return True
-    if turn.state == State.NUMBER and _only_the_request(turn, text):
-        _ask_number(turn)  # "батламж", then "шалгах": the request again, in pieces
-        return True
-    return False
+    if turn.state == State.SURNAME and number:
+        surname = told_surname(text, turn.knowledge.matcher.knows)  # "Овог маань Мөнхбат."
+        if surname or _looks_like_a_surname(turn, text):
+            await _look_up(turn, number, surname or text)
+            return True
+    if not _only_the_request(turn, text):
+        return False
+    # "батламж", then "шалгах"; "батламж маань?" with the number given: the request again,
+    # in pieces — the step's question again, and what was given kept.
+    if turn.state == State.SURNAME and number:
+        _ask_surname(turn, number)
+    else:
+        _ask_number(turn)
+    return True
 
 
 def _only_the_request(turn: Turn, text: str) -> bool:
-    """A word or two at the number step that ask for a check or read most like the
+    """A word or two at the number or surname step that ask for a check or read most like the
     certificate's own entries ("шалгаарай", "batlamj shalgah"): the request again, the
     number still wanted. (Anything else goes on: "english pls" is a language.)"""
-    if len(text.split()) > SURNAME_WORDS or "?" in text:
-        return False
+    if len(text.split()) > SURNAME_WORDS or asks(text.replace("?", " ")):
+        return False  # "батламж маань?" repeats the request; "хэзээ бүртгэгдэх вэ" asks
     if asks_for_a_check(text):
         return True
     best = turn.knowledge.matcher.match(text).best
@@ -258,17 +272,21 @@ async def on_notice(turn: Turn, answer: str) -> None:
 
 
 async def notice_asked_later(turn: Turn, text: str) -> bool:
-    """The notice asked for in words while the result is fresh, after the offer gave way to
-    another question ("хэдий хугацаанд бүртгэгддэг вэ?" … "за бүртгэгдвэл надад
-    мэдэгдээрэй", "ok, please let me know once it is registered"), unless it reads clearly as
-    another entry: set up as the offer's yes would. Before the question then waiting, whose
-    "за" or "ok" would be a 👍 or a yes to another offer."""
-    about_it = turn.fresh_topic == TOPIC or turn.fresh_topic in ENTRIES
-    if turn.state == State.NOTICE or not about_it or not turn.memory.unregistered:
+    """The notice asked for in words while the result is fresh, or later with registration's
+    words, after the offer gave way to another question ("хэдий хугацаанд бүртгэгддэг вэ?"
+    … "за бүртгэгдвэл надад мэдэгдээрэй", "ok, please let me know once it is registered"),
+    unless it reads clearly as another entry: set up as the offer's yes would. Before the
+    question then waiting, whose "за" or "ok" would be a 👍 or a yes to another offer."""
+    if turn.state == State.NOTICE or not turn.memory.unregistered:
         return False
     if not asks_to_be_told(text):
         return False
     reading = turn.knowledge.matcher.match(text)  # not "хуваарь гарвал мэдэгдээрэй"
+    # Fresh, or named again after other answers ("За тэгвэл бүртгэгдмэгц мэдэгдээрэй" after
+    # whom to ask): a notice asked for with registration's words is this result's.
+    named = reading.best is not None and reading.best.intent in ENTRIES
+    if not (turn.fresh_topic == TOPIC or turn.fresh_topic in ENTRIES or named):
+        return False
     elsewhere = reading.intent is not None and reading.intent not in ENTRIES
     if elsewhere and reading.score >= CLEAR_SCORE:
         return False

@@ -25,21 +25,23 @@ PERSON_ASKING = frozenset(
     keys(
         "хүн хүнтэй ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор "
         "холбогдъё холбож холбо оператор операторт оператортой арга зүйч арга зүйчтэй ажилтан "
-        "ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай talk speak chat human person "
-        "operator agent real live someone somebody staff methodologist"
+        "ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай админ админтай холбоод холбоно "
+        "talk speak chat human person operator agent real live someone somebody staff "
+        "methodologist admin"
     )
 )
 TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
     keys(
         "ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор холбогдъё "
-        "холбож холбо talk speak chat"
+        "холбож холбо холбоод холбоно talk speak chat"
     )
 )
 PERSON_REQUEST = PERSON_ASKING | frozenset(
     keys(
         "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
         "want with to a an please can could i me асуух асуумаар асуулт асуултаа асуулттай "
-        "нэг зүйл уу ask question something"
+        "нэг зүйл уу ask question something would like i'd id may kindly directly now "
+        "болох боломжтой шууд одоо юу"
     )
 )
 
@@ -64,6 +66,8 @@ OFFER = yes_no(
     no=(
         "дараа", "дараа болъё", "later", "not now", "maybe later", "олдлоо", "олчихлоо",
         "олдчихлоо", "олсон", "шийдэгдлээ", "шийдчихлээ", "found it", "solved",
+        # a goodbye takes leave: "ok oilgoloo. bye bye" is no yes
+        "баяртай", "bye", "goodbye", "see you",
         *DECLINE_WORDS,
     ),
     # "hvntei yarimaar bn" to this offer takes it, with what the bot failed at
@@ -171,7 +175,7 @@ async def on_problem(turn: Turn, text: str) -> bool:
     """The problem, described after a person was asked for: the ticket opens with it —
     unless the teacher calls it off instead ("за за хэрэггүй, олчихлоо", "never mind, I
     found the class code")."""
-    if _calls_off(text):
+    if calls_off(text):
         await _cancel(turn, None)
         return True
     await escalate(turn, text, reason="asked for a person")
@@ -232,7 +236,7 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
         if answer is not None:
             await on_confirm_cancel(turn, f"{answer}:{ticket.id}")
             return
-    if text and _calls_off(text):
+    if text and calls_off(text):
         question = CONFIRM_CANCEL.prompt().format(number=ticket.id)
         turn.ask(CONFIRM_CANCEL, State.CONFIRM_CANCEL, context=str(ticket.id), text=question)
         return
@@ -253,7 +257,7 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
     )
 
 
-def _calls_off(text: str) -> bool:
+def calls_off(text: str) -> bool:
     """A message that calls the request off, alone or beside why ("болилоо, ангийн код
     олдчихлоо", "hereggui bolloo, tsutsal"): one of its clauses is a cancel, none asks."""
     return not asks(text) and any(_cancels(clause) for clause in CLAUSES.split(text))

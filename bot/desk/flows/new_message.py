@@ -23,6 +23,7 @@ from bot.nlu.entities import (
     denies,
     detect_cohort,
     detect_system,
+    named_cohorts,
     names_another_organiser,
     names_another_service,
     only_announces_a_question,
@@ -32,11 +33,12 @@ from bot.nlu.entities import (
     only_states,
     only_unsure,
     opens_with_a_contrast,
+    says_still,
     says_unsure,
     states_a_fact,
 )
 from bot.nlu.matcher import MatchResult
-from bot.nlu.normalize import FULL_STOP, analyze, asks
+from bot.nlu.normalize import FULL_STOP, analyze, asks, sentences
 from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
@@ -108,7 +110,7 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
-    if (cohort := _tells_only_a_cohort(text, result)) is not None:
+    if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
         _cohort_stated(turn, cohort)
         return
     if _asks_another_check(turn, text, result):
@@ -119,6 +121,10 @@ async def answer_question(turn: Turn, text: str) -> None:
     if followed is not None and followed != result.intent and result.intent not in SMALL_TALK:
         turn.log.intent = followed
         await respond(turn, followed, text)
+        return
+    if result.reason == "out_of_scope" and (about := _asked_of_the_result(turn, text)):
+        turn.log.intent = about  # "Цалингийн шатлалд хэрэгтэй юм, хэзээ бүртгэгдэх вэ?"
+        await respond(turn, about, text)
         return
     if result.reason == "out_of_scope" and result.best is not None:
         # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
@@ -165,6 +171,10 @@ async def answer_question(turn: Turn, text: str) -> None:
         elif _both_passwords(candidates):
             turn.log.intent = candidates[0]
             await respond(turn, candidates[0], text)
+        elif turn.fresh_topic and not asks(text) and result.score < CLEAR_SCORE:
+            # Told right after an answer, asking nothing ("Манай сургалтын менежер
+            # амралтаараа явчихсан байгаа"): why the answer is not enough, not another topic.
+            _offer_for_follow_up(turn)
         elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
             clarify(turn, text, candidates)
         elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
@@ -187,7 +197,11 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
     turn.memory.refusals = 0
     entry = turn.knowledge.entries[intent]
     if entry.action == "schedule":
-        await schedule.start(turn, detect_cohort(text))
+        named = named_cohorts(text)  # a manager's list may ask for two
+        if len(named) > 1:
+            schedule.show(turn, *named)
+        else:
+            await schedule.start(turn, detect_cohort(text))
     elif entry.action == "recovery" and not several:
         recovery.guide(turn, entry.id, text)
     elif entry.action == "human":
@@ -209,6 +223,20 @@ def _asks_about_the_result(turn: Turn, text: str) -> bool:
     for what failed with it ("гэхдээ ESIS дээр нь харагдахгүй байна гэнэ")."""
     about_it = turn.fresh_topic == certificate.TOPIC or turn.fresh_topic in certificate.ENTRIES
     return about_it and (asks(text) or denies(text)) and not asks_for_a_check(text)
+
+
+def _asked_of_the_result(turn: Turn, text: str) -> str | None:
+    """Right after a certificate result, the certificate entry a clause of the message asks
+    clearly, whatever the reason told beside it reads as: "Цалингийн шатлал ахиулахад
+    хэрэгтэй байгаа юм, хэзээ бүртгэгдэх вэ?" asks when, the salary is why."""
+    if turn.fresh_topic != certificate.TOPIC and turn.fresh_topic not in certificate.ENTRIES:
+        return None
+    clauses = [c for part in _PARTS.split(text) for c in part.split(",") if asks(c)]
+    for clause in clauses:
+        reading = turn.knowledge.matcher.match(clause)
+        if reading.intent in certificate.ENTRIES and reading.score >= CLEAR_SCORE:
+            return reading.intent
+    return None
 
 
 def _tells_a_problem(turn: Turn, text: str) -> bool:
@@ -274,16 +302,25 @@ def _cohort_stated(turn: Turn, cohort: int) -> None:
     _noted(turn, cohort)
 
 
-def _tells_only_a_cohort(text: str, result: MatchResult) -> int | None:
+def _tells_only_a_cohort(turn: Turn, text: str, result: MatchResult) -> int | None:
     """The cohort of a message that states one, asks nothing and reads as no entry clearly
     ("2016 онд ажилд орсон, тэгэхээр 5 дахь жил байх", "my contract says this is my 1st
     year"): what it tells is the year, whatever its other words come near. Thanks or a
-    greeting beside it are no entry of their own ("за ойлголоо. 10 дахь жилийн багш")."""
-    if asks(text) or (result.intent is not None and result.intent not in SMALL_TALK):
+    greeting beside it are no entry of their own ("за ойлголоо. 10 дахь жилийн багш"); nor
+    is an introduction that only says who and where ("Би Сэлэнгэ аймгийн сургуулийн англи
+    хэлний багш, 1 дэх жилдээ ажиллаж байна" is no school's own matter)."""
+    if result.intent is not None and result.intent not in SMALL_TALK:
         return None
-    if result.intent is None and result.best is not None and result.best.score >= CLEAR_SCORE:
+    if any(asks(part) and not _greets(turn, part) for part in sentences(text)):
+        return None  # "Сайн байна уу" asks nothing of the desk
+    unclear = result.best is None or result.best.score < CLEAR_SCORE
+    if result.intent is None and not unclear and not only_introduces(text):
         return None
     return detect_cohort(text)
+
+
+def _greets(turn: Turn, sentence: str) -> bool:
+    return turn.knowledge.matcher.match(sentence).intent == answers.GREETING
 
 
 def asks_anew(turn: Turn, question: Question, text: str) -> bool:
@@ -296,7 +333,7 @@ def asks_anew(turn: Turn, question: Question, text: str) -> bool:
         return False
     if not asks(text) and _closes_with_an_answer(question, text):
         return False  # "за имэйлээ ESIS-ээс харлаа, болчихлоо": told, then answered
-    return _asks_for_something_else(turn, text)
+    return asks_for_something_else(turn, text)
 
 
 def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
@@ -315,24 +352,30 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
         and denies(text)
         and not says_unsure(text)
         and not states_a_fact(text)
-        and not _asks_for_something_else(turn, text)
+        and not asks_for_something_else(turn, text)
     )
 
 
-def _asks_for_something_else(turn: Turn, text: str) -> bool:
+def asks_for_something_else(turn: Turn, text: str) -> bool:
     """Whether a reply to a question about the answer just given is a request of its own:
     a register number to look up ("за, одоо батламжаа: УБ85031214 Дорж"), or words that
     read clearly as another entry than the one answered."""
     mention = find_register_number(text, turn.knowledge.matcher.knows)
     if mention is not None and mention.number is not None:
         return True
-    result = turn.knowledge.matcher.match(text)
-    return (
-        result.intent is not None
-        and result.intent not in SMALL_TALK
-        and result.score >= CLEAR_SCORE
-        and recovery.as_guided(result.intent, text, turn.memory.topic) != turn.memory.topic
-    )
+    # The whole, or a sentence of it that asks: "Ойлголоо, баярлалаа миний дүү. Тэгээд тэр
+    # вебинар маань хэдний өдөр эхлэх бол?" reads as thanks whole, as the schedule asked.
+    parts = [text, *(part for part in _PARTS.split(text) if part.strip() != text and asks(part))]
+    for part in parts:
+        result = turn.knowledge.matcher.match(part)
+        if (
+            result.intent is not None
+            and result.intent not in SMALL_TALK
+            and result.score >= CLEAR_SCORE
+            and recovery.as_guided(result.intent, part, turn.memory.topic) != turn.memory.topic
+        ):
+            return True
+    return False
 
 
 def says_too_little(turn: Turn, question: Question, text: str) -> bool:
@@ -394,7 +437,9 @@ def _noted(turn: Turn, cohort: int) -> None:
 def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     """The entries of two questions asked in one message ("…мартсан. Бас батламжаа…"), at
     most two, each clearly matched on its own; one or none otherwise."""
-    parts = [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
+    parts = _closing_question_apart(
+        [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
+    )
     if len(parts) == 1 and (whole.intent is None or whole.intent in SMALL_TALK):
         # "Баярлалаа. Бас батламжаа хаанаас харах вэ?": the thanks is no part of its own
         alone = turn.knowledge.matcher.match(parts[0]).intent
@@ -423,6 +468,18 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
+
+
+def _closing_question_apart(parts: list[str]) -> list[str]:
+    """The last part split at its last comma when what follows asks and what precedes tells:
+    "Цахим сургалтаа дуусгаж амжихгүй нь ээ, хэзээ дуусах вэ?" tells one thing (she will
+    be late) and asks another (when it ends)."""
+    if not parts or "," not in parts[-1]:
+        return parts
+    told, _comma, asked = parts[-1].rpartition(",")
+    if len(asked.split()) < MIN_PART_WORDS or not asks(asked) or asks(told):
+        return parts
+    return [*parts[:-1], told, asked]
 
 
 def _names_elsewhere(text: str) -> bool:
@@ -462,14 +519,15 @@ def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:
 
 def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     """The answer just given, asked for again with a failure in it ("esis-d orj chadahgui
-    bolohoor solij chadahgui bn" right after how to change the e-mail): the same text again
+    bolohoor solij chadahgui bn" right after how to change the e-mail, "still Invalid
+    login" after the e-learning site's steps): the same text again
     would not help; a methodologist may. A schedule or a lookup is asked again for another
     cohort or number, and gets it."""
     return (
         intent == turn.fresh_topic
         and intent not in SMALL_TALK
         and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
-        and denies(text)
+        and (denies(text) or says_still(text))
     )
 
 
@@ -527,6 +585,8 @@ def _close_candidates(
         and c.intent in turn.knowledge.entries
         and not turn.knowledge.entries[c.intent].refuse
         and c.intent not in SMALL_TALK
+        # a person is asked for in words of its own: "bot chin hariulahgui ym" vents
+        and turn.knowledge.entries[c.intent].action != "human"
     ]
 
 

@@ -207,13 +207,14 @@ async def on_cohort(turn: Turn, argument: str) -> None:
 
 
 async def on_menu(turn: Turn, item: str) -> None:
+    if item == "certificate":  # sets its own step, keeping a number already given
+        await certificate.start(turn)
+        return
     turn.go(IDLE)
     if item == "schedule":
         await schedule.start(turn, None)
     elif item == "recovery":
         recovery.start(turn)
-    elif item == "certificate":
-        await certificate.start(turn)
     elif item == "human":
         await escalation.ask_for_person(turn)
     else:

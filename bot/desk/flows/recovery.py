@@ -10,7 +10,7 @@ from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import keys
-from bot.nlu.entities import detect_system, states_a_fact
+from bot.nlu.entities import detect_system, states_a_fact, without_what_works
 
 # (system, what is lost) → the FAQ entry whose answer holds the steps.
 STEPS = {
@@ -74,7 +74,7 @@ LOST = Question(
                 N_("The login or the registered e-mail"),
                 (
                     "нэвтрэх нэр", "нэр", "login", "username", "имэйл", "e-mail", "email",
-                    "майл", "эрх", "аккаунт", "account", "логин",
+                    "майл", "эрх", "эрхийг", "эрхээ", "аккаунт", "account", "логин",
                 ),
             ),
         ),
@@ -97,7 +97,7 @@ SOLVED = yes_no(
     yes=(
         "шийдэгдсэн", "шийдэгдлээ", "болсон", "боллоо", "болчихлоо", "орлоо", "орсон",
         "нэвтэрлээ", "нэвтэрсэн", "solved", "worked", "it worked", "баярлалаа",
-        "тусалсан", "тусаллаа", "тус боллоо", "helped", "it helped",
+        "тусалсан", "тусаллаа", "тус боллоо", "helped", "it helped", "гайгүй",
     ),
     no=(
         "шийдэгдээгүй", "болсонгүй", "болоогүй", "чадахгүй", "орж чадахгүй", "not solved",
@@ -146,14 +146,15 @@ async def on_lost(turn: Turn, lost: str) -> None:
 
 async def lost_told(turn: Turn, text: str) -> bool:
     """At "what is lost?", a sentence that tells it ("nuuts ugee martchihsan bolohoor orj
-    chadku bn"): one lost thing named, and the message read as a login problem or as
-    nothing clearly — the steps for the system already named, not "which system?" again.
-    The other system stated instead ("үгүй ээ, нөгөөх нь, цахим сургалт") asks it again for
-    that system."""
+    chadku bn"): one lost thing named (what the writer still has set aside), and the
+    message read as a login problem or as nothing clearly — the steps for the system
+    already named, not "which system?" again. The other system stated instead ("үгүй ээ,
+    нөгөөх нь, цахим сургалт") asks it again for that system."""
     if states_a_fact(text) and (system := detect_system(text)) is not None:
         turn.ask(LOST, State.LOST, Data(system=system))
         return True
-    named = {value for _start, _end, value in LOST.vocabulary.read(keys(text))}
+    told = without_what_works(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа"
+    named = {value for _start, _end, value in LOST.vocabulary.read(keys(told))}
     if len(named) != 1:
         return False
     reading = turn.knowledge.matcher.match(text).intent
@@ -217,11 +218,18 @@ async def on_solved(turn: Turn, answer: str) -> None:
         return
     turn.say(turn.knowledge.answer("contact", turn.language))
     typed = turn.incoming.text or ""  # "no, it still says…" tells the methodologist more
-    if SOLVED.vocabulary.leftover(typed) > TELLS_MORE:
-        await escalation.escalate(turn, typed, reason=f"recovery not solved ({entry_id})")
-        return
-    # Whether a ticket opens is the teacher's to say.
-    escalation.offer_person(turn, reason=f"recovery not solved ({entry_id})")
+    reason = f"recovery not solved ({entry_id})"
+    if SOLVED.vocabulary.leftover(typed) <= TELLS_MORE:
+        escalation.offer_person(turn, reason=reason)  # whether a ticket opens is theirs to say
+    elif _says_no_first(typed):  # "үгүй, одоо ч гэсэн орж чадахгүй байна": said, and why
+        await escalation.escalate(turn, typed, reason=reason)
+    else:  # only what failed ("менежер нь амралтаа авчихсан"): a person offered, the words kept
+        escalation.offer_for_what_failed(turn, typed, reason)
+
+
+def _says_no_first(typed: str) -> bool:
+    first = typed.split(",")[0].split()[:1]
+    return bool(first) and SOLVED.choose(first[0].strip(".!")) == "no"
 
 
 ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}

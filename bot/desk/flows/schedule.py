@@ -86,9 +86,14 @@ async def start(turn: Turn, asked_cohort: int | None) -> None:
     show(turn, cohort)
 
 
-def show(turn: Turn, cohort: int) -> None:
+def show(turn: Turn, cohort: int, *more: int) -> None:
+    """The schedule of a cohort (every cohort's for "other"), or of several asked at once
+    ("1. 5 дахь жилийнх хэзээ дуусах вэ? 2. 1 дэх жилийнх хэзээ эхлэх вэ?"); the notice or
+    the reminders are offered for one cohort only."""
     today = turn.desk.clock().astimezone(turn.desk.zone).date()
-    cohorts = COHORTS if cohort == OTHER_COHORT else (cohort,)
+    cohorts = COHORTS if cohort == OTHER_COHORT else (cohort, *more)
+    if more:
+        cohort = OTHER_COHORT  # several: no one cohort's offer
     parts, ahead = [], False
     for each in cohorts:
         row, in_force = windows_for(turn.schedule, each, today)
@@ -144,12 +149,15 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
     the schedule is out"): for a cohort with nothing ahead, the notice of the next schedule,
     as the offer's yes would set it up; for one whose training is still to come, the
     reminders. The message must read as the schedule's question above all others; without a
-    cohort, stated or known, it is left to the schedule's own question."""
-    if turn.state == State.NOTICE or not asks_to_be_told(text):
+    cohort, stated or known, it is left to the schedule's own question. The notice's own
+    offer, answered so ("тэгвэл дараагийн хуваарь гармагц мэдэгдээрэй"), is taken for the
+    cohort it was offered for: its words are more than a yes."""
+    if not asks_to_be_told(text):
         return False
     reading = turn.knowledge.matcher.match(text)
     entry = turn.knowledge.entries.get(reading.best.intent) if reading.best else None
-    cohort = detect_cohort(text) or turn.person.cohort
+    offered = turn.flow_data(Data).cohort if turn.state == State.NOTICE else None
+    cohort = detect_cohort(text) or offered or turn.person.cohort
     if entry is None or entry.action != "schedule" or cohort not in COHORTS:
         return False
     turn.go(IDLE)
