@@ -337,7 +337,7 @@ class Desk:
             await onboarding.anywhere(turn, word)
             return
         if (
-            turn.state != IDLE
+            onboarding.waits_for_details(turn, question)
             and escalation.calls_off(text)  # "за хэрэггүй, дараа шалгая"
             and not new_message.asks_for_something_else(turn, text)  # "болих. 1 дэх жилийн …"
         ):

@@ -77,6 +77,7 @@ FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in key
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
 _CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
+_THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" that declines
 
 
 def _same_word(declared: str, typed: str) -> bool:
@@ -182,7 +183,7 @@ class Vocabulary:
         chosen = {value for _start, _end, value in hits}
         if self.single and hits and _denies_beside(typed, hits):
             return DECLINED  # "no reminders please" is no "🔔 reminders"
-        if self.single and not hits and _denies(typed[0]) and len(typed) <= _SHORT_REPLY:
+        if self.single and not hits and _denies(typed[0]) and set(typed[1:]) <= _THANKS:
             return DECLINED  # "no thanks", "хэрэггүй ээ баярлалаа" to the only choice
         if len(chosen) == 1:
             value = next(iter(chosen))
@@ -208,12 +209,23 @@ class Vocabulary:
     def _by_clauses(self, text: str) -> str | None:
         """A long reply to a yes/no question read a clause at a time: "Ёстой их баярлалаа,
         миний дүү минь. Менежер охинд хэлээд шинэ нууц үгээ авчихлаа, одоо орж чадаж байна."
-        says yes in its thanks; clauses that answer differently, or a question, say nothing."""
+        says yes in its thanks; clauses that answer differently, a question, or only a "no"
+        say nothing."""
         clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
         if len(clauses) < 2 or asks(text):
             return None
-        said = {self.choose(clause) for clause in clauses} - {None}
-        return said.pop() if len(said) == 1 else None
+        said = {self._said_in(clause) for clause in clauses} - {None}
+        if len(said) != 1 or self.negative in said:
+            return None  # a "no" in a clause may be why, not the answer ("дараа шалгая")
+        return said.pop()
+
+    def _said_in(self, clause: str) -> str | None:
+        """A clause's answer when one of the question's own phrases says it: a negated
+        statement ("манай сургууль менежергүй юм байна лээ") tells, it does not answer."""
+        value = self.choose(clause)
+        typed = [key for key in keys(clause) if key not in FILLERS]
+        said = {found for _start, _end, found in self._read(typed, writes_english(clause))[0]}
+        return value if value in said else None
 
     def leftover(self, text: str) -> int:
         """How many words of a reply neither answer nor pad it: "no, it still says wrong

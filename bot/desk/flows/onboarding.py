@@ -137,15 +137,20 @@ async def anywhere(turn: Turn, word: str) -> None:
     show_menu(turn)
 
 
+def waits_for_details(turn: Turn, question: Question | None) -> bool:
+    """A step that waits for typed details (a register number, the problem) or for one of
+    its choices: not a yes/no question or an offer, which a new message may leave."""
+    if turn.state == IDLE:
+        return False
+    return question is None or (bool(question.prompt()) and question.negative is None)
+
+
 def acknowledge(turn: Turn, question: Question | None) -> None:
     """"ok", "за зүгээр" with nothing in it to act on. A question that waits for one of its
     choices, or for typed details (a register number, the problem), stays open; a yes/no
     question or an offer is left, as a new message would leave it."""
     turn.log.intent = ACKNOWLEDGED
-    waits = turn.state != IDLE and (
-        question is None or (bool(question.prompt()) and question.negative is None)
-    )
-    if waits:
+    if waits_for_details(turn, question):
         turn.say(_("All right. Please answer the question above, or write a new question."))
         return
     turn.go(IDLE)
