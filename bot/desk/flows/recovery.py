@@ -221,7 +221,8 @@ async def on_solved(turn: Turn, answer: str) -> None:
     reason = f"recovery not solved ({entry_id})"
     if SOLVED.vocabulary.leftover(typed) <= TELLS_MORE:
         escalation.offer_person(turn, reason=reason)  # whether a ticket opens is theirs to say
-    elif _says_no_first(typed):  # "үгүй, одоо ч гэсэн орж чадахгүй байна": said, and why
+    elif _says_no_first(typed) or escalation.problem_beside_a_person_request(typed) is not None:
+        # "үгүй, одоо ч гэсэн орж чадахгүй байна": said, and why; or a person asked for
         await escalation.escalate(turn, typed, reason=reason)
     else:  # only what failed ("менежер нь амралтаа авчихсан"): a person offered, the words kept
         escalation.offer_for_what_failed(turn, typed, reason)
