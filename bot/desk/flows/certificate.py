@@ -271,6 +271,11 @@ async def on_notice(turn: Turn, answer: str) -> None:
     await _notice(turn, number)
 
 
+def just_answered(turn: Turn) -> bool:
+    """Whether a result, or an answer about certificates after it, was the last thing said."""
+    return turn.fresh_topic == TOPIC or turn.fresh_topic in ENTRIES
+
+
 async def notice_asked_later(turn: Turn, text: str) -> bool:
     """The notice asked for in words while the result is fresh, or later with registration's
     words, after the offer gave way to another question ("хэдий хугацаанд бүртгэгддэг вэ?"
@@ -285,7 +290,7 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
     # Fresh, or named again after other answers ("За тэгвэл бүртгэгдмэгц мэдэгдээрэй" after
     # whom to ask): a notice asked for with registration's words is this result's.
     named = reading.best is not None and reading.best.intent in ENTRIES
-    if not (turn.fresh_topic == TOPIC or turn.fresh_topic in ENTRIES or named):
+    if not (just_answered(turn) or named):
         return False
     elsewhere = reading.intent is not None and reading.intent not in ENTRIES
     if elsewhere and reading.score >= CLEAR_SCORE:

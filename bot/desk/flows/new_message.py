@@ -221,7 +221,7 @@ def _asks_about_the_result(turn: Turn, text: str) -> bool:
     — unless it asks for a check ("өөр хүнийхийг шалгаж болох уу"). So, too, after an answer
     that followed the result ("where do I see it?", then "батламжийг хэн олгодог вэ"), and
     for what failed with it ("гэхдээ ESIS дээр нь харагдахгүй байна гэнэ")."""
-    about_it = turn.fresh_topic == certificate.TOPIC or turn.fresh_topic in certificate.ENTRIES
+    about_it = certificate.just_answered(turn)
     return about_it and (asks(text) or denies(text)) and not asks_for_a_check(text)
 
 
@@ -229,7 +229,7 @@ def _asked_of_the_result(turn: Turn, text: str) -> str | None:
     """Right after a certificate result, the certificate entry a clause of the message asks
     clearly, whatever the reason told beside it reads as: "Цалингийн шатлал ахиулахад
     хэрэгтэй байгаа юм, хэзээ бүртгэгдэх вэ?" asks when, the salary is why."""
-    if turn.fresh_topic != certificate.TOPIC and turn.fresh_topic not in certificate.ENTRIES:
+    if not certificate.just_answered(turn):
         return None
     clauses = [c for part in _PARTS.split(text) for c in part.split(",") if asks(c)]
     for clause in clauses:
