@@ -44,6 +44,7 @@ from bot.nlu.entities import (
     asks_what_is_meant,
     only_acknowledges,
     only_links,
+    puts_off,
     states_a_fact,
 )
 from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of, writes_english
@@ -338,7 +339,7 @@ class Desk:
             return
         if (
             onboarding.waits_for_details(turn, question)
-            and escalation.calls_off(text)  # "за хэрэггүй, дараа шалгая"
+            and (escalation.calls_off(text) or puts_off(text))  # "за хэрэггүй, дараа шалгая"
             and not new_message.asks_for_something_else(turn, text)  # "болих. 1 дэх жилийн …"
         ):
             await onboarding.anywhere(turn, "cancel")

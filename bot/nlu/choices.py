@@ -27,6 +27,7 @@ from bot.nlu.normalize import (
     asks,
     fold,
     normalize,
+    only_endings,
     script_of,
     writes_english,
 )
@@ -66,7 +67,10 @@ def keys(text: str) -> tuple[str, ...]:
             out.append(fold(word.replace("-", "")))
             continue
         first, *endings = word.split("-")
-        parts = [first, *(part for part in endings if len(part) > _HYPHEN_ENDING)]
+        parts = [
+            first,
+            *(part for part in endings if len(part) > _HYPHEN_ENDING and not only_endings(part)),
+        ]
         for part in parts:
             out.extend(fold(piece) for piece in re.findall(r"\d+|[^\W\d_]+", part))
     return tuple(key for key in out if key)

@@ -79,6 +79,7 @@ _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _CHECK = _beginnings(tables.CHECK_WORDS)
 _STILL = Vocabulary.build({"still": tables.STILL_PHRASES})
+_LATER = Vocabulary.build({"later": tables.LATER_PHRASES})
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
@@ -224,6 +225,14 @@ _ENGLISH_NEGATION = re.compile(
 def says_still(text: str) -> bool:
     """Whether a message says the trouble goes on ("still Invalid login", "одоо ч")."""
     return _STILL.read(keys(text)) != []
+
+
+def puts_off(text: str) -> bool:
+    """Whether a message only puts things off ("за болсон, дараа шалгая", "za bolson"): each
+    of its words, acknowledgements aside, is in a phrase of later."""
+    words = [key for key in keys(text) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
+    said = {at for start, end, _value in _LATER.read(words) for at in range(start, end)}
+    return bool(words) and len(said) == len(words) and not asks(text)
 
 
 def denies(text: str) -> bool:

@@ -391,6 +391,17 @@ OTHER_YEAR_WORD = fold(tables.OTHER_YEAR_WORD)
 """What another year of work ("3 дахь жилийн", "4 jiltei") becomes: no cohort's, one word."""
 
 
+@lru_cache(maxsize=4096)
+def only_endings(piece: str) -> bool:
+    """Whether a piece is endings run together ("ээсээ" in "ESIS-ээсээ", "ийнхээ"): what
+    follows a hyphen is then no word of its own, however long."""
+    folded = _soft_fold(piece)
+    return not folded or any(
+        folded.startswith(suffix) and only_endings(folded[len(suffix) :])
+        for suffix in _SUFFIXES
+    )
+
+
 def _is_suffix_only(part: str) -> bool:
     """The piece after a hyphen in "ESIS-ийн", "1-р": an ending, not a word of its own."""
     return len(part) <= 4 and (part in _SUFFIXES or part in _ONE_LETTER or part in {"р", "н"})

@@ -540,12 +540,22 @@ STATEMENT_WORDS: str = (
     "бичсэн бичлээ биччихлээ биччихсэн бичээд бичжээ биччихжээ андуураад андуурчээ ой ай хөөх "
     "тэгвэл тэгээд яах ni and for what about how so then "
     "typed type wrote write written said it is it's its was wait sorry sry my bad again "
-    "чинь нөгөөх нөгөө other one"
+    "чинь нөгөөх нөгөө other one "
+    "дээр дээрээ дээрх дотор руу рүү луу лүү сайт сайтад сайтынх систем системд системийнх "
+    "on at site system "
+    "ажилд ороод орсноос хойш болж"
 )
 
 # What says the trouble goes on, with no "-гүй" in it ("still Invalid login", "одоо ч гэсэн
 # «Хэрэглэгч олдсонгүй» гэж байна" has one): the answer just given, asked again so, failed.
 STILL_PHRASES: tuple[str, ...] = ("still", "again", "одоо ч", "дахиад л", "odoo ch")
+
+# What puts a step off for later, said alone ("за болсон, дараа шалгая", "za bolson"): where
+# a step waits for details (a register number, a choice), the step is called off.
+LATER_PHRASES: tuple[str, ...] = (
+    "болсон", "боллоо", "дараа", "дараа шалга", "дараа орно", "дараа үзье", "later",
+    "check later", "maybe later",
+)  # fmt: skip
 
 # Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
 # to a yes/no question, what follows the last of them is the answer.

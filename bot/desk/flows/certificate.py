@@ -41,6 +41,7 @@ NOTICE = yes_no(
 
 SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new message
 TOPIC = "certificate"  # memory.topic after a result: "what do I do now?" is about it
+TOPIC_WORD = "батламж"  # what a follow-up leaves unsaid ("where can I see it?"), for the matcher
 # The entries a result's follow-ups are about ("ESIS-ээс яаж харах вэ" after it: where to see it).
 ENTRIES = frozenset({"certificate_status", "certificate_view", "pass_criteria", "failed_retake"})
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong

@@ -117,7 +117,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.log.intent = "certificate_status"
         await certificate.start(turn, text)
         return
-    followed = _following_the_topic(turn, result)
+    followed = _following_the_topic(turn, text, result)
     if followed is not None and followed != result.intent and result.intent not in SMALL_TALK:
         turn.log.intent = followed
         await respond(turn, followed, text)
@@ -125,6 +125,12 @@ async def answer_question(turn: Turn, text: str) -> None:
     if result.reason == "out_of_scope" and (about := _asked_of_the_result(turn, text)):
         turn.log.intent = about  # "Цалингийн шатлалд хэрэгтэй юм, хэзээ бүртгэгдэх вэ?"
         await respond(turn, about, text)
+        return
+    intents = _questions_in(turn, text, result)
+    if len(intents) > 1:
+        # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
+        for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
+            await respond(turn, intent, text, several=True)
         return
     if result.reason == "out_of_scope" and result.best is not None:
         # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
@@ -150,12 +156,6 @@ async def answer_question(turn: Turn, text: str) -> None:
             _offer_for_follow_up(turn)
         else:
             answers.out_of_scope(turn, result.best.intent)
-        return
-    intents = _questions_in(turn, text, result)
-    if len(intents) > 1:
-        # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
-        for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
-            await respond(turn, intent, text, several=True)
         return
     if intents and intents[0] != result.intent:  # one part asks; the rest is small talk
         turn.log.intent = intents[0]
@@ -196,7 +196,9 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
     """What the bot does for a matched entry: its flow, or its answer with 👍/👎."""
     turn.memory.refusals = 0
     entry = turn.knowledge.entries[intent]
-    if entry.action == "schedule":
+    if entry.refuse:  # asked beside the desk's own question: where it goes instead
+        answers.out_of_scope(turn, entry.id)
+    elif entry.action == "schedule":
         named = named_cohorts(text)  # a manager's list may ask for two
         if len(named) > 1:
             schedule.show(turn, *named)
@@ -404,7 +406,7 @@ def asks_what_it_means(turn: Turn, question: Question, text: str) -> bool:
     if not question.prompt() or not asks_what_is_meant(text):
         return False
     result = turn.knowledge.matcher.match(text)
-    if _following_the_topic(turn, result) is not None:
+    if _following_the_topic(turn, text, result) is not None:
         return False
     return result.intent is None or result.intent in SMALL_TALK
 
@@ -450,7 +452,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     scores: dict[str, float] = {}  # each part's entry, in the message's order, its best score
     for part in parts:
         result = turn.knowledge.matcher.match(part)
-        entry = turn.knowledge.entries.get(result.intent or "")
+        entry = turn.knowledge.entries.get(result.intent or _refused_question(part, result))
         if result.score < CLEAR_SCORE and only_introduces(part):
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
         if only_unsure(part) or only_asks_for_a_reply(part) or only_asks_what_next(part):
@@ -461,6 +463,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     # who attends?) gives way to the questions.
     clearest = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
     found = [intent for intent in scores if intent in clearest]
+    if all(turn.knowledge.entries[intent].refuse for intent in found):
+        found = [intent for intent in found if intent == whole.intent]  # the desk's own first
     if len(found) < 2:
         if whole.intent and (whole.intent not in SMALL_TALK or not found):
             return [whole.intent]
@@ -468,6 +472,14 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
+
+
+def _refused_question(part: str, result: MatchResult) -> str:
+    """The out-of-scope topic a part of a message clearly asks about ("бас цалин хэзээ
+    нэмэгдэх вэ" beside a password): answered with where it goes, beside the desk's own
+    answer. A part that only tells ("цалингийн шатлалд хэрэгтэй") is why, not a question."""
+    clear = result.best is not None and result.score >= CLEAR_SCORE
+    return result.best.intent if clear and result.best and asks(part) else ""
 
 
 def _closing_question_apart(parts: list[str]) -> list[str]:
@@ -488,33 +500,42 @@ def _names_elsewhere(text: str) -> bool:
     return names_another_service(text) or names_another_organiser(text)
 
 
-def _following_the_topic(turn: Turn, result: MatchResult) -> str | None:
-    """Of the three likeliest entries, the one a certificate result just given is about,
-    when only one is and it is near the threshold, and the best reads less than clearly:
-    "esis deer yaaj harah ve" is then where to see it, not ESIS grades nor the ESIS login.
-    (After an answer, the entry just answered is no such guide: asking again is seldom for
-    the same answer.)"""
-    if turn.fresh_topic != certificate.TOPIC or result.score >= CLEAR_SCORE:
+def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | None:
+    """After a certificate result, the certificate entry a follow-up is about. When the best
+    reads less than clearly, the one of the three likeliest entries that is about
+    certificates, near the threshold: "esis deer yaaj harah ve" is then where to see it, not
+    ESIS grades nor the ESIS login. A question that leaves the certificate unsaid ("where
+    can I see it in ESIS?", "esis deer haana ni haragdah ve") is read again with it, and is
+    about it when so it reads clearly and better than alone. (After an answer, the entry
+    just answered is no such guide: asking again is seldom for the same answer.)"""
+    if turn.fresh_topic != certificate.TOPIC:
         return None
-    floor = turn.knowledge.matcher.threshold - CLARIFY_BAND
-    about = [
-        candidate.intent
-        for candidate in result.candidates[:3]
-        if candidate.intent in certificate.ENTRIES and candidate.score >= floor
-    ]
-    return about[0] if len(about) == 1 else None
+    if result.score < CLEAR_SCORE:
+        floor = turn.knowledge.matcher.threshold - CLARIFY_BAND
+        about = [
+            candidate.intent
+            for candidate in result.candidates[:3]
+            if candidate.intent in certificate.ENTRIES and candidate.score >= floor
+        ]
+        if len(about) == 1:
+            return about[0]
+    if not asks(text):
+        return None
+    reading = turn.knowledge.matcher.match(f"{certificate.TOPIC_WORD} {text}")
+    clearer = reading.score >= CLEAR_SCORE and reading.score > result.score
+    return reading.intent if reading.intent in certificate.ENTRIES and clearer else None
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:
     """Right after a certificate result, a request for a check that reads as no entry
     clearly ("Хамт ажилладаг Мөнхбат багшийнхыг бас шалгаж болох уу": a colleague's name
-    and "may I" read as chat) asks for another lookup."""
-    return (
-        turn.fresh_topic == certificate.TOPIC
-        and asks_for_a_check(text)
-        and (result.intent is None or result.intent in SMALL_TALK)
-        and result.score < CLEAR_SCORE
-    )
+    and "may I" read as chat) asks for another lookup; so does one asked after thanks
+    ("Баярлалаа. … бас шалгаж болох уу"), which reads clearly as the thanks."""
+    if turn.fresh_topic != certificate.TOPIC or not asks_for_a_check(text):
+        return False
+    if result.intent in SMALL_TALK:
+        return result.score < CLEAR_SCORE or asks(text)
+    return result.intent is None and result.score < CLEAR_SCORE
 
 
 def _still_failing(turn: Turn, intent: str, text: str) -> bool:

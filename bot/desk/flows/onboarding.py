@@ -13,7 +13,7 @@ from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
 from bot.nlu.choices import keys
 from bot.nlu.entities import detect_cohort, only_states
-from bot.nlu.normalize import sentences
+from bot.nlu.normalize import asks, sentences
 
 
 class State(StrEnum):
@@ -198,8 +198,9 @@ async def on_cohort(turn: Turn, argument: str) -> None:
         schedule.show(turn, cohort)
         return
     typed = turn.incoming.text or ""
-    # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides
-    if detect_cohort(typed) is not None and not only_states(typed):
+    # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;
+    # "31 жил багшилж байна. … заавал хамрагдах ёстой юу": no cohort, and a question
+    if not only_states(typed) and (detect_cohort(typed) is not None or asks(typed)):
         await new_message.answer_question(turn, typed)
         return
     turn.go(IDLE)

@@ -10,7 +10,8 @@ from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import keys
-from bot.nlu.entities import detect_system, states_a_fact, without_what_works
+from bot.nlu.entities import denies, detect_system, states_a_fact, without_what_works
+from bot.nlu.normalize import asks
 
 # (system, what is lost) → the FAQ entry whose answer holds the steps.
 STEPS = {
@@ -164,6 +165,20 @@ async def lost_told(turn: Turn, text: str) -> bool:
     return True
 
 
+async def system_told(turn: Turn, text: str) -> bool:
+    """At "which system?", a sentence that names one of the two and asks nothing answers it,
+    whatever else it says of the system ("цахим сургалтынх нь, модулиа үздэг тэр сайт"); a
+    problem told with it that is no login problem ("ESIS дээр батламж маань харагдахгүй
+    байна") is a new message."""
+    system = detect_system(text)
+    if system is None or asks(text):
+        return False
+    if denies(text) and turn.knowledge.matcher.match(text).intent not in {None, *ENTRIES}:
+        return False
+    await on_system(turn, system)
+    return True
+
+
 def guide(turn: Turn, entry_id: str, text: str) -> None:
     """A typed login problem: its steps, or first the question they depend on. A password
     question without its system (named now or by the steps just given) asks which system;
@@ -235,4 +250,4 @@ def _says_no_first(typed: str) -> bool:
 
 ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}
 QUESTIONS = {State.SYSTEM: SYSTEM, State.LOST: LOST, State.SOLVED: SOLVED}
-TEXT_STEPS = {State.LOST: lost_told}
+TEXT_STEPS = {State.SYSTEM: system_told, State.LOST: lost_told}
