@@ -7,7 +7,8 @@ import pytest
 from bot.desk.flows.recovery import SYSTEM
 from bot.desk.flows.schedule import REMINDERS
 from bot.desk.questions import Choice, Question, yes_no
-from bot.nlu.choices import DECLINED
+from bot.nlu.choices import DECLINED, keys
+from bot.nlu.entities import puts_off
 
 SOLVED = yes_no("solved", "Is the problem solved?")
 
@@ -94,3 +95,33 @@ def test_an_offer_is_taken_after_an_acknowledgement() -> None:
     """"oilgoloo, sanuulga avya": the 🔔 offer's words after an "understood"."""
     assert REMINDERS.choose("oilgoloo, sanuulga avya") == "on"
     assert REMINDERS.choose("menejer sanuulga avya") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("ESIS-ээсээ", ("эсис",)),  # -ээс + -ээ: endings, however long
+        ("ESIS-ийнхээ", ("эсис",)),
+        ("Бат-Эрдэнэ", ("бат", "эрдэнэ")),  # a name's second part is a word
+        ("e-learning", ("эсургалт",)),
+    ],
+)
+def test_what_follows_a_hyphen(text: str, words: tuple[str, ...]) -> None:
+    """Endings after a hyphen are no words: "ESIS-ээсээ" had read as the yes "эсэ"."""
+    assert keys(text) == words
+    assert SOLVED.choose(f"үгүй ээ хэрэггүй, би өөрөө {text} шалгаад байя") != "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "later"),
+    [
+        ("za bolson, daraa shalgay", True),
+        ("за болсон, дараа шалгая", True),
+        ("ok later", True),
+        ("дараа хэзээ болох вэ", False),  # asks
+        ("нууц үг солих гэсэн чинь болсон", False),  # tells more
+        ("за", False),  # only acknowledges: the step stays open
+    ],
+)
+def test_what_puts_a_step_off(text: str, later: bool) -> None:
+    assert puts_off(text) is later

@@ -102,6 +102,13 @@ TYPED_FLOORS = (0.94, 0.94, 0.94)
 # read only the entry list, the README and MONGOLIAN.md. First run, before that session's
 # changes: 95.8 / 94.5 %, top-3 100 %, Latin 96.2 %. Not tuned on.
 KEYWORDS_FLOORS = (0.92, 0.90, 0.92)
+# olgii.jsonl (186 lines, the session after: Kazakh-speaking teachers of Bayan-Ölgii writing
+# Mongolian as a second language — wrong case endings, Kazakh letters, Russian words (пароль,
+# логин, расписание) — with their training managers and social workers; 40 % chat-Latin, a
+# few English lines, 25 % out of scope with near misses), by a helper who read only the entry
+# list, the README and MONGOLIAN.md. First run, before that session's matcher changes (none
+# came): 97.1 / 100 %, top-3 100 %, Latin 97.6 %. Not tuned on.
+OLGII_FLOORS = (0.93, 0.95, 0.93)
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +149,7 @@ FLOORS = {
     "dictated.jsonl": (DICTATED_FLOORS, 0.98),
     "typed.jsonl": (TYPED_FLOORS, 0.98),
     "keywords.jsonl": (KEYWORDS_FLOORS, 0.98),
+    "olgii.jsonl": (OLGII_FLOORS, 0.98),
 }
 
 

@@ -201,11 +201,12 @@ def find_register_number(
 
 
 # A surname told with the words that name it, anywhere in a message: "Дорж гэдэг", "овог
-# маань Мөнхбат", "my surname is Dorj". One word, not a question's ("батламж гэдэг").
+# маань Мөнхбат", "my surname is Dorj", "Дорж овогтой Батбаяр" (Dorj by surname, named
+# Batbayar). One word, not a question's ("батламж гэдэг").
 _TOLD_SURNAME = re.compile(
     r"(?:\bовог(?:\s+нэр)?|\bовгийг|\bsurname|\blast\s+name|\bfamily\s+name)"
     r"(?:\s+(?:маань|минь|нь|бол|is))?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
-    r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg)\b",
+    r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg|овогтой|ovogtoi)\b",
     re.IGNORECASE,
 )
 

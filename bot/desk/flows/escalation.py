@@ -41,7 +41,8 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
         "want with to a an please can could i me асуух асуумаар асуулт асуултаа асуулттай "
         "нэг зүйл уу ask question something would like i'd id may kindly directly now "
-        "болох боломжтой шууд одоо юу"
+        "болох боломжтой шууд одоо юу right away immediately asap urgent urgently quickly "
+        "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй"
     )
 )
 

@@ -450,21 +450,28 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
         return [whole.intent] if whole.intent else []
     scores: dict[str, float] = {}  # each part's entry, in the message's order, its best score
+    refused: list[str] = []  # out-of-scope topics parts ask clearly about
     for part in parts:
         result = turn.knowledge.matcher.match(part)
-        entry = turn.knowledge.entries.get(result.intent or _refused_question(part, result))
+        entry = turn.knowledge.entries.get(result.intent or "")
         if result.score < CLEAR_SCORE and only_introduces(part):
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
         if only_unsure(part) or only_asks_for_a_reply(part) or only_asks_what_next(part):
             continue  # "I don't know. Does …?", "Хариу өгнө үү.", "… мартчихсан. Яах вэ?"
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
+        elif result.reason == "out_of_scope" and result.score >= CLEAR_SCORE and asks(part):
+            refused.append(result.best.intent if result.best else "")
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
     # who attends?) gives way to the questions.
     clearest = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
     found = [intent for intent in scores if intent in clearest]
-    if all(turn.knowledge.entries[intent].refuse for intent in found):
-        found = [intent for intent in found if intent == whole.intent]  # the desk's own first
+    ours_clearly = len(found) == 1 and scores[found[0]] >= CLEAR_SCORE
+    if ours_clearly and refused and whole.intent in (None, found[0]):
+        # "esis-iin nuuts ugee martsan bas tsalin hezee nemegdeh ve": ours, and an out-of-scope
+        # question beside it, answered with where it goes (not a part that only tells why:
+        # "цалингийн шатлалд хэрэгтэй")
+        return [found[0], refused[0]]
     if len(found) < 2:
         if whole.intent and (whole.intent not in SMALL_TALK or not found):
             return [whole.intent]
@@ -472,14 +479,6 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
-
-
-def _refused_question(part: str, result: MatchResult) -> str:
-    """The out-of-scope topic a part of a message clearly asks about ("бас цалин хэзээ
-    нэмэгдэх вэ" beside a password): answered with where it goes, beside the desk's own
-    answer. A part that only tells ("цалингийн шатлалд хэрэгтэй") is why, not a question."""
-    clear = result.best is not None and result.score >= CLEAR_SCORE
-    return result.best.intent if clear and result.best and asks(part) else ""
 
 
 def _closing_question_apart(parts: list[str]) -> list[str]:

@@ -169,12 +169,14 @@ async def on_language(turn: Turn, language: str) -> None:
         turn.say(_("That button is no longer active."))
         return
     turn.person.language = language
-    if turn.state in (State.LANGUAGE, State.COHORT):
+    # Any other question waiting ("solved?", "did this help?") stays open, answered in
+    # either language; the year is asked when none waits.
+    waiting = turn.state not in (IDLE, State.LANGUAGE, State.COHORT)
+    if not waiting:
         turn.go(IDLE)
-    # Any other question waiting ("did this help?") stays open: answered in either language.
     with use_language(language):
         turn.say(_("Language saved."), show_menu=True)
-        if turn.person.cohort is None:
+        if turn.person.cohort is None and not waiting:
             turn.ask(COHORT, State.COHORT)
 
 
