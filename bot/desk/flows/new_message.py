@@ -460,7 +460,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
             continue  # "I don't know. Does …?", "Хариу өгнө үү.", "… мартчихсан. Яах вэ?"
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
-        elif result.reason == "out_of_scope" and result.score >= CLEAR_SCORE and asks(part):
+        elif _asks_out_of_scope(part, result):
             refused.append(result.best.intent if result.best else "")
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
     # who attends?) gives way to the questions.
@@ -469,8 +469,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     ours_clearly = len(found) == 1 and scores[found[0]] >= CLEAR_SCORE
     if ours_clearly and refused and whole.intent in (None, found[0]):
         # "esis-iin nuuts ugee martsan bas tsalin hezee nemegdeh ve": ours, and an out-of-scope
-        # question beside it, answered with where it goes (not a part that only tells why:
-        # "цалингийн шатлалд хэрэгтэй")
+        # question beside it, answered with where it goes
         return [found[0], refused[0]]
     if len(found) < 2:
         if whole.intent and (whole.intent not in SMALL_TALK or not found):
@@ -479,6 +478,13 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
+
+
+def _asks_out_of_scope(part: str, result: MatchResult) -> bool:
+    """A part that asks, reading clearly as an out-of-scope topic; not one that only tells
+    why ("цалингийн шатлалд хэрэгтэй")."""
+    clear = result.best is not None and result.score >= CLEAR_SCORE
+    return result.reason == "out_of_scope" and clear and asks(part)
 
 
 def _closing_question_apart(parts: list[str]) -> list[str]:
