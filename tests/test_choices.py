@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.desk.flows.recovery import SYSTEM
-from bot.desk.flows.schedule import REMINDERS
+from bot.desk.flows.schedule import NOTICE, REMINDERS
 from bot.desk.questions import Choice, Question, yes_no
 from bot.nlu.choices import DECLINED, keys
-from bot.nlu.entities import puts_off
+from bot.nlu.entities import button_place, only_checks_presence, puts_off
 
 SOLVED = yes_no("solved", "Is the problem solved?")
 
@@ -118,6 +118,8 @@ def test_what_follows_a_hyphen(text: str, words: tuple[str, ...]) -> None:
         ("za bolson, daraa shalgay", True),
         ("за болсон, дараа шалгая", True),
         ("ok later", True),
+        ("хэсэг хүлээгээд үзье, дараа бичье", True),
+        ("дараа хэлье", True),
         ("дараа хэзээ болох вэ", False),  # asks
         ("нууц үг солих гэсэн чинь болсон", False),  # tells more
         ("за", False),  # only acknowledges: the step stays open
@@ -125,3 +127,69 @@ def test_what_follows_a_hyphen(text: str, words: tuple[str, ...]) -> None:
 )
 def test_what_puts_a_step_off(text: str, later: bool) -> None:
     assert puts_off(text) is later
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("эхнийх", 0),
+        ("дээд талынх нь", 0),
+        ("the second one", 1),
+        ("б", 1),
+        ("сүүлийнх", -1),
+        ("доод талынх", -1),
+        ("2", 1),
+        ("нууц үг", None),
+        ("хоёр жил", None),
+    ],
+)
+def test_a_button_named_by_its_place(text: str, place: int | None) -> None:
+    assert button_place(text, digits=True) == place
+
+
+def test_digits_are_no_place_where_a_choice_is_a_number() -> None:
+    """The year question's "1" is the 1st year, its "2" no button; "which system?" takes
+    "2" as its second button, and "сүүлийнх" as its last."""
+    assert button_place("2", digits=False) is None
+    assert SYSTEM.choose("2") == SYSTEM.choices[1].value
+    assert SYSTEM.choose("сүүлийнх") == SYSTEM.choices[-1].value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("цахим сургалтынх. бас вебинар хэзээ эхлэх вэ?", "elearning"),
+        ("ESIS, нууц үгээ бас мартсан", "esis"),
+        ("ESIS биш, цахим сургалт", None),  # the first clause denies
+        ("ESIS, цахим сургалт", None),  # both named
+    ],
+)
+def test_a_choice_typed_first_with_more_after_it(text: str, value: str | None) -> None:
+    assert SYSTEM.choose(text) is None  # the whole reply is no answer …
+    assert SYSTEM.choose_first_clause(text) == value  # … its first clause may be
+
+
+def test_an_offer_takes_no_first_clause() -> None:
+    """"no, 10th year" to an offer declines nothing: it corrects the year."""
+    assert REMINDERS.choose_first_clause("no, 10th year") is None
+    assert NOTICE.choose_first_clause("тийм, бас батламжаа яаж харах вэ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [("байна уу", True), ("ало", True), ("alo?", True), ("байна уу?", True),
+     ("байна", False), ("уу?", False), ("хүн байна уу", False)],
+)  # fmt: skip
+def test_is_anyone_there(text: str, present: bool) -> None:
+    assert only_checks_presence(text) is present
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("тэгэхээр манай ээлжийн сургалт өнгөрчихсөн гэсэн үг үү", None),  # "so": no "тэгье"
+        ("за больё", "no"),
+    ],
+)
+def test_replies_to_the_notice_offer(text: str, value: str | None) -> None:
+    assert NOTICE.choose(text) == value

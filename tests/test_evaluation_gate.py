@@ -109,6 +109,14 @@ KEYWORDS_FLOORS = (0.92, 0.90, 0.92)
 # list, the README and MONGOLIAN.md. First run, before that session's matcher changes (none
 # came): 97.1 / 100 %, top-3 100 %, Latin 97.6 %. Not tuned on.
 OLGII_FLOORS = (0.93, 0.95, 0.93)
+# khovd.jsonl (267 lines, the session after: teachers of the western aimags — Dörvöd, Zakhchin,
+# Torguud, Kazakh — with dialect spellings and Russian words (пароль, расписание, анкет,
+# ссылка), who describe what happens instead of asking; 42 % chat-Latin, 38 % out of scope,
+# many of them near misses: a printer, a birth certificate, ESIS attendance of pupils), by a
+# helper who read only the entry list, the README and MONGOLIAN.md. First run: 93.9 / 91.2 %,
+# top-3 100 %, Latin 93.8 %; with the Russian loanwords read (the one change made for it):
+# 95.8 / 91.2 %, Latin 94.7 %.
+KHOVD_FLOORS = (0.93, 0.89, 0.92)
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +158,7 @@ FLOORS = {
     "typed.jsonl": (TYPED_FLOORS, 0.98),
     "keywords.jsonl": (KEYWORDS_FLOORS, 0.98),
     "olgii.jsonl": (OLGII_FLOORS, 0.98),
+    "khovd.jsonl": (KHOVD_FLOORS, 0.98),
 }
 
 

@@ -411,3 +411,41 @@ def test_two_cohorts_are_both_named_in_order() -> None:
 def test_fine_is_no_denial() -> None:
     assert not denies("гайгүй ээ, ойлголоо")
     assert denies("зайгүй байна")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("1, 5 дахь жилийн багш нарын хуваарь", (1, 5)),
+        ("1,5,10 дахь жилийн", (1, 5, 10)),
+        ("1 ба 10 дахь жилийн", (1, 10)),
+        ("1. 5 дахь жилийн багш нар\n2. 10 дахь жилийн", (5, 10)),  # a numbered list
+        ("2021, 5 дахь жил", (5,)),
+        ("5 dh jiliin bagsh bn", (5,)),  # дахь shortened
+    ],
+)
+def test_cohorts_listed_and_shortened(text: str, named: tuple[int, ...]) -> None:
+    assert named_cohorts(text) == named
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("bi 1st year teacher, training hezee ehleh ve", False),  # chat-Latin's own words
+        ("password-oo martchihlaa, email solih", False),
+        ("When is the webinar for 5th year teachers?", True),
+        ("I am a new bagsh here and I set up ESIS with my sister's email", True),
+    ],
+)
+def test_chat_latin_borrowing_english_words_is_no_english(text: str, english: bool) -> None:
+    assert writes_english(text) is english
+
+
+def test_what_normalize_reads_for_the_matcher() -> None:
+    """An e-mail address is an e-mail, not Gmail; a wrong tap takes a choice back; Russian
+    loanwords are their Mongolian words."""
+    assert "gmail" not in normalize("линк tsetseg.b85@gmail.com хаяг руу ирэхгүй")
+    assert "имэйл" in normalize("линк tsetseg.b85@gmail.com хаяг руу ирэхгүй")
+    assert normalize("уучлаарай буруу дарчихлаа") == "уучлаарай андуурлаа"
+    assert normalize("Расписание гарсан уу") == "хуваарь гарсан уу"
+    assert normalize("raspisanie") == normalize("расписание")

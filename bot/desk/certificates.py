@@ -118,6 +118,9 @@ def _birth_date(digits: str) -> date:
     return date(century + yy, mm, dd)
 
 
+BIRTH_DATE = "birth_date"  # a number's problem: two letters and eight digits, no such date
+
+
 def parse_register_number(text: str) -> RegisterNumber:
     """The canonical form of a register number typed any usual way; raises with the reason."""
     compact = re.sub(r"[\s\-]", "", text.strip())
@@ -129,7 +132,7 @@ def parse_register_number(text: str) -> RegisterNumber:
     try:
         _birth_date(compact[2:8])
     except ValueError:
-        raise RegisterNumberError("birth_date") from None
+        raise RegisterNumberError(BIRTH_DATE) from None
     return RegisterNumber("".join(letters).upper() + compact[2:])  # type: ignore[arg-type]
 
 
@@ -143,7 +146,7 @@ class Mention:
     """A register number named inside a message, and the surname written beside it."""
 
     number: RegisterNumber | None  # None: something number-shaped that is not valid
-    problem: str  # "" | "form" | "birth_date"
+    problem: str  # "" | "form" | BIRTH_DATE
     surname: str  # "" when none stands beside the number
 
 

@@ -88,7 +88,7 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     message — a correction ("no, it's e-learning") or a new request after its "за"."""
     if not text or (question.negative and (states_a_fact(text) or _asks_back(text))):
         return None
-    choice = question.choose(text)
+    choice = question.choose(text) or question.choose_first_clause(text)
     if choice is None:
         return None
     if (
@@ -330,9 +330,12 @@ class Desk:
         if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
             # Before the words that work anywhere: a failed lookup's own "a person" opens
             # the ticket with what failed, where "хүнтэй ярих" anywhere asks for a problem.
+            step = turn.state
             await self._act(turn, question.action(choice, turn.memory.context))
             if question.negative is not None:  # "за ойлголоо. 5 дахь жил дээ"
                 new_message.note_cohort(turn, text)
+            elif (beside := new_message.asked_beside(turn, step, question, text)) is not None:
+                await new_message.respond(turn, *beside)
             return
         if (word := ANYWHERE.choose(text)) is not None:
             await onboarding.anywhere(turn, word)
@@ -347,7 +350,8 @@ class Desk:
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
             await onboarding.on_menu(turn, item)
             return
-        if only_acknowledges(text):  # "ok zgr", "за ойлголоо": no question, no refusal
+        # "ok zgr", "за ойлголоо", "хэсэг хүлээгээд үзье" to "solved?": no question, no refusal
+        if only_acknowledges(text) or (question is not None and puts_off(text)):
             onboarding.acknowledge(turn, question)
             return
         step = TEXT_STEPS.get(turn.state)

@@ -18,7 +18,7 @@ from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
 from bot.nlu.choices import FILLERS, Vocabulary, keys
-from bot.nlu.entities import detect_cohort, names_another_year
+from bot.nlu.entities import button_place, detect_cohort, names_another_year
 from bot.nlu.normalize import asks
 
 Rows = tuple[tuple[Button, ...], ...]
@@ -79,8 +79,26 @@ class Question:
         return Vocabulary.build(words, negative=self.negative, extract=self.extract)
 
     def choose(self, text: str) -> str | None:
-        """The value of the choice a typed reply means, or None: not an answer."""
-        return self.vocabulary.choose(text)
+        """The value of the choice a typed reply means, or None: not an answer. A reply
+        that names a button by its place ("эхнийх", "б", "2") chooses that button, in a
+        question shown with buttons (not ANYWHERE's or the menu's words); digits only where
+        no choice is a number (the year question's "1" is the 1st year)."""
+        chosen = self.vocabulary.choose(text)
+        if chosen is not None or not self.text:
+            return chosen
+        place = button_place(text, digits=not self._numbered)
+        choices = self.choices
+        if place is None or not -len(choices) <= place < len(choices):
+            return None
+        return choices[place].value
+
+    @cached_property
+    def _numbered(self) -> bool:
+        return any(ch.isdigit() for choice in self.choices for word in choice.words for ch in word)
+
+    def choose_first_clause(self, text: str) -> str | None:
+        """The choice typed first when other clauses say something else (Vocabulary's)."""
+        return self.vocabulary.choose_first_clause(text)
 
 
 def _label(choice: Choice) -> str:
@@ -103,7 +121,7 @@ DECLINE_WORDS = (
     "зүгээр", "за зүгээр", "ok зүгээр", "зүгээр ээ", "зүгээр дээ", "гайгүй", "гайгүй ээ",
     "no thanks", "no need",
     "дараа", "дараа болъё", "одоохондоо үгүй", "одоохондоо хэрэггүй", "not now", "later",
-    "maybe later",
+    "maybe later", "за больё", "за болъё", "за болье",
 )  # fmt: skip
 
 # What asks to be told later, to a notice's offer or in a message of its own ("за бүртгэгдвэл

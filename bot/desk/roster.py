@@ -28,7 +28,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.desk import notices, sandbox
-from bot.desk.certificates import RegisterNumber, RegisterNumberError, parse_register_number
+from bot.desk.certificates import (
+    BIRTH_DATE,
+    RegisterNumber,
+    RegisterNumberError,
+    parse_register_number,
+)
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.i18n import N_, _, ngettext
 from bot.nlu.normalize import fold, normalize, script_of
@@ -359,9 +364,7 @@ class _Validator:
         try:
             number = parse_register_number(typed)
         except RegisterNumberError as exc:
-            problem(
-                "birth_date" if str(exc) == "birth_date" else "register_number", mask_raw(typed)
-            )
+            problem(BIRTH_DATE if str(exc) == BIRTH_DATE else "register_number", mask_raw(typed))
         texts = {name: _text(self.cell(raw, name)) for name in _MAX_LENGTH}
         missing = [FIELD_LABELS[name] for name in ("surname", "given_name") if not texts[name]]
         if missing:

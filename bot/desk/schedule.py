@@ -142,8 +142,12 @@ def _where_it_stands(name: str, window: Window, today: date) -> str:
     return _("{name} has ended.").format(name=name)
 
 
-def describe(row: CohortSchedule, today: date, current_year: bool) -> str:
-    """The cohort's two windows as dates in the reader's language, and where today stands."""
+def describe(
+    row: CohortSchedule, today: date, current_year: bool, asked_year: int | None = None
+) -> str:
+    """The cohort's two windows as dates in the reader's language, and where today stands;
+    under a line that the schedule of the year asked for ("2022 оны хуваарь гарсан уу?"),
+    or of this year when only past ones are known, is not published yet."""
     elearning, webinar = _("E-learning"), _("The webinar")
     lines = [
         _("<b>Training schedule, {cohort} cohort, {year}</b>").format(
@@ -160,11 +164,12 @@ def describe(row: CohortSchedule, today: date, current_year: bool) -> str:
         lines.append("")
         lines.append(_where_it_stands(elearning, row.elearning, today))
         lines.append(_where_it_stands(webinar, row.webinar, today))
-    else:
+    unpublished = asked_year if asked_year and asked_year > row.year else None
+    if unpublished or not current_year:
         lines.insert(
             0,
             _("The schedule for {year} has not been published yet; the latest known is:").format(
-                year=today.year
+                year=unpublished or today.year
             ),
         )
     return "\n".join(lines)

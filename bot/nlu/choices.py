@@ -80,6 +80,7 @@ FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in key
 """Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
+_CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_PARTICLES)))
 _CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
 _THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" that declines
 
@@ -174,7 +175,9 @@ class Vocabulary:
             return changed  # "Үгүй ээ, уучлаарай, тийм, мэдэгдээрэй"
         negated = any(_negates(key) for key in typed)
         if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
-            return self.negative  # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"
+            # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"; not a question with a "-гүй"
+            # in it ("тэнцэхгүй бол цалин хасагдах уу?" asks anew)
+            return None if _ends_asking(text) else self.negative
         # "Үгүй ээ, менежер маань амралттай байгаа болохоор …": a one-word answer, then why
         # (whose "болохоор" must not read as "болно", a yes)
         head, comma, why = text.partition(",")
@@ -209,6 +212,23 @@ class Vocabulary:
                 # acknowledgement too: "oilgoloo, sanuulga avya".
                 return value
         return self._by_clauses(text) if self.negative is not None else None
+
+    def choose_first_clause(self, text: str) -> str | None:
+        """To a question waiting for one of its choices, a choice typed first and something
+        else in clauses of its own ("5 дахь жил, ESIS-ийн нууц үгээ бас мартчихсан",
+        "цахим сургалтынх. бас вебинар хэзээ эхлэх вэ?"): the choice, and the engine answers
+        the rest (new_message.asked_beside). Not to a yes/no question or an offer ("no,
+        10th year" declines no reminder: it corrects the year), not when the first clause
+        denies ("ESIS биш, …"), and not when another clause chooses too."""
+        first, *rest = [clause for clause in _CLAUSES.split(text) if clause.strip()] or [""]
+        if self.negative is not None or self.single or not rest:
+            return None
+        if any(_negates(key) for key in keys(first)):
+            return None
+        value = self.choose(first)
+        if value is None or any(self.choose(clause) is not None for clause in rest):
+            return None
+        return value
 
     def _by_clauses(self, text: str) -> str | None:
         """A long reply to a yes/no question read a clause at a time: "Ёстой их баярлалаа,
@@ -294,6 +314,12 @@ def _denies_beside(typed: Sequence[str], hits: Sequence[tuple[int, int, str]]) -
     """Whether a word no declared phrase explains says no ("no", "үгүй", "хэрэггүй")."""
     explained = {at for start, end, _value in hits for at in range(start, end)}
     return any(_denies(key) for at, key in enumerate(typed) if at not in explained)
+
+
+def _ends_asking(text: str) -> bool:
+    """Whether a reply is a question by its mark or its closing particle ("… хасагдах уу"),
+    not by an English word that also asks ("I can't")."""
+    return "?" in text or keys(text)[-1:] in _CLOSING_PARTICLES
 
 
 def _asking(typed: Sequence[str]) -> bool:

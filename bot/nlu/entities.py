@@ -84,12 +84,18 @@ _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
 _APPROVING = frozenset(tables.APPROVING_SYMBOLS)
+_PRESENCE = frozenset(keys(tables.PRESENCE_WORDS))
+_PARTICLES = frozenset(keys("уу"))
+(_BE,) = keys("байна")
 _WHAT_IS_MEANT = Vocabulary.build({"meant": tables.WHAT_IS_MEANT_PHRASES})
 _REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
 _QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a colon may end
 _LONGEST_LEAD = 5  # words: "I have one more question"
 _ASKED_AFTER_A_LEAD = 2  # words a question after a lead needs at least
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
+# A cohort's number, then a comma or "and", then another's: "1, 5 дахь", not "1. 5 дахь"
+# (a numbered list) nor "2021, 5 дахь".
+_LISTED_COHORT = re.compile(r"(?<![\w.])(10|5|1)(?=\s*(?:,|\s(?:ба|болон|and))\s*(?:10|5|1)\b)")
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
 
@@ -105,10 +111,22 @@ def detect_cohort(text: str) -> int | None:
 
 
 def named_cohorts(text: str) -> tuple[int, ...]:
-    """Every cohort the message names, once each, in order."""
+    """Every cohort the message names, once each, in order; with a named one, the bare
+    cohorts listed before it ("1, 5 дахь жилийн", "1 ба 10 дахь жил")."""
     named = [*cohorts(text)]
     named += [_ENGLISH_NUMBER[m.group(1).lower()] for m in _ENGLISH_COHORT.finditer(text)]
+    if named:
+        named = [int(m.group(1)) for m in _LISTED_COHORT.finditer(text)] + named
     return tuple(dict.fromkeys(named))
+
+
+_CALENDAR_YEAR = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
+
+
+def named_calendar_year(text: str) -> int | None:
+    """The last calendar year a message names ("2022 оны хуваарь гарсан уу"), if any."""
+    years = _CALENDAR_YEAR.findall(text)
+    return int(years[-1]) if years else None
 
 
 def names_another_year(text: str) -> bool:
@@ -253,6 +271,28 @@ def only_announces_a_question(text: str) -> bool:
     """Whether a message only says that a question is coming ("асуулт байна", "I have a
     question"): nothing to match yet, and no refusal either."""
     return _only(keys(text), _ANNOUNCE, _AROUND_ANNOUNCE)
+
+
+_PLACES = Vocabulary.build(tables.BUTTON_PLACES)
+_MOST_BUTTONS = 9
+
+
+def button_place(text: str, *, digits: bool) -> int | None:
+    """The index of a button a reply names by its place ("эхнийх", "дээд талынх нь", "б",
+    "the last one"; with `digits`, "2"), -1 for the last; None when it names none. Teachers
+    on a phone type where the button is rather than what it says."""
+    typed = text.strip()
+    if typed.isdigit():
+        return int(typed) - 1 if digits and 1 <= int(typed) <= _MOST_BUTTONS else None
+    place = _PLACES.choose(text)
+    return None if place is None else -1 if place == "last" else int(place)
+
+
+def only_checks_presence(text: str) -> bool:
+    """Whether a message only checks someone is there ("байна уу?", "ало", "alo"): no
+    question in it, and "байна уу" alone is no words at all to the matcher."""
+    words = set(keys(text))
+    return words <= _PRESENCE and bool(words - _PARTICLES) and words != {_BE}  # "байна": yes
 
 
 def only_acknowledges(text: str) -> bool:

@@ -23,6 +23,9 @@ MAX_WORDS = 200
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
 _URL_NOISE = re.compile(r"https?://|www\.", re.IGNORECASE)
+# An e-mail address typed in a message ("tsetseg.b85@gmail.com хаяг руу ирэхгүй") is an
+# e-mail, not a question about Gmail: read as the word "имэйл".
+_EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CHUNK = re.compile(r"[^\W_]+(?:'[^\W_]*)?(?:-[^\W_]+(?:'[^\W_]*)?)*", re.UNICODE)
 _LATIN_VOWELS = frozenset("aeiouyöüq")
 _Y_DIGRAPH_VOWELS = frozenset("aeou")
@@ -42,6 +45,9 @@ _SAME_THING = re.compile(
 _STOPPED_DOING = re.compile(
     r"(?<![\w-])(\w+х)(?:аа|ээ|оо|өө|гүй) бол[ьи]?(?:сон|чихсон|чихлоо|лоо|жээ)(?![\w-])"
 )
+# "буруу дарчихлаа" / "андуурч дарсан" (tapped the wrong button) takes back a choice, as
+# "андуурлаа" does: "уучлаарай буруу дарчихлаа, 5 дахь жилийн багш" is no wrong data.
+_MISTAPPED = re.compile(r"(?<![\w-])(?:буруу|андуурч) дар\w*")
 _LOOKALIKES = str.maketrans(tables.LOOKALIKE_LETTERS)
 _TO_CYRILLIC = str.maketrans(tables.LATIN_TO_CYRILLIC_LOOKALIKE)
 _TO_LATIN = str.maketrans(tables.CYRILLIC_TO_LATIN_LOOKALIKE)
@@ -179,12 +185,13 @@ def _normalize_word(word: str) -> str:
 def normalize(text: str) -> str:
     """NFKC, case, look-alike letters, chat-Latin → Cyrillic, chat abbreviations, whitespace."""
     text = unicodedata.normalize("NFKC", text[:MAX_TEXT]).translate(_APOSTROPHES)
-    text = _URL_NOISE.sub(" ", text)
+    text = _URL_NOISE.sub(" ", _EMAIL_ADDRESS.sub(" имэйл ", text))
     words: list[str] = []
     for chunk in _CHUNK.findall(text)[:MAX_WORDS]:
         words.append("-".join(_normalize_word(part) for part in chunk.split("-")))
     text = " ".join(" ".join(words).split())
     text = _STOPPED_DOING.sub(r"\1гүй байна", text)
+    text = _MISTAPPED.sub("андуурлаа", text)
     return _SAME_THING.sub(lambda match: tables.SAME_THING[match.group(0)], text)
 
 
@@ -381,7 +388,7 @@ _YEAR_NUMBER = re.compile(
 )
 _YEAR_INITIALS = frozenset("0123456789") | {word[0] for word in _YEAR_NUMBERS}
 # An ordinal ending standing apart ("5-р жил"), or "-odd" ("20 гаран жил", "20 гаруи жил").
-_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]хи?|ин|н|гаран|гаруи")
+_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]?хи?|ин|н|гаран|гаруи")
 COHORTS = (1, 5, 10)
 _DIGITS = re.compile(r"\d{1,2}")
 _NOT_WORDS = frozenset({"биш"})  # "bish" too: the pieces are in Cyrillic
@@ -560,6 +567,7 @@ def asks(sentence: str) -> bool:
 
 _ENGLISH = frozenset((tables.ENGLISH_FUNCTION_WORDS + " " + tables.ENGLISH_TOPIC_WORDS).split())
 _ENGLISH_WORD = re.compile(r"[a-z']+")
+_CHAT_LATIN = frozenset(tables.CHAT_LATIN_MARKERS.split())
 
 
 def writes_english(text: str) -> bool:
@@ -571,5 +579,7 @@ def writes_english(text: str) -> bool:
     if script_of(text) != "latn":
         return False
     words = _ENGLISH_WORD.findall(text.casefold())
+    if _CHAT_LATIN.intersection(words):
+        return False
     english = sum(word in _ENGLISH for word in words)
     return len(words) >= 3 and english >= tables.ENGLISH_SHARE * len(words)

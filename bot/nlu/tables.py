@@ -387,6 +387,12 @@ ENGLISH_TOPIC_WORDS: str = (
     "course time date dates attend"
 )
 ENGLISH_SHARE = 0.3  # of a message's words, at least three of them
+# Chat-Latin Mongolian's own small words: one of them makes a message Mongolian however
+# many English words it borrows ("bi 1st year teacher, training hezee ehleh ve").
+CHAT_LATIN_MARKERS: str = (
+    "ve uu vv yu bi bn bna baina bainaa hezee yaaj yaj haana ni mini minii gej ym yum "
+    "bolohgui chadahgui martsan martchihlaa solih"
+)
 
 # What makes a sentence a question or a request, beside "?": the particles, question words
 # (any ending: хэзээнээс, хаанаас) and the polite imperative's "өгнө үү". Latin questions
@@ -514,13 +520,20 @@ SAME_THING: dict[str, str] = {
     "парол": "нууц үг",
     "аккаунт": "бүртгэл",
     "акаунт": "бүртгэл",
+    "расписание": "хуваарь",
+    "расписаниэ": "хуваарь",  # Latin "raspisanie"
+    "расписани": "хуваарь",  # with an ending: "расписанийг"
+    "анкет": "асуулга",
+    "анкэт": "асуулга",
+    "ссылк": "холбоос",
+    "ссулк": "холбоос",  # Latin "ssylka"
 }
 
 # Particles, politeness and filler around a typed answer to one of the bot's questions:
 # "тийм ээ", "үгүй шүү", "за за", "1 дээ", "English please". They neither choose nor refuse.
 ANSWER_FILLERS: str = (
     "ээ аа оо өө шүү даа дээ доо дөө л ш юм биз уу үү вэ бэ байна бн бна байгаа "
-    "би надад минь манай хэл хэлээр тэгсэн тэгээд тэгвэл oh ох please pls the a"
+    "би надад минь манай хэл хэлээр тэгсэн тэгээд тэгвэл тэгэхээр oh ох please pls the a"
 )
 
 # Words around a stated fact that add nothing to it: an apology, an introduction, a
@@ -553,8 +566,9 @@ STILL_PHRASES: tuple[str, ...] = ("still", "again", "одоо ч", "дахиад
 # What puts a step off for later, said alone ("за болсон, дараа шалгая", "za bolson"): where
 # a step waits for details (a register number, a choice), the step is called off.
 LATER_PHRASES: tuple[str, ...] = (
-    "болсон", "боллоо", "дараа", "дараа шалга", "дараа орно", "дараа үзье", "later",
-    "check later", "maybe later",
+    "болсон", "боллоо", "дараа", "дараа шалга", "дараа орно", "дараа үзье", "дараа хэлье",
+    "дараа мэдэгдье", "хэсэг хүлээгээд үзье", "хүлээгээд үзье", "хүлээж үзье", "хүлээе",
+    "later", "check later", "maybe later", "wait and see", "i will wait",
 )  # fmt: skip
 
 # Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
@@ -575,6 +589,27 @@ ANNOUNCE_AROUND: str = (
     "have got another one more small quick little can may something anything "
     "хэрэгтэй хэрэг хүсье хүсэх хэрэгтэйгээ need needed please me i"
 )
+
+# A button named by its place instead of its label ("эхнийх", "дээд талынх нь", "сүүлийнх",
+# "б", "the second one"): the place's index among the question's buttons, "last" the last.
+BUTTON_PLACES: dict[str, tuple[str, ...]] = {
+    "0": (
+        "эхнийх", "эхний", "эхнийх нь", "нэгдүгээр", "нэгдүгээрх", "дээд", "дээд талынх",
+        "дээд талын", "дээд тал", "хамгийн дээд", "first", "first one", "top", "top one",
+    ),
+    "1": (
+        "хоёрдугаар", "хоёрдахь", "хоёр дахь", "хоёрдох", "хоёрдахийг", "second",
+        "second one", "б",
+    ),
+    "2": ("гуравдугаар", "гуравдахь", "гурав дахь", "third", "third one", "в"),
+    "last": (
+        "сүүлийнх", "сүүлийн", "сүүлчийн", "сүүлийнх нь", "хамгийн сүүлийнх", "доод",
+        "доод талынх", "доод талын", "доод тал", "хамгийн доод", "last", "last one", "bottom",
+    ),
+}  # fmt: skip
+
+# A message that only checks someone is there ("байна уу?", "ало", "alo"): a greeting.
+PRESENCE_WORDS: str = "байна уу ало алло"
 
 # A message that only acknowledges ("ok", "за зүгээр", "ok zgr", "ойлголоо", "got it"): no
 # question, no answer to a choice; whole words, around the answer fillers.

@@ -5,11 +5,13 @@ number, so the lookup never tells whose number is in the roster."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.desk import notices, roster
 from bot.desk.certificates import (
+    BIRTH_DATE,
     Mention,
     RegisterNumber,
     find_register_number,
@@ -29,7 +31,7 @@ from bot.desk.questions import (
 from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.entities import asks_for_a_check
-from bot.nlu.normalize import asks
+from bot.nlu.normalize import asks, normalize
 from bot.storage.models import RosterEntry
 
 NOTICE = yes_no(
@@ -45,6 +47,9 @@ TOPIC_WORD = "батламж"  # what a follow-up leaves unsaid ("where can I se
 # The entries a result's follow-ups are about ("ESIS-ээс яаж харах вэ" after it: where to see it).
 ENTRIES = frozenset({"certificate_status", "certificate_view", "pass_criteria", "failed_retake"})
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
+# A question about the number asked for ("регистрийн дугаар яагаад хэрэгтэй вэ?", "РД-гээ
+# энд бичихэд аюулгүй юу?"), in normalized text: the step's question, which says what for.
+_ASKS_OF_THE_NUMBER = re.compile(r"регистр|(?<!\w)рд(?!\w)")
 
 
 class State(StrEnum):
@@ -108,11 +113,30 @@ async def start(turn: Turn, text: str = "") -> None:
             return
         _ask_surname(turn, mention.number.value)
         return
+    if mention is not None and mention.problem == BIRTH_DATE:  # "ub85131214 dorj": month 13
+        turn.go(State.NUMBER, Data())
+        _say_what_is_wrong(turn, mention.problem)
+        return
     kept = turn.flow_data(Data).register_number if turn.state == State.SURNAME else ""
     if kept:  # "батламж маань?" (or the menu's button) while the surname is wanted
         _ask_surname(turn, kept)
         return
     _ask_number(turn)
+
+
+def _say_what_is_wrong(turn: Turn, problem: str) -> None:
+    """Why a number typed is no register number, and to send it again."""
+    turn.say(
+        _(
+            "This register number has no valid birth date in it. Please check the "
+            "digits and send it again."
+        )
+        if problem == BIRTH_DATE
+        else _(
+            "A register number is two letters and eight digits, e.g. "
+            "УБ99010112. Please send it again."
+        )
+    )
 
 
 def _ask_number(turn: Turn) -> None:
@@ -137,22 +161,15 @@ async def on_text(turn: Turn, text: str) -> bool:
         mention = Mention(None, "form", "")  # "12345": a number, but not a register number
     if mention is not None:
         if mention.number is None:
-            turn.say(
-                _(
-                    "This register number has no valid birth date in it. Please check the "
-                    "digits and send it again."
-                )
-                if mention.problem == "birth_date"
-                else _(
-                    "A register number is two letters and eight digits, e.g. "
-                    "УБ99010112. Please send it again."
-                )
-            )
+            _say_what_is_wrong(turn, mention.problem)
             return True
         if mention.surname:
             await _look_up(turn, mention.number.value, mention.surname)
         else:
             _ask_surname(turn, mention.number.value)
+        return True
+    if turn.state == State.NUMBER and asks(text) and _ASKS_OF_THE_NUMBER.search(normalize(text)):
+        _ask_number(turn)  # "регистрийн дугаар яагаад хэрэгтэй вэ?": what it is for, again
         return True
     number = turn.flow_data(Data).register_number
     if turn.state == State.SURNAME and number:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.desk.certificates import find_register_number, mask_register_numbers
+from bot.desk.certificates import BIRTH_DATE, find_register_number, mask_register_numbers
 from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
@@ -23,12 +23,14 @@ from bot.nlu.entities import (
     denies,
     detect_cohort,
     detect_system,
+    named_calendar_year,
     named_cohorts,
     names_another_organiser,
     names_another_service,
     only_announces_a_question,
     only_asks_for_a_reply,
     only_asks_what_next,
+    only_checks_presence,
     only_introduces,
     only_states,
     only_unsure,
@@ -48,6 +50,7 @@ NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
+_CLAUSES = re.compile(rf"(?:[,?!;\n]|{FULL_STOP})+")  # a typed answer's clauses
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
@@ -88,6 +91,10 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.log.intent = ANNOUNCED
         turn.say(_("Of course. Please write your question."), show_menu=True)
         return
+    if only_checks_presence(text):  # "байна уу?", "ало": is anyone there?
+        turn.log.intent = answers.GREETING
+        await respond(turn, answers.GREETING, text)
+        return
     if await _facts(turn, text):
         return
     if turn.memory.topic and only_asks_what_next(text):  # "тэгээд яах вэ?" after an answer
@@ -118,7 +125,9 @@ async def answer_question(turn: Turn, text: str) -> None:
         await certificate.start(turn, text)
         return
     followed = _following_the_topic(turn, text, result)
-    if followed is not None and followed != result.intent and result.intent not in SMALL_TALK:
+    parts = [part for part in _PARTS.split(text) if part.strip()]
+    beside_small_talk = result.intent not in SMALL_TALK or len(parts) > 1
+    if followed is not None and followed != result.intent and beside_small_talk:
         turn.log.intent = followed
         await respond(turn, followed, text)
         return
@@ -203,7 +212,7 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         if len(named) > 1:
             schedule.show(turn, *named)
         else:
-            await schedule.start(turn, detect_cohort(text))
+            await schedule.start(turn, detect_cohort(text), named_calendar_year(text))
     elif entry.action == "recovery" and not several:
         recovery.guide(turn, entry.id, text)
     elif entry.action == "human":
@@ -266,7 +275,8 @@ async def _facts(turn: Turn, text: str) -> bool:
     if cohort is not None:  # kept whatever else the message does
         turn.person.cohort = cohort
     mention = find_register_number(text, turn.knowledge.matcher.knows)
-    if mention is not None and mention.number is not None and not _asks_beside(turn, text):
+    named = mention is not None and (mention.number is not None or mention.problem == BIRTH_DATE)
+    if named and not _asks_beside(turn, text):  # a wrong date in it: said so at once
         await certificate.start(turn, text)
         return True
     if not only_states(text):
@@ -458,6 +468,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
             continue  # "Би өөрөө л сургалтын менежер нь шүү дээ." asks nothing
         if only_unsure(part) or only_asks_for_a_reply(part) or only_asks_what_next(part):
             continue  # "I don't know. Does …?", "Хариу өгнө үү.", "… мартчихсан. Яах вэ?"
+        if only_states(part):
+            continue  # "… нууц үг рүүгээ. цахим сургалтынх": a fact of the other part's
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
         elif _asks_out_of_scope(part, result):
@@ -478,6 +490,27 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
+
+
+def asked_beside(turn: Turn, step: str, question: Question, text: str) -> tuple[str, str] | None:
+    """The entry a clause beside a typed choice asks for, and that clause, when it is on a
+    matter other than the step's own flow: "5 дахь жил, ESIS-ийн нууц үгээ бас мартчихсан"
+    to the year question, "цахим сургалтынх. бас вебинар хэзээ эхлэх вэ?" to "which
+    system?". Answered after the choice, so nothing the teacher wrote goes unanswered. Not
+    to a yes/no question: there a clause beside "за" is read as a new message already."""
+    if question.negative is not None:
+        return None
+    flow = step.partition(".")[0]  # "recovery.system": the recovery flow's
+    for clause in _CLAUSES.split(text):
+        if len(clause.split()) < MIN_PART_WORDS or question.choose(clause) is not None:
+            continue
+        result = turn.knowledge.matcher.match(clause)
+        entry = turn.knowledge.entries.get(result.intent or "")
+        if entry is None or entry.id in SMALL_TALK or entry.action == flow:
+            continue
+        if result.score >= CLEAR_SCORE:
+            return entry.id, clause
+    return None
 
 
 def _asks_out_of_scope(part: str, result: MatchResult) -> bool:
@@ -526,9 +559,16 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
             return about[0]
     if not asks(text):
         return None
-    reading = turn.knowledge.matcher.match(f"{certificate.TOPIC_WORD} {text}")
-    clearer = reading.score >= CLEAR_SCORE and reading.score > result.score
-    return reading.intent if reading.intent in certificate.ENTRIES and clearer else None
+    # The whole message, then each part that asks ("баярлалаа охин минь. … ESIS дээрээ
+    # хаанаас харах вэ": the thanks is no part of the question), each against its own reading.
+    parts = [part for part in _PARTS.split(text) if part.strip() and part.strip() != text.strip()]
+    for asked in [text, *(part for part in parts if asks(part))]:
+        alone = result if asked == text else turn.knowledge.matcher.match(asked)
+        reading = turn.knowledge.matcher.match(f"{certificate.TOPIC_WORD} {asked}")
+        clearer = reading.score >= CLEAR_SCORE and reading.score > alone.score
+        if reading.intent in certificate.ENTRIES and clearer:
+            return reading.intent
+    return None
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:

@@ -75,7 +75,7 @@ _REMINDERS_ASKED = Vocabulary.build(
 )  # fmt: skip
 
 
-async def start(turn: Turn, asked_cohort: int | None) -> None:
+async def start(turn: Turn, asked_cohort: int | None, year: int | None = None) -> None:
     cohort = asked_cohort if asked_cohort is not None else turn.person.cohort
     if cohort is None:
         # The schedule is what the conversation is about, even if another question comes
@@ -83,13 +83,15 @@ async def start(turn: Turn, asked_cohort: int | None) -> None:
         turn.memory.topic = TOPIC
         turn.ask(COHORT, State.COHORT)
         return
-    show(turn, cohort)
+    show(turn, cohort, year=year)
 
 
-def show(turn: Turn, cohort: int, *more: int) -> None:
+def show(turn: Turn, cohort: int, *more: int, year: int | None = None) -> None:
     """The schedule of a cohort (every cohort's for "other"), or of several asked at once
     ("1. 5 дахь жилийнх хэзээ дуусах вэ? 2. 1 дэх жилийнх хэзээ эхлэх вэ?"); the notice or
-    the reminders are offered for one cohort only."""
+    the reminders are offered for one cohort only. A `year` asked for that no schedule
+    known has yet ("2022 оны хуваарь гарсан уу?") is said to be unpublished, and its
+    notice offered."""
     today = turn.desk.clock().astimezone(turn.desk.zone).date()
     cohorts = COHORTS if cohort == OTHER_COHORT else (cohort, *more)
     if more:
@@ -98,8 +100,9 @@ def show(turn: Turn, cohort: int, *more: int) -> None:
     for each in cohorts:
         row, in_force = windows_for(turn.schedule, each, today)
         if row is not None:
-            parts.append(describe(row, today, in_force))
-            ahead = ahead or (in_force and still_ahead(row, today))
+            parts.append(describe(row, today, in_force, year))
+            later = year is not None and year > row.year  # that year's is still to come
+            ahead = ahead or (in_force and still_ahead(row, today) and not later)
     turn.go(IDLE)
     turn.memory.topic = TOPIC
     text = "\n\n".join(parts) or _("The training schedule has not been published yet.")
@@ -151,14 +154,16 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
     reminders. The message must read as the schedule's question above all others; without a
     cohort, stated or known, it is left to the schedule's own question. The notice's own
     offer, answered so ("тэгвэл дараагийн хуваарь гармагц мэдэгдээрэй"), is taken for the
-    cohort it was offered for: its words are more than a yes."""
+    cohort it was offered for: its words are more than a yes, and need not name the schedule
+    ("дараагийнх нь гармагц мэдэгдээрэй")."""
     if not asks_to_be_told(text):
         return False
     reading = turn.knowledge.matcher.match(text)
     entry = turn.knowledge.entries.get(reading.best.intent) if reading.best else None
     offered = turn.flow_data(Data).cohort if turn.state == State.NOTICE else None
     cohort = detect_cohort(text) or offered or turn.person.cohort
-    if entry is None or entry.action != "schedule" or cohort not in COHORTS:
+    about_the_schedule = entry is not None and entry.action == "schedule"
+    if not (about_the_schedule or offered) or cohort not in COHORTS:
         return False
     turn.go(IDLE)
     turn.memory.topic = TOPIC
