@@ -76,7 +76,7 @@ class Question:
             for language in LANGUAGES:
                 with use_language(language):
                     forms.append(_(choice.label))
-        return Vocabulary.build(words, negative=self.negative, extract=self.extract)
+        return Vocabulary.build(words, negative=self.negative, extract=self.extract, typed=True)
 
     def choose(self, text: str) -> str | None:
         """The value of the choice a typed reply means, or None: not an answer. A reply
@@ -168,7 +168,8 @@ def yes_no(
 PERSON_WORDS = (
     "хүн", "хүнтэй", "хүнтэй ярих", "хүнтэй ярья", "оператор", "operator",
     "арга зүйч", "арга зүйчтэй", "арга зүйчтэй ярих", "human", "agent",
-    "a person", "person", "talk to a person", "talk to a human",
+    "a person", "person", "talk to a person", "talk to a human", "talk to someone",
+    "i want to talk to a person", "i need to talk to a person", "speak to a person",
 )  # fmt: skip
 
 # Words that mean the same in every state, when they are the whole message.

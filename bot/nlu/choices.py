@@ -132,7 +132,12 @@ class Vocabulary:
         *,
         negative: str | None = None,
         extract: Callable[[str], str | None] | None = None,
+        typed: bool = False,
     ) -> Vocabulary:
+        """`typed`: the phrases are a question's, read against typed replies without their
+        fillers ("I want to talk to a person" loses its "a"), so a phrase with one is kept
+        without it too; not so for readers of whole messages, where "дахиад л" (still) is
+        no "дахиад" (again)."""
         phrases: list[tuple[tuple[str, ...], str]] = []
         latin: list[tuple[tuple[str, ...], str]] = []
         symbols: dict[str, str] = {}
@@ -142,9 +147,11 @@ class Vocabulary:
                 if len(folded) == 1 and len(folded[0]) == 1:
                     symbols[folded[0]] = value
                 elif folded:
-                    phrases.append((folded, value))
-                    if script_of(form) == "latn":
-                        latin.append((folded, value))
+                    bare = tuple(key for key in folded if key not in FILLERS)
+                    for phrase in dict.fromkeys((folded, bare) if typed and bare else (folded,)):
+                        phrases.append((phrase, value))
+                        if script_of(form) == "latn":
+                            latin.append((phrase, value))
                 elif form.strip():
                     symbols[symbols_of(form)] = value
         return cls(
