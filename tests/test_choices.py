@@ -193,3 +193,22 @@ def test_is_anyone_there(text: str, present: bool) -> None:
 )
 def test_replies_to_the_notice_offer(text: str, value: str | None) -> None:
     assert NOTICE.choose(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("болсонгүй ээ, имэйл рүү юу ч ирэхгүй байна", "no"),  # "юу ч": nothing, no question
+        ("болоогүй, yu ch irehgui bn", "no"),
+        ("болсонгүй, юу гэж бичих вэ", None),  # "юу" asks: a new message
+    ],
+)
+def test_an_indefinite_word_asks_nothing(text: str, value: str | None) -> None:
+    assert SOLVED.choose(text) == value
+
+
+def test_because_is_no_yes() -> None:
+    """"болохоор" (because) shares its folded beginning with "боллоо" (it worked)."""
+    feedback = yes_no("fb", "Did this help?", yes=("боллоо",))
+    assert feedback.choose("боллоо") == "yes"
+    assert feedback.choose("компьютерт тааруу хүн болохоор") is None

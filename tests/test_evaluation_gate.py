@@ -117,6 +117,14 @@ OLGII_FLOORS = (0.93, 0.95, 0.93)
 # top-3 100 %, Latin 93.8 %; with the Russian loanwords read (the one change made for it):
 # 95.8 / 91.2 %, Latin 94.7 %.
 KHOVD_FLOORS = (0.93, 0.89, 0.92)
+# gobi.jsonl (260 lines, the session after: teachers and staff of the Gobi aimags — mining
+# towns, soum boarding schools — typing as they do, a third 1–5 words and a third with a
+# backstory; 40 % chat-Latin, 35 % out of scope, many near misses: other organisers'
+# certificates, the school's own timetable, pupils' grades in ESIS), by a helper who read
+# only the entry list, the README and MONGOLIAN.md. First run: 94.1 / 93.4 %, top-3 100 %,
+# Latin 94.3 %. One paraphrase added after reading its misses ("шинэ нууц үг яаж авах вэ"
+# read as the pass criteria) gained one of its lines, and four of older sets.
+GOBI_FLOORS = (0.92, 0.91, 0.92)
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +167,7 @@ FLOORS = {
     "keywords.jsonl": (KEYWORDS_FLOORS, 0.98),
     "olgii.jsonl": (OLGII_FLOORS, 0.98),
     "khovd.jsonl": (KHOVD_FLOORS, 0.98),
+    "gobi.jsonl": (GOBI_FLOORS, 0.98),
 }
 
 

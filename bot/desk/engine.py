@@ -37,7 +37,7 @@ from bot.desk.messages import Incoming, Reply
 from bot.desk.outbox import Payload
 from bot.desk.questions import ANYWHERE, MENU, Question
 from bot.desk.schedule import CohortSchedule
-from bot.desk.turn import IDLE, Memory, Turn
+from bot.desk.turn import IDLE, LeftQuestion, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
 from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import (
@@ -65,6 +65,9 @@ QUESTIONS: dict[str, WaitingQuestion] = {
 TEXT_STEPS: dict[str, TextStep] = {
     k: v for flow in FLOWS for k, v in getattr(flow, "TEXT_STEPS", {}).items()
 }
+# Steps whose question a reply may still answer after a message on something else.
+RESUMABLE = frozenset(step for flow in FLOWS for step in getattr(flow, "RESUMABLE", ()))
+LEFT_FOR = 2  # messages after the one that left a question that may still answer it
 KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
 
 
@@ -304,6 +307,9 @@ class Desk:
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return
+        if (left := turn.memory.left) is not None:
+            left.messages += 1
+            turn.memory.left = left if left.messages <= LEFT_FOR else None
         if text.startswith("/"):
             await onboarding.command(turn, text)
             return
@@ -338,6 +344,7 @@ class Desk:
                 await new_message.respond(turn, *beside)
             return
         if (word := ANYWHERE.choose(text)) is not None:
+            turn.memory.left = None  # "болих", "цэс": what was left is given up too
             await onboarding.anywhere(turn, word)
             return
         if (
@@ -348,11 +355,13 @@ class Desk:
             await onboarding.anywhere(turn, "cancel")
             return
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
+            turn.memory.left = None
             await onboarding.on_menu(turn, item)
             return
         # "ok zgr", "за ойлголоо", "хэсэг хүлээгээд үзье" to "solved?": no question, no refusal
-        if only_acknowledges(text) or (question is not None and puts_off(text)):
-            onboarding.acknowledge(turn, question)
+        put_off = question is not None and puts_off(text)
+        if only_acknowledges(text) or put_off:
+            onboarding.acknowledge(turn, question, put_off)
             return
         step = TEXT_STEPS.get(turn.state)
         if step is not None and await step(turn, text):
@@ -383,12 +392,33 @@ class Desk:
         if question is not None and new_message.tells_it_failed(turn, question, text):
             escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")
             return
+        if await self._resumed(turn, text):
+            return
+        if turn.state in RESUMABLE:
+            turn.memory.left = LeftQuestion(turn.state, turn.memory.context, turn.memory.flow)
         await new_message.answer_question(turn, text)
         greeted = turn.log.intent == answers.GREETING and turn.state == IDLE
         if greeted and turn.person.language is None:
             # A first "Сайн байна уу" instead of /start (Messenger has none): the welcome's
             # language question follows the greeting's answer.
             onboarding.ask_newcomer(turn)
+
+    async def _resumed(self, turn: Turn, text: str) -> bool:
+        """A reply, whole, to a question a message or two back that another question took
+        over from ("хуваарь?" → "вебинарт яаж орох вэ?" → "5 дахь жил"): that step takes it
+        up where it was left, instead of the cohort being only noted."""
+        left = turn.memory.left
+        question = QUESTIONS.get(left.state) if left is not None else None
+        if left is None or not isinstance(question, Question):
+            return False
+        choice = question.choose(text)
+        if choice is None:
+            return False
+        turn.memory.left = None
+        turn.go(left.state, context=left.context)
+        turn.memory.flow = left.flow
+        await self._act(turn, question.action(choice, left.context))
+        return True
 
     async def _act(self, turn: Turn, action: str) -> None:
         prefix, _sep, argument = action.partition(":")

@@ -46,6 +46,17 @@ class Attempt:
 
 
 @dataclass
+class LeftQuestion:
+    """A question a new message took over from ("хуваарь?" → "вебинарт яаж орох вэ?"): its
+    step, context and flow data, kept so that "5 дахь жил" a message later still answers it."""
+
+    state: str
+    context: str = ""
+    flow: dict[str, Any] = field(default_factory=dict)
+    messages: int = 0  # messages since it was left
+
+
+@dataclass
 class Memory:
     """What the desk remembers across a person's turns, whatever flow they are in."""
 
@@ -58,6 +69,7 @@ class Memory:
     # in words after other questions ("за бүртгэгдвэл надад мэдэгдээрэй") is for it.
     unregistered: str = ""
     flow: dict[str, Any] = field(default_factory=dict)  # the current flow's data
+    left: LeftQuestion | None = None
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Memory:
@@ -66,7 +78,8 @@ class Memory:
             for item in raw.get("tried", [])
             if isinstance(item, dict)
         ]
-        flow = raw.get("flow")
+        flow, left = raw.get("flow"), raw.get("left")
+        kept = isinstance(left, dict) and bool(left.get("state"))
         return cls(
             tried=tried,
             refusals=int(raw.get("refusals", 0) or 0),
@@ -75,6 +88,7 @@ class Memory:
             topic=str(raw.get("topic", "") or ""),
             unregistered=str(raw.get("unregistered", "") or ""),
             flow=flow if isinstance(flow, dict) else {},
+            left=load_data(LeftQuestion, left) if kept else None,
         )
 
     def dump(self) -> dict[str, Any]:

@@ -77,6 +77,8 @@ def keys(text: str) -> tuple[str, ...]:
 
 
 FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in keys(word))
+_CONJUNCTIONS = frozenset(keys(tables.CONJUNCTION_WORDS))
+_INDEFINITE = frozenset((key,) for key in keys("ч нэг нэгэн"))  # "юу ч", "ямар нэг"
 """Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
@@ -88,6 +90,8 @@ _THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" th
 def _same_word(declared: str, typed: str) -> bool:
     if typed == declared:
         return True
+    if typed in _CONJUNCTIONS:
+        return False
     if len(declared) >= 2 and typed.startswith(declared):
         rest = typed[len(declared) :]
         if set(rest) <= _VOWELS:  # a particle run together: "тиймээ", "заа"
@@ -331,9 +335,12 @@ def _ends_asking(text: str) -> bool:
 
 def _asking(typed: Sequence[str]) -> bool:
     """Whether a reply's words ask: a Mongolian question word wherever it stands, an English
-    one among its first words ("yes, when …", not "yes plz tell me when its done")."""
+    one among its first words ("yes, when …", not "yes plz tell me when its done"). Not one
+    made indefinite by the word after it ("болсонгүй, имэйл рүү юу ч ирэхгүй": nothing)."""
     return any(
-        key in _ASKING or (key in _ASKING_FIRST and at < _OPENING) for at, key in enumerate(typed)
+        (key in _ASKING and tuple(typed[at + 1 : at + 2]) not in _INDEFINITE)
+        or (key in _ASKING_FIRST and at < _OPENING)
+        for at, key in enumerate(typed)
     )
 
 

@@ -199,6 +199,23 @@ def without_what_works(text: str) -> str:
 
 
 _NOT = keys("биш")[0]  # "X биш": not X
+_OPENING_THANKS = frozenset(keys(tables.OPENING_THANKS))
+_ASKED_AFTER_THANKS = 2  # words a question after the thanks needs to be read alone
+
+
+def without_opening_thanks(text: str) -> str:
+    """The message without the thanks and "ok" it opens with ("за баярлалаа одоо ESIS
+    дээрээ хаанаас харах вэ"): read whole, it is thanks. Unchanged when fewer than two
+    words would be left."""
+    words = text.split()
+    at = 0
+    while at < len(words) and all(
+        key in _OPENING_THANKS or key in FILLERS for key in keys(words[at])
+    ):
+        at += 1
+    if at == 0 or len(words) - at < _ASKED_AFTER_THANKS:
+        return text
+    return " ".join(words[at:])
 
 
 def without_announcement(text: str) -> str:

@@ -474,6 +474,9 @@ NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
 # Words that end in -гүй and deny nothing: "гайгүй" (fine, not bad).
 NOT_NEGATED_WORDS: frozenset[str] = _words("гайгүй")
 NEGATION_TOKEN: str = "гүй"
+# Conjunctions built on "болох" (because, when): never the yes "боллоо" with an ending, which
+# its folded key ("боло") would otherwise let them be ("…компьютерт тааруу хүн болохоор").
+CONJUNCTION_WORDS: str = "болохоор болохлоор болохоороо болоход болохоос bolohoor bolhoor"
 # Words that make a reply to a yes/no question a new question instead ("тэгээд яах вэ?").
 ASKING_WORDS: str = "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн"
 # English ones ask opening a reply ("yes, when will it be?"); further in they join a request
@@ -620,6 +623,12 @@ ACKNOWLEDGEMENT_WORDS: str = (
     # a moment asked for, mid-step ("ok hvleegeerei, olood bichne": wait, I'll find it)
     "хүлээгээрэй хүлээ хүлээж түр түрхэн олоод хайгаад бичье бичнэ явуулъя явуулна "
     "wait moment minute sec hold find send"
+)
+# What a question may open with and still be asked ("за баярлалаа одоо ESIS дээрээ хаанаас
+# харах вэ"): read whole, the thanks outweighs the question.
+OPENING_THANKS: str = (
+    "ok okay ок окей за заа ойлголоо ойлгосон ойлгочлоо баярлалаа баярлаа thanks thank you "
+    "thx tnx"
 )
 # An acknowledgement without words: 👍, 🙏, 👌 after an answer.
 APPROVING_SYMBOLS: str = "👍🙏👌❤♥💯✅👏🤝💐🌹🙆"

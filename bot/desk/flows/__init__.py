@@ -8,7 +8,9 @@ Every flow module declares:
 - `QUESTIONS`: step → the question a typed reply in that step may answer (or a function of
   the turn that builds it, when its choices were gathered: "which do you mean?");
 - optionally `TEXT_STEPS`: step → a handler of free text (a register number, a surname)
-  that returns False when the text is something else, a new message.
+  that returns False when the text is something else, a new message;
+- optionally `RESUMABLE`: steps whose question a reply may still answer a message or two
+  after another question took over ("хуваарь?" → "вебинарт яаж орох вэ?" → "5 дахь жил").
 
 The desk (bot/desk/engine.py) gathers these maps and owns only the turn around them.
 """

@@ -38,6 +38,7 @@ from bot.nlu.entities import (
     says_still,
     says_unsure,
     states_a_fact,
+    without_opening_thanks,
 )
 from bot.nlu.matcher import MatchResult
 from bot.nlu.normalize import FULL_STOP, analyze, asks, sentences
@@ -50,7 +51,6 @@ NOTHING_CLOSE = "none"  # its way out: none of these
 CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be to be offered
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
-_CLAUSES = re.compile(rf"(?:[,?!;\n]|{FULL_STOP})+")  # a typed answer's clauses
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
@@ -126,7 +126,9 @@ async def answer_question(turn: Turn, text: str) -> None:
         return
     followed = _following_the_topic(turn, text, result)
     parts = [part for part in _PARTS.split(text) if part.strip()]
-    beside_small_talk = result.intent not in SMALL_TALK or len(parts) > 1
+    beside_small_talk = (
+        result.intent not in SMALL_TALK or len(parts) > 1 or without_opening_thanks(text) != text
+    )
     if followed is not None and followed != result.intent and beside_small_talk:
         turn.log.intent = followed
         await respond(turn, followed, text)
@@ -370,8 +372,9 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
 
 def asks_for_something_else(turn: Turn, text: str) -> bool:
     """Whether a reply to a question about the answer just given is a request of its own:
-    a register number to look up ("за, одоо батламжаа: УБ85031214 Дорж"), or words that
-    read clearly as another entry than the one answered."""
+    a register number to look up ("за, одоо батламжаа: УБ85031214 Дорж"), words that read
+    clearly as another entry than the one answered, or a question read clearly as out of
+    scope."""
     mention = find_register_number(text, turn.knowledge.matcher.knows)
     if mention is not None and mention.number is not None:
         return True
@@ -380,10 +383,13 @@ def asks_for_something_else(turn: Turn, text: str) -> bool:
     parts = [text, *(part for part in _PARTS.split(text) if part.strip() != text and asks(part))]
     for part in parts:
         result = turn.knowledge.matcher.match(part)
+        if result.score < CLEAR_SCORE:
+            continue
+        if result.reason == "out_of_scope" and asks(part):
+            return True  # "ok oilgoloo. dollariin hansh hed bolson be": refused, not a 👍
         if (
             result.intent is not None
             and result.intent not in SMALL_TALK
-            and result.score >= CLEAR_SCORE
             and recovery.as_guided(result.intent, part, turn.memory.topic) != turn.memory.topic
         ):
             return True
@@ -454,7 +460,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     )
     if len(parts) == 1 and (whole.intent is None or whole.intent in SMALL_TALK):
         # "Баярлалаа. Бас батламжаа хаанаас харах вэ?": the thanks is no part of its own
-        alone = turn.knowledge.matcher.match(parts[0]).intent
+        alone = turn.knowledge.matcher.match(without_opening_thanks(parts[0])).intent
         if alone is not None and alone not in SMALL_TALK:
             return [alone]
     if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
@@ -501,7 +507,7 @@ def asked_beside(turn: Turn, step: str, question: Question, text: str) -> tuple[
     if question.negative is not None:
         return None
     flow = step.partition(".")[0]  # "recovery.system": the recovery flow's
-    for clause in _CLAUSES.split(text):
+    for clause in escalation.CLAUSES.split(text):
         if len(clause.split()) < MIN_PART_WORDS or question.choose(clause) is not None:
             continue
         result = turn.knowledge.matcher.match(clause)
@@ -562,7 +568,8 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
     # The whole message, then each part that asks ("баярлалаа охин минь. … ESIS дээрээ
     # хаанаас харах вэ": the thanks is no part of the question), each against its own reading.
     parts = [part for part in _PARTS.split(text) if part.strip() and part.strip() != text.strip()]
-    for asked in [text, *(part for part in parts if asks(part))]:
+    parts.append(without_opening_thanks(text))  # "за баярлалаа одоо ESIS дээрээ хаанаас …"
+    for asked in [text, *(part for part in parts if asks(part) and part != text)]:
         alone = result if asked == text else turn.knowledge.matcher.match(asked)
         reading = turn.knowledge.matcher.match(f"{certificate.TOPIC_WORD} {asked}")
         clearer = reading.score >= CLEAR_SCORE and reading.score > alone.score

@@ -145,12 +145,15 @@ def waits_for_details(turn: Turn, question: Question | None) -> bool:
     return question is None or (bool(question.prompt()) and question.negative is None)
 
 
-def acknowledge(turn: Turn, question: Question | None) -> None:
+def acknowledge(turn: Turn, question: Question | None, put_off: bool = False) -> None:
     """"ok", "за зүгээр" with nothing in it to act on. A question that waits for one of its
-    choices, or for typed details (a register number, the problem), stays open; a yes/no
-    question or an offer is left, as a new message would leave it."""
+    choices, or for typed details (a register number, the problem), stays open; so does
+    "solved?" put off ("хэсэг хүлээгээд үзье, дараа шалгая": its answer is still to come).
+    Any other yes/no question or an offer is left, as a new message would leave it."""
     turn.log.intent = ACKNOWLEDGED
-    if waits_for_details(turn, question):
+    if waits_for_details(turn, question) or (
+        put_off and question is not None and question.about_an_answer
+    ):
         turn.say(_("All right. Please answer the question above, or write a new question."))
         return
     turn.go(IDLE)

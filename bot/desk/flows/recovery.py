@@ -250,4 +250,5 @@ def _says_no_first(typed: str) -> bool:
 
 ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}
 QUESTIONS = {State.SYSTEM: SYSTEM, State.LOST: LOST, State.SOLVED: SOLVED}
+RESUMABLE = (State.SYSTEM, State.LOST)
 TEXT_STEPS = {State.SYSTEM: system_told, State.LOST: lost_told}

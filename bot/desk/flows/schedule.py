@@ -217,3 +217,4 @@ async def on_reminders(turn: Turn, argument: str) -> None:
 
 ACTIONS = {REMINDERS.key: on_reminders, NOTICE.key: on_notice}
 QUESTIONS = {State.COHORT: COHORT, State.SHOWN: REMINDERS, State.NOTICE: NOTICE}
+RESUMABLE = (State.COHORT,)
