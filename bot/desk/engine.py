@@ -359,9 +359,8 @@ class Desk:
             await onboarding.on_menu(turn, item)
             return
         # "ok zgr", "за ойлголоо", "хэсэг хүлээгээд үзье" to "solved?": no question, no refusal
-        put_off = question is not None and puts_off(text)
-        if only_acknowledges(text) or put_off:
-            onboarding.acknowledge(turn, question, put_off)
+        if only_acknowledges(text) or (question is not None and puts_off(text)):
+            onboarding.acknowledge(turn, question)
             return
         step = TEXT_STEPS.get(turn.state)
         if step is not None and await step(turn, text):

@@ -145,15 +145,14 @@ def waits_for_details(turn: Turn, question: Question | None) -> bool:
     return question is None or (bool(question.prompt()) and question.negative is None)
 
 
-def acknowledge(turn: Turn, question: Question | None, put_off: bool = False) -> None:
+def acknowledge(turn: Turn, question: Question | None) -> None:
     """"ok", "за зүгээр" with nothing in it to act on. A question that waits for one of its
     choices, or for typed details (a register number, the problem), stays open; so does
-    "solved?" put off ("хэсэг хүлээгээд үзье, дараа шалгая": its answer is still to come).
-    Any other yes/no question or an offer is left, as a new message would leave it."""
+    one about the answer just given, acknowledged or put off ("ойлголоо", "хэсэг хүлээгээд
+    үзье, дараа шалгая" to "solved?": its answer is still to come). An offer is left, as a
+    new message would leave it."""
     turn.log.intent = ACKNOWLEDGED
-    if waits_for_details(turn, question) or (
-        put_off and question is not None and question.about_an_answer
-    ):
+    if waits_for_details(turn, question) or (question is not None and question.about_an_answer):
         turn.say(_("All right. Please answer the question above, or write a new question."))
         return
     turn.go(IDLE)
