@@ -302,8 +302,8 @@ class Desk:
         """Buttons and commands first; then an open ticket takes the message; then a typed
         answer to the question asked, the words that work anywhere, a menu label, the step's
         own free text, a language's name; a reply to the question waiting that says too
-        little (asked again) or tells what failed (a person offered); and whatever is left is
-        a new message, read whole."""
+        little (asked again) or tells what failed (a person offered); a reply to a question
+        left a message or two back; and whatever is left is a new message, read whole."""
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return

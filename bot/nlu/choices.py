@@ -77,9 +77,9 @@ def keys(text: str) -> tuple[str, ...]:
 
 
 FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in keys(word))
-_CONJUNCTIONS = frozenset(keys(tables.CONJUNCTION_WORDS))
-_INDEFINITE = frozenset((key,) for key in keys("ч нэг нэгэн"))  # "юу ч", "ямар нэг"
 """Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
+_CONJUNCTIONS = frozenset(keys(tables.CONJUNCTION_WORDS))
+_INDEFINITE = frozenset((key,) for key in keys(tables.INDEFINITE_WORDS))
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
 _CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_PARTICLES)))

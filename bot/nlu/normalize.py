@@ -528,7 +528,7 @@ def tokens(text: str) -> list[str]:
 _QUESTION_PARTICLES = frozenset(_soft_fold(w) for w in tables.QUESTION_PARTICLES)
 _QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
 _LATIN_WORD = re.compile(r"[a-z]+")
-_INDEFINITE = frozenset(_soft_fold(w) for w in ("нэг", "нэгэн", "ч"))
+_INDEFINITE = frozenset(_soft_fold(w) for w in tables.INDEFINITE_WORDS.split())
 
 
 # A full stop ends a sentence unless it is inside a site's name: "esurgalt.itpd.mn",

@@ -474,6 +474,8 @@ NEGATION_WORDS: frozenset[str] = _words("үгүй гүй биш")
 # Words that end in -гүй and deny nothing: "гайгүй" (fine, not bad).
 NOT_NEGATED_WORDS: frozenset[str] = _words("гайгүй")
 NEGATION_TOKEN: str = "гүй"
+# What makes a question word after it indefinite: "юу ч" (nothing), "ямар нэг" (some).
+INDEFINITE_WORDS: str = "нэг нэгэн ч"
 # Conjunctions built on "болох" (because, when): never the yes "боллоо" with an ending, which
 # its folded key ("боло") would otherwise let them be ("…компьютерт тааруу хүн болохоор").
 CONJUNCTION_WORDS: str = "болохоор болохлоор болохоороо болоход болохоос bolohoor bolhoor"
