@@ -125,6 +125,14 @@ KHOVD_FLOORS = (0.93, 0.89, 0.92)
 # Latin 94.3 %. One paraphrase added after reading its misses ("шинэ нууц үг яаж авах вэ"
 # read as the pass criteria) gained one of its lines, and four of older sets.
 GOBI_FLOORS = (0.92, 0.91, 0.92)
+# darkhan.jsonl (260 lines, the session after: teachers and staff of Darkhan-Uul, Orkhon and
+# Selenge — city schools, vocational centres, kindergartens, training managers; 40 %
+# chat-Latin, 35 % out of scope, near misses: a mine's safety certificate, a plant's job
+# form, other passwords), by a helper who read only the entry list, the README and
+# MONGOLIAN.md. First run: 96.5 / 95.6 %, top-3 100 %, Latin 97.5 %. Its misses were read:
+# other organisers' subjects (a mine's safety course) and "UNICEF-iin tsahim surgalt" are
+# refused now (98.9 % refused, Latin 98.3 %).
+DARKHAN_FLOORS = (0.94, 0.94, 0.95)
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +176,7 @@ FLOORS = {
     "olgii.jsonl": (OLGII_FLOORS, 0.98),
     "khovd.jsonl": (KHOVD_FLOORS, 0.98),
     "gobi.jsonl": (GOBI_FLOORS, 0.98),
+    "darkhan.jsonl": (DARKHAN_FLOORS, 0.98),
 }
 
 

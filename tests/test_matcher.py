@@ -324,9 +324,14 @@ def test_a_training_named_as_another_organisers_is_theirs() -> None:
         assert result.best is not None and result.best.intent == "not_ours_other_training"
     named_with_ours = "ЮНИСЕФ-ийн сургалтын дараа esurgalt-ын гэрчилгээгээ хаанаас авах вэ"
     assert matcher.match(named_with_ours).reason != "out_of_scope"  # the institute's site
-    # ESIS is where any organiser's certificate would be entered, not the institute's course
-    into_esis = "ЮНИСЕФ-ийн сургалтын гэрчилгээ маань ESIS-д орох уу"
-    assert matcher.match(into_esis).reason == "out_of_scope"
+    # ESIS is where any organiser's certificate would be entered, not the institute's course;
+    # "цахим сургалт" is anyone's online course; a mine's safety course is another's too
+    for elsewhere in (
+        "ЮНИСЕФ-ийн сургалтын гэрчилгээ маань ESIS-д орох уу",
+        "UNICEF-iin tsahim surgaltad hamragdsan. Gerchilgee ni haanaas avah ve",
+        "Уурхайн аюулгүй ажиллагааны сургалтын гэрчилгээ хаанаас авах вэ",
+    ):
+        assert matcher.match(elsewhere).reason == "out_of_scope", elsewhere
 
 
 def test_what_the_writer_still_has_does_not_choose_the_entry() -> None:

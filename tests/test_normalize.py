@@ -15,6 +15,8 @@ from bot.nlu.entities import (
     only_announces_a_question,
     only_asks_what_next,
     only_introduces,
+    puts_off,
+    says_it_worked,
     states_a_fact,
 )
 from bot.nlu.normalize import (
@@ -384,6 +386,9 @@ def test_vowelless_chat_words_ask() -> None:
         # the desk's own topic words are English too; "online" is borrowed by chat-Latin
         ("Is the 10th year training over already?", True),
         ("surgalt online uu??", False),
+        # a surname and a register number in Cyrillic keep English English; more do not
+        ("Could you check her certificate? Register УБ01231507, surname Мөнхбат.", True),
+        ("I need help with ESIS нууц үг", False),
     ],
 )
 def test_english_is_told_from_chat_latin(text: str, english: bool) -> None:
@@ -408,6 +413,35 @@ def test_two_cohorts_are_both_named_in_order() -> None:
     assert named_cohorts("10th year and 10 дахь жил") == (10,)
 
 
+@pytest.mark.parametrize(
+    ("text", "cohort"),
+    [
+        ("би анх ажилд орсон, хуваари нь хэзээ вэ", 1),  # a first job is the 1st year
+        ("ажилд анх удаа орсон багш", 1),
+        ("shineer ajild orson bagsh", 1),
+        ("ажилд орох гэсэн юм", None),  # getting a job: no year of work
+        ("ажилд ороод 3 жил болж байна", None),
+    ],
+)
+def test_a_first_job_in_words_is_the_first_year(text: str, cohort: int | None) -> None:
+    assert detect_cohort(text) == cohort
+
+
+@pytest.mark.parametrize(
+    ("text", "worked", "put_off"),
+    [
+        ("menejereesee asuugaad olloo, bolson", True, False),
+        ("за боллоо", True, True),  # "боллоо" is also "fine, enough": said to be done first
+        ("за болсон, дараа шалгая", False, True),  # put off, not yet tried
+        ("болсонгүй", False, False),
+        ("болсон уу", False, False),
+        ("За, хэсэг хүлээгээд дараа шалгая", False, True),
+    ],
+)
+def test_it_worked_is_told_from_a_put_off(text: str, worked: bool, put_off: bool) -> None:
+    assert (says_it_worked(text), puts_off(text)) == (worked, put_off)
+
+
 def test_fine_is_no_denial() -> None:
     assert not denies("гайгүй ээ, ойлголоо")
     assert denies("зайгүй байна")
@@ -422,6 +456,9 @@ def test_fine_is_no_denial() -> None:
         ("1. 5 дахь жилийн багш нар\n2. 10 дахь жилийн", (5, 10)),  # a numbered list
         ("2021, 5 дахь жил", (5,)),
         ("5 dh jiliin bagsh bn", (5,)),  # дахь shortened
+        ("1 дэх болон 10 дахь жилийн багш нар", (1, 10)),  # the first with its ending too
+        ("1-р болон 5 дахь жилийн", (1, 5)),
+        ("1 dehi bolon 5 dahi jil", (1, 5)),
     ],
 )
 def test_cohorts_listed_and_shortened(text: str, named: tuple[int, ...]) -> None:

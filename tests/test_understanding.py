@@ -3,7 +3,7 @@ which entry is meant, out-of-scope pointers, long pastes, the schedule's year, E
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -70,6 +70,19 @@ async def test_a_stated_cohort_is_remembered_and_a_correction_answers_again(
 async def test_a_cohort_stated_alone_elsewhere_is_noted(engine: Desk) -> None:
     text = joined(await send(engine, "би 5 дахь жилийн багш"))
     assert "5 дахь жил" in text and "мэдэхгүй" not in text
+
+
+async def test_a_question_left_is_answered_the_next_message_but_not_the_next_day(
+    engine: Desk, clock: FrozenClock
+) -> None:
+    await send(engine, "хуваарь хэзээ вэ")
+    await send(engine, "вебинарт яаж орох вэ")
+    assert "13 хоногийн дараа дуусна" in joined(await send(engine, "5 дахь жил"))
+    await send(engine, "хуваарь хэзээ вэ", user="1002")
+    await send(engine, "вебинарт яаж орох вэ", user="1002")
+    clock.moment += timedelta(days=1)
+    text = joined(await send(engine, "5 дахь жил", user="1002"))
+    assert "Тэмдэглэлээ: 5 дахь жил" in text and "13 хоногийн дараа" not in text
 
 
 async def test_a_system_correction_gives_the_other_systems_steps(engine: Desk) -> None:

@@ -45,6 +45,7 @@ from bot.nlu.entities import (
     only_acknowledges,
     only_links,
     puts_off,
+    says_it_worked,
     states_a_fact,
 )
 from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of, writes_english
@@ -67,7 +68,9 @@ TEXT_STEPS: dict[str, TextStep] = {
 }
 # Steps whose question a reply may still answer after a message on something else.
 RESUMABLE = frozenset(step for flow in FLOWS for step in getattr(flow, "RESUMABLE", ()))
-LEFT_FOR = 2  # messages after the one that left a question that may still answer it
+# Messages after the one that left a question that may still answer it, while the
+# conversation goes on (Turn.goes_on): the next day, "5 дахь жил" is only noted.
+LEFT_FOR = 2
 KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
 
 
@@ -97,9 +100,9 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     if (
         question.about_an_answer
         and choice != question.negative
-        and new_message.asks_anew(turn, question, text)
+        and (new_message.asks_anew(turn, question, text) or puts_off(text))
     ):
-        return None
+        return None  # … or puts it off after its "за": "За, хэсэг хүлээгээд дараа шалгая"
     return choice
 
 
@@ -309,7 +312,7 @@ class Desk:
             return
         if (left := turn.memory.left) is not None:
             left.messages += 1
-            turn.memory.left = left if left.messages <= LEFT_FOR else None
+            turn.memory.left = left if left.messages <= LEFT_FOR and turn.goes_on else None
         if text.startswith("/"):
             await onboarding.command(turn, text)
             return
@@ -358,6 +361,16 @@ class Desk:
             turn.memory.left = None
             await onboarding.on_menu(turn, item)
             return
+        if says_it_worked(text) and (question is None or question.about_an_answer):
+            # "менежерээсээ асуугаад оллоо, болсон": the yes of "solved?", or, once it is
+            # closed, no new problem after an answer
+            yes = question.affirmative if question is not None else None
+            if question is not None and yes is not None:
+                await self._act(turn, question.action(yes, turn.memory.context))
+            else:
+                turn.log.intent = onboarding.ACKNOWLEDGED
+                answers.glad_it_worked(turn)
+            return
         # "ok zgr", "за ойлголоо", "хэсэг хүлээгээд үзье" to "solved?": no question, no refusal
         if only_acknowledges(text) or (question is not None and puts_off(text)):
             onboarding.acknowledge(turn, question)
@@ -365,7 +378,7 @@ class Desk:
         step = TEXT_STEPS.get(turn.state)
         if step is not None and await step(turn, text):
             return
-        if (language := onboarding.LANGUAGE.choose(text)) is not None:  # "English", "монголоор"
+        if (language := onboarding.language_named(text)) is not None:
             await onboarding.on_language(turn, language)
             return
         if (
@@ -413,9 +426,7 @@ class Desk:
         choice = question.choose(text)
         if choice is None:
             return False
-        turn.memory.left = None
-        turn.go(left.state, context=left.context)
-        turn.memory.flow = left.flow
+        turn.resume(left)
         await self._act(turn, question.action(choice, left.context))
         return True
 

@@ -53,6 +53,12 @@ class Question:
     def choices(self) -> tuple[Choice, ...]:
         return tuple(choice for row in self.rows for choice in row)
 
+    @property
+    def affirmative(self) -> str | None:
+        """The yes of a two-way question (its one choice beside `negative`), else None."""
+        others = [choice.value for choice in self.choices if choice.value != self.negative]
+        return others[0] if self.negative is not None and len(others) == 1 else None
+
     def action(self, value: str, context: str = "") -> str:
         return f"{self.key}:{value}:{context}" if context else f"{self.key}:{value}"
 
@@ -183,7 +189,8 @@ ANYWHERE = Question(
                 N_("Cancel"),
                 (
                     "болих", "больё", "болъё", "болилоо", "болисон", "болиё", "боличлоо",
-                    "болчихлоо", "больчихлоо", "never mind", "nevermind",
+                    "болчихлоо", "больчихлоо", "болиулъя", "болиулья", "болиулах", "boliulya",
+                    "never mind", "nevermind",
                     "цуцлах", "цуцал", "цуцлая", "цуцална", "цуцлаарай", "зогсоо", "зогсох",
                     "зогс", "zogsoo", "bolih", "cancel", "stop",
                     "exit", "quit", "гарах", "хэрэггүй", "хэрэггүй боллоо", "хэрэггүй болсон",

@@ -123,14 +123,16 @@ class Turn:
         return self.conversation.state
 
     @property
-    def fresh_topic(self) -> str:
-        """What the last answer was about, while the conversation goes on (its last turn
-        under TOPIC_FRESH ago): "and if my manager is away?" follows that answer; the
-        same words the next day start afresh."""
+    def goes_on(self) -> bool:
+        """The conversation's last turn was under TOPIC_FRESH ago: what it was about holds."""
         last = self.conversation.updated_at
-        if not self.memory.topic or last is None or self.desk.clock() - last > TOPIC_FRESH:
-            return ""
-        return self.memory.topic
+        return last is not None and self.desk.clock() - last <= TOPIC_FRESH
+
+    @property
+    def fresh_topic(self) -> str:
+        """What the last answer was about, while the conversation goes on: "and if my
+        manager is away?" follows that answer; the same words the next day start afresh."""
+        return self.memory.topic if self.goes_on else ""
 
     @property
     def language(self) -> str:
@@ -166,6 +168,13 @@ class Turn:
         self.conversation.state = state
         self.memory.flow = dataclasses.asdict(data) if data is not None else {}  # type: ignore[call-overload]
         self.memory.context = context
+
+    def resume(self, left: LeftQuestion) -> None:
+        """Back to a step another question took over from, with its context and stored data."""
+        self.conversation.state = left.state
+        self.memory.flow = left.flow
+        self.memory.context = left.context
+        self.memory.left = None
 
     def flow_data(self, kind: type[Data]) -> Data:
         return load_data(kind, self.memory.flow)

@@ -42,7 +42,8 @@ OTHER_SERVICES = Vocabulary.build(
         )
     }
 )  # fmt: skip
-# Others who run trainings and give certificates: their course is not the institute's.
+# Others who run trainings and give certificates, and their subjects: their course is not
+# the institute's.
 OTHER_ORGANISERS = Vocabulary.build(
     {
         "other": (
@@ -51,9 +52,15 @@ OTHER_ORGANISERS = Vocabulary.build(
             "eruul mendiin yamnii", "eruul mendiin yamnaas", "world vision", "ворлд вишн",
             "jica", "жайка", "koica", "койка", "save the children", "british council",
             "coursera", "курсера", "khan academy", "peace corps", "улаан загалмай", "red cross",
+            # others' subjects: a mine's or a plant's safety course, a driving school
+            "хөдөлмөр хамгаалал", "хөдөлмөр хамгааллын", "hudulmur hamgaalal",
+            "hudulmur hamgaalliin", "аюулгүй ажиллагаа", "ayulgui ajillagaa", "уурхай",
+            "uurhai", "жолооны", "joloonii",
         )
     }
 )  # fmt: skip
+# The institute's own e-learning site by its name: "цахим сургалт" is anyone's online course.
+_INSTITUTE_SITE = Vocabulary.build({"ours": ("esurgalt", "е сургалт", "itpd")})
 _STATEMENT = frozenset(keys(tables.STATEMENT_WORDS)) | FILLERS
 
 
@@ -93,9 +100,14 @@ _QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a 
 _LONGEST_LEAD = 5  # words: "I have one more question"
 _ASKED_AFTER_A_LEAD = 2  # words a question after a lead needs at least
 _YEAR_WORDS = tuple(key for word in ("жил", "ажил", "дугаар", "дүгээр") for key in keys(word))
-# A cohort's number, then a comma or "and", then another's: "1, 5 дахь", not "1. 5 дахь"
+# A cohort's number (its ordinal ending perhaps: "1 дэх болон 10 дахь"), then a comma or
+# "and", then another's: "1, 5 дахь", not "1. 5 дахь"
 # (a numbered list) nor "2021, 5 дахь".
-_LISTED_COHORT = re.compile(r"(?<![\w.])(10|5|1)(?=\s*(?:,|\s(?:ба|болон|and))\s*(?:10|5|1)\b)")
+_LISTED_COHORT = re.compile(
+    r"(?<![\w.])(10|5|1)(?=(?:-?р|\s*д[эа]хь?|\s*d[ae]h?i|st|th)?"
+    r"\s*(?:,|\s(?:ба|болон|and|ba|bolon))\s*(?:10|5|1)(?!\d))",
+    re.IGNORECASE,
+)
 _COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
 
 
@@ -203,6 +215,11 @@ _OPENING_THANKS = frozenset(keys(tables.OPENING_THANKS))
 _ASKED_AFTER_THANKS = 2  # words a question after the thanks needs to be read alone
 
 
+def without_greeting(text: str) -> str:
+    """The message without its "Сайн байна уу" ("sain bnuu"), whose particle asks nothing."""
+    return _GREETING.sub(" ", text)
+
+
 def without_opening_thanks(text: str) -> str:
     """The message without the thanks and "ok" it opens with ("за баярлалаа одоо ESIS
     дээрээ хаанаас харах вэ"): read whole, it is thanks. Unchanged when fewer than two
@@ -245,7 +262,7 @@ def _says_it_works(clause: str) -> bool:
 
 def _asks_or_denies(text: str) -> bool:
     """A question (a greeting's "уу" aside) or a "-гүй": a problem told, not a statement."""
-    return asks(_GREETING.sub(" ", text)) or denies(text)
+    return asks(without_greeting(text)) or denies(text)
 
 
 # English negation, which the Mongolian analysis (English letters read as Latin Mongolian)
@@ -262,8 +279,27 @@ def says_still(text: str) -> bool:
     return _STILL.read(keys(text)) != []
 
 
+_WORKED = frozenset(keys(tables.WORKED_WORDS))
+
+
+def says_it_worked(text: str) -> bool:
+    """Whether a message tells that the problem is over and asks nothing: a clause of only
+    words of success ("менежерээсээ асуугаад оллоо, болсон", "za orchihloo"), nothing
+    denied and nothing put off."""
+    if asks(text) or denies(text):
+        return False
+    words = [key for key in keys(text) if key not in _WORKED]
+    if any(True for _ in _LATER.read(words)):
+        return False  # "за болсон, дараа шалгая": put off, not yet tried
+    for clause in _CLAUSES.split(text):
+        words = [key for key in keys(clause) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
+        if words and all(key in _WORKED for key in words):
+            return True
+    return False
+
+
 def puts_off(text: str) -> bool:
-    """Whether a message only puts things off ("за болсон, дараа шалгая", "za bolson"): each
+    """Whether a message only puts things off ("за болсон, дараа шалгая", "хүлээе"): each
     of its words, acknowledgements aside, is in a phrase of later."""
     words = [key for key in keys(text) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
     said = {at for start, end, _value in _LATER.read(words) for at in range(start, end)}
@@ -392,22 +428,20 @@ def names_another_service(text: str) -> bool:
     """Whether the message names an account that is not the institute's (Gmail, Facebook,
     e-Mongolia, a bank) and none of the institute's: its password is not this desk's to
     recover. ("ESIS-д бүртгэлтэй gmail хаяг" is about ESIS.)"""
-    return _names_outside(OTHER_SERVICES, text)
+    words = keys(text)
+    return any(True for _ in OTHER_SERVICES.read(words)) and not any(
+        True for _ in SYSTEMS.read(words)
+    )
 
 
 def names_another_organiser(text: str) -> bool:
     """Whether the message names another organiser of trainings (UNICEF, IELTS, the health
-    ministry) and none of the institute's systems: its course or certificate is not this
-    desk's. Unlike an account (a Gmail address opens the webinar too), naming one decides;
-    ESIS beside it is where its certificate would go ("ЮНИСЕФ-ийн сертификат ESIS-д орох
-    уу?"), not the institute's course."""
-    return _names_outside(OTHER_ORGANISERS, text, ours=("elearning",))
-
-
-def _names_outside(
-    others: Vocabulary, text: str, ours: tuple[str, ...] = ("esis", "elearning")
-) -> bool:
-    """Whether the message names one of `others` and none of the institute's `ours`."""
+    ministry) or another's subject (a mine's safety course) and not the institute's own
+    site: its course or certificate is not this desk's. Unlike an account (a Gmail address
+    opens the webinar too), naming one decides; ESIS beside it is where its certificate
+    would go ("ЮНИСЕФ-ийн сертификат ESIS-д орох уу?"), and "цахим сургалт" is any online
+    course ("UNICEF-iin tsahim surgalt"); only esurgalt / itpd are the institute's."""
     words = keys(text)
-    named = {value for _start, _end, value in SYSTEMS.read(words)}
-    return any(True for _ in others.read(words)) and not named & set(ours)
+    return any(True for _ in OTHER_ORGANISERS.read(words)) and not any(
+        True for _ in _INSTITUTE_SITE.read(words)
+    )

@@ -451,6 +451,26 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
     return (year, j + 1 - i) if year else (None, 0)
 
 
+_FIRST_TIME = frozenset(fold(w) for w in tables.FIRST_TIME_WORDS.split())
+_JOB_STARTED = frozenset(fold(w) for w in tables.JOB_STARTED_WORDS.split())
+_ONCE = fold("удаа")
+
+
+def _first_job_at(pieces: Sequence[str], i: int) -> int:
+    """How many pieces at pieces[i] say a first job was taken up ("анх ажилд орсон",
+    "ажилд шинээр орсон", "ажилд анх удаа орсон"): the 1st year said without a number."""
+    words = [_collapse(piece) for piece in pieces[i : i + 4]]
+    once = _ONCE in words[1:3]
+    if once:
+        words.remove(_ONCE)
+    if len(words) < 3:
+        return 0
+    first, job = (words[0], words[1]) if words[0] in _FIRST_TIME else (words[1], words[0])
+    if first not in _FIRST_TIME or not job.startswith("ажил") or words[2] not in _JOB_STARTED:
+        return 0
+    return 3 + once
+
+
 def _number(match: re.Match[str]) -> int:
     number = match.group("n")
     return int(number) if number.isdigit() else _YEAR_NUMBERS[number]
@@ -464,6 +484,8 @@ def years_of_work(text: str) -> list[int]:
     i = 0
     while i < len(pieces):
         year, length = _year_of_work_at(pieces, i)
+        if year is None and (length := _first_job_at(pieces, i)):
+            year = 1
         if year is None and _DIGITS.fullmatch(pieces[i]) and _denied_at(pieces, i + 1):
             year, length = int(pieces[i]), 1  # "1 биш …": a bare number denied
         if year is not None and _denied_at(pieces, i + length):
@@ -501,6 +523,8 @@ def analyze(text: str) -> tuple[Word, ...]:
     words: list[Word] = []
     i = 0
     while i < len(pieces):
+        if _first_job_at(pieces, i):  # the cohort's word beside the job's: both are read
+            words.append(Word(COHORT_WORD, COHORT_WORD, (COHORT_WORD,)))
         year, length = _year_of_work_at(pieces, i)
         if year is not None:
             named = COHORT_WORD if year in COHORTS else OTHER_YEAR_WORD
@@ -568,18 +592,28 @@ def asks(sentence: str) -> bool:
 _ENGLISH = frozenset((tables.ENGLISH_FUNCTION_WORDS + " " + tables.ENGLISH_TOPIC_WORDS).split())
 _ENGLISH_WORD = re.compile(r"[a-z']+")
 _CHAT_LATIN = frozenset(tables.CHAT_LATIN_MARKERS.split())
+_CYRILLIC_WORD = re.compile(r"\w*[а-яёөү]\w*", re.IGNORECASE)
+# Cyrillic words an English message may carry: a surname, a register number ("her surname
+# is Мөнхбат, register УБ01231507"), with three English words or more for each.
+_NAMES_IN_ENGLISH = 2
 
 
 def writes_english(text: str) -> bool:
-    """Whether a message is English, not chat-Latin Mongolian: Latin letters only, three
-    words or more, and a share of English function and topic words. Of the labelled sets,
+    """Whether a message is English, not chat-Latin Mongolian: Latin letters (but for a
+    name or a register number or two), three words or more, and a share of English function
+    and topic words. Of the labelled sets,
     it finds 264 of the 330 Latin lines of english*.jsonl, and no chat-Latin line: a
     newcomer whose first message is so is answered in English, and a typed answer so is
     read in its English words only ("times" is no "тиймээ")."""
-    if script_of(text) != "latn":
+    script = script_of(text)
+    if script not in ("latn", "mixed"):
         return False
     words = _ENGLISH_WORD.findall(text.casefold())
     if _CHAT_LATIN.intersection(words):
         return False
+    if script == "mixed":
+        names = len(_CYRILLIC_WORD.findall(text))
+        if names > _NAMES_IN_ENGLISH or 3 * names > len(words):
+            return False
     english = sum(word in _ENGLISH for word in words)
     return len(words) >= 3 and english >= tables.ENGLISH_SHARE * len(words)

@@ -413,6 +413,11 @@ STOP_STEMS: frozenset[str] = _words("бай гэ")
 # A named cohort ("10 дахь жилийн", "анхны жилдээ") is read as this word, which the FAQ
 # uses for a cohort ("манай ээлжийн сургалт").
 COHORT_WORD: str = "ээлж"
+# A first job said in words is the 1st year: "анх ажилд орсон", "ажилд шинээр орсон",
+# "дөнгөж ажилд орлоо", "anh udaa ajild orson". Only a start already made: "ажилд орох"
+# (getting a job) is another office's question.
+FIRST_TIME_WORDS: str = "анх шинээр дөнгөж"
+JOB_STARTED_WORDS: str = "орсон ороод орж орчихсон орлоо орчихлоо"
 # Any other year of work ("3 дахь жилийн", "дөрөвдүгээр жилдээ") is read as this one word:
 # not a cohort, and which one it is does not matter to the question.
 OTHER_YEAR_WORD: str = "бусадээлж"
@@ -573,8 +578,16 @@ STILL_PHRASES: tuple[str, ...] = ("still", "again", "одоо ч", "дахиад
 LATER_PHRASES: tuple[str, ...] = (
     "болсон", "боллоо", "дараа", "дараа шалга", "дараа орно", "дараа үзье", "дараа хэлье",
     "дараа мэдэгдье", "хэсэг хүлээгээд үзье", "хүлээгээд үзье", "хүлээж үзье", "хүлээе",
+    "хэсэг хүлээгээд", "хүлээгээд",
     "later", "check later", "maybe later", "wait and see", "i will wait",
 )  # fmt: skip
+
+# What says the problem is over ("…менежерээсээ асуугаад оллоо, болсон", "za orchihloo"):
+# a clause of only these, acknowledgements and fillers, after an answer, asks nothing more.
+WORKED_WORDS: str = (
+    "болсон боллоо болчихлоо болчихсон оллоо олчихлоо олдлоо олдчихлоо орлоо орчихлоо "
+    "нэвтэрлээ нэвтэрчихлээ шийдэгдлээ шийдэгдсэн чадлаа solved worked fixed"
+)
 
 # Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
 # to a yes/no question, what follows the last of them is the answer.

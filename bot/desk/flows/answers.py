@@ -14,6 +14,7 @@ from bot.i18n import N_, _
 from bot.storage.models import Feedback, MessageLog
 
 GREETING = "greeting"  # the FAQ entry of a bare "hello"
+CONTACT = "contact"  # … and of the institute's phone and e-mail
 SMALL_TALK = frozenset({GREETING, "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
 TOLD_WHY = 2  # words beside a typed 👎 that tell why the answer did not help
@@ -56,6 +57,12 @@ FEEDBACK = Question(
 )  # fmt: skip
 
 
+def glad_it_worked(turn: Turn) -> None:
+    """The problem is over, said to "solved?" or in a message of its own."""
+    turn.go(IDLE)
+    turn.say(_("Glad it worked! Good luck with the training."), show_menu=True)
+
+
 def button_gone(turn: Turn, show_menu: bool = False) -> None:
     turn.say(_("That button is no longer active."), show_menu=show_menu)
 
@@ -64,10 +71,11 @@ async def answer_entry(turn: Turn, entry_id: str, with_feedback: bool, tag: bool
     """The entry's answer; with 👍/👎 under it unless it is small talk. `tag` puts the entry
     in the buttons too, for a message with two answers."""
     answer = turn.knowledge.answer(entry_id, turn.language)
-    turn.memory.topic = entry_id
     if not with_feedback:  # small talk: "hello" invites a question, so the menu comes along
+        # and is no topic of its own: what follows a greeting follows up on no answer
         turn.say(answer, show_menu=True)
         return
+    turn.memory.topic = entry_id
     log_id = await turn.log_id()  # the buttons name the question's row
     context = f"{log_id}:{entry_id}" if tag else str(log_id)
     text = "\n\n".join((answer, FEEDBACK.prompt()))

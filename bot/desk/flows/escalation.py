@@ -23,17 +23,17 @@ RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a tic
 # (one at least), and those that may stand around them.
 PERSON_ASKING = frozenset(
     keys(
-        "хүн хүнтэй ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор "
-        "холбогдъё холбож холбо оператор операторт оператортой арга зүйч арга зүйчтэй ажилтан "
-        "ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай админ админтай холбоод холбоно "
-        "talk speak chat human person operator agent real live someone somebody staff "
-        "methodologist admin"
+        "хүн хүнтэй ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох "
+        "холбогдож холбогдмоор холбогдъё холбож холбо оператор операторт оператортой арга зүйч "
+        "арга зүйчтэй ажилтан ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай админ админтай "
+        "холбоод холбоно talk speak chat human person operator agent real live someone somebody "
+        "staff methodologist admin"
     )
 )
 TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
     keys(
-        "ярих ярья ярихыг ярьмаар яримаар ярилцах ярилцмаар холбогдох холбогдмоор холбогдъё "
-        "холбож холбо холбоод холбоно talk speak chat"
+        "ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох холбогдож "
+        "холбогдмоор холбогдъё холбож холбо холбоод холбоно talk speak chat"
     )
 )
 PERSON_REQUEST = PERSON_ASKING | frozenset(

@@ -38,6 +38,7 @@ from bot.nlu.entities import (
     says_still,
     says_unsure,
     states_a_fact,
+    without_greeting,
     without_opening_thanks,
 )
 from bot.nlu.matcher import MatchResult
@@ -55,6 +56,10 @@ MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of 
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
+# How clearly a part beside our question must read as out of scope to be refused beside its
+# answer: "цалин хэзээ нэмэгдэх вэ" reads at 96, "gmail hereg uu" after a webinar question
+# (the webinar's own account) at 61.
+REFUSED_BESIDE = 75.0
 # An answerable entry this close to an out-of-scope best, and itself over the threshold, is
 # offered (unless the message names another service): the classifier in the score reads
 # "нууц үгээ мартсан, тусална уу" as much like Gmail's question as the desk's own.
@@ -146,12 +151,15 @@ async def answer_question(turn: Turn, text: str) -> None:
     if result.reason == "out_of_scope" and result.best is not None:
         # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
         # another account's: the desk's reading wins, or the teacher picks among them —
-        # unless the message names that other account ("gmail-ийн нууц үгээ мартсан").
+        # unless the message names that other account ("gmail-ийн нууц үгээ мартсан"). The
+        # institute's contacts are never the nearer reading: "халаалт ажиллахгүй байна хэнд
+        # хандах" asks whom to turn to, and the topic's own answer says it.
         near = (
             []
             if _names_elsewhere(text)
             else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
         )
+        near = [intent for intent in near if intent != answers.CONTACT]
         if len(near) == 1 or _both_passwords(near):
             turn.log.intent = near[0]
             await respond(turn, near[0], text)
@@ -325,12 +333,27 @@ def _tells_only_a_cohort(turn: Turn, text: str, result: MatchResult) -> int | No
     хэлний багш, 1 дэх жилдээ ажиллаж байна" is no school's own matter)."""
     if result.intent is not None and result.intent not in SMALL_TALK:
         return None
-    if any(asks(part) and not _greets(turn, part) for part in sentences(text)):
-        return None  # "Сайн байна уу" asks nothing of the desk
+    if any(_requests(turn, part) for part in sentences(text)):
+        return None
     unclear = result.best is None or result.best.score < CLEAR_SCORE
     if result.intent is None and not unclear and not only_introduces(text):
         return None
     return detect_cohort(text)
+
+
+def _requests(turn: Turn, sentence: str) -> bool:
+    """Whether a sentence beside a stated cohort asks ("Сайн байна уу" asks nothing of the
+    desk, alone or in a sentence), or, naming no cohort, reads clearly as an entry of the
+    desk's: "Батламжаа шалгуулах гэсэн юм" requests without a question word."""
+    if asks(without_greeting(sentence)) and not _greets(turn, sentence):
+        return True
+    reading = turn.knowledge.matcher.match(sentence)
+    return (
+        reading.intent is not None
+        and reading.intent not in SMALL_TALK
+        and reading.score >= CLEAR_SCORE
+        and detect_cohort(sentence) is None
+    )
 
 
 def _greets(turn: Turn, sentence: str) -> bool:
@@ -520,9 +543,9 @@ def asked_beside(turn: Turn, step: str, question: Question, text: str) -> tuple[
 
 
 def _asks_out_of_scope(part: str, result: MatchResult) -> bool:
-    """A part that asks, reading clearly as an out-of-scope topic; not one that only tells
-    why ("цалингийн шатлалд хэрэгтэй")."""
-    clear = result.best is not None and result.score >= CLEAR_SCORE
+    """A part that asks, reading unmistakably as an out-of-scope topic; not one that only
+    tells why ("цалингийн шатлалд хэрэгтэй")."""
+    clear = result.best is not None and result.score >= REFUSED_BESIDE
     return result.reason == "out_of_scope" and clear and asks(part)
 
 
@@ -579,11 +602,12 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:
-    """Right after a certificate result, a request for a check that reads as no entry
-    clearly ("Хамт ажилладаг Мөнхбат багшийнхыг бас шалгаж болох уу": a colleague's name
-    and "may I" read as chat) asks for another lookup; so does one asked after thanks
-    ("Баярлалаа. … бас шалгаж болох уу"), which reads clearly as the thanks."""
-    if turn.fresh_topic != certificate.TOPIC or not asks_for_a_check(text):
+    """Right after a certificate result (or an answer about certificates after it: "where
+    do I see it?"), a request for a check that reads as no entry clearly ("Хамт ажилладаг
+    Мөнхбат багшийнхыг бас шалгаж болох уу": a colleague's name and "may I" read as chat)
+    asks for another lookup; so does one asked after thanks ("Баярлалаа. … бас шалгаж
+    болох уу"), which reads clearly as the thanks."""
+    if not certificate.just_answered(turn) or not asks_for_a_check(text):
         return False
     if result.intent in SMALL_TALK:
         return result.score < CLEAR_SCORE or asks(text)

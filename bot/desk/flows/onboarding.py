@@ -54,6 +54,13 @@ LANGUAGE = Question(
 )
 
 
+def language_named(text: str) -> str | None:
+    """A language typed by its name anywhere ("English", "монголоор", "write in English"):
+    never by a button's place, which only the language question asked reads, so "2" or
+    "нэгдүгээр жил" elsewhere is no language."""
+    return LANGUAGE.vocabulary.choose(text)
+
+
 HELP = N_(
     "I answer questions about the teachers' professional-development training: the "
     "schedule, ESIS and e-learning passwords and e-mail, certificates. Write your "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.desk.flows import escalation
+from bot.desk.flows import answers, escalation
 from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
@@ -229,9 +229,9 @@ async def on_solved(turn: Turn, answer: str) -> None:
     if not turn.answered_yes_no(entry_id, answer):
         return
     if answer == "yes":
-        turn.say(_("Glad it worked! Good luck with the training."), show_menu=True)
+        answers.glad_it_worked(turn)
         return
-    turn.say(turn.knowledge.answer("contact", turn.language))
+    turn.say(turn.knowledge.answer(answers.CONTACT, turn.language))
     typed = turn.incoming.text or ""  # "no, it still says…" tells the methodologist more
     reason = f"recovery not solved ({entry_id})"
     if SOLVED.vocabulary.leftover(typed) <= TELLS_MORE:
