@@ -303,10 +303,11 @@ class Desk:
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
         """Buttons and commands first; then an open ticket takes the message; then a typed
-        answer to the question asked, the words that work anywhere, a menu label, the step's
-        own free text, a language's name; a reply to the question waiting that says too
-        little (asked again) or tells what failed (a person offered); a reply to a question
-        left a message or two back; and whatever is left is a new message, read whole."""
+        answer to the question asked, the words that work anywhere, a menu label, a message
+        that says it worked or only acknowledges, the step's own free text, a language's
+        name; a reply to the question waiting that says too little (asked again) or tells
+        what failed (a person offered); a reply to a question left a message or two back;
+        and whatever is left is a new message, read whole."""
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return
