@@ -206,6 +206,29 @@ def test_a_word_before_the_number_across_a_full_stop_is_no_surname() -> None:
     assert named is not None and named.surname == "Бат"
 
 
+def test_an_apology_or_a_yes_beside_the_number_is_no_surname() -> None:
+    """"uuchlaarai ub85031214" (the number typed right after a wrong one) asks for the
+    surname; it is not "Uuchlaarai"'s lookup. Nor is "за" or "тийм" a surname."""
+    for text in ("uuchlaarai ub85031214", "за УБ85031214", "УБ85031214 тийм"):
+        mention = find_register_number(text, lambda _word: False)
+        assert mention is not None and mention.number is not None
+        assert mention.surname == "", text
+
+
+@pytest.mark.usefixtures("with_roster")
+async def test_a_surname_told_again_after_nothing_was_found_looks_up_the_same_number(
+    engine: Desk,
+) -> None:
+    """The number is kept under "not found": "уучлаарай андуурлаа, овог нь Мөнхбат" or the
+    surname alone looks it up again (counted like any lookup); thanks is no surname."""
+    assert "олдсонгүй" in await look_up(engine, "УБ01231507", "Батболд")
+    assert "Мөнхбат А*****а" in joined(await send(engine, "уучлаарай андуурлаа, овог нь Мөнхбат"))
+    assert "олдсонгүй" in await look_up(engine, "УБ85031214", "Болд", user="b")
+    assert "олдсонгүй" not in joined(await send(engine, "баярлалаа", user="b"))
+    assert "олдсонгүй" in await look_up(engine, "УБ85031214", "Болд", user="c")
+    assert "Дорж Б*****р" in joined(await send(engine, "Дорж", user="c"))
+
+
 def test_a_name_before_the_number_wins_over_a_question_word_after_it() -> None:
     """"Дорж УБ-85031214 батламжаа шалгуулъя": "батламжаа" is the request's word (the
     matcher knows it), "Дорж" the surname; a name after the number is still taken."""

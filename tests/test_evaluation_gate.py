@@ -133,6 +133,14 @@ GOBI_FLOORS = (0.92, 0.91, 0.92)
 # other organisers' subjects (a mine's safety course) and "UNICEF-iin tsahim surgalt" are
 # refused now (98.9 % refused, Latin 98.3 %).
 DARKHAN_FLOORS = (0.94, 0.94, 0.95)
+# eastern.jsonl (260 lines, the session after: teachers and staff of Dornod, Khentii and
+# Sukhbaatar — kindergartens, vocational and dormitory teachers, managers; 40 % chat-Latin,
+# 8 % English, 35 % out of scope, near misses: other organisers' courses, a bank's password,
+# another site's login, "whom do I turn to" about a school's own matter), by a helper who
+# read only the entry list, the README and MONGOLIAN.md. First run: 95.9 / 94.5 %, top-3
+# 100 %, Latin 94.4 %. Its misses were read: another site's address ("medle.mn", "eec.mn")
+# is another's (96.7 % refused, Latin 96.0 %).
+EASTERN_FLOORS = (0.94, 0.95, 0.94)
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +185,7 @@ FLOORS = {
     "khovd.jsonl": (KHOVD_FLOORS, 0.98),
     "gobi.jsonl": (GOBI_FLOORS, 0.98),
     "darkhan.jsonl": (DARKHAN_FLOORS, 0.98),
+    "eastern.jsonl": (EASTERN_FLOORS, 0.98),
 }
 
 

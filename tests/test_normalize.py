@@ -9,15 +9,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.entities import (
+    asks_to_wait,
+    asks_what_answers,
+    checks_understanding,
     denies,
     detect_cohort,
+    matter_of_a_contact_question,
     named_cohorts,
+    names_another_organiser,
+    names_both,
     only_announces_a_question,
+    only_asks_how_one_is,
     only_asks_what_next,
     only_introduces,
     puts_off,
     says_it_worked,
+    says_understood,
     states_a_fact,
+    turns_reminders_off,
 )
 from bot.nlu.normalize import (
     MAX_TEXT,
@@ -486,3 +495,131 @@ def test_what_normalize_reads_for_the_matcher() -> None:
     assert normalize("уучлаарай буруу дарчихлаа") == "уучлаарай андуурлаа"
     assert normalize("Расписание гарсан уу") == "хуваарь гарсан уу"
     assert normalize("raspisanie") == normalize("расписание")
+
+
+@pytest.mark.parametrize(
+    ("text", "cohort"),
+    [
+        ("bas 1 dehiinh?", 1),  # an ordinal's own: "the 1st's", no "жил"
+        ("10 дахийнх нь?", 10),
+        ("5 dahi jiliinh", 5),
+        ("3-р сарынх", None),  # a month's
+    ],
+)
+def test_an_ordinals_own_names_the_year(text: str, cohort: int | None) -> None:
+    assert detect_cohort(text) == cohort
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Hello, I am a 1st year teacher", False),  # "hello" reads as "сайн уу": no question
+        ("sain bnuu 5 dahi jiliin bagsh", False),
+        ("Сайн байна уу?", True),
+        ("ажиллаж байна уу", True),
+        ("Сайн байна уу, хуваарь хэзээ", True),
+    ],
+)
+def test_a_greetings_particle_asks_nothing(text: str, asked: bool) -> None:
+    assert asks(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "about_the_desk"),
+    [
+        ("ene chat bot uu hvn uu", True),
+        ("are you a real person or a bot?", True),
+        ("Чи жинхэнэ хүн үү?", True),
+        ("bot bish hun bnu?", False),  # a machine denied: a person wanted
+        ("хүн байна уу", False),
+        ("Бот ойлгохгүй байна, хүн хэрэгтэй", False),
+        ("can I talk to a person from the institute", False),
+        ("This bot is useless!!! When does the 1st year training start???", False),
+    ],
+)
+def test_asking_what_answers_is_told_from_asking_for_a_person(
+    text: str, about_the_desk: bool
+) -> None:
+    assert asks_what_answers(text) == about_the_desk
+
+
+@pytest.mark.parametrize(
+    ("text", "off"),
+    [
+        ("сануулгыг нь зогсоочих", True),
+        ("actually I don't need the reminders anymore, turn them off", True),
+        ("sanuulgaa bolichooroi", True),
+        ("remind me", False),
+        ("сануулга ирэхгүй байна", False),  # a complaint, not a request
+        ("сануулга яаж зогсоох вэ", False),  # a question about it
+    ],
+)
+def test_reminders_turned_off_in_words(text: str, off: bool) -> None:
+    assert turns_reminders_off(text) == off
+
+
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        ("How are you today?", True),
+        ("ямар байна даа", True),
+        ("hir bn", True),
+        ("Ямар вэ?", False),
+        ("how do I log in", False),
+    ],
+)
+def test_how_are_you_is_a_greeting(text: str, how: bool) -> None:
+    assert only_asks_how_one_is(text) == how
+
+
+@pytest.mark.parametrize(
+    ("text", "both"),
+    [("hoyuulang ni martsan", True), ("аль аль нь", True), ("both", True), ("аль нь", False)],
+)
+def test_both_is_told(text: str, both: bool) -> None:
+    assert names_both(text) == both
+
+
+@pytest.mark.parametrize(
+    ("text", "understood", "wait", "check"),
+    [
+        ("ok oilgoloo", True, False, False),
+        ("за ойлголоо, болчихлоо", False, False, False),  # it worked: more than read
+        ("tvr hvleegeerei registree olj bna", False, True, False),
+        ("түр зуур ажиллахгүй байна", False, False, False),
+        ("utsaaraa orj bolno gesen ug uu", False, False, True),
+        ("юу гэсэн үг вэ", False, False, False),  # what a word means, not a check
+    ],
+)
+def test_understood_wait_and_a_check_of_the_answer(
+    text: str, understood: bool, wait: bool, check: bool
+) -> None:
+    assert (says_understood(text), asks_to_wait(text), checks_understanding(text)) == (
+        understood,
+        wait,
+        check,
+    )
+
+
+def test_it_worked_in_english_words() -> None:
+    assert says_it_worked("ok it worked now, thank you")
+    assert not says_it_worked("it is not worked")
+
+
+def test_the_matter_of_whom_to_turn_to() -> None:
+    text = "Манай дотуур байрны халаалт ажиллахгүй байна хэнд хандах вэ"
+    assert matter_of_a_contact_question(text) == "Манай дотуур байрны халаалт ажиллахгүй байна"
+    assert matter_of_a_contact_question("хэнд хандах вэ") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("medle.mn ruu orj chadahgui bn", True),
+        ("eec.mn ruu nevterch chadahgui bn", True),
+        ("esurgalt.itpd.mn ruu orj chadahgui bn", False),
+        ("classroom.google.com ruu orohgui bn", False),
+    ],
+)
+def test_another_sites_address_is_anothers(text: str, other: bool) -> None:
+    assert names_another_organiser(text) == other

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.nlu import tables
+from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, keys
+
 # Latin letters people type for the Cyrillic letters of residence codes (УБ, ДА, ...),
 # including look-alikes (Latin "y" for "у", "x" for "х").
 LATIN_TO_CYRILLIC = {
@@ -68,6 +71,14 @@ NOT_A_SURNAME = frozenset(
         "mini",
     ]
 )
+# Words said around a number that name no one: "uuchlaarai ub85031214", "за УБ85031214".
+_SAID_AROUND = ACKNOWLEDGEMENTS | FILLERS | frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
+
+
+def _not_a_surname(word: str) -> bool:
+    return word.lower() in NOT_A_SURNAME or set(keys(word)) <= _SAID_AROUND
+
+
 _MONGOLIAN_LETTER = re.compile(r"[а-яёөү]")
 
 # Letters that typing cannot tell apart: Latin "e", "u", "o" and keyboards without ө/ү.
@@ -184,7 +195,7 @@ def find_register_number(
     except RegisterNumberError as problem:
         return Mention(None, str(problem), "")
     rest = text[match.end() :]
-    after = [w for w in _WORD.findall(rest) if w.lower() not in NOT_A_SURNAME]
+    after = [w for w in _WORD.findall(rest) if not _not_a_surname(w)]
     before = [w for w in _WORD.findall(text[: match.start()])]
     surname = after[0] if after and _names_the_person(rest, after, known) else ""
     # "Бат УБ85031512": a capitalised word before it, or the message is just name and number;
@@ -194,7 +205,7 @@ def find_register_number(
         (not surname or known(surname))
         and before
         and not re.search(r"[.;:!?]", text[text.rfind(before[-1]) : match.start()])
-        and before[-1].lower() not in NOT_A_SURNAME
+        and not _not_a_surname(before[-1])
         and (before[-1][:1].isupper() or len(before) == 1)
     ):
         surname = before[-1]
@@ -218,6 +229,6 @@ def told_surname(text: str, known: Callable[[str], bool] = lambda _word: False) 
     """The surname a message tells in words ("Дорж гэдэг", "Овог маань Мөнхбат."), or ""."""
     for match in _TOLD_SURNAME.finditer(text):
         word = match.group("after") or match.group("before")
-        if word.lower() not in NOT_A_SURNAME and not known(word):
+        if not _not_a_surname(word) and not known(word):
             return word
     return ""

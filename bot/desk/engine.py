@@ -39,14 +39,20 @@ from bot.desk.questions import ANYWHERE, MENU, Question
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, LeftQuestion, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
+from bot.nlu import tables
 from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import (
+    asks_to_wait,
+    asks_what_answers,
     asks_what_is_meant,
+    names_both,
     only_acknowledges,
     only_links,
     puts_off,
     says_it_worked,
+    says_understood,
     states_a_fact,
+    turns_reminders_off,
 )
 from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of, writes_english
 from bot.storage import people
@@ -80,7 +86,9 @@ def _stops_reminders(text: str) -> str | None:
     anywhere in a message that asks nothing."""
     typed = [key for key in keys(text) if key not in FILLERS]
     said = {value for _start, _end, value in ANYWHERE.vocabulary.read(typed)}
-    return "stop_reminders" if "stop_reminders" in said and not asks(text) else None
+    if ("stop_reminders" in said and not asks(text)) or turns_reminders_off(text):
+        return "stop_reminders"
+    return None
 
 
 def _waiting(turn: Turn) -> Question | None:
@@ -97,13 +105,29 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     choice = question.choose(text) or question.choose_first_clause(text)
     if choice is None:
         return None
+    if question.negative and asks(text) and new_message.asks_anew(turn, question, text):
+        return None  # "дараа жил дахиж хамрагдаж болох уу" to an offer: its "дараа" is no "no"
     if (
         question.about_an_answer
         and choice != question.negative
-        and (new_message.asks_anew(turn, question, text) or puts_off(text))
+        and (
+            new_message.asks_anew(turn, question, text)
+            or puts_off(text)
+            or _only_understood(question, text)
+        )
     ):
-        return None  # … or puts it off after its "за": "За, хэсэг хүлээгээд дараа шалгая"
+        # … or puts it off after its "за" ("За, хэсэг хүлээгээд дараа шалгая"), or has only
+        # read it ("ok oilgoloo"): "solved?" stays open
+        return None
     return choice
+
+
+def _only_understood(question: Question, text: str) -> bool:
+    """A reply that only says the answer was read ("za oilgoloo", "ok got it"), to a
+    question that does not take "understood" as a choice of its own: to "did this help?"
+    it is a 👍; to "solved?" it is not yet a yes."""
+    takes_it = question.choose(tables.UNDERSTOOD_WORDS.split()[0]) is not None
+    return not takes_it and only_acknowledges(text) and says_understood(text)
 
 
 def _asks_back(text: str) -> bool:
@@ -302,85 +326,21 @@ class Desk:
         await people.log_turn(session, turn.log, replies, now)
 
     async def _dispatch(self, turn: Turn, text: str) -> None:
-        """Buttons and commands first; then an open ticket takes the message; then a typed
-        answer to the question asked, the words that work anywhere, a menu label, a message
-        that says it worked or only acknowledges, the step's own free text, a language's
-        name; a reply to the question waiting that says too little (asked again) or tells
-        what failed (a person offered); a reply to a question left a message or two back;
-        and whatever is left is a new message, read whole."""
+        """Buttons first; then what is read before any question waiting (a command, an open
+        ticket, an attachment, reminders and notices asked for in words); then the reply's
+        bearing on the question waiting (_replied); text that is no words; a reply that says
+        too little or tells what failed (_asked_again); a reply to a question left a
+        message or two back; and whatever is left is a new message, read whole."""
         if turn.incoming.action:
             await self._act(turn, turn.incoming.action)
             return
         if (left := turn.memory.left) is not None:
             left.messages += 1
             turn.memory.left = left if left.messages <= LEFT_FOR and turn.goes_on else None
-        if text.startswith("/"):
-            await onboarding.command(turn, text)
-            return
-        ticket = (
-            None if turn.new_person else await tickets.active_ticket(turn.session, turn.person.id)
-        )
-        attachment = turn.incoming.attachment
-        if ticket is not None and (attachment is None or attachment.kind in escalation.RELAYED):
-            await escalation.while_open(turn, ticket, text)
-            return
-        if attachment is not None:
-            self._unreadable(turn, attachment.kind)
-            return
-        if (stop := _stops_reminders(text)) is not None:  # "sanuulga hereggui" to "helped?"
-            await onboarding.anywhere(turn, stop)  # is about the reminders, not the answer
-            return
-        if await certificate.notice_asked_later(turn, text):  # "за, бүртгэгдвэл мэдэгдээрэй"
-            return
-        if await schedule.notice_asked_later(turn, text):  # "хуваарь гармагц мэдэгдээрэй"
-            return
-        if await schedule.reminders_asked(turn, text):  # "сануулга асаагаад өгөөч"
+        if await self._before_any_question(turn, text):
             return
         question = _waiting(turn)
-        if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
-            # Before the words that work anywhere: a failed lookup's own "a person" opens
-            # the ticket with what failed, where "хүнтэй ярих" anywhere asks for a problem.
-            step = turn.state
-            await self._act(turn, question.action(choice, turn.memory.context))
-            if question.negative is not None:  # "за ойлголоо. 5 дахь жил дээ"
-                new_message.note_cohort(turn, text)
-            elif (beside := new_message.asked_beside(turn, step, question, text)) is not None:
-                await new_message.respond(turn, *beside)
-            return
-        if (word := ANYWHERE.choose(text)) is not None:
-            turn.memory.left = None  # "болих", "цэс": what was left is given up too
-            await onboarding.anywhere(turn, word)
-            return
-        if (
-            onboarding.waits_for_details(turn, question)
-            and (escalation.calls_off(text) or puts_off(text))  # "за хэрэггүй, дараа шалгая"
-            and not new_message.asks_for_something_else(turn, text)  # "болих. 1 дэх жилийн …"
-        ):
-            await onboarding.anywhere(turn, "cancel")
-            return
-        if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
-            turn.memory.left = None
-            await onboarding.on_menu(turn, item)
-            return
-        if says_it_worked(text) and (question is None or question.about_an_answer):
-            # "менежерээсээ асуугаад оллоо, болсон": the yes of "solved?", or, once it is
-            # closed, no new problem after an answer
-            yes = question.affirmative if question is not None else None
-            if question is not None and yes is not None:
-                await self._act(turn, question.action(yes, turn.memory.context))
-            else:
-                turn.log.intent = onboarding.ACKNOWLEDGED
-                answers.glad_it_worked(turn)
-            return
-        # "ok zgr", "за ойлголоо", "хэсэг хүлээгээд үзье" to "solved?": no question, no refusal
-        if only_acknowledges(text) or (question is not None and puts_off(text)):
-            onboarding.acknowledge(turn, question)
-            return
-        step = TEXT_STEPS.get(turn.state)
-        if step is not None and await step(turn, text):
-            return
-        if (language := onboarding.language_named(text)) is not None:
-            await onboarding.on_language(turn, language)
+        if await self._replied(turn, question, text):
             return
         if (
             not text
@@ -396,14 +356,7 @@ class Desk:
                 show_menu=True,
             )
             return
-        if question is not None and (
-            new_message.says_too_little(turn, question, text)
-            or new_message.asks_what_it_means(turn, question, text)
-        ):
-            onboarding.ask_again(turn, question)
-            return
-        if question is not None and new_message.tells_it_failed(turn, question, text):
-            escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")
+        if question is not None and self._asked_again(turn, question, text):
             return
         if await self._resumed(turn, text):
             return
@@ -415,6 +368,118 @@ class Desk:
             # A first "Сайн байна уу" instead of /start (Messenger has none): the welcome's
             # language question follows the greeting's answer.
             onboarding.ask_newcomer(turn)
+
+    async def _before_any_question(self, turn: Turn, text: str) -> bool:
+        """A command, a message while a ticket is open, an attachment; reminders and notices
+        asked for or stopped in words, which are about them whatever question waits."""
+        if text.startswith("/"):
+            await onboarding.command(turn, text)
+            return True
+        ticket = (
+            None if turn.new_person else await tickets.active_ticket(turn.session, turn.person.id)
+        )
+        attachment = turn.incoming.attachment
+        if ticket is not None and (attachment is None or attachment.kind in escalation.RELAYED):
+            await escalation.while_open(turn, ticket, text)
+            return True
+        if attachment is not None:
+            self._unreadable(turn, attachment.kind)
+            return True
+        if (stop := _stops_reminders(text)) is not None:  # "sanuulga hereggui" to "helped?"
+            await onboarding.anywhere(turn, stop)  # is about the reminders, not the answer
+            return True
+        return (
+            await certificate.notice_asked_later(turn, text)  # "за, бүртгэгдвэл мэдэгдээрэй"
+            or await schedule.notice_asked_later(turn, text)  # "хуваарь гармагц мэдэгдээрэй"
+            or await schedule.reminders_asked(turn, text)  # "сануулга асаагаад өгөөч"
+        )
+
+    async def _replied(self, turn: Turn, question: Question | None, text: str) -> bool:
+        """A typed answer to the question asked; "are you a bot?"; the words that work
+        anywhere; a step's details called off; a menu label; "it worked"; a message that
+        only acknowledges or asks to wait; the step's own free text; a language's name."""
+        if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
+            await self._chosen(turn, question, choice, text)
+            return True
+        if asks_what_answers(text):  # "ene chat bot uu hvn uu": its "хүн" wants no one
+            turn.go(IDLE)  # a new message, as any other that answers no question waiting
+            turn.log.intent = answers.ABOUT_THE_DESK
+            answers.out_of_scope(turn, answers.ABOUT_THE_DESK)
+            return True
+        if (word := ANYWHERE.choose(text)) is not None:
+            turn.memory.left = None  # "болих", "цэс": what was left is given up too
+            await onboarding.anywhere(turn, word)
+            return True
+        if (
+            onboarding.waits_for_details(turn, question)
+            and (escalation.calls_off(text) or puts_off(text))  # "за хэрэггүй, дараа шалгая"
+            and not new_message.asks_for_something_else(turn, text)  # "болих. 1 дэх жилийн …"
+        ):
+            await onboarding.anywhere(turn, "cancel")
+            return True
+        if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
+            turn.memory.left = None
+            await onboarding.on_menu(turn, item)
+            return True
+        if says_it_worked(text) and (
+            question is None or question.about_an_answer or len(question.choices) == 1
+        ):
+            # "менежерээсээ асуугаад оллоо, болсон": the yes of "solved?", or, once it is
+            # closed (a one-choice offer, the 🔔 under a schedule, waits for nothing), no
+            # new problem after an answer
+            if question is not None and (yes := question.affirmative) is not None:
+                await self._act(turn, question.action(yes, turn.memory.context))
+                return True
+            turn.log.intent = onboarding.ACKNOWLEDGED
+            answers.glad_it_worked(turn)
+            return True
+        # "ok zgr", "за ойлголоо", "хэсэг хүлээгээд үзье" to "solved?": no question, no refusal
+        if (
+            only_acknowledges(text)
+            or (question is not None and puts_off(text))
+            or (turn.state != IDLE and asks_to_wait(text))  # "tvr hvleegeerei, olj bna"
+        ):
+            onboarding.acknowledge(turn, question)
+            return True
+        step = TEXT_STEPS.get(turn.state)
+        if step is not None and await step(turn, text):
+            new_message.keep_cohort(turn, text)
+            return True
+        if (language := onboarding.language_named(text)) is not None:
+            await onboarding.on_language(turn, language)
+            return True
+        return False
+
+    async def _chosen(self, turn: Turn, question: Question, choice: str, text: str) -> None:
+        """A choice typed: acted on before the words that work anywhere (a failed lookup's
+        own "a person" opens the ticket with what failed, where "хүнтэй ярих" anywhere asks
+        for a problem); a cohort and a question beside it are taken too."""
+        step = turn.state
+        await self._act(turn, question.action(choice, turn.memory.context))
+        if question.negative is not None:  # "за ойлголоо. 5 дахь жил дээ"
+            new_message.note_cohort(turn, text)
+            return
+        new_message.keep_cohort(turn, text)  # "би 5 дахь жилийн багш, ESIS-ийнх"
+        if (beside := new_message.asked_beside(turn, step, question, text)) is not None:
+            await new_message.respond(turn, *beside)
+
+    @staticmethod
+    def _asked_again(turn: Turn, question: Question, text: str) -> bool:
+        """A reply to the question waiting that chooses them all ("аль аль нь"), says too
+        little or asks what it means (the question again), or tells what failed (a
+        methodologist offered)."""
+        if question.negative is None and names_both(text):  # "аль аль нь" to "which system?"
+            onboarding.ask_again(turn, question, both=True)
+            return True
+        if new_message.says_too_little(turn, question, text) or new_message.asks_what_it_means(
+            turn, question, text
+        ):
+            onboarding.ask_again(turn, question)
+            return True
+        if new_message.tells_it_failed(turn, question, text):
+            escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")
+            return True
+        return False
 
     async def _resumed(self, turn: Turn, text: str) -> bool:
         """A reply, whole, to a question a message or two back that another question took

@@ -4,6 +4,7 @@ they cannot get into, and whether a message says nothing else (a correction)."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.nlu import tables
 from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, Vocabulary, keys, symbols_of
@@ -95,6 +96,8 @@ _PRESENCE = frozenset(keys(tables.PRESENCE_WORDS))
 _PARTICLES = frozenset(keys("уу"))
 (_BE,) = keys("байна")
 _WHAT_IS_MEANT = Vocabulary.build({"meant": tables.WHAT_IS_MEANT_PHRASES})
+_WAIT = Vocabulary.build({"wait": tables.WAIT_PHRASES})
+_UNDERSTANDING_CHECK = Vocabulary.build({"check": tables.UNDERSTANDING_CHECK_PHRASES})
 _REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
 _QUESTION_WORD = tuple(keys("асуулт question"))  # where a lead without a colon may end
 _LONGEST_LEAD = 5  # words: "I have one more question"
@@ -108,7 +111,8 @@ _LISTED_COHORT = re.compile(
     r"\s*(?:,|\s(?:ба|болон|and|ba|bolon))\s*(?:10|5|1)(?!\d))",
     re.IGNORECASE,
 )
-_COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*")  # 10, тавдугаар, аравдахь
+# 10, тавдугаар, аравдахь; an ordinal's own: "5 dahiinh ni?" ("the 5th's?")
+_COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*|(?:р|ду?г[аэу]р|д[аэо]?хи?)[иы]?нх")
 
 
 def detect_cohort(text: str) -> int | None:
@@ -280,6 +284,77 @@ def says_still(text: str) -> bool:
 
 
 _WORKED = frozenset(keys(tables.WORKED_WORDS))
+_REMINDER = tuple(keys(tables.REMINDER_WORDS))
+_REMINDERS_OFF = tuple(keys(tables.REMINDERS_OFF_WORDS))
+_UNWANTED = frozenset(keys(tables.REMINDERS_UNWANTED_WORDS))
+_WANT = tuple(keys("need want"))
+
+
+def turns_reminders_off(text: str) -> bool:
+    """Whether a clause names the reminders and stops them, in words no phrase list holds
+    ("сануулгыг нь зогсоочих", "I don't need the reminders anymore, turn them off"); a
+    message that asks ("сануулга яаж зогсоох вэ") is a question, not the request."""
+    if asks(text):
+        return False
+    for clause in _CLAUSES.split(text):
+        words = keys(clause)
+        if not any(word.startswith(_REMINDER) for word in words):
+            continue
+        if any(word.startswith(_REMINDERS_OFF) for word in words):
+            return True
+        if any(a in _UNWANTED and b.startswith(_WANT) for a, b in pairwise(words)):
+            return True
+    return False
+
+
+_BOTH = tuple(keys(tables.BOTH_WORDS))
+_BOTH_PHRASE = keys(tables.BOTH_PHRASE)
+
+
+def names_both(text: str) -> bool:
+    """Whether a reply chooses both, or all, of a question's choices ("аль аль нь",
+    "hoyuulang ni martsan", "both of them")."""
+    words = keys(text)
+    pairs = list(pairwise(words))
+    return any(word.startswith(_BOTH) for word in words) or tuple(_BOTH_PHRASE) in pairs
+
+
+_MACHINE = frozenset(keys(tables.MACHINE_WORDS))
+_YOU = frozenset(keys(tables.YOU_WORDS))
+_PERSON = frozenset(keys(tables.PERSON_WORDS))
+_WANTING = tuple(keys(tables.WANTING_WORDS))
+
+
+def asks_what_answers(text: str) -> bool:
+    """Whether a message asks if a bot or a person answers ("ene chat bot uu hvn uu", "are
+    you a real person?"), which the desk answers about itself, not by opening a ticket: a
+    question naming a machine, or "you" and a person, and no word of wanting or talking."""
+    asked = [piece for piece in _SENTENCE_PIECES.findall(text) if asks(piece)]
+    return bool(asked) and all(_asks_who(piece) for piece in asked)  # not "useless. when …?"
+
+
+_SENTENCE_PIECES = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _asks_who(sentence: str) -> bool:
+    words = keys(sentence)
+    if any(word.startswith(_WANTING) for word in words):
+        return False
+    named = set(words)
+    return bool(named & _MACHINE) or bool(named & _YOU and named & _PERSON)
+
+
+_UNDERSTOOD = frozenset(keys(tables.UNDERSTOOD_WORDS)) | {tuple(keys("got it"))}
+_YES = frozenset(keys("тийм yes yeah yep"))
+
+
+def says_understood(text: str) -> bool:
+    """Whether a message says the answer was understood ("за ойлголоо", "ok got it") and not
+    that it worked, nor yes: read, not yet tried."""
+    words = keys(text)
+    named = set(words) | set(pairwise(words))
+    yes = not _YES.isdisjoint(words)  # "тийм ээ ойлголоо" says yes
+    return bool(named & _UNDERSTOOD) and not yes and not says_it_worked(text)
 
 
 def says_it_worked(text: str) -> bool:
@@ -292,10 +367,35 @@ def says_it_worked(text: str) -> bool:
     if any(True for _ in _LATER.read(words)):
         return False  # "за болсон, дараа шалгая": put off, not yet tried
     for clause in _CLAUSES.split(text):
-        words = [key for key in keys(clause) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
+        words = [key for key in keys(clause) if key not in _BESIDE_SUCCESS]
         if words and all(key in _WORKED for key in words):
             return True
     return False
+
+
+# Words a clause of success may carry: "ok it worked now", "за одоо болчихлоо шүү".
+_BESIDE_SUCCESS = (
+    FILLERS | ACKNOWLEDGEMENTS | frozenset(keys(tables.ENGLISH_STOP_WORDS + " now одоо"))
+)
+
+
+_CONTACT_ASKING = frozenset(keys(tables.CONTACT_ASKING_WORDS))
+
+
+def matter_of_a_contact_question(text: str) -> str:
+    """The matter a "whom do I turn to?" is about ("Манай дотуур байрны халаалт ажиллахгүй
+    байна хэнд хандах вэ" → the heating), its asking words left out; "" when it names none
+    ("хэнд хандах вэ")."""
+    kept = [word for word in text.split() if not set(keys(word)) <= _CONTACT_ASKING]
+    return " ".join(kept)
+
+
+def asks_to_wait(text: str) -> bool:
+    """Whether a message asks the desk to wait while the writer fetches what was asked for
+    ("tvr hvleegeerei registree olj bna", "hold on, looking for it"), asking nothing."""
+    if asks(text) or detect_system(text) or detect_cohort(text):
+        return False  # "no wait, it's ESIS not esurgalt" corrects, it does not wait
+    return _WAIT.read(keys(text)) != []
 
 
 def puts_off(text: str) -> bool:
@@ -348,6 +448,19 @@ def only_checks_presence(text: str) -> bool:
     return words <= _PRESENCE and bool(words - _PARTICLES) and words != {_BE}  # "байна": yes
 
 
+_HOW = frozenset(keys(tables.HOW_WORDS))
+_HOW_ARE_YOU = frozenset(keys(tables.HOW_ARE_YOU_WORDS)) | _HOW
+_BEING = frozenset(keys("байна бна are doing going"))
+
+
+def only_asks_how_one_is(text: str) -> bool:
+    """Whether a message only asks how the desk is ("How are you today?", "ямар байна
+    даа"): a greeting, though its English words are all stop words to the matcher."""
+    typed = set(keys(text))
+    words = typed - FILLERS
+    return bool(words & _HOW and typed & _BEING) and words <= _HOW_ARE_YOU  # not "ямар вэ?"
+
+
 def only_acknowledges(text: str) -> bool:
     """Whether a message only acknowledges ("ok zgr", "за за ойлголоо", "got it", "👍🙏", "ok
     hvleegeerei, olood bichne"): it asks nothing and answers no choice, so it gets neither a
@@ -374,6 +487,12 @@ def says_unsure(text: str) -> bool:
     """Whether a message says the writer does not know or remember something ("username ni
     ym bilee mdku bn"): its "-гүй" asks, rather than tells what failed."""
     return _UNSURE.read(keys(text)) != []
+
+
+def checks_understanding(text: str) -> bool:
+    """Whether a message asks if the writer understood the answer ("тэгэхээр надад
+    хамаарахгүй гэсэн үг үү", "utsaaraa orj bolno gesen ug uu"), not what a word means."""
+    return _UNDERSTANDING_CHECK.read(keys(text)) != [] and not asks_what_is_meant(text)
 
 
 def asks_what_is_meant(text: str) -> bool:
@@ -440,8 +559,21 @@ def names_another_organiser(text: str) -> bool:
     site: its course or certificate is not this desk's. Unlike an account (a Gmail address
     opens the webinar too), naming one decides; ESIS beside it is where its certificate
     would go ("ЮНИСЕФ-ийн сертификат ESIS-д орох уу?"), and "цахим сургалт" is any online
-    course ("UNICEF-iin tsahim surgalt"); only esurgalt / itpd are the institute's."""
+    course ("UNICEF-iin tsahim surgalt"); only esurgalt / itpd are the institute's. So is
+    another's web address ("medle.mn ruu orj chadahgui bn")."""
     words = keys(text)
-    return any(True for _ in OTHER_ORGANISERS.read(words)) and not any(
-        True for _ in _INSTITUTE_SITE.read(words)
-    )
+    other = any(True for _ in OTHER_ORGANISERS.read(words)) or _names_another_site(text)
+    return other and not any(True for _ in _INSTITUTE_SITE.read(words))
+
+
+# A web address ("medle.mn ruu orj chadahgui bn", "eec.mn"): another's site unless it is one
+# the desk's answers send teachers to.
+_SITE = re.compile(  # not an e-mail address's domain ("tsetseg.b85@gmail.com")
+    r"(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:mn|com|org|net|edu|gov|info)\b", re.IGNORECASE
+)
+_OUR_SITES = ("itpd.mn", "esis.edu.mn", "google.com")
+
+
+def _names_another_site(text: str) -> bool:
+    sites = [site.lower() for site in _SITE.findall(text)]
+    return bool(sites) and not any(site.endswith(_OUR_SITES) for site in sites)

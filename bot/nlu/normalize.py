@@ -389,6 +389,8 @@ _YEAR_NUMBER = re.compile(
 _YEAR_INITIALS = frozenset("0123456789") | {word[0] for word in _YEAR_NUMBERS}
 # An ordinal ending standing apart ("5-р жил"), or "-odd" ("20 гаран жил", "20 гаруи жил").
 _ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]?хи?|ин|н|гаран|гаруи")
+# An ordinal's own ("5 дахийнх", "1 dehiinh": the 5th's, the 1st's) names the year alone.
+_ORDINAL_OWN = re.compile(r"(?:р|ду?г[аэу]р|д[аэо]?хи?)[иы]?нх")
 COHORTS = (1, 5, 10)
 _DIGITS = re.compile(r"\d{1,2}")
 _NOT_WORDS = frozenset({"биш"})  # "bish" too: the pieces are in Cyrillic
@@ -442,6 +444,8 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
     units = _YEAR_NUMBER.fullmatch(_collapse(pieces[j])) if j < len(pieces) else None
     if year in _TENS and units is not None and _number(units) < 10:
         year, j = year + _number(units), j + 1  # "арван таван жил": fifteen
+    if j < len(pieces) and _ORDINAL_OWN.fullmatch(_collapse(pieces[j])):
+        return (year, j + 1 - i) if year else (None, 0)
     if j < len(pieces) and _ORDINAL_MARKER.fullmatch(_collapse(pieces[j])):
         j += 1
     if j >= len(pieces) or not pieces[j].startswith("жил"):
@@ -553,6 +557,8 @@ _QUESTION_PARTICLES = frozenset(_soft_fold(w) for w in tables.QUESTION_PARTICLES
 _QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
 _LATIN_WORD = re.compile(r"[a-z]+")
 _INDEFINITE = frozenset(_soft_fold(w) for w in tables.INDEFINITE_WORDS.split())
+# "сайн (байна) уу" — and "hello", "snuu", "салем", which read as it — greets, not asks
+_GREETING_BEFORE = (_soft_fold("сайн"), _soft_fold("байна"))
 
 
 # A full stop ends a sentence unless it is inside a site's name: "esurgalt.itpd.mn",
@@ -580,13 +586,21 @@ def asks(sentence: str) -> bool:
         return True
     words = [_soft_fold(word) for word in normalize(sentence).split()]
     for at, folded in enumerate(words):
-        if folded in _QUESTION_PARTICLES:
+        if folded in _QUESTION_PARTICLES and not _greets_at(words, at):
             return True
         # "ямар нэг юм", "юу ч", "хэн ч мэдэхгүй": some-, any-, no- words, not questions
         indefinite = at + 1 < len(words) and words[at + 1] in _INDEFINITE
         if folded.startswith(_QUESTION_WORDS) and not indefinite:
             return True
     return False
+
+
+def _greets_at(words: list[str], at: int) -> bool:
+    """Whether the particle at `at` closes a greeting: "сайн уу", "сайн байна уу"."""
+    before = words[max(0, at - 2) : at]
+    return bool(before) and (
+        before[-1] == _GREETING_BEFORE[0] or tuple(before) == _GREETING_BEFORE
+    )
 
 
 _ENGLISH = frozenset((tables.ENGLISH_FUNCTION_WORDS + " " + tables.ENGLISH_TOPIC_WORDS).split())

@@ -286,6 +286,7 @@ CYRILLIC_WORDS: dict[str, str] = {
     "сну": "сайн уу",
     "снуу": "сайн уу",
     "мерси": "баярлалаа",
+    "хэрхэн": "яаж",  # "how", formal: one question word with the everyday one
     "хзэ": "хэзээ",
     "хз": "хэзээ",
     "пасс": "нууц үг",  # whole words: "паспорт" (a passport) is none
@@ -555,7 +556,7 @@ STATEMENT_WORDS: str = (
     "ажилтан менежер удирдлага нийгмийн ажилтан байна байгаа байлаа байсан юм шүү л ш "
     "андуурсан андуурчихлаа андуурлаа андуурч алдсан буруу зөв биш үгүй тийм ээ аа "
     "ажиллаж ажилладаг ажилласан ажилтай жил жилийн жилдээ жилийнх дахь дэх дугаар р "
-    "харин бол нь уг угаасаа ер нь одоо "
+    "харин бол нь уг угаасаа ер нь одоо бас тэгвэл ni "
     "sorry oops oh no yes i im i'm am actually a an the teacher teaching in my of year years "
     "th st "
     "nd rd work working not really but meant mean wrong mistake "
@@ -586,8 +587,52 @@ LATER_PHRASES: tuple[str, ...] = (
 # a clause of only these, acknowledgements and fillers, after an answer, asks nothing more.
 WORKED_WORDS: str = (
     "болсон боллоо болчихлоо болчихсон оллоо олчихлоо олдлоо олдчихлоо орлоо орчихлоо "
-    "нэвтэрлээ нэвтэрчихлээ шийдэгдлээ шийдэгдсэн чадлаа solved worked fixed"
+    "нэвтэрлээ нэвтэрчихлээ шийдэгдлээ шийдэгдсэн чадлаа solved worked works fixed"
 )
+
+# Who answers: "чи бот уу", "are you a real person or a bot?" asks what the desk is; with a
+# word of wanting or talking, or a machine denied ("bot bish hvntei yarimaar bn", "bot bish
+# hun bnu?"), it asks for a person instead.
+MACHINE_WORDS: str = (
+    "бот робот чатбот програм программ хиймэл bot robot chatbot machine program ai"
+)
+YOU_WORDS: str = "чи та чиний таны you"
+PERSON_WORDS: str = "хүн хүнээр person human"
+WANTING_WORDS: str = (
+    "ярих ярья ярьж ярилцах холбогдох холбо хэрэгтэй хэрэг хүсэж хүсэлтэй шилжүүл дамжуул "
+    "биш talk speak need want connect transfer"
+)
+
+# Reminders turned off in the teacher's own words: a clause naming them ("сануулгыг нь
+# зогсоочих", "I don't need the reminders anymore, turn them off") and one of these.
+REMINDER_WORDS: str = "сануулга сануулгыг сануулах remind reminder reminders reminding"
+REMINDERS_OFF_WORDS: str = (
+    "зогсоо болиул больё болич унтраа хэрэггүй авахгүй stop off cancel disable"
+)
+REMINDERS_UNWANTED_WORDS: str = "don't dont"  # … "need", "want" after it
+
+# "Both" to a question of several choices ("аль аль нь", "хоёуланг нь мартсан", "both"):
+# one choice at a time is asked for.
+BOTH_WORDS: str = "хоёулаа хоёуланг хоёулангийнх хоёул hoyulaa hoyuulaa hoyuulang both"
+BOTH_PHRASE: str = "аль аль"
+
+# "Wait, I'm looking for it" ("tvr hvleegeerei registree olj bna", "hold on"): the step's
+# question stays open for what the teacher is fetching.
+WAIT_PHRASES: tuple[str, ...] = (
+    "түр хүлээгээрэй", "хүлээгээрэй", "хүлээгээч", "хүлээнэ үү", "хүлээж байгаарай",
+    "түр хүлээ", "wait", "hold on", "one moment", "just a moment", "a moment", "one sec",
+)  # fmt: skip
+
+# Words that ask whom to turn to ("… асуудлаар хэнд хандах вэ", "who do I contact about
+# …"): what is left names the matter, which decides whether it is the desk's.
+CONTACT_ASKING_WORDS: str = (
+    "хэнд хэн хаана хаашаа хандах хандана хандвал хандъя холбогдох холбогдоно асуудлаар "
+    "асуудал талаар вэ бэ уу үү юм who whom where contact turn to about regarding issue"
+)
+
+# "Understood": the answer read, not yet tried ("за ойлголоо", "ok oilgoloo", "got it"). To
+# "solved?" it is no yes, whatever "за" or "ok" it comes with.
+UNDERSTOOD_WORDS: str = "ойлголоо ойлгосон ойлгочлоо ойлгочихлоо understood"
 
 # Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
 # to a yes/no question, what follows the last of them is the answer.
@@ -628,6 +673,12 @@ BUTTON_PLACES: dict[str, tuple[str, ...]] = {
 
 # A message that only checks someone is there ("байна уу?", "ало", "alo"): a greeting.
 PRESENCE_WORDS: str = "байна уу ало алло"
+# "How are you?" — a greeting's question, never one for the desk ("ямар байна даа", "hir bn",
+# "how are you doing today"): one of the first words, the rest of the second.
+HOW_WORDS: str = "how ямар хэр hir сонин"
+HOW_ARE_YOU_WORDS: str = (
+    "are you r u doing today is it going things байна бна даа сайхан юу уу та чи"
+)
 
 # A message that only acknowledges ("ok", "за зүгээр", "ok zgr", "ойлголоо", "got it"): no
 # question, no answer to a choice; whole words, around the answer fillers.
@@ -651,9 +702,18 @@ APPROVING_SYMBOLS: str = "👍🙏👌❤♥💯✅👏🤝💐🌹🙆"
 # question again.
 WHAT_IS_MEANT_PHRASES: tuple[str, ...] = (
     "юу гэсэн үг", "юу гэсэн", "юу гэж", "аль нь", "алийг нь", "ямар утгатай", "ойлгосонгүй",
+    "ойлгохгүй", "ойлгоогүй", "ойлгомжгүй",
     "what do you mean", "what does it mean", "what does that mean", "which one", "meaning",
     "i don't understand", "don't understand", "ялгаа нь", "ялгаа юу", "ялгаатай юу",
     "difference", "what's the difference",
+)  # fmt: skip
+
+# A check of what an answer meant ("тэгэхээр очих шаардлагагүй гэсэн үг үү", "so that means
+# I can use my phone?"): asked right after the answer, and about it.
+UNDERSTANDING_CHECK_PHRASES: tuple[str, ...] = (
+    "гэсэн үг үү", "гэсэн үг биз", "гэсэн үг юм уу", "гэсэн үг байх нь", "гэж ойлгох уу",
+    "гэж ойлгож болох уу", "зөв ойлгосон уу", "зөв ойлгож байна уу", "does that mean",
+    "does it mean", "so that means", "that means", "so you mean", "you mean",
 )  # fmt: skip
 
 # "I don't know", "сайн мэдэхгүй", "not sure": said to a question rather than asked; the

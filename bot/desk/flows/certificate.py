@@ -49,7 +49,7 @@ ENTRIES = frozenset({"certificate_status", "certificate_view", "pass_criteria", 
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
 # A question about the number asked for ("регистрийн дугаар яагаад хэрэгтэй вэ?", "РД-гээ
 # энд бичихэд аюулгүй юу?"), in normalized text: the step's question, which says what for.
-_ASKS_OF_THE_NUMBER = re.compile(r"регистр|(?<!\w)рд(?!\w)")
+_ASKS_OF_THE_NUMBER = re.compile(r"р[еэ]гистр|(?<!\w)рд(?!\w)")  # chat-Latin reads "рэгистр"
 
 
 class State(StrEnum):
@@ -172,10 +172,12 @@ async def on_text(turn: Turn, text: str) -> bool:
         _ask_number(turn)  # "регистрийн дугаар яагаад хэрэгтэй вэ?": what it is for, again
         return True
     number = turn.flow_data(Data).register_number
-    if turn.state == State.SURNAME and number:
+    if turn.state in (State.SURNAME, State.NOT_FOUND) and number:
         surname = told_surname(text, turn.knowledge.matcher.knows)  # "Овог маань Мөнхбат."
-        if surname or _looks_like_a_surname(turn, text):
-            await _look_up(turn, number, surname or text)
+        if not surname and _looks_like_a_surname(turn, text, retyped=turn.state != State.SURNAME):
+            surname = text
+        if surname:
+            await _look_up(turn, number, surname)
             return True
     if not _only_the_request(turn, text):
         return False
@@ -200,12 +202,16 @@ def _only_the_request(turn: Turn, text: str) -> bool:
     return best is not None and best.intent in ENTRIES
 
 
-def _looks_like_a_surname(turn: Turn, text: str) -> bool:
+def _looks_like_a_surname(turn: Turn, text: str, retyped: bool = False) -> bool:
     """A word, or two that are not a question the knowledge base knows ("сургалт хэзээ");
-    one word is always taken (Батсүх is a surname, whatever the matcher hears in it)."""
+    one word is always taken when asked for (Батсүх is a surname, whatever the matcher hears
+    in it). `retyped`, after a lookup found nothing, only one word no question uses: the
+    surname typed again ("Мөнхбат"), not "баярлалаа"."""
     words = text.split()
     if not 0 < len(words) <= SURNAME_WORDS or "?" in text or any(c.isdigit() for c in text):
         return False
+    if retyped:
+        return len(words) == 1 and not turn.knowledge.matcher.knows(words[0])
     return len(words) == 1 or turn.knowledge.matcher.match(text).intent is None
 
 
@@ -217,18 +223,20 @@ async def _look_up(turn: Turn, number_text: str, surname: str) -> None:
     await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock(), number)
     entry = await roster.lookup(turn.session, number, surname)
     turn.log.intent = "certificate_lookup"
-    answer(turn, entry)
+    answer(turn, entry, number.value)
 
 
-def answer(turn: Turn, entry: RosterEntry | None) -> None:
+def answer(turn: Turn, entry: RosterEntry | None, number: str) -> None:
     """The roster's result, under the surname as the roster spells it: a teacher who typed
-    "dorj" reads "Дорж", the name the certificate carries."""
+    "dorj" reads "Дорж", the name the certificate carries. Not found, the number is kept for
+    a surname told again ("уучлаарай, овог нь Мөнхбат")."""
     turn.memory.topic = TOPIC  # "what should I do now?" is about this result, found or not
     turn.memory.unregistered = ""
     if entry is None:
         turn.ask(
             NOT_FOUND,
             State.NOT_FOUND,
+            Data(register_number=number),
             text=_(
                 "I did not find a result for this register number and surname. Common "
                 "causes: the training was in another year, a typo, or the surname changed. "
@@ -331,4 +339,4 @@ async def _notice(turn: Turn, number: str) -> None:
 
 ACTIONS = {NOT_FOUND.key: on_not_found, NOTICE.key: on_notice}
 QUESTIONS = {State.NOT_FOUND: NOT_FOUND, State.NOTICE: NOTICE}
-TEXT_STEPS = {State.NUMBER: on_text, State.SURNAME: on_text}
+TEXT_STEPS = {State.NUMBER: on_text, State.SURNAME: on_text, State.NOT_FOUND: on_text}

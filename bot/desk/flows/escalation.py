@@ -25,9 +25,9 @@ PERSON_ASKING = frozenset(
     keys(
         "хүн хүнтэй ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох "
         "холбогдож холбогдмоор холбогдъё холбож холбо оператор операторт оператортой арга зүйч "
-        "арга зүйчтэй ажилтан ажилтантай мэргэжилтэн амьд бодит туслаач туслаарай админ админтай "
-        "холбоод холбоно talk speak chat human person operator agent real live someone somebody "
-        "staff methodologist admin"
+        "арга зүйчтэй арга зүйчид ажилтан ажилтантай мэргэжилтэн туслаач туслаарай "
+        "админ админтай холбоод холбоно talk speak chat human person operator agent someone "
+        "somebody staff methodologist admin"
     )
 )
 TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
@@ -36,19 +36,26 @@ TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
         "холбогдмоор холбогдъё холбож холбо холбоод холбоно talk speak chat"
     )
 )
+# "… арга зүйчид дамжуулж өгнө үү": passing something on to a person asks for one, whatever
+# the thing passed ("энэ жагсаалтыг", "асуултыг минь").
+PASSING_WORDS = (
+    "дамжуулж", "дамжуулаач", "дамжуулна", "дамжуулах", "дамжуулаад", "дамжуулъя",
+    "шилжүүлж", "шилжүүлээч", "шилжүүлнэ", "шилжүүлэх", "pass", "forward",
+)  # fmt: skip
+_PASSING = frozenset(keys(" ".join(PASSING_WORDS)))
 PERSON_REQUEST = PERSON_ASKING | frozenset(
     keys(
         "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
         "want with to a an please can could i me асуух асуумаар асуулт асуултаа асуулттай "
         "нэг зүйл уу ask question something would like i'd id may kindly directly now "
         "болох боломжтой шууд одоо юу right away immediately asap urgent urgently quickly "
-        "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй"
+        "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй энэ минь амьд бодит real live"
     )
-)
+) | frozenset(keys(" ".join(PASSING_WORDS)))
 
 
 # Where a reply's clauses end.
-CLAUSES = re.compile(rf"(?:[,;!?\n]|{FULL_STOP})+", re.IGNORECASE)
+CLAUSES = re.compile(rf"(?:[,;!?\n]|:(?=\s)|{FULL_STOP})+", re.IGNORECASE)  # not "10:00"
 
 
 class State(StrEnum):
@@ -121,6 +128,12 @@ async def ask_for_person(turn: Turn, text: str = "") -> None:
     )
 
 
+def names_a_person(text: str) -> bool:
+    """Whether a message names someone to talk to ("хүнтэй", "арга зүйч", "operator"), as a
+    request for a person does and a complaint about the bot need not."""
+    return any(key in PERSON_ASKING for key in keys(text))
+
+
 def problem_beside_a_person_request(text: str) -> str | None:
     """What else a message says when one of its clauses only asks for a person ("hvntei
     yarimaar bn, webinar-iin link irehgui bna" → the link), or begins or ends with such a
@@ -167,9 +180,9 @@ def _only_asks_for_a_person(text: str) -> bool:
     "I need to talk to a human", "арга зүйчтэй холбогдмоор байна". A clause with no words
     ("www" of a link) asks for nothing."""
     typed = keys(text)
-    return any(key in PERSON_ASKING for key in typed) and all(
-        key in PERSON_REQUEST or key in FILLERS for key in typed
-    )
+    others = [key for key in typed if key not in PERSON_REQUEST and key not in FILLERS]
+    passed = len(others) == 1 and not _PASSING.isdisjoint(typed)  # "энэ жагсаалтыг … дамжуул"
+    return any(key in PERSON_ASKING for key in typed) and (not others or passed)
 
 
 async def on_problem(turn: Turn, text: str) -> bool:

@@ -20,15 +20,19 @@ from bot.i18n import N_, _
 from bot.nlu.entities import (
     asks_for_a_check,
     asks_what_is_meant,
+    checks_understanding,
     denies,
     detect_cohort,
     detect_system,
+    matter_of_a_contact_question,
     named_calendar_year,
     named_cohorts,
     names_another_organiser,
     names_another_service,
+    only_acknowledges,
     only_announces_a_question,
     only_asks_for_a_reply,
+    only_asks_how_one_is,
     only_asks_what_next,
     only_checks_presence,
     only_introduces,
@@ -53,6 +57,7 @@ CLARIFY_BAND = 8.0  # how far under the answer threshold the best entry may be t
 CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offered beside it
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
+REMARK_WORDS = 2  # words of a remark between "ok" and "thanks" ("амжих нь"), no problem told
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
@@ -96,7 +101,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.log.intent = ANNOUNCED
         turn.say(_("Of course. Please write your question."), show_menu=True)
         return
-    if only_checks_presence(text):  # "байна уу?", "ало": is anyone there?
+    if only_checks_presence(text) or only_asks_how_one_is(text):  # "байна уу?", "ало"
         turn.log.intent = answers.GREETING
         await respond(turn, answers.GREETING, text)
         return
@@ -123,7 +128,14 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
     if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
+        if _greets(turn, escalation.CLAUSES.split(text)[0]):  # "Сайн байна уу, би 10 дахь …"
+            turn.log.intent = answers.GREETING  # is greeted back (and a newcomer welcomed)
+            await respond(turn, answers.GREETING, text)
         _cohort_stated(turn, cohort)
+        return
+    if result.intent == answers.CONTACT and (matter := _matter_elsewhere(turn, text)):
+        turn.log.intent = matter  # "… халаалт ажиллахгүй байна хэнд хандах вэ": not ours
+        await respond(turn, matter, text)
         return
     if _asks_another_check(turn, text, result):
         turn.log.intent = "certificate_status"
@@ -324,6 +336,23 @@ def _cohort_stated(turn: Turn, cohort: int) -> None:
     _noted(turn, cohort)
 
 
+def _matter_elsewhere(turn: Turn, text: str) -> str | None:
+    """The entry the matter of "whom do I turn to?" reads as, when it is not the contacts':
+    an out-of-scope topic ("дотуур байрны халаалт ажиллахгүй байна хэнд хандах вэ" is
+    the school's) or, clearly, one of the desk's own ("ESIS нууц үгийн асуудлаар хэнд
+    хандах вэ" has its steps). None when the matter reads as neither."""
+    matter = matter_of_a_contact_question(text)
+    if len(matter.split()) < MIN_PART_WORDS:
+        return None
+    reading = turn.knowledge.matcher.match(matter)
+    best = reading.best
+    if best is not None and reading.intent is None and turn.knowledge.entries[best.intent].refuse:
+        # "Сургуулийн спорт заалны шал эвдэрсэн": nothing of ours, nearest to theirs
+        return best.intent if reading.reason == "out_of_scope" or len(matter.split()) > 2 else None
+    ours = reading.intent not in (None, answers.CONTACT, *SMALL_TALK)
+    return reading.intent if ours and reading.score >= CLEAR_SCORE else None
+
+
 def _tells_only_a_cohort(turn: Turn, text: str, result: MatchResult) -> int | None:
     """The cohort of a message that states one, asks nothing and reads as no entry clearly
     ("2016 онд ажилд орсон, тэгэхээр 5 дахь жил байх", "my contract says this is my 1st
@@ -433,7 +462,11 @@ def says_too_little(turn: Turn, question: Question, text: str) -> bool:
     if find_register_number(text, turn.knowledge.matcher.knows) is not None:
         return False
     result = turn.knowledge.matcher.match(text)
-    return result.intent is None and (result.best is None or result.best.score < CLEAR_SCORE)
+    if result.intent is not None or result.best is None:
+        return result.intent is None
+    # "мартсан" reads as another account's at 60: a word or two refused only when unmistakable
+    floor = REFUSED_BESIDE if result.reason == "out_of_scope" else CLEAR_SCORE
+    return result.best.score < floor
 
 
 def asks_what_it_means(turn: Turn, question: Question, text: str) -> bool:
@@ -466,6 +499,14 @@ def note_cohort(turn: Turn, text: str) -> None:
         _noted(turn, cohort)
 
 
+def keep_cohort(turn: Turn, text: str) -> None:
+    """A cohort stated in the answer to another question ("би 5 дахь жилийн багш, ESIS-ийнх"
+    to "which system?") is kept for the schedule questions to come, without a word: the
+    step's own answer is what the teacher waits for."""
+    if (cohort := detect_cohort(text)) is not None:
+        turn.person.cohort = cohort
+
+
 def _noted(turn: Turn, cohort: int) -> None:
     turn.say(
         _("Noted: {cohort}. Choose from the menu, or write your question.").format(
@@ -481,6 +522,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     parts = _closing_question_apart(
         [part for part in _PARTS.split(text) if len(part.split()) >= MIN_PART_WORDS]
     )
+    if whole.intent in SMALL_TALK and _closes(parts):
+        return [whole.intent]  # "за за ойлголоо, амжих нь. баярлалаа": no "амжих" question
     if len(parts) == 1 and (whole.intent is None or whole.intent in SMALL_TALK):
         # "Баярлалаа. Бас батламжаа хаанаас харах вэ?": the thanks is no part of its own
         alone = turn.knowledge.matcher.match(without_opening_thanks(parts[0])).intent
@@ -499,6 +542,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
             continue  # "I don't know. Does …?", "Хариу өгнө үү.", "… мартчихсан. Яах вэ?"
         if only_states(part):
             continue  # "… нууц үг рүүгээ. цахим сургалтынх": a fact of the other part's
+        if entry is not None and entry.action == "human" and not escalation.names_a_person(part):
+            continue  # "ЭНЭ БОТ ЮУ Ч ХАРИУЛАХГҮЙ ЮМ!!! ESIS НУУЦ ҮГ МАРТСАН": vents, asks no one
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
         elif _asks_out_of_scope(part, result):
@@ -549,6 +594,17 @@ def _asks_out_of_scope(part: str, result: MatchResult) -> bool:
     return result.reason == "out_of_scope" and clear and asks(part)
 
 
+def _closes(parts: list[str]) -> bool:
+    """Whether a message read as thanks closes the conversation: it opens acknowledging the
+    answer ("за за ойлголоо", "ok oilgoloo"), asks nothing, and what it says besides is a
+    remark of a word or two ("амжих нь", "hiij uzne"), no problem told ("ESIS нууц үгээ
+    мартсан")."""
+    clauses = [c for part in parts for c in escalation.CLAUSES.split(part) if c.strip()]
+    if not clauses or not only_acknowledges(clauses[0]) or any(asks(part) for part in parts):
+        return False
+    return all(len(clause.split()) <= REMARK_WORDS for clause in clauses[1:])
+
+
 def _closing_question_apart(parts: list[str]) -> list[str]:
     """The last part split at its last comma when what follows asks and what precedes tells:
     "Цахим сургалтаа дуусгаж амжихгүй нь ээ, хэзээ дуусах вэ?" tells one thing (she will
@@ -568,16 +624,25 @@ def _names_elsewhere(text: str) -> bool:
 
 
 def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | None:
-    """After a certificate result, the certificate entry a follow-up is about. When the best
+    """After a certificate result (or a schedule), the entry of that topic a follow-up is
+    about. When the best
     reads less than clearly, the one of the three likeliest entries that is about
     certificates, near the threshold: "esis deer yaaj harah ve" is then where to see it, not
     ESIS grades nor the ESIS login. A question that leaves the certificate unsaid ("where
     can I see it in ESIS?", "esis deer haana ni haragdah ve") is read again with it, and is
     about it when so it reads clearly and better than alone. (After an answer, the entry
-    just answered is no such guide: asking again is seldom for the same answer.)"""
-    if turn.fresh_topic != certificate.TOPIC:
+    just answered is no such guide: asking again is seldom for the same answer — unless the
+    message checks it was understood: "тэгэхээр надад хамаарахгүй гэсэн үг үү" after who
+    attends is about who attends, when it reads near that and clearly as nothing else.)"""
+    topic = turn.fresh_topic
+    if topic in turn.knowledge.entries and checks_understanding(text):
+        near = [candidate.intent for candidate in result.candidates[:3]]
+        if topic in near and (result.score < CLEAR_SCORE or result.intent == topic):
+            return topic
+    if topic not in _TOPIC_WORDS:
         return None
-    if result.score < CLEAR_SCORE:
+    word, entries = _TOPIC_WORDS[topic]
+    if topic == certificate.TOPIC and result.score < CLEAR_SCORE:
         floor = turn.knowledge.matcher.threshold - CLARIFY_BAND
         about = [
             candidate.intent
@@ -594,11 +659,20 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
     parts.append(without_opening_thanks(text))  # "за баярлалаа одоо ESIS дээрээ хаанаас …"
     for asked in [text, *(part for part in parts if asks(part) and part != text)]:
         alone = result if asked == text else turn.knowledge.matcher.match(asked)
-        reading = turn.knowledge.matcher.match(f"{certificate.TOPIC_WORD} {asked}")
+        reading = turn.knowledge.matcher.match(f"{word} {asked}")
         clearer = reading.score >= CLEAR_SCORE and reading.score > alone.score
-        if reading.intent in certificate.ENTRIES and clearer:
+        if reading.intent in entries and clearer:
             return reading.intent
     return None
+
+
+# What a follow-up on a topic leaves unsaid, and the entries it may then be about: after a
+# certificate result, "where can I see it?"; after a schedule, "and the webinar?", "тэр
+# хэзээ дуусах вэ" ("вебинарт яаж орох вэ" reads better alone, and stays the webinar's).
+_TOPIC_WORDS = {
+    certificate.TOPIC: (certificate.TOPIC_WORD, certificate.ENTRIES),
+    schedule.TOPIC: (schedule.TOPIC_WORD, frozenset({schedule.ENTRY})),
+}
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:

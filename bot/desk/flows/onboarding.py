@@ -166,11 +166,13 @@ def acknowledge(turn: Turn, question: Question | None) -> None:
     turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
 
 
-def ask_again(turn: Turn, question: Question) -> None:
+def ask_again(turn: Turn, question: Question, both: bool = False) -> None:
     """A reply that says too little to act on (new_message.says_too_little): the question
-    again, with its buttons, in the same step and with what the flow has gathered."""
+    again, with its buttons, in the same step and with what the flow has gathered. `both`:
+    the reply chose them all ("аль аль нь", "hoyuulang ni"), so the steps go one at a time."""
     turn.log.intent = ASKED_AGAIN
-    turn.say(question.prompt(), question.buttons(turn.memory.context))
+    lead = _("Let us take them one at a time.") + "\n" if both else ""
+    turn.say(lead + question.prompt(), question.buttons(turn.memory.context))
 
 
 async def on_language(turn: Turn, language: str) -> None:
@@ -206,7 +208,7 @@ async def on_cohort(turn: Turn, argument: str) -> None:
         return
     turn.person.cohort = cohort
     if turn.state == schedule.State.COHORT:
-        schedule.show(turn, cohort)
+        await schedule.cohort_told(turn, cohort)
         return
     typed = turn.incoming.text or ""
     # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;

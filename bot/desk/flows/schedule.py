@@ -24,6 +24,8 @@ from bot.nlu.entities import denies, detect_cohort
 from bot.storage.models import Person
 
 TOPIC = "schedule"  # what Memory.topic says after the schedule was shown or its year asked
+ENTRY = "schedule"  # the FAQ entry whose action is this flow
+TOPIC_WORD = "хуваарь"  # what a follow-up leaves unsaid ("and the webinar?"), for the matcher
 
 
 class State(StrEnum):
@@ -35,6 +37,7 @@ class State(StrEnum):
 @dataclass
 class Data:
     cohort: int | None = None  # whose next schedule the notice would be about
+    reminders: bool = False  # asked for in words while the year was still to be asked
 
 
 REMINDERS = Question(
@@ -75,15 +78,26 @@ _REMINDERS_ASKED = Vocabulary.build(
 )  # fmt: skip
 
 
-async def start(turn: Turn, asked_cohort: int | None, year: int | None = None) -> None:
+async def start(
+    turn: Turn, asked_cohort: int | None, year: int | None = None, reminders: bool = False
+) -> None:
     cohort = asked_cohort if asked_cohort is not None else turn.person.cohort
     if cohort is None:
         # The schedule is what the conversation is about, even if another question comes
         # before the year does: "хаврын амралт хэзээ вэ?" then "за. 10 дахь жилийн багш".
         turn.memory.topic = TOPIC
-        turn.ask(COHORT, State.COHORT)
+        turn.ask(COHORT, State.COHORT, Data(reminders=reminders))
         return
     show(turn, cohort, year=year)
+
+
+async def cohort_told(turn: Turn, cohort: int) -> None:
+    """The year, asked for the schedule: the schedule, with the reminders set on when they
+    were what the teacher asked for ("сануулга асааж өгөөч" → "1 дэх жил")."""
+    if turn.flow_data(Data).reminders and cohort in COHORTS:
+        await _with_reminders(turn, cohort)
+        return
+    show(turn, cohort)
 
 
 def show(turn: Turn, cohort: int, *more: int, year: int | None = None) -> None:
@@ -181,19 +195,25 @@ async def reminders_asked(turn: Turn, text: str) -> bool:
     under any schedule with nothing ahead); the cohort asked for first when unknown. A
     sentence that says they did not come ("сануулга ирсэнгүй") asks for none."""
     typed = [key for key in keys(text) if key not in FILLERS]
-    if turn.state == State.SHOWN or denies(text) or not _REMINDERS_ASKED.read(typed):
+    named = detect_cohort(text)  # "bi 1 deh jild ajillaj bgaa. sanuulga avya" under the 5th's
+    shown = turn.state == State.SHOWN and named is None  # there the button's words take it
+    if shown or denies(text) or not _REMINDERS_ASKED.read(typed):
         return False
-    cohort = detect_cohort(text) or turn.person.cohort
+    cohort = named or turn.person.cohort
     if cohort not in COHORTS:
-        await start(turn, None)
+        await start(turn, None, reminders=True)
         return True
     turn.person.cohort = cohort
+    await _with_reminders(turn, cohort)
+    return True
+
+
+async def _with_reminders(turn: Turn, cohort: int) -> None:
     ahead = _still_to_come(turn, cohort)
     turn.person.reminders = turn.person.reminders or ahead  # set first: no button under it
     show(turn, cohort)
     if ahead:
         await on_reminders(turn, "on")
-    return True
 
 
 async def on_reminders(turn: Turn, argument: str) -> None:
