@@ -58,6 +58,7 @@ CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offer
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 REMARK_WORDS = 2  # words of a remark between "ok" and "thanks" ("амжих нь"), no problem told
+FOLLOW_UP_WORDS = 2  # words the matcher reads in a bare follow-up: "and the webinar?"
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
@@ -639,10 +640,11 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
         near = [candidate.intent for candidate in result.candidates[:3]]
         if topic in near and (result.score < CLEAR_SCORE or result.intent == topic):
             return topic
-    if topic not in _TOPIC_WORDS:
+    if topic == schedule.TOPIC:
+        return _about_the_schedule(turn, text, result) if asks(text) else None
+    if topic != certificate.TOPIC:
         return None
-    word, entries = _TOPIC_WORDS[topic]
-    if topic == certificate.TOPIC and result.score < CLEAR_SCORE:
+    if result.score < CLEAR_SCORE:
         floor = turn.knowledge.matcher.threshold - CLARIFY_BAND
         about = [
             candidate.intent
@@ -659,20 +661,25 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
     parts.append(without_opening_thanks(text))  # "за баярлалаа одоо ESIS дээрээ хаанаас …"
     for asked in [text, *(part for part in parts if asks(part) and part != text)]:
         alone = result if asked == text else turn.knowledge.matcher.match(asked)
-        reading = turn.knowledge.matcher.match(f"{word} {asked}")
+        reading = turn.knowledge.matcher.match(f"{certificate.TOPIC_WORD} {asked}")
         clearer = reading.score >= CLEAR_SCORE and reading.score > alone.score
-        if reading.intent in entries and clearer:
+        if reading.intent in certificate.ENTRIES and clearer:
             return reading.intent
     return None
 
 
-# What a follow-up on a topic leaves unsaid, and the entries it may then be about: after a
-# certificate result, "where can I see it?"; after a schedule, "and the webinar?", "тэр
-# хэзээ дуусах вэ" ("вебинарт яаж орох вэ" reads better alone, and stays the webinar's).
-_TOPIC_WORDS = {
-    certificate.TOPIC: (certificate.TOPIC_WORD, certificate.ENTRIES),
-    schedule.TOPIC: (schedule.TOPIC_WORD, frozenset({schedule.ENTRY})),
-}
+def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | None:
+    """After a schedule, a bare follow-up on it ("and the webinar?", "тэр хэзээ дуусах вэ"):
+    a word or two, near the schedule already, that read clearly as it, and better, with
+    the word it leaves unsaid. Not a question of its own ("вебинар нь хаана болох вэ, линкийг
+    нь яаж авах вэ", "how old are you": the schedule is none of their near readings)."""
+    near = {candidate.intent for candidate in result.candidates[:3]}
+    if len(analyze(text)) > FOLLOW_UP_WORDS or schedule.ENTRY not in near:
+        return None
+    reading = turn.knowledge.matcher.match(f"{schedule.TOPIC_WORD} {text}")
+    clearer = reading.score >= CLEAR_SCORE and reading.score > result.score
+    return schedule.ENTRY if reading.intent == schedule.ENTRY and clearer else None
+
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:
