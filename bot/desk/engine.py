@@ -126,7 +126,7 @@ def _only_understood(question: Question, text: str) -> bool:
     """A reply that only says the answer was read ("za oilgoloo", "ok got it"), to a
     question that does not take "understood" as a choice of its own: to "did this help?"
     it is a 👍; to "solved?" it is not yet a yes."""
-    takes_it = question.choose(tables.UNDERSTOOD_WORDS.split()[0]) is not None
+    takes_it = any(question.choose(word) for word in tables.UNDERSTOOD_WORDS.split())
     return not takes_it and only_acknowledges(text) and says_understood(text)
 
 

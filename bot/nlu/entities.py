@@ -11,6 +11,7 @@ from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, Vocabulary, keys, symbols
 from bot.nlu.normalize import (
     COHORTS,
     FULL_STOP,
+    ORDINAL_OWN,
     analyze,
     asks,
     cohorts,
@@ -112,7 +113,7 @@ _LISTED_COHORT = re.compile(
     re.IGNORECASE,
 )
 # 10, тавдугаар, аравдахь; an ordinal's own: "5 dahiinh ni?" ("the 5th's?")
-_COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*|(?:р|ду?г[аэу]р|д[аэо]?хи?)[иы]?нх")
+_COHORT_PIECE = re.compile(r"\d+|(?:нэг|тав|арав|анх|эхн)\w*|" + ORDINAL_OWN.pattern)
 
 
 def detect_cohort(text: str) -> int | None:
@@ -287,7 +288,7 @@ _WORKED = frozenset(keys(tables.WORKED_WORDS))
 _REMINDER = tuple(keys(tables.REMINDER_WORDS))
 _REMINDERS_OFF = tuple(keys(tables.REMINDERS_OFF_WORDS))
 _UNWANTED = frozenset(keys(tables.REMINDERS_UNWANTED_WORDS))
-_WANT = tuple(keys("need want"))
+_WANT = tuple(keys(tables.REMINDERS_WANTED_WORDS))
 
 
 def turns_reminders_off(text: str) -> bool:
@@ -345,7 +346,7 @@ def _asks_who(sentence: str) -> bool:
 
 
 _UNDERSTOOD = frozenset(keys(tables.UNDERSTOOD_WORDS)) | {tuple(keys("got it"))}
-_YES = frozenset(keys("тийм yes yeah yep"))
+_YES = frozenset(keys(tables.PLAIN_YES_WORDS))
 
 
 def says_understood(text: str) -> bool:
@@ -450,7 +451,7 @@ def only_checks_presence(text: str) -> bool:
 
 _HOW = frozenset(keys(tables.HOW_WORDS))
 _HOW_ARE_YOU = frozenset(keys(tables.HOW_ARE_YOU_WORDS)) | _HOW
-_BEING = frozenset(keys("байна бна are doing going"))
+_BEING = frozenset(keys(tables.BEING_WORDS))
 
 
 def only_asks_how_one_is(text: str) -> bool:

@@ -390,7 +390,7 @@ _YEAR_INITIALS = frozenset("0123456789") | {word[0] for word in _YEAR_NUMBERS}
 # An ordinal ending standing apart ("5-р жил"), or "-odd" ("20 гаран жил", "20 гаруи жил").
 _ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]?хи?|ин|н|гаран|гаруи")
 # An ordinal's own ("5 дахийнх", "1 dehiinh": the 5th's, the 1st's) names the year alone.
-_ORDINAL_OWN = re.compile(r"(?:р|ду?г[аэу]р|д[аэо]?хи?)[иы]?нх")
+ORDINAL_OWN = re.compile(r"(?:р|ду?г[аэу]р|д[аэо]?хи?)[иы]?нх")
 COHORTS = (1, 5, 10)
 _DIGITS = re.compile(r"\d{1,2}")
 _NOT_WORDS = frozenset({"биш"})  # "bish" too: the pieces are in Cyrillic
@@ -444,7 +444,7 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
     units = _YEAR_NUMBER.fullmatch(_collapse(pieces[j])) if j < len(pieces) else None
     if year in _TENS and units is not None and _number(units) < 10:
         year, j = year + _number(units), j + 1  # "арван таван жил": fifteen
-    if j < len(pieces) and _ORDINAL_OWN.fullmatch(_collapse(pieces[j])):
+    if j < len(pieces) and ORDINAL_OWN.fullmatch(_collapse(pieces[j])):
         return (year, j + 1 - i) if year else (None, 0)
     if j < len(pieces) and _ORDINAL_MARKER.fullmatch(_collapse(pieces[j])):
         j += 1

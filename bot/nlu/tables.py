@@ -609,7 +609,8 @@ REMINDER_WORDS: str = "сануулга сануулгыг сануулах remi
 REMINDERS_OFF_WORDS: str = (
     "зогсоо болиул больё болич унтраа хэрэггүй авахгүй stop off cancel disable"
 )
-REMINDERS_UNWANTED_WORDS: str = "don't dont"  # … "need", "want" after it
+REMINDERS_UNWANTED_WORDS: str = "don't dont"  # … one of these after it:
+REMINDERS_WANTED_WORDS: str = "need want"
 
 # "Both" to a question of several choices ("аль аль нь", "хоёуланг нь мартсан", "both"):
 # one choice at a time is asked for.
@@ -633,6 +634,8 @@ CONTACT_ASKING_WORDS: str = (
 # "Understood": the answer read, not yet tried ("за ойлголоо", "ok oilgoloo", "got it"). To
 # "solved?" it is no yes, whatever "за" or "ok" it comes with.
 UNDERSTOOD_WORDS: str = "ойлголоо ойлгосон ойлгочлоо ойлгочихлоо understood"
+# … but "understood" beside a yes is a yes ("тийм ээ ойлголоо").
+PLAIN_YES_WORDS: str = "тийм yes yeah yep"
 
 # Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
 # to a yes/no question, what follows the last of them is the answer.
@@ -679,6 +682,7 @@ HOW_WORDS: str = "how ямар хэр hir сонин"
 HOW_ARE_YOU_WORDS: str = (
     "are you r u doing today is it going things байна бна даа сайхан юу уу та чи"
 )
+BEING_WORDS: str = "байна бна are doing going"  # one of them, so "ямар вэ?" asks no greeting
 
 # A message that only acknowledges ("ok", "за зүгээр", "ok zgr", "ойлголоо", "got it"): no
 # question, no answer to a choice; whole words, around the answer fillers.

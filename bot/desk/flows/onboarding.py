@@ -200,7 +200,9 @@ async def on_cohort(turn: Turn, argument: str) -> None:
                 "in. If you are in none of these, choose \"Other\"."
             )
         )
-        turn.ask(COHORT, turn.state)
+        # the schedule's data kept: a wish for reminders said before "мэдэхгүй" holds
+        kept = turn.flow_data(schedule.Data) if turn.state == schedule.State.COHORT else None
+        turn.ask(COHORT, turn.state, kept)
         return
     cohort = int(argument) if argument.isdigit() and len(argument) < 3 else None
     if cohort not in (*COHORTS, OTHER_COHORT):
