@@ -6,8 +6,8 @@ import pytest
 
 from bot.desk.flows.recovery import SYSTEM
 from bot.desk.flows.schedule import NOTICE, REMINDERS
-from bot.desk.questions import Choice, Question, yes_no
-from bot.nlu.choices import DECLINED, keys
+from bot.desk.questions import COHORT, UNSURE, Choice, Question, yes_no
+from bot.nlu.choices import DECLINED, asks_with_a_word, keys
 from bot.nlu.entities import button_place, only_checks_presence, puts_off
 
 SOLVED = yes_no("solved", "Is the problem solved?")
@@ -167,6 +167,35 @@ def test_digits_are_no_place_where_a_choice_is_a_number() -> None:
 def test_a_choice_typed_first_with_more_after_it(text: str, value: str | None) -> None:
     assert SYSTEM.choose(text) is None  # the whole reply is no answer …
     assert SYSTEM.choose_first_clause(text) == value  # … its first clause may be
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("5р", "5"),
+        ("10 r", "10"),
+        ("мэдэхгүй ээ, 2020 онд орсон", UNSURE),  # the "not sure" phrase holds its "-гүй"
+        ("not sure honestly, I started working in 2020", UNSURE),
+        ("I don't know which year I am", UNSURE),
+        ("I dont know my password", None),
+    ],
+)
+def test_typed_answers_to_the_year_question(text: str, value: str | None) -> None:
+    assert (COHORT.choose(text) or COHORT.choose_first_clause(text)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        ("хүсэлтээ яаж цуцлах вэ", True),
+        ("how do I cancel", True),
+        ("цуцалж өгнө үү", False),  # a polite request is done, not answered
+        ("please cancel it", False),
+        ("can you cancel it?", False),
+    ],
+)
+def test_a_question_word_asks_a_polite_request_does_not(text: str, asking: bool) -> None:
+    assert asks_with_a_word(text) is asking
 
 
 def test_an_offer_takes_no_first_clause() -> None:

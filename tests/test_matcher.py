@@ -334,6 +334,30 @@ def test_a_training_named_as_another_organisers_is_theirs() -> None:
         assert matcher.match(elsewhere).reason == "out_of_scope", elsewhere
 
 
+def test_whom_to_turn_to_is_judged_by_its_matter() -> None:
+    """"…хэнд хандах вэ" words read as the institute's contacts; the matter they ask about
+    decides: the school's coal is the school's, the ESIS password stays the desk's."""
+    entries = [
+        Entry("contact", ("Хэнд хандах вэ", "Институттэй яаж холбогдох вэ")),
+        Entry("esis_password", ("ESIS-ийн нууц үгээ мартсан", "Нууц үгээ яаж сэргээх вэ")),
+        Entry(
+            "not_ours_school_admin",
+            ("Сургуулийн нүүрс дутагдсан", "Сургуулийн халаалт ажиллахгүй байна"),
+            refuse=True,
+        ),
+    ]
+    matcher = Matcher(entries, classify=False)
+    for theirs in (
+        "surguuliin nuursnii asuudal hend handah ve",
+        "Манай сургуулийн халаалт ажиллахгүй байна хэнд хандах вэ",
+    ):
+        result = matcher.match(theirs)
+        assert (result.intent, result.reason) == (None, "out_of_scope"), theirs
+        assert result.best is not None and result.best.intent == "not_ours_school_admin"
+    assert matcher.match("хэнд хандах вэ").intent == "contact"
+    assert matcher.match("ESIS-ийн нууц үгээ мартсан, хэнд хандах вэ").reason != "out_of_scope"
+
+
 def test_what_the_writer_still_has_does_not_choose_the_entry() -> None:
     """"…нэрээ мартсан, нууц үгээ санаж байна": the password is named only as what works; the
     login name is the question. Said the other way round, the password is."""

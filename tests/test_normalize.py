@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.nlu.entities import (
     asks_to_wait,
     asks_what_answers,
+    bare_cohort,
     checks_understanding,
     denies,
     detect_cohort,
@@ -23,9 +24,11 @@ from bot.nlu.entities import (
     only_asks_what_next,
     only_introduces,
     puts_off,
+    relays,
     says_it_worked,
     says_understood,
     states_a_fact,
+    supposes,
     turns_reminders_off,
 )
 from bot.nlu.normalize import (
@@ -492,6 +495,8 @@ def test_what_normalize_reads_for_the_matcher() -> None:
     loanwords are their Mongolian words."""
     assert "gmail" not in normalize("линк tsetseg.b85@gmail.com хаяг руу ирэхгүй")
     assert "имэйл" in normalize("линк tsetseg.b85@gmail.com хаяг руу ирэхгүй")
+    # a hyphenated Latin word of the table is that word: "Wi-Fi-ийн" is no "уи фи"
+    assert normalize("Wi-Fi-ийн нууц үг").startswith(normalize("wifi"))
     assert normalize("уучлаарай буруу дарчихлаа") == "уучлаарай андуурлаа"
     assert normalize("Расписание гарсан уу") == "хуваарь гарсан уу"
     assert normalize("raspisanie") == normalize("расписание")
@@ -623,3 +628,46 @@ def test_the_matter_of_whom_to_turn_to() -> None:
 )
 def test_another_sites_address_is_anothers(text: str, other: bool) -> None:
     assert names_another_organiser(text) == other
+
+
+@pytest.mark.parametrize(
+    ("text", "cohort"),
+    [
+        ("uuchlaarai tavdah", 5),
+        ("ugui ugui 10 dahi", 10),
+        ("5р", 5),
+        ("нэгдүгээр", 1),
+        ("10р анги", None),  # a grade, not a year of work
+        ("2021", None),
+        ("15", None),
+    ],
+)
+def test_a_bare_ordinal_names_a_cohort(text: str, cohort: int | None) -> None:
+    assert bare_cohort(text) == cohort
+
+
+@pytest.mark.parametrize(
+    ("text", "relayed"),
+    [
+        ("эхнэрээсээ асуугаад хэлье", True),  # I'll ask my wife and tell you
+        ("ok bayrlalaa, ehnertee helie", True),
+        ("OK I will show her these steps and come back later", True),
+        ("менежерээсээ асуугаад оллоо, болсон", False),  # it worked
+        ("ESIS нууц үгээ хэлээд өгөөч", False),  # a request
+        ("эхнэрээсээ асуугаад хэлье, нууц үг нь ажиллахгүй байна", False),  # a failure
+    ],
+)
+def test_passing_the_answer_on_is_told(text: str, relayed: bool) -> None:
+    assert relays(text) is relayed
+
+
+@pytest.mark.parametrize(
+    ("text", "supposed"),
+    [
+        ("тэгээд тэнцэхгүй бол яах вэ", True),
+        ("vebinart ni suugaagui bol yah ve", True),
+        ("esis-d orj chadahgui bolohoor solij chadahgui bn", False),  # because: a failure
+    ],
+)
+def test_what_if_is_no_failure(text: str, supposed: bool) -> None:
+    assert supposes(text) is supposed

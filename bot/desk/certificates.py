@@ -69,6 +69,7 @@ NOT_A_SURNAME = frozenset(
         "registr",
         "dugaar",
         "mini",
+        "maan",
     ]
 )
 # Words said around a number that name no one: "uuchlaarai ub85031214", "за УБ85031214".
@@ -218,11 +219,21 @@ def find_register_number(
 # маань Мөнхбат", "my surname is Dorj", "Дорж овогтой Батбаяр" (Dorj by surname, named
 # Batbayar). One word, not a question's ("батламж гэдэг").
 _TOLD_SURNAME = re.compile(
-    r"(?:\bовог(?:\s+нэр)?|\bовгийг|\bsurname|\blast\s+name|\bfamily\s+name)"
-    r"(?:\s+(?:маань|минь|нь|бол|is))?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
+    r"(?:\bовог(?:\s+нэр)?|\bovog|\bовгийг|\bsurname|\blast\s+name|\bfamily\s+name)"
+    r"(?:\s+(?:маань|минь|нь|бол|is|maani|maan|mini|ni|bol))?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
     r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg|овогтой|ovogtoi)\b",
     re.IGNORECASE,
 )
+
+
+def retold_surname(text: str, known: Callable[[str], bool]) -> str:
+    """The surname typed again after a lookup found nothing: the one word left beside an
+    apology or "mistaken" ("anduurlaa dorj", "уучлаарай, Мөнхбат") that no question uses;
+    else ""."""
+    if "?" in text or any(ch.isdigit() for ch in text):
+        return ""
+    words = [word for word in _WORD.findall(text) if not _not_a_surname(word)]
+    return words[0] if len(words) == 1 and not known(words[0]) else ""
 
 
 def told_surname(text: str, known: Callable[[str], bool] = lambda _word: False) -> str:

@@ -45,10 +45,13 @@ from bot.nlu.entities import (
     asks_to_wait,
     asks_what_answers,
     asks_what_is_meant,
+    checks_understanding,
+    gives_thanks,
     names_both,
     only_acknowledges,
     only_links,
     puts_off,
+    relays,
     says_it_worked,
     says_understood,
     states_a_fact,
@@ -83,7 +86,8 @@ KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's 
 def _stops_reminders(text: str) -> str | None:
     """Reminders turned off in a sentence ("actually no, stop the reminders", "сануулга
     хэрэггүй гэсэн чинь дахиад ирлээ"): their phrases are specific enough to be read
-    anywhere in a message that asks nothing."""
+    anywhere in a message that asks nothing ("no reminders please" under the 🔔 offer
+    declines it), or turned off in words (`turns_reminders_off`)."""
     typed = [key for key in keys(text) if key not in FILLERS]
     said = {value for _start, _end, value in ANYWHERE.vocabulary.read(typed)}
     if ("stop_reminders" in said and not asks(text)) or turns_reminders_off(text):
@@ -113,11 +117,14 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         and (
             new_message.asks_anew(turn, question, text)
             or puts_off(text)
+            or asks_to_wait(text)
+            or relays(text)  # "ok bayrlalaa, ehnertee helie": she has not tried it yet
+            or checks_understanding(text)  # "ok tegehdee … hamragdana gesen ug uu"
             or _only_understood(question, text)
         )
     ):
-        # … or puts it off after its "за" ("За, хэсэг хүлээгээд дараа шалгая"), or has only
-        # read it ("ok oilgoloo"): "solved?" stays open
+        # … or puts it off after its "за" ("За, хэсэг хүлээгээд дараа шалгая", "ok tvr
+        # hvleegeerei oroldood uzey"), or has only read it ("ok oilgoloo"): "solved?" stays open
         return None
     return choice
 
@@ -437,6 +444,8 @@ class Desk:
         if (
             only_acknowledges(text)
             or (question is not None and puts_off(text))
+            # "эхнэрээсээ асуугаад хэлье"; with thanks ("баярлалаа, тэдэнд хэлье") it closes
+            or (question is not None and relays(text) and not gives_thanks(text))
             or (turn.state != IDLE and asks_to_wait(text))  # "tvr hvleegeerei, olj bna"
         ):
             onboarding.acknowledge(turn, question)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.desk.messages import Button
 from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
@@ -22,6 +24,7 @@ from bot.nlu.entities import button_place, detect_cohort, names_another_year
 from bot.nlu.normalize import asks
 
 Rows = tuple[tuple[Button, ...], ...]
+MISTYPED_LABEL = 6  # letters a typed label needs before one of them may be amiss
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Question:
         that names a button by its place ("эхнийх", "б", "2") chooses that button, in a
         question shown with buttons (not ANYWHERE's or the menu's words); digits only where
         no choice is a number (the year question's "1" is the 1st year)."""
-        chosen = self.vocabulary.choose(text)
+        chosen = self.vocabulary.choose(text) or self._label_mistyped(text)
         if chosen is not None or not self.text:
             return chosen
         place = button_place(text, digits=not self._numbered)
@@ -97,6 +100,18 @@ class Question:
         if place is None or not -len(choices) <= place < len(choices):
             return None
         return choices[place].value
+
+    def _label_mistyped(self, text: str) -> str | None:
+        """An English label typed with one letter amiss ("englisj", "certifikate"): read as
+        chat-Latin through Cyrillic, such a typo is no longer one letter."""
+        typed = text.strip().casefold()
+        if len(typed) < MISTYPED_LABEL or not (typed.isascii() and typed.isalpha()):
+            return None
+        for choice in self.choices:
+            label = choice.label.casefold()
+            if label[:1] == typed[:1] and Levenshtein.distance(label, typed, score_cutoff=1) <= 1:
+                return choice.value
+        return None
 
     @cached_property
     def _numbered(self) -> bool:
@@ -133,7 +148,9 @@ DECLINE_WORDS = (
 # What asks to be told later, to a notice's offer or in a message of its own ("за бүртгэгдвэл
 # надад мэдэгдээрэй", "дараагийн хуваарь гармагц мэдэгдээрэй", "let me know").
 NOTICE_WORDS = (
-    "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "let me know", "notify me",
+    "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "гармагц хэлээрэй",
+    "гармагц бичээрэй", "гармагц явуулаарай", "let me know", "notify me", "inform me",
+    "send it to me", "send me the next", "tell me when next",  # "the" is a filler
 )  # fmt: skip
 _NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS})
 
@@ -227,17 +244,24 @@ ANYWHERE = Question(
 def _named_cohort(text: str) -> str | None:
     """The year of work a reply names, "Other" for a year that is no cohort, "Not sure" for
     a reply that asks how to tell ("хэд дэх жил гэдгээ яаж мэдэх вэ?", "how do I know which
-    year I am in?"), whatever else it says."""
+    year I am in?") or says it does not know which ("I don't know which year I am"),
+    whatever else it says."""
     cohort = detect_cohort(text)
-    if cohort is None and names_another_year(text):
+    if cohort is not None:
+        return str(cohort)
+    if names_another_year(text):
         return str(OTHER_COHORT)
-    if cohort is None and _HOW_TO_TELL.read(keys(text)) and asks(text):
+    typed = keys(text)
+    asks_how = _HOW_TO_TELL.read(typed) and asks(text)
+    if asks_how or (_UNSURE_OF_THE_YEAR.read(typed) and _WHICH_YEAR.read(typed)):
         return UNSURE
-    return str(cohort) if cohort is not None else None
+    return None
 
 
 UNSURE = "unsure"  # the cohort question's "not sure": who attends is told, and it is asked again
 _HOW_TO_TELL = Vocabulary.build({UNSURE: tables.HOW_TO_TELL_PHRASES})
+_UNSURE_OF_THE_YEAR = Vocabulary.build({UNSURE: tables.UNSURE_PHRASES})
+_WHICH_YEAR = Vocabulary.build({UNSURE: tables.WHICH_YEAR_PHRASES})
 COHORT = Question(
     "cohort",
     N_("Which year of work are you in?"),
@@ -246,17 +270,17 @@ COHORT = Question(
             Choice(
                 "1",
                 N_("1st year"),
-                ("1", "нэг", "нэгдүгээр", "нэгдүгээр жил", "анхны", "эхний", "first", "1st"),
+                ("1", "1р", "нэг", "нэгдүгээр", "нэгдүгээр жил", "анхны", "эхний", "first", "1st"),
             ),
             Choice(
                 "5",
                 N_("5th year"),
-                ("5", "тав", "тавдугаар", "тавдахь", "тав дахь", "fifth", "5th", "tavdahi"),
+                ("5", "5р", "тав", "тавдугаар", "тавдахь", "тав дахь", "fifth", "5th", "tavdahi"),
             ),
             Choice(
                 "10",
                 N_("10th year"),
-                ("10", "арав", "аравдугаар", "аравдахь", "арав дахь", "tenth", "10th"),
+                ("10", "10р", "арав", "аравдугаар", "аравдахь", "арав дахь", "tenth", "10th"),
             ),
         ),
         (

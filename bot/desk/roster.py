@@ -36,7 +36,7 @@ from bot.desk.certificates import (
 )
 from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.i18n import N_, _, ngettext
-from bot.nlu.normalize import fold, normalize, script_of
+from bot.nlu.normalize import fold, normalize
 from bot.storage.models import AuditEvent, CertificateLookup, RosterEntry, utcnow
 
 logger = logging.getLogger(__name__)
@@ -770,21 +770,21 @@ def problems_csv(problems: Iterable[RowProblem]) -> bytes:
 # --- the lookup ---------------------------------------------------------------------------
 
 
-def _name_key(name: str, coarse: bool) -> str:
-    """A name folded for comparison; coarse also merges о/у, which Latin typing conflates."""
+def _name_key(name: str) -> str:
+    """A name folded for comparison, о and у merged: Latin typing conflates them, and so do
+    phones without ө and ү ("мунхбат" for Мөнхбат)."""
     key = "".join(ch for word in normalize(name).split() for ch in fold(word) if ch.isalpha())
-    return key.replace("о", "у") if coarse else key
+    return key.replace("о", "у")
 
 
 def surname_matches(expected: str, typed: str) -> bool:
     """Does a typed surname, Cyrillic or Latin letters, name the roster's surname?
 
-    Both sides are folded the way the matcher folds words (ө→о, ү→у, ц→тс, ...); a surname
-    typed in Latin letters is also forgiven о/у, since ө is typed as "u" as often as "o".
+    Both sides are folded the way the matcher folds words (ө→о, ү→у, ц→тс, ...), and о/у
+    are forgiven, since ө is typed as "u" or "у" as often as "o" or "о".
     """
-    coarse = script_of(typed) in ("latn", "mixed")
-    typed_key = _name_key(typed, coarse)
-    return bool(typed_key) and typed_key == _name_key(expected, coarse)
+    typed_key = _name_key(typed)
+    return bool(typed_key) and typed_key == _name_key(expected)
 
 
 async def lookup(

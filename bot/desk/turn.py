@@ -68,6 +68,8 @@ class Memory:
     # The register number of the last result, passed and not yet in ESIS: a notice asked for
     # in words after other questions ("за бүртгэгдвэл надад мэдэгдээрэй") is for it.
     unregistered: str = ""
+    # The out-of-scope topic just pointed elsewhere: "so whom do I ask?" gets its pointer again.
+    pointed: str = ""
     flow: dict[str, Any] = field(default_factory=dict)  # the current flow's data
     left: LeftQuestion | None = None
 
@@ -87,6 +89,7 @@ class Memory:
             context=str(raw.get("context", "") or ""),
             topic=str(raw.get("topic", "") or ""),
             unregistered=str(raw.get("unregistered", "") or ""),
+            pointed=str(raw.get("pointed", "") or ""),
             flow=flow if isinstance(flow, dict) else {},
             left=load_data(LeftQuestion, left) if kept else None,
         )

@@ -216,8 +216,11 @@ class Vocabulary:
                 first_at == 0 or (hits[-1][1] == len(typed) and not asks(text))
             ):
                 # A yes/no question answered first, then explained; or explained, then
-                # answered ("менежертэй ярилаа, шийдэгдлээ"), not asked ("…болох уу").
-                return value
+                # answered ("менежертэй ярилаа, шийдэгдлээ"), not asked ("…болох уу") —
+                # not a yes whose why after a comma fails ("ok I tried, but … nobody can
+                # reset it")
+                failed = value != self.negative and comma and _ENGLISH_FAILURE.search(why)
+                return None if failed else value
             if self.single and all(key in ACKNOWLEDGEMENTS for key in typed[:first_at]):
                 # An offer taken, then said more of: "remind me before the webinar"; after an
                 # acknowledgement too: "oilgoloo, sanuulga avya".
@@ -234,8 +237,10 @@ class Vocabulary:
         first, *rest = [clause for clause in _CLAUSES.split(text) if clause.strip()] or [""]
         if self.negative is not None or self.single or not rest:
             return None
-        if any(_negates(key) for key in keys(first)):
-            return None
+        typed = [key for key in keys(first) if key not in FILLERS]
+        declared = {at for start, end, _value in self.read(typed) for at in range(start, end)}
+        if any(_negates(key) for at, key in enumerate(typed) if at not in declared):
+            return None  # … but "мэдэхгүй ээ, 2020 онд орсон" says the choice "not sure"
         value = self.choose(first)
         if value is None or any(self.choose(clause) is not None for clause in rest):
             return None
@@ -342,6 +347,16 @@ def _asking(typed: Sequence[str]) -> bool:
         or (key in _ASKING_FIRST and at < _OPENING)
         for at, key in enumerate(typed)
     )
+
+
+_ENGLISH_FAILURE = re.compile(r"\b(?:nobody|no one|cannot|can't|cant|not|never)\b", re.I)
+
+
+def asks_with_a_word(text: str) -> bool:
+    """Whether a message asks by a question word ("яаж цуцлах вэ", "how do I cancel"), not
+    only by its mark, a particle or a polite request ("цуцалж өгнө үү", "please cancel it",
+    "can you cancel it?"): a request is done, a question is answered."""
+    return not _ASKING.union(_ASKING_FIRST).isdisjoint(keys(text))
 
 
 def _negates(key: str) -> bool:

@@ -7,7 +7,14 @@ import re
 from itertools import pairwise
 
 from bot.nlu import tables
-from bot.nlu.choices import ACKNOWLEDGEMENTS, FILLERS, Vocabulary, keys, symbols_of
+from bot.nlu.choices import (
+    ACKNOWLEDGEMENTS,
+    FILLERS,
+    Vocabulary,
+    asks_with_a_word,
+    keys,
+    symbols_of,
+)
 from bot.nlu.normalize import (
     COHORTS,
     FULL_STOP,
@@ -15,6 +22,7 @@ from bot.nlu.normalize import (
     analyze,
     asks,
     cohorts,
+    normalize,
     years_of_work,
 )
 
@@ -58,6 +66,9 @@ OTHER_ORGANISERS = Vocabulary.build(
             "хөдөлмөр хамгаалал", "хөдөлмөр хамгааллын", "hudulmur hamgaalal",
             "hudulmur hamgaalliin", "аюулгүй ажиллагаа", "ayulgui ajillagaa", "уурхай",
             "uurhai", "жолооны", "joloonii",
+            # a cyber-security course, degree studies: others' too (not "олимпиад": a reason)
+            "кибер", "kiber", "cyber", "докторантур", "doktorantur",
+            "магистрантур", "magistrantur",
         )
     }
 )  # fmt: skip
@@ -168,6 +179,33 @@ def detect_system(text: str) -> str | None:
         and not (start > 0 and words[start - 1] in _NOT_BEFORE)
     }
     return found.pop() if len(found) == 1 else None
+
+
+# A cohort by its number or ordinal alone, no "жил": "10 dahi", "тавдах", "5р", "арав".
+_BARE_COHORT = re.compile(
+    r"(?:(?P<n>10|5|1)|(?P<word>тав|арав|нэг|анх))(?:д[аэо]?хи?|ду?г[аэу]р|р|ин|н)?"
+)
+_COHORT_WORDS = {"тав": 5, "арав": 10, "нэг": 1, "анх": 1}
+
+
+def bare_cohort(text: str) -> int | None:
+    """The cohort a message that states nothing else names by its number or ordinal alone
+    ("uuchlaarai tavdah", "10 dahi", "5р"): no "жил", so only where the year is what the
+    conversation is about (a correction right after it was given)."""
+    said = "".join(key for key in keys(text) if key not in _STATEMENT)
+    match = _BARE_COHORT.fullmatch(said)
+    if match is None:
+        return None
+    return int(match.group("n")) if match.group("n") else _COHORT_WORDS[match.group("word")]
+
+
+_TAKING_BACK = frozenset(keys(tables.CHANGE_OF_MIND_WORDS + " " + tables.TAKING_BACK_WORDS))
+
+
+def takes_back(text: str) -> bool:
+    """Whether a message takes back what was said before it ("уучлаарай", "ugui ugui",
+    "sorry", "биш"): what it states is a correction."""
+    return not _TAKING_BACK.isdisjoint(keys(text))
 
 
 def only_states(text: str) -> bool:
@@ -294,8 +332,9 @@ _WANT = tuple(keys(tables.REMINDERS_WANTED_WORDS))
 def turns_reminders_off(text: str) -> bool:
     """Whether a clause names the reminders and stops them, in words no phrase list holds
     ("сануулгыг нь зогсоочих", "I don't need the reminders anymore, turn them off"); a
-    message that asks ("сануулга яаж зогсоох вэ") is a question, not the request."""
-    if asks(text):
+    message that asks ("сануулга яаж зогсоох вэ") is a question, not the request; a polite
+    one ("please stop sending me reminders", "сануулгаа зогсоож өгнө үү") is the request."""
+    if asks_with_a_word(text):
         return False
     for clause in _CLAUSES.split(text):
         words = keys(clause)
@@ -368,19 +407,55 @@ def says_it_worked(text: str) -> bool:
     if any(True for _ in _LATER.read(words)):
         return False  # "за болсон, дараа шалгая": put off, not yet tried
     for clause in _CLAUSES.split(text):
-        words = [key for key in keys(clause) if key not in _BESIDE_SUCCESS]
-        if words and all(key in _WORKED for key in words):
-            return True
+        *_done, came_of_it = _CONVERB.split(clause)  # "менежертэйгээ ярьчихаад | болчихлоо"
+        for part in {clause, came_of_it}:
+            words = [key for key in keys(part) if key not in _BESIDE_SUCCESS]
+            if words and all(key in _WORKED for key in words):
+                return True
     return False
 
 
-# Words a clause of success may carry: "ok it worked now", "за одоо болчихлоо шүү".
+# Words a clause of success may carry: "ok it worked now", "за одоо болчихлоо шүү", "…
+# болчихлоо гэнэ".
 _BESIDE_SUCCESS = (
-    FILLERS | ACKNOWLEDGEMENTS | frozenset(keys(tables.ENGLISH_STOP_WORDS + " now одоо"))
+    FILLERS
+    | ACKNOWLEDGEMENTS
+    | frozenset(keys(tables.ENGLISH_STOP_WORDS + " now одоо " + tables.REPORTED_WORDS))
 )
+# A converb ("ярьчихаад", having talked): what follows it in a clause is what came of it.
+_CONVERB = re.compile(r"\w+(?:аад|ээд|оод|өөд|aad|eed|ood)\b", re.IGNORECASE)
+_RELAY = frozenset(keys(tables.RELAY_WORDS))
+_RELAY_PHRASE = Vocabulary.build({"relay": tables.RELAY_PHRASES})
+
+
+_THANKING = frozenset(keys(tables.THANKS_WORDS))
+
+
+def gives_thanks(text: str) -> bool:
+    """Whether a message thanks ("баярлалаа, тэдэнд хэлье"): its thanks are answered."""
+    return not _THANKING.isdisjoint(keys(text))
+
+
+def relays(text: str) -> bool:
+    """Whether a message says the writer will pass the answer on, or go and ask the one it
+    is for ("эхнэрээсээ асуугаад хэлье", "ok bayrlalaa, ehnertee helie", "I will show her
+    these steps and come back later"), asking nothing and telling no failure: the question
+    waiting stays open."""
+    if asks(text) or denies(text) or says_it_worked(text):
+        return False  # "менежерээсээ асуугаад оллоо" tells it worked
+    if detect_cohort(text) is not None or detect_system(text) is not None:
+        return False  # "хамт ажилладаг 10 дахь жилийн багш асууя, …": a colleague asks
+    words = keys(text)
+    return not _RELAY.isdisjoint(words) or bool(_RELAY_PHRASE.read(words))
 
 
 _CONTACT_ASKING = frozenset(keys(tables.CONTACT_ASKING_WORDS))
+_WHOM = frozenset(keys(tables.WHOM_WORDS))
+
+
+def asks_whom(text: str) -> bool:
+    """Whether a message asks whom to turn to ("… хэнд хандах вэ", "who do I contact")."""
+    return not _WHOM.isdisjoint(keys(text))
 
 
 def matter_of_a_contact_question(text: str) -> str:
@@ -405,6 +480,15 @@ def puts_off(text: str) -> bool:
     words = [key for key in keys(text) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
     said = {at for start, end, _value in _LATER.read(words) for at in range(start, end)}
     return bool(words) and len(said) == len(words) and not asks(text)
+
+
+_SUPPOSED = re.compile(r"\w+г[үу]й\s+бол\b")  # "тэнцэхгүй бол", "suugaagui bol"
+
+
+def supposes(text: str) -> bool:
+    """Whether a message asks what if something does not happen ("тэнцэхгүй бол яах вэ",
+    "вебинарт нь суугаагүй бол"): its "-гүй" tells no failure."""
+    return bool(_SUPPOSED.search(normalize(text)))
 
 
 def denies(text: str) -> bool:
@@ -518,8 +602,9 @@ def only_asks_for_a_reply(text: str) -> bool:
 
 def only_asks_what_next(text: str) -> bool:
     """Whether a message only asks what to do now ("тэгээд яах вэ?", "what should I do
-    now?"): about the answer just given, whatever the words would match on their own."""
-    return _only(keys(text), _WHAT_NEXT, _AROUND_WHAT_NEXT)
+    now?"): about the answer just given, whatever the words would match on their own. Not
+    "юу гэсэн үг вэ" (what does it mean?), which asks for the answer explained."""
+    return _only(keys(text), _WHAT_NEXT, _AROUND_WHAT_NEXT) and not asks_what_is_meant(text)
 
 
 def _only(words: tuple[str, ...], marks: tuple[str, ...], around: frozenset[str]) -> bool:

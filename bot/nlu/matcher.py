@@ -28,6 +28,8 @@ from rapidfuzz import fuzz, process
 
 from bot.nlu.classifier import Classifier, train
 from bot.nlu.entities import (
+    asks_whom,
+    matter_of_a_contact_question,
     names_another_organiser,
     only_asks_for_a_reply,
     without_announcement,
@@ -77,6 +79,7 @@ REQUEST_LEAD = 20.0  # how far over the threshold a long message's end must matc
 BARE_REQUEST = 3  # content words of a closing request that asks only what to do about it
 FORM = "="  # marks a form key in the index; no normalized word contains it
 CANDIDATES = 3  # entries a verdict names, best first (for clarifying and for evaluation)
+MATTER_WORDS = 2  # words of a "whom do I turn to?" matter that read as a topic only clearly
 MEMORY = 4096  # verdicts kept: in a cohort's rush many teachers send the same words
 
 
@@ -663,6 +666,11 @@ class Matcher:
             # "ЮНИСЕФ-ийн сургалтын гэрчилгээ": worded like the desk's own question, but another
             # organiser's; refused with the closest out-of-scope topic, however far down.
             return MatchResult(None, theirs[0].score, theirs[0], best, "out_of_scope", considered)
+        if not self._refuse[self._index[best.intent]] and asks_whom(text):
+            elsewhere = self._matter_elsewhere(text)
+            if elsewhere is not None:  # "surguuliin nuursnii asuudal hend handah ve"
+                score = elsewhere.score
+                return MatchResult(None, score, elsewhere, best, "out_of_scope", considered)
         if best.score < self.threshold:
             reason = "low_score"
         elif self._refuse[self._index[best.intent]]:
@@ -673,6 +681,21 @@ class Matcher:
             reason = "matched"
         intent = best.intent if reason == "matched" else None
         return MatchResult(intent, best.score, best, runner_up, reason, considered)
+
+    def _matter_elsewhere(self, text: str) -> Candidate | None:
+        """The out-of-scope topic a "whom do I turn to?" is about, judged by its matter: the
+        asking words ("хэнд хандах вэ") read as the institute's contacts, whatever the
+        matter ("дотуур байрны халаалт ажиллахгүй байна" is the school's). A matter of a
+        word or two must read as that topic clearly; None when it reads as nothing else's."""
+        matter = matter_of_a_contact_question(text)
+        if len(matter.split()) < MATTER_WORDS:
+            return None
+        reading = self.match(matter)
+        best = reading.best
+        if best is None or not self._refuse[self._index[best.intent]]:
+            return None
+        clearly = reading.reason == "out_of_scope" or len(matter.split()) > MATTER_WORDS
+        return best if clearly else None
 
     def confusions(self) -> list[Confusion]:
         """Paraphrases that, left out of the index, the bot would handle as another entry.

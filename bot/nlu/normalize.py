@@ -188,7 +188,10 @@ def normalize(text: str) -> str:
     text = _URL_NOISE.sub(" ", _EMAIL_ADDRESS.sub(" имэйл ", text))
     words: list[str] = []
     for chunk in _CHUNK.findall(text)[:MAX_WORDS]:
-        words.append("-".join(_normalize_word(part) for part in chunk.split("-")))
+        parts = chunk.split("-")
+        if len(parts) > 1 and (parts[0] + parts[1]).casefold() in tables.LATIN_WORDS:
+            parts = [parts[0] + parts[1], *parts[2:]]  # "Wi-Fi-ийн" is the word "wifi"
+        words.append("-".join(_normalize_word(part) for part in parts))
     text = " ".join(" ".join(words).split())
     text = _STOPPED_DOING.sub(r"\1гүй байна", text)
     text = _MISTAPPED.sub("андуурлаа", text)

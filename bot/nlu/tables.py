@@ -96,6 +96,7 @@ CYRILLIC_TO_LATIN_LOOKALIKE: dict[str, str] = {
 
 # Whole chat-Latin words that letter rules would get wrong: abbreviations and loanwords.
 LATIN_WORDS: dict[str, str] = {
+    "hn": "хүн",  # "hn bn uu": is there a person?
     "bn": "байна",
     "bna": "байна",
     "bnaa": "байна",
@@ -544,7 +545,8 @@ SAME_THING: dict[str, str] = {
 # "тийм ээ", "үгүй шүү", "за за", "1 дээ", "English please". They neither choose nor refuse.
 ANSWER_FILLERS: str = (
     "ээ аа оо өө шүү даа дээ доо дөө л ш юм биз уу үү вэ бэ байна бн бна байгаа "
-    "би надад минь манай хэл хэлээр тэгсэн тэгээд тэгвэл тэгэхээр oh ох please pls the a"
+    "би надад минь манай хэл хэлээр тэгсэн тэгээд тэгвэл тэгэхээр тэр oh ох please pls the a "
+    "that"
 )
 
 # Words around a stated fact that add nothing to it: an apology, an introduction, a
@@ -579,8 +581,10 @@ STILL_PHRASES: tuple[str, ...] = ("still", "again", "одоо ч", "дахиад
 LATER_PHRASES: tuple[str, ...] = (
     "болсон", "боллоо", "дараа", "дараа шалга", "дараа орно", "дараа үзье", "дараа хэлье",
     "дараа мэдэгдье", "хэсэг хүлээгээд үзье", "хүлээгээд үзье", "хүлээж үзье", "хүлээе",
-    "хэсэг хүлээгээд", "хүлээгээд",
-    "later", "check later", "maybe later", "wait and see", "i will wait",
+    "хэсэг хүлээгээд", "хүлээгээд", "оролдоод үзье", "оролдоё", "хийгээд үзье",
+    "шалгаад үзье", "үзье",
+    "later", "check later", "maybe later", "wait and see", "i will wait", "i will try",
+    "i'll try", "let me try", "will try",
 )  # fmt: skip
 
 # What says the problem is over ("…менежерээсээ асуугаад оллоо, болсон", "za orchihloo"):
@@ -589,6 +593,18 @@ WORKED_WORDS: str = (
     "болсон боллоо болчихлоо болчихсон оллоо олчихлоо олдлоо олдчихлоо орлоо орчихлоо "
     "нэвтэрлээ нэвтэрчихлээ шийдэгдлээ шийдэгдсэн чадлаа solved worked works fixed"
 )
+
+# Said of the teacher by whoever writes for her: "… болчихлоо гэнэ", "she says it works".
+REPORTED_WORDS: str = "гэнэ gene she he says said"
+
+# Passing the answer on, or going to ask the one it is for ("эхнэрээсээ асуугаад хэлье",
+# "ээждээ хэлье", "I will show her these steps and come back later"): the question waits.
+RELAY_WORDS: str = "хэлье helie асууя асуугаад дамжуулъя үзүүлье"
+THANKS_WORDS: str = "баярлалаа баярлаа thanks thank thx tnx"
+RELAY_PHRASES: tuple[str, ...] = (
+    "i will tell", "i'll tell", "i will ask", "i'll ask", "i will show", "i'll show",
+    "come back", "get back",
+)  # fmt: skip
 
 # Who answers: "чи бот уу", "are you a real person or a bot?" asks what the desk is; with a
 # word of wanting or talking, or a machine denied ("bot bish hvntei yarimaar bn", "bot bish
@@ -626,8 +642,11 @@ WAIT_PHRASES: tuple[str, ...] = (
 
 # Words that ask whom to turn to ("… асуудлаар хэнд хандах вэ", "who do I contact about
 # …"): what is left names the matter, which decides whether it is the desk's.
+# … of which these ask whom ("хэнд хандах вэ", "who do I contact"), not only where or what.
+WHOM_WORDS: str = "хэнд хэнээс хэнтэй хандах хандана хандвал хандъя who whom"
 CONTACT_ASKING_WORDS: str = (
-    "хэнд хэн хаана хаашаа хандах хандана хандвал хандъя холбогдох холбогдоно асуудлаар "
+    "хэнд хэнээс хэнтэй хэн хаана хаашаа хандах хандана хандвал хандъя холбогдох холбогдоно "
+    "асуудлаар "
     "асуудал талаар вэ бэ уу үү юм who whom where contact turn to about regarding issue"
 )
 
@@ -640,6 +659,8 @@ PLAIN_YES_WORDS: str = "тийм yes yeah yep"
 # Words that take back the answer just typed ("Үгүй ээ, уучлаарай, тийм", "no sorry, yes"):
 # to a yes/no question, what follows the last of them is the answer.
 CHANGE_OF_MIND_WORDS: str = "уучлаарай уучлаад андуурлаа андуурчихлаа sorry sry oops"
+# … and, before a fact stated again, these take the last one back ("ugui ugui 10 dahi").
+TAKING_BACK_WORDS: str = "үгүй ugui no биш bish"
 
 # What a writer says they still have or know ("нууц үгээ санаж байна", "I remember my
 # password"): beginnings of words. A clause with one of these and no "-гүй" or question
@@ -689,7 +710,7 @@ BEING_WORDS: str = "байна бна are doing going"  # one of them, so "ям�
 ACKNOWLEDGEMENT_WORDS: str = (
     "ok okay okey oke okk ок окей окэй за заа зүгээр гайгүй ойлголоо ойлгосон ойлгочлоо "
     "ойлгомжтой тийм тэгье хм хмм ммм аан уучлаарай sorry got it understood fine alright "
-    "all right cool "
+    "all right cool yes yeah yep "
     # a moment asked for, mid-step ("ok hvleegeerei, olood bichne": wait, I'll find it)
     "хүлээгээрэй хүлээ хүлээж түр түрхэн олоод хайгаад бичье бичнэ явуулъя явуулна "
     "wait moment minute sec hold find send"
@@ -723,8 +744,8 @@ UNDERSTANDING_CHECK_PHRASES: tuple[str, ...] = (
 # "I don't know", "сайн мэдэхгүй", "not sure": said to a question rather than asked; the
 # cohort question's "Not sure" accepts them typed.
 UNSURE_PHRASES: tuple[str, ...] = (
-    "мэдэхгүй", "сайн мэдэхгүй", "мэдэхгүй байна", "мэдэхгүй юм", "мэдэхгүй ээ", "итгэлгүй",
-    "санахгүй", "don't know", "i don't know", "dont know", "i dont know", "not sure",
+    "мэдэхгүй", "мэдку", "мдку", "сайн мэдэхгүй", "мэдэхгүй байна", "мэдэхгүй юм", "мэдэхгүй ээ",
+    "итгэлгүй", "санахгүй", "don't know", "i don't know", "dont know", "i dont know", "not sure",
     "i'm not sure", "no idea", "unsure",
 )  # fmt: skip
 
@@ -733,6 +754,11 @@ UNSURE_PHRASES: tuple[str, ...] = (
 CONTRAST_WORDS: str = "гэхдээ гэтэл гэвч харин but however yet though"
 
 # At the year question, a reply that asks how to tell the year is as unsure as "мэдэхгүй".
+# "Which year": beside a "not sure" ("I don't know which year I am", "хэд дэх жил гэдгээ
+# мэдэхгүй"), the reply to the year question is that choice, whatever else it says.
+WHICH_YEAR_PHRASES: tuple[str, ...] = (
+    "хэд дэх жил", "хэдэх жил", "hed dehi jil", "which year", "what year", "my year",
+)  # fmt: skip
 HOW_TO_TELL_PHRASES: tuple[str, ...] = (
     "яаж мэдэх", "хэрхэн мэдэх", "хаанаас мэдэх", "yaaj medeh",
     "how do i know", "how can i know", "how to know", "how would i know", "how do i tell",

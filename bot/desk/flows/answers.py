@@ -106,6 +106,7 @@ def out_of_scope(turn: Turn, intent: str) -> None:
         "and e-learning passwords and e-mail, and certificates."
     )
     turn.say(text, escalation.person_button(), show_menu=False)
+    turn.memory.pointed = intent
 
 
 async def on_feedback(turn: Turn, argument: str) -> None:

@@ -16,6 +16,7 @@ from bot.desk.certificates import (
     RegisterNumber,
     find_register_number,
     parse_register_number,
+    retold_surname,
     told_surname,
 )
 from bot.desk.flows import escalation
@@ -173,8 +174,11 @@ async def on_text(turn: Turn, text: str) -> bool:
         return True
     number = turn.flow_data(Data).register_number
     if turn.state in (State.SURNAME, State.NOT_FOUND) and number:
-        surname = told_surname(text, turn.knowledge.matcher.knows)  # "Овог маань Мөнхбат."
-        if not surname and _looks_like_a_surname(turn, text, retyped=turn.state != State.SURNAME):
+        known = turn.knowledge.matcher.knows
+        surname = told_surname(text, known)  # "Овог маань Мөнхбат."
+        if turn.state == State.NOT_FOUND:
+            surname = surname or retold_surname(text, known)
+        elif not surname and _looks_like_a_surname(turn, text):
             surname = text
         if surname:
             await _look_up(turn, number, surname)
@@ -202,16 +206,13 @@ def _only_the_request(turn: Turn, text: str) -> bool:
     return best is not None and best.intent in ENTRIES
 
 
-def _looks_like_a_surname(turn: Turn, text: str, retyped: bool = False) -> bool:
+def _looks_like_a_surname(turn: Turn, text: str) -> bool:
     """A word, or two that are not a question the knowledge base knows ("сургалт хэзээ");
     one word is always taken when asked for (Батсүх is a surname, whatever the matcher hears
-    in it). `retyped`, after a lookup found nothing, only one word no question uses: the
-    surname typed again ("Мөнхбат"), not "баярлалаа"."""
+    in it)."""
     words = text.split()
     if not 0 < len(words) <= SURNAME_WORDS or "?" in text or any(c.isdigit() for c in text):
         return False
-    if retyped:
-        return len(words) == 1 and not turn.knowledge.matcher.knows(words[0])
     return len(words) == 1 or turn.knowledge.matcher.match(text).intent is None
 
 

@@ -13,9 +13,9 @@ from bot.desk.messages import Button, parse_id
 from bot.desk.questions import ANYWHERE, DECLINE_WORDS, Choice, Question, Rows, yes_no
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
-from bot.nlu.choices import FILLERS, keys
-from bot.nlu.entities import detect_system, only_acknowledges
-from bot.nlu.normalize import FULL_STOP, asks
+from bot.nlu.choices import FILLERS, asks_with_a_word, keys
+from bot.nlu.entities import detect_system, only_acknowledges, says_it_worked
+from bot.nlu.normalize import FULL_STOP
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
@@ -49,7 +49,8 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         "want with to a an please can could i me асуух асуумаар асуулт асуултаа асуулттай "
         "нэг зүйл уу ask question something would like i'd id may kindly directly now "
         "болох боломжтой шууд одоо юу right away immediately asap urgent urgently quickly "
-        "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй энэ минь амьд бодит real live"
+        "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй энэ минь амьд бодит real live "
+        "барих барья барьж барьмаар"  # "хүнтэй холбоо барих": get in touch
     )
 ) | frozenset(keys(" ".join(PASSING_WORDS)))
 
@@ -78,8 +79,7 @@ OFFER = yes_no(
         "баяртай", "bye", "goodbye", "see you",
         *DECLINE_WORDS,
     ),
-    # "hvntei yarimaar bn" to this offer takes it, with what the bot failed at
-    extract=lambda text: "yes" if _only_asks_for_a_person(text) else None,
+    extract=lambda text: _offer_answered(text),
 )  # fmt: skip
 CANCEL_REQUEST = Question(
     "ticket",
@@ -185,6 +185,14 @@ def _only_asks_for_a_person(text: str) -> bool:
     return any(key in PERSON_ASKING for key in typed) and (not others or passed)
 
 
+def _offer_answered(text: str) -> str | None:
+    """"hvntei yarimaar bn" to the offer takes it, with what the bot failed at; "bolchihloo"
+    (it worked meanwhile) needs no one."""
+    if _only_asks_for_a_person(text):
+        return "yes"
+    return "no" if says_it_worked(text) else None
+
+
 async def on_problem(turn: Turn, text: str) -> bool:
     """The problem, described after a person was asked for: the ticket opens with it —
     unless the teacher calls it off instead ("за за хэрэггүй, олчихлоо", "never mind, I
@@ -273,8 +281,9 @@ async def while_open(turn: Turn, ticket: Ticket, text: str) -> None:
 
 def calls_off(text: str) -> bool:
     """A message that calls the request off, alone or beside why ("болилоо, ангийн код
-    олдчихлоо", "hereggui bolloo, tsutsal"): one of its clauses is a cancel, none asks."""
-    return not asks(text) and any(_cancels(clause) for clause in CLAUSES.split(text))
+    олдчихлоо", "hereggui bolloo, tsutsal", "it works now. Please cancel."): one of its
+    clauses is a cancel, and no question word asks about it ("яаж цуцлах вэ")."""
+    return not asks_with_a_word(text) and any(_cancels(c) for c in CLAUSES.split(text))
 
 
 def _cancels(clause: str) -> bool:

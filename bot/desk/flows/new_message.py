@@ -14,12 +14,14 @@ from bot.desk.certificates import BIRTH_DATE, find_register_number, mask_registe
 from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
-from bot.desk.schedule import cohort_label
+from bot.desk.schedule import OTHER_COHORT, cohort_label
 from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.entities import (
     asks_for_a_check,
     asks_what_is_meant,
+    asks_whom,
+    bare_cohort,
     checks_understanding,
     denies,
     detect_cohort,
@@ -29,6 +31,7 @@ from bot.nlu.entities import (
     named_cohorts,
     names_another_organiser,
     names_another_service,
+    names_another_year,
     only_acknowledges,
     only_announces_a_question,
     only_asks_for_a_reply,
@@ -42,6 +45,8 @@ from bot.nlu.entities import (
     says_still,
     says_unsure,
     states_a_fact,
+    supposes,
+    takes_back,
     without_greeting,
     without_opening_thanks,
 )
@@ -58,6 +63,7 @@ CLARIFY_SPREAD = 10.0  # how far under the best entry another may be to be offer
 ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you mean this?")
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 REMARK_WORDS = 2  # words of a remark between "ok" and "thanks" ("амжих нь"), no problem told
+MISSED = "missed_deadline"  # the entry of a window missed
 FOLLOW_UP_WORDS = 2  # words the matcher reads in a bare follow-up: "and the webinar?"
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
@@ -122,7 +128,13 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.log.intent = "human"
         await escalation.ask_for_person(turn, text if said else "")
         return
+    pointed, turn.memory.pointed = turn.memory.pointed if turn.goes_on else "", ""
     result = turn.knowledge.matcher.match(text)
+    read_as_nothing = result.intent is None and result.reason != "out_of_scope"
+    if pointed and asks_whom(text) and (result.intent == answers.CONTACT or read_as_nothing):
+        turn.log.intent = pointed  # "гэхдээ хэнээс асуух вэ" after the salary's pointer
+        answers.out_of_scope(turn, pointed)
+        return
     if result.intent in SMALL_TALK and denies(text):  # "ойлгосонгүй" is no "ойлгосон"
         result = dataclasses.replace(result, intent=None, reason="low_score")
     turn.log.intent = result.intent
@@ -135,7 +147,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         _cohort_stated(turn, cohort)
         return
     if result.intent == answers.CONTACT and (matter := _matter_elsewhere(turn, text)):
-        turn.log.intent = matter  # "… халаалт ажиллахгүй байна хэнд хандах вэ": not ours
+        turn.log.intent = matter  # "ESIS нууц үгийн асуудлаар хэнд хандах вэ": its steps
         await respond(turn, matter, text)
         return
     if _asks_another_check(turn, text, result):
@@ -156,6 +168,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         await respond(turn, about, text)
         return
     intents = _questions_in(turn, text, result)
+    if intents == [MISSED] and _not_yet_missed(turn, text):
+        intents = [schedule.ENTRY, MISSED]  # "5 дахь жилийн багш … хоцорчихоо юу": not yet
     if len(intents) > 1:
         # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
         for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
@@ -235,7 +249,10 @@ async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> 
         if len(named) > 1:
             schedule.show(turn, *named)
         else:
-            await schedule.start(turn, detect_cohort(text), named_calendar_year(text))
+            cohort = detect_cohort(text)
+            if cohort is None and names_another_year(text):
+                cohort = OTHER_COHORT  # "12 жилийн багш. хуваарь?": every cohort's, as "Other"
+            await schedule.start(turn, cohort, named_calendar_year(text))
     elif entry.action == "recovery" and not several:
         recovery.guide(turn, entry.id, text)
     elif entry.action == "human":
@@ -283,6 +300,13 @@ def _tells_a_problem(turn: Turn, text: str) -> bool:
     return not (only_introduces(text) and reading.score < CLEAR_SCORE)
 
 
+def _not_yet_missed(turn: Turn, text: str) -> bool:
+    """Whether "did I miss it?" names a cohort whose training is still to come: where it
+    stands answers first ("under way, ends in 13 days"), then what to do if late."""
+    cohort = detect_cohort(text)
+    return cohort is not None and schedule.still_to_come(turn, cohort)
+
+
 def _starts_a_flow(turn: Turn, intent: str) -> bool:
     return turn.knowledge.entries[intent].action in ("certificate", "human")
 
@@ -304,6 +328,10 @@ async def _facts(turn: Turn, text: str) -> bool:
         return True
     if not only_states(text):
         return False
+    if cohort is None and (
+        turn.memory.topic == schedule.TOPIC or (turn.person.cohort and takes_back(text))
+    ):
+        cohort = bare_cohort(text)  # "uuchlaarai tavdah" right after "arav" was given
     if cohort is not None:
         _cohort_stated(turn, cohort)
         return True
@@ -338,18 +366,13 @@ def _cohort_stated(turn: Turn, cohort: int) -> None:
 
 
 def _matter_elsewhere(turn: Turn, text: str) -> str | None:
-    """The entry the matter of "whom do I turn to?" reads as, when it is not the contacts':
-    an out-of-scope topic ("дотуур байрны халаалт ажиллахгүй байна хэнд хандах вэ" is
-    the school's) or, clearly, one of the desk's own ("ESIS нууц үгийн асуудлаар хэнд
-    хандах вэ" has its steps). None when the matter reads as neither."""
+    """The desk's own entry the matter of "whom do I turn to?" reads as clearly ("ESIS нууц
+    үгийн асуудлаар хэнд хандах вэ" has its steps). (A matter of another's, "дотуур байрны
+    халаалт ажиллахгүй байна хэнд хандах вэ", the matcher already refuses.)"""
     matter = matter_of_a_contact_question(text)
     if len(matter.split()) < MIN_PART_WORDS:
         return None
     reading = turn.knowledge.matcher.match(matter)
-    best = reading.best
-    if best is not None and reading.intent is None and turn.knowledge.entries[best.intent].refuse:
-        # "Сургуулийн спорт заалны шал эвдэрсэн": nothing of ours, nearest to theirs
-        return best.intent if reading.reason == "out_of_scope" or len(matter.split()) > 2 else None
     ours = reading.intent not in (None, answers.CONTACT, *SMALL_TALK)
     return reading.intent if ours and reading.score >= CLEAR_SCORE else None
 
@@ -672,7 +695,11 @@ def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | Non
     """After a schedule, a bare follow-up on it ("and the webinar?", "тэр хэзээ дуусах вэ"):
     a word or two, near the schedule already, that read clearly as it, and better, with
     the word it leaves unsaid. Not a question of its own ("вебинар нь хаана болох вэ, линкийг
-    нь яаж авах вэ", "how old are you": the schedule is none of their near readings)."""
+    нь яаж авах вэ", "how old are you": the schedule is none of their near readings). One
+    that names a cohort and reads clearly as nothing else asks for its schedule ("10
+    дахийнх нь бүр дууссан уу?" after a manager's three)."""
+    if detect_cohort(text) is not None and result.score < CLEAR_SCORE:
+        return schedule.ENTRY
     near = {candidate.intent for candidate in result.candidates[:3]}
     if len(analyze(text)) > FOLLOW_UP_WORDS or schedule.ENTRY not in near:
         return None
@@ -700,12 +727,13 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     bolohoor solij chadahgui bn" right after how to change the e-mail, "still Invalid
     login" after the e-learning site's steps): the same text again
     would not help; a methodologist may. A schedule or a lookup is asked again for another
-    cohort or number, and gets it."""
+    cohort or number, and gets it. What if it fails is no failure told ("тэгээд тэнцэхгүй
+    бол яах вэ")."""
     return (
         intent == turn.fresh_topic
         and intent not in SMALL_TALK
         and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
-        and (denies(text) or says_still(text))
+        and ((denies(text) and not supposes(text)) or says_still(text))
     )
 
 

@@ -11,8 +11,8 @@ from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
-from bot.nlu.choices import keys
-from bot.nlu.entities import detect_cohort, only_states
+from bot.nlu.choices import asks_with_a_word, keys
+from bot.nlu.entities import denies, detect_cohort, only_states
 from bot.nlu.normalize import asks, sentences
 
 
@@ -57,8 +57,15 @@ LANGUAGE = Question(
 def language_named(text: str) -> str | None:
     """A language typed by its name anywhere ("English", "монголоор", "write in English"):
     never by a button's place, which only the language question asked reads, so "2" or
-    "нэгдүгээр жил" elsewhere is no language."""
-    return LANGUAGE.vocabulary.choose(text)
+    "нэгдүгээр жил" elsewhere is no language. Named first, beside what asks nothing and
+    tells no problem ("монголоор бичээч, би хамт ажилладаг багш нь"), it is asked for too;
+    not beside a question ("English, when is the webinar?") or a problem ("…, my password
+    does not work"), which are read whole."""
+    vocabulary = LANGUAGE.vocabulary
+    named = vocabulary.choose(text)
+    if named is None and "?" not in text and not asks_with_a_word(text) and not denies(text):
+        named = vocabulary.choose_first_clause(text)
+    return named
 
 
 HELP = N_(

@@ -153,7 +153,7 @@ async def _send_the_next(turn: Turn, cohort: int | None) -> None:
     turn.say(_("I will send you the schedule here as soon as it is published."), show_menu=True)
 
 
-def _still_to_come(turn: Turn, cohort: int) -> bool:
+def still_to_come(turn: Turn, cohort: int) -> bool:
     """Whether the cohort's training in force has a window still ahead (reminders to give)."""
     today = turn.desk.clock().astimezone(turn.desk.zone).date()
     row, in_force = windows_for(turn.schedule, cohort, today)
@@ -181,7 +181,7 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
         return False
     turn.go(IDLE)
     turn.memory.topic = TOPIC
-    if cohort == turn.person.cohort and _still_to_come(turn, cohort):
+    if cohort == turn.person.cohort and still_to_come(turn, cohort):
         await on_reminders(turn, "on")
     else:
         await _send_the_next(turn, cohort)
@@ -209,7 +209,7 @@ async def reminders_asked(turn: Turn, text: str) -> bool:
 
 
 async def _with_reminders(turn: Turn, cohort: int) -> None:
-    ahead = _still_to_come(turn, cohort)
+    ahead = still_to_come(turn, cohort)
     turn.person.reminders = turn.person.reminders or ahead  # set first: no button under it
     show(turn, cohort)
     if ahead:
