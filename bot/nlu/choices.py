@@ -219,7 +219,7 @@ class Vocabulary:
                 # answered ("менежертэй ярилаа, шийдэгдлээ"), not asked ("…болох уу") —
                 # not a yes whose why after a comma fails ("ok I tried, but … nobody can
                 # reset it")
-                failed = value != self.negative and comma and _ENGLISH_FAILURE.search(why)
+                failed = value != self.negative and comma and ENGLISH_NEGATION.search(why)
                 return None if failed else value
             if self.single and all(key in ACKNOWLEDGEMENTS for key in typed[:first_at]):
                 # An offer taken, then said more of: "remind me before the webinar"; after an
@@ -349,7 +349,14 @@ def _asking(typed: Sequence[str]) -> bool:
     )
 
 
-_ENGLISH_FAILURE = re.compile(r"\b(?:nobody|no one|cannot|can't|cant|not|never)\b", re.I)
+# English negation, which the Mongolian analysis (English letters read as Latin Mongolian)
+# cannot see: "not", "never", "can't", "doesnt", "no one". A bare "no" is left out: it is
+# an answer.
+ENGLISH_NEGATION = re.compile(
+    r"\b(?:not|never|nothing|nobody|no one|cannot|cant|"
+    r"(?:do|does|did|ca|wo|is|are|was|were|have|has|had|could|would)n['’]?t)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_with_a_word(text: str) -> bool:

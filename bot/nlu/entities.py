@@ -9,6 +9,7 @@ from itertools import pairwise
 from bot.nlu import tables
 from bot.nlu.choices import (
     ACKNOWLEDGEMENTS,
+    ENGLISH_NEGATION,
     FILLERS,
     Vocabulary,
     asks_with_a_word,
@@ -308,15 +309,6 @@ def _asks_or_denies(text: str) -> bool:
     return asks(without_greeting(text)) or denies(text)
 
 
-# English negation, which the Mongolian analysis (English letters read as Latin Mongolian)
-# cannot see: "not", "never", "can't", "doesnt". A bare "no" is left out: it is an answer.
-_ENGLISH_NEGATION = re.compile(
-    r"\b(?:not|never|nothing|nobody|cannot|"
-    r"(?:do|does|did|ca|wo|is|are|was|were|have|has|had|could|would)n['’]?t)\b",
-    re.IGNORECASE,
-)
-
-
 def says_still(text: str) -> bool:
     """Whether a message says the trouble goes on ("still Invalid login", "одоо ч")."""
     return _STILL.read(keys(text)) != []
@@ -424,7 +416,7 @@ _BESIDE_SUCCESS = (
 )
 # A converb ("ярьчихаад", having talked): what follows it in a clause is what came of it.
 _CONVERB = re.compile(r"\w+(?:аад|ээд|оод|өөд|aad|eed|ood)\b", re.IGNORECASE)
-_RELAY = frozenset(keys(tables.RELAY_WORDS))
+_RELAY = frozenset(keys(tables.RELAY_WORDS))  # whole words: "асуух гэсэн юм" asks, later
 _RELAY_PHRASE = Vocabulary.build({"relay": tables.RELAY_PHRASES})
 
 
@@ -493,7 +485,7 @@ def supposes(text: str) -> bool:
 
 def denies(text: str) -> bool:
     """Whether a word of the message is negated ("чадахгүй", "ирээгүй", "does not")."""
-    return bool(_ENGLISH_NEGATION.search(text)) or any(word.negated for word in analyze(text))
+    return bool(ENGLISH_NEGATION.search(text)) or any(word.negated for word in analyze(text))
 
 
 _LINKS = re.compile(r"\s*(?:(?:https?://|www\.)\S+\s*)+")

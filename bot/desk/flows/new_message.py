@@ -50,7 +50,7 @@ from bot.nlu.entities import (
     without_greeting,
     without_opening_thanks,
 )
-from bot.nlu.matcher import MatchResult
+from bot.nlu.matcher import Candidate, MatchResult
 from bot.nlu.normalize import FULL_STOP, analyze, asks, sentences
 from bot.storage.models import FaqSuggestion
 
@@ -102,31 +102,12 @@ class Clarifying:
 
 async def answer_question(turn: Turn, text: str) -> None:
     """A new message: the facts it states, the knowledge base's answer (or two), a flow it
-    starts, a clarifying question when two entries are close, or no match."""
+    starts, a clarifying question when two entries are close, or no match.
+
+    In stages, each returning once it has answered: what needs no matching, what the
+    conversation so far decides, the questions read, then an out-of-scope best or none."""
     turn.go(IDLE)
-    if only_announces_a_question(text):  # "асуулт байна": the question comes next
-        turn.log.intent = ANNOUNCED
-        turn.say(_("Of course. Please write your question."), show_menu=True)
-        return
-    if only_checks_presence(text) or only_asks_how_one_is(text):  # "байна уу?", "ало"
-        turn.log.intent = answers.GREETING
-        await respond(turn, answers.GREETING, text)
-        return
-    if await _facts(turn, text):
-        return
-    if turn.memory.topic and only_asks_what_next(text):  # "тэгээд яах вэ?" after an answer
-        turn.log.intent = WHAT_NEXT
-        escalation.offer_person(
-            turn,
-            reason=f"asked what to do next ({turn.memory.topic})",
-            text=_("A methodologist can look at your case. Shall I pass your question on?"),
-        )
-        return
-    problem = escalation.problem_beside_a_person_request(text)
-    if problem is not None:
-        said = _tells_a_problem(turn, problem)
-        turn.log.intent = "human"
-        await escalation.ask_for_person(turn, text if said else "")
+    if await _before_matching(turn, text):
         return
     pointed, turn.memory.pointed = turn.memory.pointed if turn.goes_on else "", ""
     result = turn.knowledge.matcher.match(text)
@@ -140,32 +121,7 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
-    if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
-        if _greets(turn, escalation.CLAUSES.split(text)[0]):  # "Сайн байна уу, би 10 дахь …"
-            turn.log.intent = answers.GREETING  # is greeted back (and a newcomer welcomed)
-            await respond(turn, answers.GREETING, text)
-        _cohort_stated(turn, cohort)
-        return
-    if result.intent == answers.CONTACT and (matter := _matter_elsewhere(turn, text)):
-        turn.log.intent = matter  # "ESIS нууц үгийн асуудлаар хэнд хандах вэ": its steps
-        await respond(turn, matter, text)
-        return
-    if _asks_another_check(turn, text, result):
-        turn.log.intent = "certificate_status"
-        await certificate.start(turn, text)
-        return
-    followed = _following_the_topic(turn, text, result)
-    parts = [part for part in _PARTS.split(text) if part.strip()]
-    beside_small_talk = (
-        result.intent not in SMALL_TALK or len(parts) > 1 or without_opening_thanks(text) != text
-    )
-    if followed is not None and followed != result.intent and beside_small_talk:
-        turn.log.intent = followed
-        await respond(turn, followed, text)
-        return
-    if result.reason == "out_of_scope" and (about := _asked_of_the_result(turn, text)):
-        turn.log.intent = about  # "Цалингийн шатлалд хэрэгтэй юм, хэзээ бүртгэгдэх вэ?"
-        await respond(turn, about, text)
+    if await _read_in_context(turn, text, result):
         return
     intents = _questions_in(turn, text, result)
     if intents == [MISSED] and _not_yet_missed(turn, text):
@@ -174,68 +130,140 @@ async def answer_question(turn: Turn, text: str) -> None:
         # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
         for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
             await respond(turn, intent, text, several=True)
-        return
-    if result.reason == "out_of_scope" and result.best is not None:
-        # "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
-        # another account's: the desk's reading wins, or the teacher picks among them —
-        # unless the message names that other account ("gmail-ийн нууц үгээ мартсан"). The
-        # institute's contacts are never the nearer reading: "халаалт ажиллахгүй байна хэнд
-        # хандах" asks whom to turn to, and the topic's own answer says it.
-        near = (
-            []
-            if _names_elsewhere(text)
-            else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
-        )
-        near = [intent for intent in near if intent != answers.CONTACT]
-        if len(near) == 1 or _both_passwords(near):
-            turn.log.intent = near[0]
-            await respond(turn, near[0], text)
-        elif near:
-            clarify(turn, text, near)
-        elif turn.fresh_topic and (
-            result.best.score < CLEAR_SCORE or opens_with_a_contrast(text)
-        ):
-            # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells
-            # why they did not help; "ямар менежер? … хэн байдгийг мэдэхгүй" asks about
-            # them; "гэхдээ ESIS дээр харагдахгүй байна" after a certificate found goes on
-            # from it. None is about holidays, venting or ESIS grades.
-            _offer_for_follow_up(turn)
-        else:
-            answers.out_of_scope(turn, result.best.intent)
-        return
-    if intents and intents[0] != result.intent:  # one part asks; the rest is small talk
+    elif result.reason == "out_of_scope" and result.best is not None:
+        await _answer_out_of_scope(turn, text, result, result.best)
+    elif intents and intents[0] != result.intent:  # one part asks; the rest is small talk
         turn.log.intent = intents[0]
         await respond(turn, intents[0], text)
-        return
-    if result.intent is None:
-        candidates = _close_candidates(turn, result)
-        if _only_ours_is_close(result, candidates) and not _names_elsewhere(text):
-            # Over the threshold, and only small talk or an out-of-scope topic as near
-            # ("nuuts ug martsan": another account's password too): the desk's reading wins.
-            turn.log.intent = candidates[0]
-            await respond(turn, candidates[0], text)
-        elif _both_passwords(candidates):
-            turn.log.intent = candidates[0]
-            await respond(turn, candidates[0], text)
-        elif turn.fresh_topic and not asks(text) and result.score < CLEAR_SCORE:
-            # Told right after an answer, asking nothing ("Манай сургалтын менежер
-            # амралтаараа явчихсан байгаа"): why the answer is not enough, not another topic.
-            _offer_for_follow_up(turn)
-        elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
-            clarify(turn, text, candidates)
-        elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
-            answers.out_of_scope(turn, elsewhere)
-        elif turn.fresh_topic:
-            # Right after an answer, what the desk cannot read is most often about that
-            # answer ("and if my manager is away?"): a methodologist can take it from there.
-            _offer_for_follow_up(turn)
-        else:
-            await answers.no_match(turn)
-        return
-    if _still_failing(turn, result.intent, text):
+    elif result.intent is None:
+        await _answer_unmatched(turn, text, result)
+    elif _still_failing(turn, result.intent, text):
         _offer_for_follow_up(turn)
-        return
-    await respond(turn, result.intent, text)
+    else:
+        await respond(turn, result.intent, text)
+
+
+async def _before_matching(turn: Turn, text: str) -> bool:
+    """What is answered without the knowledge base: an announced question, a presence
+    check, the facts a message states, "what next?" after an answer, a person asked for."""
+    if only_announces_a_question(text):  # "асуулт байна": the question comes next
+        turn.log.intent = ANNOUNCED
+        turn.say(_("Of course. Please write your question."), show_menu=True)
+        return True
+    if only_checks_presence(text) or only_asks_how_one_is(text):  # "байна уу?", "ало"
+        turn.log.intent = answers.GREETING
+        await respond(turn, answers.GREETING, text)
+        return True
+    if await _facts(turn, text):
+        return True
+    if turn.memory.topic and only_asks_what_next(text):  # "тэгээд яах вэ?" after an answer
+        turn.log.intent = WHAT_NEXT
+        escalation.offer_person(
+            turn,
+            reason=f"asked what to do next ({turn.memory.topic})",
+            text=_("A methodologist can look at your case. Shall I pass your question on?"),
+        )
+        return True
+    problem = escalation.problem_beside_a_person_request(text)
+    if problem is None:
+        return False
+    said = _tells_a_problem(turn, problem)
+    turn.log.intent = "human"
+    await escalation.ask_for_person(turn, text if said else "")
+    return True
+
+
+async def _read_in_context(turn: Turn, text: str, result: MatchResult) -> bool:
+    """What the conversation so far decides over the matcher's reading: a cohort told
+    alone, whom to turn to about a matter of ours, another certificate check, a follow-up
+    on the topic just answered, a question about the result just shown."""
+    if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
+        if _greets(turn, escalation.CLAUSES.split(text)[0]):  # "Сайн байна уу, би 10 дахь …"
+            turn.log.intent = answers.GREETING  # is greeted back (and a newcomer welcomed)
+            await respond(turn, answers.GREETING, text)
+        _cohort_stated(turn, cohort)
+        return True
+    if result.intent == answers.CONTACT and (matter := _matter_elsewhere(turn, text)):
+        turn.log.intent = matter  # "ESIS нууц үгийн асуудлаар хэнд хандах вэ": its steps
+        await respond(turn, matter, text)
+        return True
+    if _asks_another_check(turn, text, result):
+        turn.log.intent = "certificate_status"
+        await certificate.start(turn, text)
+        return True
+    followed = _following_the_topic(turn, text, result)
+    parts = [part for part in _PARTS.split(text) if part.strip()]
+    beside_small_talk = (
+        result.intent not in SMALL_TALK or len(parts) > 1 or without_opening_thanks(text) != text
+    )
+    if followed is not None and followed != result.intent and beside_small_talk:
+        turn.log.intent = followed
+        await respond(turn, followed, text)
+        return True
+    if result.reason == "out_of_scope" and (about := _asked_of_the_result(turn, text)):
+        turn.log.intent = about  # "Цалингийн шатлалд хэрэгтэй юм, хэзээ бүртгэгдэх вэ?"
+        await respond(turn, about, text)
+        return True
+    return False
+
+
+async def _answer_out_of_scope(
+    turn: Turn, text: str, result: MatchResult, best: Candidate
+) -> None:
+    """A message read best as out of scope.
+
+    "нууц үгээ мартсан, тусална уу" reads nearly as much as the desk's own question as
+    another account's: the desk's reading wins, or the teacher picks among them — unless
+    the message names that other account ("gmail-ийн нууц үгээ мартсан"). The institute's
+    contacts are never the nearer reading: "халаалт ажиллахгүй байна хэнд хандах" asks whom
+    to turn to, and the topic's own answer says it."""
+    near = (
+        []
+        if _names_elsewhere(text)
+        else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
+    )
+    near = [intent for intent in near if intent != answers.CONTACT]
+    if len(near) == 1 or _both_passwords(near):
+        turn.log.intent = near[0]
+        await respond(turn, near[0], text)
+    elif near:
+        clarify(turn, text, near)
+    elif turn.fresh_topic and (best.score < CLEAR_SCORE or opens_with_a_contrast(text)):
+        # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells why
+        # they did not help; "ямар менежер? … хэн байдгийг мэдэхгүй" asks about them;
+        # "гэхдээ ESIS дээр харагдахгүй байна" after a certificate found goes on from it.
+        # None is about holidays, venting or ESIS grades.
+        _offer_for_follow_up(turn)
+    else:
+        answers.out_of_scope(turn, best.intent)
+
+
+async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
+    """A message that reads as no entry: the desk's own reading when only it is near, a
+    clarifying question, where it goes, a methodologist after an answer, or no match."""
+    candidates = _close_candidates(turn, result)
+    if _only_ours_is_close(result, candidates) and not _names_elsewhere(text):
+        # Over the threshold, and only small talk or an out-of-scope topic as near
+        # ("nuuts ug martsan": another account's password too): the desk's reading wins.
+        turn.log.intent = candidates[0]
+        await respond(turn, candidates[0], text)
+    elif _both_passwords(candidates):
+        turn.log.intent = candidates[0]
+        await respond(turn, candidates[0], text)
+    elif turn.fresh_topic and not asks(text) and result.score < CLEAR_SCORE:
+        # Told right after an answer, asking nothing ("Манай сургалтын менежер амралтаараа
+        # явчихсан байгаа"): why the answer is not enough, not another topic.
+        _offer_for_follow_up(turn)
+    elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
+        clarify(turn, text, candidates)
+    elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
+        answers.out_of_scope(turn, elsewhere)
+    elif turn.fresh_topic:
+        # Right after an answer, what the desk cannot read is most often about that answer
+        # ("and if my manager is away?"): a methodologist can take it from there.
+        _offer_for_follow_up(turn)
+    else:
+        await answers.no_match(turn)
 
 
 async def respond(turn: Turn, intent: str, text: str, several: bool = False) -> None:
@@ -706,7 +734,6 @@ def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | Non
     reading = turn.knowledge.matcher.match(f"{schedule.TOPIC_WORD} {text}")
     clearer = reading.score >= CLEAR_SCORE and reading.score > result.score
     return schedule.ENTRY if reading.intent == schedule.ENTRY and clearer else None
-
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:
