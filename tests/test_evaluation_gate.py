@@ -151,6 +151,14 @@ EASTERN_FLOORS = (0.94, 0.95, 0.94)
 # cyber-security course and doctoral studies are others', "Wi-Fi-ийн" is the word Wi-Fi
 # (96.8 % refused, Latin 96.1 %).
 CENTRAL_FLOORS = (0.94, 0.95, 0.95)
+# western.jsonl (260 lines, the session after: teachers and staff of Zavkhan, Govi-Altai, Uvs
+# and Khövsgöl — herders' children now teachers, soum schools with weak internet, dormitory
+# teachers, school doctors, accountants, drivers and cooks told to take the training, Buryat
+# and Darkhad speakers; 40 % chat-Latin, 8 % English, 25 % out of scope, near misses: another
+# ministry's e-learning, a pupil's exam certificate, a university diploma), by a helper who
+# read only the entry list, the README and MONGOLIAN.md. First run: 95.9 / 98.5 %, top-3
+# 99.5 %, Latin 96.9 %, over every target; not tuned on.
+WESTERN_FLOORS = (0.94, 0.95, 0.95)
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +205,7 @@ FLOORS = {
     "darkhan.jsonl": (DARKHAN_FLOORS, 0.98),
     "eastern.jsonl": (EASTERN_FLOORS, 0.98),
     "central.jsonl": (CENTRAL_FLOORS, 0.98),
+    "western.jsonl": (WESTERN_FLOORS, 0.98),
 }
 
 

@@ -101,6 +101,14 @@ def _waiting(turn: Turn) -> Question | None:
     return question(turn) if callable(question) else question
 
 
+def _supersedes(turn: Turn) -> bool:
+    """Whether the entry just answered is of the flow whose question was left: the teacher
+    took the question back ("нууц үг" → "which system?" → "no, it is my e-mail I forgot"),
+    and its late answer ("ESIS") is about the new entry, not the question left."""
+    left, entry = turn.memory.left, turn.knowledge.entries.get(turn.log.intent or "")
+    return left is not None and entry is not None and entry.action == left.state.split(".")[0]
+
+
 def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     """The choice a typed reply makes to the question waiting; none when the reply is a new
     message — a correction ("no, it's e-learning") or a new request after its "за"."""
@@ -370,6 +378,8 @@ class Desk:
         if turn.state in RESUMABLE:
             turn.memory.left = LeftQuestion(turn.state, turn.memory.context, turn.memory.flow)
         await new_message.answer_question(turn, text)
+        if _supersedes(turn):
+            turn.memory.left = None  # "which system?" → "имэйлээ мартчихсан юм байна": answered
         greeted = turn.log.intent == answers.GREETING and turn.state == IDLE
         if greeted and turn.person.language is None:
             # A first "Сайн байна уу" instead of /start (Messenger has none): the welcome's
@@ -417,13 +427,17 @@ class Desk:
             turn.memory.left = None  # "болих", "цэс": what was left is given up too
             await onboarding.anywhere(turn, word)
             return True
+        told, asked = new_message.asked_apart(text)  # "bolichloo. ESIS nevtreh ner yu ve"
         if (
-            onboarding.waits_for_details(turn, question)
-            and (escalation.calls_off(text) or puts_off(text))  # "за хэрэггүй, дараа шалгая"
-            and not new_message.asks_for_something_else(turn, text)  # "болих. 1 дэх жилийн …"
-        ):
-            await onboarding.anywhere(turn, "cancel")
-            return True
+            onboarding.waits_for_details(turn, question) or onboarding.only_offers(question)
+        ) and (escalation.calls_off(text) or puts_off(text) or escalation.calls_off(told)):
+            if not new_message.asks_for_something_else(turn, text):  # "болих. 1 дэх жилийн …"
+                await onboarding.anywhere(turn, "cancel")  # "за хэрэггүй, дараа шалгая"
+                return True
+            if asked:  # the step called off, and a question of its own asked: answered
+                turn.go(IDLE)
+                await new_message.answer_question(turn, asked)
+                return True
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
             turn.memory.left = None
             await onboarding.on_menu(turn, item)

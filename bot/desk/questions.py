@@ -20,7 +20,7 @@ from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
 from bot.nlu.choices import FILLERS, Vocabulary, keys
-from bot.nlu.entities import button_place, detect_cohort, names_another_year
+from bot.nlu.entities import button_place, detect_cohort, named_cohorts, names_another_year
 from bot.nlu.normalize import asks
 
 Rows = tuple[tuple[Button, ...], ...]
@@ -151,6 +151,7 @@ NOTICE_WORDS = (
     "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "гармагц хэлээрэй",
     "гармагц бичээрэй", "гармагц явуулаарай", "let me know", "notify me", "inform me",
     "send it to me", "send me the next", "tell me when next",  # "the" is a filler
+    "tell me when it", "tell me when my certificate", "tell me once",
 )  # fmt: skip
 _NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS})
 
@@ -212,6 +213,10 @@ ANYWHERE = Question(
                     "зогс", "zogsoo", "bolih", "cancel", "stop",
                     "exit", "quit", "гарах", "хэрэггүй", "хэрэггүй боллоо", "хэрэггүй болсон",
                     "not now", "одоохондоо үгүй", "дараа болъё",
+                    # the request named: "Please cancel my request.", "хүсэлтээ цуцална уу"
+                    "cancel my request", "cancel the request", "cancel my ticket",
+                    "cancel the ticket", "хүсэлтээ цуцлах", "хүсэлтээ цуцална уу",
+                    "хүсэлтээ цуцлаарай", "hvseltee tsutslah",
                     # found meanwhile: no longer needed ("zgr, oldloo" with a ticket open)
                     "олдлоо", "олчихлоо", "олдчихлоо", "found it",
                 ),
@@ -245,7 +250,10 @@ def _named_cohort(text: str) -> str | None:
     """The year of work a reply names, "Other" for a year that is no cohort, "Not sure" for
     a reply that asks how to tell ("хэд дэх жил гэдгээ яаж мэдэх вэ?", "how do I know which
     year I am in?") or says it does not know which ("I don't know which year I am"),
-    whatever else it says."""
+    whatever else it says. Several cohorts ("1, 5, 10 дахь жилийнх" from a manager) are
+    "Other" too: every cohort's schedule, those named shown (onboarding.on_cohort)."""
+    if len(named_cohorts(text)) > 1:
+        return str(OTHER_COHORT)
     cohort = detect_cohort(text)
     if cohort is not None:
         return str(cohort)
@@ -285,7 +293,9 @@ COHORT = Question(
         ),
         (
             Choice(
-                str(OTHER_COHORT), N_("Other"), ("бусад", "өөр", "other", "none", "аль нь ч биш")
+                str(OTHER_COHORT),
+                N_("Other"),
+                ("бусад", "өөр", "other", "none", "аль нь ч биш", *tables.ALL_COHORTS_WORDS),
             ),
             Choice(
                 UNSURE,

@@ -412,7 +412,12 @@ def says_it_worked(text: str) -> bool:
 _BESIDE_SUCCESS = (
     FILLERS
     | ACKNOWLEDGEMENTS
-    | frozenset(keys(tables.ENGLISH_STOP_WORDS + " now одоо " + tables.REPORTED_WORDS))
+    | frozenset(
+        keys(
+            f"{tables.ENGLISH_STOP_WORDS} now одоо {tables.REPORTED_WORDS} "
+            f"{tables.BESIDE_SUCCESS_WORDS}"
+        )
+    )
 )
 # A converb ("ярьчихаад", having talked): what follows it in a clause is what came of it.
 _CONVERB = re.compile(r"\w+(?:аад|ээд|оод|өөд|aad|eed|ood)\b", re.IGNORECASE)
@@ -466,9 +471,15 @@ def asks_to_wait(text: str) -> bool:
     return _WAIT.read(keys(text)) != []
 
 
+# "Later" and a verb of what is to be done then, voluntative or future ("дараа
+# шалгуулъя", "daraa ilgeene", "дараа явуулна"): a phrase of later, whatever the verb.
+_LATER_DOING = re.compile(r"\b(?:дараа|дараад)\s+\w+(?:ъя|ья|ье|ё|я|е|на|нэ|но|нө|ай)\b")
+
+
 def puts_off(text: str) -> bool:
     """Whether a message only puts things off ("за болсон, дараа шалгая", "хүлээе"): each
     of its words, acknowledgements aside, is in a phrase of later."""
+    text = _LATER_DOING.sub("дараа", normalize(text))
     words = [key for key in keys(text) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
     said = {at for start, end, _value in _LATER.read(words) for at in range(start, end)}
     return bool(words) and len(said) == len(words) and not asks(text)

@@ -625,7 +625,7 @@ def writes_english(text: str) -> bool:
     script = script_of(text)
     if script not in ("latn", "mixed"):
         return False
-    words = _ENGLISH_WORD.findall(text.casefold())
+    words = [word.strip("'") for word in _ENGLISH_WORD.findall(text.casefold())]
     if _CHAT_LATIN.intersection(words):
         return False
     if script == "mixed":

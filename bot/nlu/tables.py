@@ -378,7 +378,7 @@ ENGLISH_STOP_WORDS: str = (
 # my password", "when is the webinar for 5th year teachers?"); none is a chat-Latin word.
 ENGLISH_FUNCTION_WORDS: str = ENGLISH_STOP_WORDS + (
     " has how what when where who which why can could please not don't can't i'm will should"
-    " about from get there no"
+    " about from get there no we us they he she her his their anything nothing nobody if but"
 )
 # Words of the desk's topics that chat-Latin Mongolian does not borrow ("online", "join",
 # "password", "email" and "login" it does: "surgalt online uu", "password-oo martsan").
@@ -587,6 +587,13 @@ LATER_PHRASES: tuple[str, ...] = (
     "i'll try", "let me try", "will try",
 )  # fmt: skip
 
+# Every cohort asked for at the year question ("бүгдийнх нь хэрэгтэй", "all of them"): a
+# manager's, answered as "Other" is, with every cohort's schedule.
+ALL_COHORTS_WORDS: tuple[str, ...] = (
+    "бүгд", "бүгдийнх", "бүгдийг", "бүгдийнхийг", "гурвуулаа", "гурвууланг", "гурвуулангийнх",
+    "bugd", "bugdiin", "bugdiinh", "all", "all of them", "all three",
+)  # fmt: skip
+
 # What says the problem is over ("…менежерээсээ асуугаад оллоо, болсон", "za orchihloo"):
 # a clause of only these, acknowledgements and fillers, after an answer, asks nothing more.
 WORKED_WORDS: str = (
@@ -596,12 +603,18 @@ WORKED_WORDS: str = (
 
 # Said of the teacher by whoever writes for her: "… болчихлоо гэнэ", "she says it works".
 REPORTED_WORDS: str = "гэнэ gene she he says said"
+# Who it worked for and how, beside the words of success, never alone: "bolchihloo ted orj
+# chadlaa", "би нэвтэрч чадлаа".
+BESIDE_SUCCESS_WORDS: str = "би бид тэр тэд манайхан bi bid ter ted i we they орж нэвтэрч"
 
 # Passing the answer on, or going to ask the one it is for ("эхнэрээсээ асуугаад хэлье",
 # "ээждээ хэлье", "I will show her these steps and come back later"): the question waits.
-RELAY_WORDS: str = "хэлье helie асууя асуугаад дамжуулъя үзүүлье"
+RELAY_WORDS: str = (
+    "хэлье helie асууя асуугаад дамжуулъя үзүүлье явуулъя явуулья yvuulay yvuulya"
+)
 THANKS_WORDS: str = "баярлалаа баярлаа thanks thank thx tnx"
 RELAY_PHRASES: tuple[str, ...] = (
+    "хэлээд үзье", "хэлээд үзнэ", "heleed uzey", "heleed uzne",
     "i will tell", "i'll tell", "i will ask", "i'll ask", "i will show", "i'll show",
     "come back", "get back",
 )  # fmt: skip
@@ -795,6 +808,7 @@ ROLE_WORDS: str = (
 LANGUAGE_REQUEST_WORDS: str = (
     "can could would you please pls plz write speak talk answer reply respond switch change "
     "use in to the language bot бичнэ бичээч бичих бичээрэй ярь ярих ярина хариул хариулна "
-    "хариулаач хэлээр хэл руу рүү солих солиоч үү уу болох болно юу bichne bicheech "
+    "хариулаач хариулж бичиж ярьж хэлээр хэл руу рүү солих солиоч үү уу болох болохуу болно "
+    "юу bichne bicheech "
     "sorry excuse me i уучлаарай"
 )

@@ -27,13 +27,13 @@ PERSON_ASKING = frozenset(
         "холбогдож холбогдмоор холбогдъё холбож холбо оператор операторт оператортой арга зүйч "
         "арга зүйчтэй арга зүйчид ажилтан ажилтантай мэргэжилтэн туслаач туслаарай "
         "админ админтай холбоод холбоно talk speak chat human person operator agent someone "
-        "somebody staff methodologist admin"
+        "somebody staff methodologist admin connect"
     )
 )
 TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
     keys(
         "ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох холбогдож "
-        "холбогдмоор холбогдъё холбож холбо холбоод холбоно talk speak chat"
+        "холбогдмоор холбогдъё холбож холбо холбоод холбоно talk speak chat connect"
     )
 )
 # "… арга зүйчид дамжуулж өгнө үү": passing something on to a person asks for one, whatever
@@ -46,7 +46,7 @@ _PASSING = frozenset(keys(" ".join(PASSING_WORDS)))
 PERSON_REQUEST = PERSON_ASKING | frozenset(
     keys(
         "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
-        "want with to a an please can could i me асуух асуумаар асуулт асуултаа асуулттай "
+        "want with to a an please can could you i me асуух асуумаар асуулт асуултаа асуулттай "
         "нэг зүйл уу ask question something would like i'd id may kindly directly now "
         "болох боломжтой шууд одоо юу right away immediately asap urgent urgently quickly "
         "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй энэ минь амьд бодит real live "
@@ -132,6 +132,12 @@ def names_a_person(text: str) -> bool:
     """Whether a message names someone to talk to ("хүнтэй", "арга зүйч", "operator"), as a
     request for a person does and a complaint about the bot need not."""
     return any(key in PERSON_ASKING for key in keys(text))
+
+
+def asks_to_talk(text: str) -> bool:
+    """Whether a message says "talk" or "connect" ("hvntei yarimaar bn"), not only names
+    someone ("би утсаар муу бичдэг хүн")."""
+    return not TALK.isdisjoint(keys(text))
 
 
 def problem_beside_a_person_request(text: str) -> str | None:

@@ -130,11 +130,11 @@ async def answer_question(turn: Turn, text: str) -> None:
         # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
         for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
             await respond(turn, intent, text, several=True)
+    elif intents and intents[0] != result.intent:  # one part asks; the rest is small talk
+        turn.log.intent = intents[0]  # … or tells (an introduction read as out of scope)
+        await respond(turn, intents[0], text)
     elif result.reason == "out_of_scope" and result.best is not None:
         await _answer_out_of_scope(turn, text, result, result.best)
-    elif intents and intents[0] != result.intent:  # one part asks; the rest is small talk
-        turn.log.intent = intents[0]
-        await respond(turn, intents[0], text)
     elif result.intent is None:
         await _answer_unmatched(turn, text, result)
     elif _still_failing(turn, result.intent, text):
@@ -167,6 +167,10 @@ async def _before_matching(turn: Turn, text: str) -> bool:
     problem = escalation.problem_beside_a_person_request(text)
     if problem is None:
         return False
+    if turn.knowledge.matcher.match(problem).intent == answers.CONTACT:
+        turn.log.intent = answers.CONTACT  # "Институтын утасны дугаарыг өгөөч, утсаар нь
+        await respond(turn, answers.CONTACT, text)  # ярья": the number, to call it
+        return True
     said = _tells_a_problem(turn, problem)
     turn.log.intent = "human"
     await escalation.ask_for_person(turn, text if said else "")
@@ -242,7 +246,12 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
     """A message that reads as no entry: the desk's own reading when only it is near, a
     clarifying question, where it goes, a methodologist after an answer, or no match."""
     candidates = _close_candidates(turn, result)
-    if _only_ours_is_close(result, candidates) and not _names_elsewhere(text):
+    if candidates[:1] == [schedule.ENTRY] and detect_cohort(text) is not None:
+        # "10 дахь жилийн сургалт маань дууссан гэж сонссон, үнэн үү?": a cohort named, and
+        # nearest to its schedule, which answers whether it is over
+        turn.log.intent = schedule.ENTRY
+        await respond(turn, schedule.ENTRY, text)
+    elif _only_ours_is_close(result, candidates) and not _names_elsewhere(text):
         # Over the threshold, and only small talk or an out-of-scope topic as near
         # ("nuuts ug martsan": another account's password too): the desk's reading wins.
         turn.log.intent = candidates[0]
@@ -250,9 +259,11 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
     elif _both_passwords(candidates):
         turn.log.intent = candidates[0]
         await respond(turn, candidates[0], text)
-    elif turn.fresh_topic and not asks(text) and result.score < CLEAR_SCORE:
+    elif turn.fresh_topic and (not asks(text) or denies(text)) and result.score < CLEAR_SCORE:
         # Told right after an answer, asking nothing ("Манай сургалтын менежер амралтаараа
-        # явчихсан байгаа"): why the answer is not enough, not another topic.
+        # явчихсан байгаа") or saying what the teacher cannot or does not know ("сургалтын
+        # менежер гэж хэн байдгийг би мэдэхгүй"): why the answer is not enough, not
+        # another topic.
         _offer_for_follow_up(turn)
     elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
         clarify(turn, text, candidates)
@@ -364,7 +375,7 @@ async def _facts(turn: Turn, text: str) -> bool:
         _cohort_stated(turn, cohort)
         return True
     if system is not None and turn.memory.topic in recovery.ENTRIES:
-        recovery.steps(turn, turn.memory.topic, system=system)
+        recovery.system_named(turn, system)
         return True
     return False
 
@@ -576,7 +587,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     )
     if whole.intent in SMALL_TALK and _closes(parts):
         return [whole.intent]  # "за за ойлголоо, амжих нь. баярлалаа": no "амжих" question
-    if len(parts) == 1 and (whole.intent is None or whole.intent in SMALL_TALK):
+    if len(parts) == 1 and whole.reason != "out_of_scope" and whole.intent in (None, *SMALL_TALK):
         # "Баярлалаа. Бас батламжаа хаанаас харах вэ?": the thanks is no part of its own
         alone = turn.knowledge.matcher.match(without_opening_thanks(parts[0])).intent
         if alone is not None and alone not in SMALL_TALK:
@@ -594,7 +605,7 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
             continue  # "I don't know. Does …?", "Хариу өгнө үү.", "… мартчихсан. Яах вэ?"
         if only_states(part):
             continue  # "… нууц үг рүүгээ. цахим сургалтынх": a fact of the other part's
-        if entry is not None and entry.action == "human" and not escalation.names_a_person(part):
+        if entry is not None and entry.action == "human" and not _asks_for_a_person(part, result):
             continue  # "ЭНЭ БОТ ЮУ Ч ХАРИУЛАХГҮЙ ЮМ!!! ESIS НУУЦ ҮГ МАРТСАН": vents, asks no one
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
@@ -612,10 +623,26 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     if len(found) < 2:
         if whole.intent and (whole.intent not in SMALL_TALK or not found):
             return [whole.intent]
-        return found[:1]  # "тусалсан баярлалаа. тэнцэхийн тулд юу хийх вэ": the question
+        if whole.reason == "out_of_scope" and (not ours_clearly or found[0] == answers.CONTACT):
+            # The whole's reading decides, and those near it: "… шал эвдэрсэн, хэнд хандах
+            # вэ" asks whom to turn to about the floor, not for the institute's contacts.
+            return []
+        # "тусалсан баярлалаа. тэнцэхийн тулд юу хийх вэ": the question; "… энэ хичээлийн жил
+        # сургуульд шинээр ажилд орсон. Манай сургалт хэзээ эхлэх вэ?": the question, not the
+        # introduction that reads as hiring
+        return found[:1]
     if whole.intent and whole.intent not in found:
         return [whole.intent]
     return found
+
+
+def asked_apart(text: str) -> tuple[str, str]:
+    """What a message tells and what it asks, each its sentences joined: "bolichloo,
+    registree olsongui. ESIS iin nevtreh ner ni yu bilee" calls a step off in the one, and
+    asks a new question in the other."""
+    parts = [part.strip() for part in _PARTS.split(text) if part.strip()]
+    told = " ".join(part for part in parts if not asks(part))
+    return told, " ".join(part for part in parts if asks(part))
 
 
 def asked_beside(turn: Turn, step: str, question: Question, text: str) -> tuple[str, str] | None:
@@ -639,11 +666,21 @@ def asked_beside(turn: Turn, step: str, question: Question, text: str) -> tuple[
     return None
 
 
+def _asks_for_a_person(part: str, result: MatchResult) -> bool:
+    """A part read as a request for a person that names one, and clearly asks for them, or
+    asks to talk: "uuchlaarai bi utsaar muu bichdeg hun" (a person who writes badly) only
+    tells who writes."""
+    if not escalation.names_a_person(part):
+        return False
+    return result.score >= CLEAR_SCORE or asks(part) or escalation.asks_to_talk(part)
+
+
 def _asks_out_of_scope(part: str, result: MatchResult) -> bool:
-    """A part that asks, reading unmistakably as an out-of-scope topic; not one that only
-    tells why ("цалингийн шатлалд хэрэгтэй")."""
+    """A part that asks, or tells what fails ("esis deer suragchdiin dvn oruulj chadahgui
+    bn"), reading unmistakably as an out-of-scope topic; not one that only tells why
+    ("цалингийн шатлалд хэрэгтэй")."""
     clear = result.best is not None and result.score >= REFUSED_BESIDE
-    return result.reason == "out_of_scope" and clear and asks(part)
+    return result.reason == "out_of_scope" and clear and (asks(part) or denies(part))
 
 
 def _closes(parts: list[str]) -> bool:
@@ -753,14 +790,21 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     """The answer just given, asked for again with a failure in it ("esis-d orj chadahgui
     bolohoor solij chadahgui bn" right after how to change the e-mail, "still Invalid
     login" after the e-learning site's steps): the same text again
-    would not help; a methodologist may. A schedule or a lookup is asked again for another
-    cohort or number, and gets it. What if it fails is no failure told ("тэгээд тэнцэхгүй
-    бол яах вэ")."""
+    would not help; a methodologist may. Either password's steps after the other's ("she
+    still can't log in, it says wrong password" after the e-learning site's) are no help
+    either, unless the message names the other system ("harin esurgalt ruu ni …"). A
+    schedule or a lookup is asked again for another cohort or number, and gets it.
+    What if it fails is no failure told ("тэгээд тэнцэхгүй бол яах вэ"), nor is the answer
+    checked ("тэгэхээр хамрагдахгүй гэсэн үг үү", "одоо ч гэсэн амжих боломжтой гэсэн үг үү")."""
+    topic = turn.fresh_topic
+    other_password = {intent, topic} <= recovery.PASSWORD_ENTRIES and not detect_system(text)
+    same = intent == topic or other_password
     return (
-        intent == turn.fresh_topic
+        same
         and intent not in SMALL_TALK
         and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
         and ((denies(text) and not supposes(text)) or says_still(text))
+        and not checks_understanding(text)
     )
 
 

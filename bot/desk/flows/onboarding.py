@@ -12,7 +12,7 @@ from bot.desk.turn import IDLE, Turn
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
 from bot.nlu.choices import asks_with_a_word, keys
-from bot.nlu.entities import denies, detect_cohort, only_states
+from bot.nlu.entities import denies, detect_cohort, named_cohorts, only_states
 from bot.nlu.normalize import asks, sentences
 
 
@@ -159,6 +159,12 @@ def waits_for_details(turn: Turn, question: Question | None) -> bool:
     return question is None or (bool(question.prompt()) and question.negative is None)
 
 
+def only_offers(question: Question | None) -> bool:
+    """Buttons offered under a result, asking nothing ("a person" or "try again" after
+    "not found"): "за хэрэггүй, дараа өөрөө шалгая" declines them, it asks for no check."""
+    return question is not None and not question.prompt() and not question.about_an_answer
+
+
 def acknowledge(turn: Turn, question: Question | None) -> None:
     """"ok", "за зүгээр" with nothing in it to act on. A question that waits for one of its
     choices, or for typed details (a register number, the problem), stays open; so does
@@ -215,11 +221,15 @@ async def on_cohort(turn: Turn, argument: str) -> None:
     if cohort not in (*COHORTS, OTHER_COHORT):
         turn.say(_("That button is no longer active."))
         return
+    typed = turn.incoming.text or ""
+    several = named_cohorts(typed)
+    if turn.state == schedule.State.COHORT and len(several) > 1:
+        schedule.show(turn, *several)  # a manager's "1, 5, 10 дахь жилийнх": no one's year
+        return
     turn.person.cohort = cohort
     if turn.state == schedule.State.COHORT:
         await schedule.cohort_told(turn, cohort)
         return
-    typed = turn.incoming.text or ""
     # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;
     # "31 жил багшилж байна. … заавал хамрагдах ёстой юу": no cohort, and a question
     if not only_states(typed) and (detect_cohort(typed) is not None or asks(typed)):

@@ -196,6 +196,17 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
     steps(turn, entry_id, system=system)
 
 
+def system_named(turn: Turn, system: str) -> None:
+    """A system named alone right after steps (a correction): those steps for it. After
+    steps that are the same for both (the e-mail's, "ESIS" or "tsahim surgaltiinh" typed
+    when "which system?" was taken back for the e-mail), what is lost there is asked."""
+    topic = turn.memory.topic
+    if {for_system(topic, other) for other in ("esis", "elearning")} == {topic}:
+        turn.ask(LOST, State.LOST, Data(system=system))
+        return
+    steps(turn, topic, system=system)
+
+
 def as_guided(entry_id: str, text: str, topic: str) -> str:
     """The entry whose steps the guide gives for a reading of a message sent right after
     `topic`'s steps: a login problem naming no system is that system's ("still cannot log
