@@ -401,7 +401,7 @@ CHAT_LATIN_MARKERS: str = (
 # are read in their own words. A long message's closing thanks or signature has none.
 QUESTION_PARTICLES: frozenset[str] = _words("уу үү вэ бэ")
 QUESTION_WORDS: frozenset[str] = _words(
-    "хэзээ хаана хаашаа хэн яах яаж ямар хэд хэрхэн яагаад юу туслаач тусална зааж "
+    "хэзээ хаана хаашаа хэн яах яаж ямар хэд хэрхэн яагаад ягаад юу туслаач тусална зааж "
     "эсэх тодруул лавла"
 )
 ENGLISH_QUESTION_WORDS: frozenset[str] = _words(

@@ -126,9 +126,11 @@ async def answer_question(turn: Turn, text: str) -> None:
     intents = _questions_in(turn, text, result)
     if intents == [MISSED] and _not_yet_missed(turn, text):
         intents = [schedule.ENTRY, MISSED]  # "5 дахь жилийн багш … хоцорчихоо юу": not yet
-    if len(intents) > 1:
+    if turn.fresh_topic in intents and _still_failing(turn, turn.fresh_topic, text):
+        _offer_for_follow_up(turn)  # "ДАХИАД Л ОРЖ ЧАДАХГҮЙ БАЙНА!!! вебинарт яаж орох юм"
+    elif len(intents) > 1:
         # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
-        for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i)):
+        for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i, text)):
             await respond(turn, intent, text, several=True)
     elif intents and intents[0] != result.intent:  # one part asks; the rest is small talk
         turn.log.intent = intents[0]  # … or tells (an introduction read as out of scope)
@@ -167,7 +169,8 @@ async def _before_matching(turn: Turn, text: str) -> bool:
     problem = escalation.problem_beside_a_person_request(text)
     if problem is None:
         return False
-    if turn.knowledge.matcher.match(problem).intent == answers.CONTACT:
+    reading = turn.knowledge.matcher.match(problem)
+    if reading.intent == answers.CONTACT and reading.score >= CLEAR_SCORE:
         turn.log.intent = answers.CONTACT  # "Институтын утасны дугаарыг өгөөч, утсаар нь
         await respond(turn, answers.CONTACT, text)  # ярья": the number, to call it
         return True
@@ -232,10 +235,15 @@ async def _answer_out_of_scope(
         await respond(turn, near[0], text)
     elif near:
         clarify(turn, text, near)
-    elif turn.fresh_topic and (best.score < CLEAR_SCORE or opens_with_a_contrast(text)):
+    elif turn.fresh_topic and (
+        best.score < CLEAR_SCORE
+        or opens_with_a_contrast(text)
+        or (certificate.just_answered(turn) and denies(text))  # "esis deer haragdahgui bn"
+    ):
         # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells why
         # they did not help; "ямар менежер? … хэн байдгийг мэдэхгүй" asks about them;
-        # "гэхдээ ESIS дээр харагдахгүй байна" after a certificate found goes on from it.
+        # "гэхдээ ESIS дээр харагдахгүй байна" after a certificate found goes on from it, as
+        # a failure told right after a result does.
         # None is about holidays, venting or ESIS grades.
         _offer_for_follow_up(turn)
     else:
@@ -346,8 +354,14 @@ def _not_yet_missed(turn: Turn, text: str) -> bool:
     return cohort is not None and schedule.still_to_come(turn, cohort)
 
 
-def _starts_a_flow(turn: Turn, intent: str) -> bool:
-    return turn.knowledge.entries[intent].action in ("certificate", "human")
+def _starts_a_flow(turn: Turn, intent: str, text: str) -> bool:
+    """Whether answering the entry asks a question of its own — a lookup, a ticket, or the
+    year for a schedule ("ХУВААРЬ ХЭЗЭЭ ГАРАХ ЮМ БЭ!!! САЙТ ДЭЭР ЮУ Ч АЛГА" from someone
+    whose year is unknown): it goes last, so its question is the one left open."""
+    action = turn.knowledge.entries[intent].action
+    year_unknown = turn.person.cohort is None and detect_cohort(text) is None
+    asks_the_year = action == "schedule" and year_unknown and not named_cohorts(text)
+    return action in ("certificate", "human") or asks_the_year
 
 
 async def _facts(turn: Turn, text: str) -> bool:
@@ -392,7 +406,7 @@ def _asks_beside(turn: Turn, text: str) -> bool:
         and result.score >= CLEAR_SCORE
         and entry.id not in SMALL_TALK
         and entry.id not in certificate.ENTRIES
-        and not _starts_a_flow(turn, entry.id)
+        and entry.action not in ("certificate", "human")
     )
 
 
