@@ -159,6 +159,15 @@ CENTRAL_FLOORS = (0.94, 0.95, 0.95)
 # read only the entry list, the README and MONGOLIAN.md. First run: 95.9 / 98.5 %, top-3
 # 99.5 %, Latin 96.9 %, over every target; not tuned on.
 WESTERN_FLOORS = (0.94, 0.95, 0.95)
+# southern.jsonl (181 / 68: teachers and staff of Ömnögovi, Dornogovi, Dundgovi, Govisümber and
+# the mining and border towns, long messages with their situation first or 2–3 words, chat-Latin
+# with English tech words; 41 % Latin, 8 % English; near misses: a mine's safety course, an
+# Oyu Tolgoi scholarship, a rural allowance, the yuan rate, a border permit), by a helper who
+# read only the entry list, the README and MONGOLIAN.md, and ran nothing but a JSON parse. It
+# gave refuse entries' lines their entry's id; those 61 labels were turned into null (the
+# matcher refuses such entries) before the set was first measured.
+# First run: 98.3 / 98.5 %, top-3 100 %, Latin 99.2 %; not tuned on.
+SOUTHERN_FLOORS = (0.94, 0.94, 0.95)
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +215,7 @@ FLOORS = {
     "eastern.jsonl": (EASTERN_FLOORS, 0.98),
     "central.jsonl": (CENTRAL_FLOORS, 0.98),
     "western.jsonl": (WESTERN_FLOORS, 0.98),
+    "southern.jsonl": (SOUTHERN_FLOORS, 0.98),
 }
 
 

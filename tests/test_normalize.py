@@ -126,6 +126,13 @@ def test_a_table_word_is_split_only_from_real_endings() -> None:
         ("ямар нэг юм дутуу үлдсэн байх гэж айгаад байна", False),
         ("хэн ч мэдэхгүй байна", False),
         ("ямар нэг асуудал гарвал хэнд хандах вэ", True),
+        # English: a question word where a question begins, not a relative or a statement
+        ("I forgot my password how do I reset it", True),
+        ("how to reset the password", True),
+        ("Could you check my certificate", True),
+        ("It is the one where we watch the lessons", False),  # its "we" is no "вэ" either
+        ("I can't log in", False),
+        ("I can log in now", False),
     ],
 )
 def test_asks_tells_a_question_or_request_from_a_closing(sentence: str, asking: bool) -> None:

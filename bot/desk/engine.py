@@ -343,7 +343,8 @@ class Desk:
     async def _dispatch(self, turn: Turn, text: str) -> None:
         """Buttons first; then what is read before any question waiting (a command, an open
         ticket, an attachment, reminders and notices asked for in words); then the reply's
-        bearing on the question waiting (_replied); text that is no words; a reply that says
+        bearing on the question waiting (_replied); text that is no words (unless it answers
+        a question left: a bare "5" to the year question); a reply that says
         too little or tells what failed (_asked_again); a reply to a question left a
         message or two back; and whatever is left is a new message, read whole."""
         if turn.incoming.action:
@@ -363,6 +364,8 @@ class Desk:
             or not normalize(text).strip()
             or only_links(text)
         ):
+            if text and await self._resumed(turn, text):
+                return  # "5" to the year question left a message back
             turn.say(
                 _(
                     "I understand questions written in words, in Mongolian (Cyrillic or Latin "
@@ -427,17 +430,8 @@ class Desk:
             turn.memory.left = None  # "болих", "цэс": what was left is given up too
             await onboarding.anywhere(turn, word)
             return True
-        told, asked = new_message.asked_apart(text)  # "bolichloo. ESIS nevtreh ner yu ve"
-        if (
-            onboarding.waits_for_details(turn, question) or onboarding.only_offers(question)
-        ) and (escalation.calls_off(text) or puts_off(text) or escalation.calls_off(told)):
-            if not new_message.asks_for_something_else(turn, text):  # "болих. 1 дэх жилийн …"
-                await onboarding.anywhere(turn, "cancel")  # "за хэрэггүй, дараа шалгая"
-                return True
-            if asked:  # the step called off, and a question of its own asked: answered
-                turn.go(IDLE)
-                await new_message.answer_question(turn, asked)
-                return True
+        if await self._called_off(turn, question, text):
+            return True
         if (item := MENU.choose(text)) is not None:  # a menu label, typed or from the keyboard
             turn.memory.left = None
             await onboarding.on_menu(turn, item)
@@ -470,6 +464,25 @@ class Desk:
             return True
         if (language := onboarding.language_named(text)) is not None:
             await onboarding.on_language(turn, language)
+            return True
+        return False
+
+    @staticmethod
+    async def _called_off(turn: Turn, question: Question | None, text: str) -> bool:
+        """A step's details, or offers under a result, called off ("за хэрэггүй, дараа
+        шалгая"); a question of its own beside the calling off ("bolichloo. ESIS nevtreh ner
+        yu ve") is answered instead."""
+        if not (onboarding.waits_for_details(turn, question) or onboarding.only_offers(question)):
+            return False
+        told, asked = new_message.asked_apart(text)
+        if not (escalation.calls_off(text) or puts_off(text) or escalation.calls_off(told)):
+            return False
+        if not new_message.asks_for_something_else(turn, text):  # "болих. 1 дэх жилийн …"
+            await onboarding.anywhere(turn, "cancel")
+            return True
+        if asked:
+            turn.go(IDLE)
+            await new_message.answer_question(turn, asked)
             return True
         return False
 

@@ -216,7 +216,8 @@ ANYWHERE = Question(
                     # the request named: "Please cancel my request.", "хүсэлтээ цуцална уу"
                     "cancel my request", "cancel the request", "cancel my ticket",
                     "cancel the ticket", "хүсэлтээ цуцлах", "хүсэлтээ цуцална уу",
-                    "хүсэлтээ цуцлаарай", "hvseltee tsutslah",
+                    "хүсэлтээ цуцлаарай", "хүсэлтээ цуцалж", "хүсэлтийг цуцлах",
+                    "хүсэлтийг цуцалж", "hvseltee tsutslah", "hvseltee tsutsalj",
                     # found meanwhile: no longer needed ("zgr, oldloo" with a ticket open)
                     "олдлоо", "олчихлоо", "олдчихлоо", "found it",
                 ),

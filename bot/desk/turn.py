@@ -151,10 +151,13 @@ class Turn:
         return await people.log_now(self.session, self.log)
 
     def say(self, text: str, buttons: Rows = (), show_menu: bool = False) -> None:
-        """A reply in the language in force (a flow may switch it in the middle of a turn)."""
-        self.replies.append(
-            Reply(text=text, buttons=buttons, show_menu=show_menu, language=current_language())
-        )
+        """A reply in the language in force (a flow may switch it in the middle of a turn).
+        The same reply twice in one turn is sent once: a year typed with a question at the
+        welcome's year question is answered by the year's step and read again as the
+        question beside it, and both may come to the same schedule."""
+        reply = Reply(text=text, buttons=buttons, show_menu=show_menu, language=current_language())
+        if reply not in self.replies:
+            self.replies.append(reply)
 
     def answered_yes_no(self, held: object, answer: str) -> bool:
         """A yes/no to the flow's question closes it (back to IDLE). `held` is what the flow

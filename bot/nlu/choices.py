@@ -181,7 +181,7 @@ class Vocabulary:
             return self.symbols[typed[0]]
         if self.negative is not None and _asking(typed):
             return None  # "тэгээд яах вэ?" asks; it is not "тэг" (do so) to a yes/no question
-        later = _after_a_change_of_mind(text) if self.negative is not None else ""
+        later = _after_a_change_of_mind(text)
         if later and (changed := self.choose(later)) is not None:
             return changed  # "Үгүй ээ, уучлаарай, тийм, мэдэгдээрэй"
         negated = any(_negates(key) for key in typed)

@@ -4,6 +4,7 @@ they cannot get into, and whether a message says nothing else (a correction)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import pairwise
 
 from bot.nlu import tables
@@ -234,15 +235,20 @@ def only_introduces(text: str) -> bool:
     return detect_system(text) is None and not _asks_or_denies(text)
 
 
-def without_what_works(text: str) -> str:
+def without_what_works(text: str, knows: Callable[[str], bool] = lambda _word: True) -> str:
     """The message without its clauses that say what the writer still has ("нэвтрэх нэрээ
     мартсан, нууц үгээ санаж байна", "I know my password but forgot my username") or what
     the problem is not ("нууц үг биш, нэвтрэх нэр нь мартагдсан"): their words name
     another problem than the one asked about. Unchanged when every clause says so, or none
-    does."""
+    does. Words denied before what is said instead ("цахим сургалт биш вебинарт …") go
+    when `knows` them: a name corrected ("Цэцэгмаа биш Цэцэгээ") is no topic, and a
+    machine denied ("bot bish hvntei") asks for a person."""
     typed = keys(text)
     if not any(key.startswith(_WORKS) for key in typed) and _NOT not in typed:
         return text
+    # "цахим сургалт биш вебинарт …": the words denied go, what is said instead stays
+    instead = _DENIED_INSTEAD.sub(lambda denied: _unless_kept(denied, knows), text)
+    text = instead if len(instead.split()) > 1 else text
     clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
     kept = [
         clause
@@ -255,6 +261,31 @@ def without_what_works(text: str) -> str:
 
 
 _NOT = keys("биш")[0]  # "X биш": not X
+# One or two words denied and what is said instead ("цахим сургалт биш вебинарт …", "oi
+# username bish ee, passaa martchihsan"), not a sentence that ends denying ("монгол хэл сайн
+# биш. …") nor the tag question "биш үү"
+_DENIED_INSTEAD = re.compile(
+    r"(?<![^\s,;])(?:[^\s,;.!?]+\s+)?(?P<word>[^\s,;.!?]+)\s+(?:биш|bish)"
+    r"(?:\s+(?:ээ|шүү|дээ|ee|shuu|dee))?"
+    r"[\s,]+(?!(?:үү|уу|юу|юм|ээ|шүү|дээ|биз|uu|yy|vv|ym|yum|ee|shuu|dee|biz)\b)(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def _unless_kept(denied: re.Match[str], knows: Callable[[str], bool]) -> str:
+    """Nothing for the words denied, unless the word "биш" denies must stay (see above), or
+    "this" or "my" stands before them: "энэ миний асуусан зүйл биш ээ, …" complains of the
+    answer, it corrects no topic."""
+    word = denied.group("word")
+    machine = any(key.startswith(tuple(_MACHINE)) for key in keys(word))
+    before = keys(" ".join(denied.string[: denied.start()].split()[-1:]))
+    pointed = bool(before) and before[-1] in _POINTING
+    return denied.group() if machine or pointed or not knows(word) else ""
+
+
+_POINTING = frozenset(keys("энэ тэр миний ene ter minii"))
+
+
 _OPENING_THANKS = frozenset(keys(tables.OPENING_THANKS))
 _ASKED_AFTER_THANKS = 2  # words a question after the thanks needs to be read alone
 
@@ -476,13 +507,31 @@ def asks_to_wait(text: str) -> bool:
 _LATER_DOING = re.compile(r"\b(?:дараа|дараад)\s+\w+(?:ъя|ья|ье|ё|я|е|на|нэ|но|нө|ай)\b")
 
 
+# A plan for later in a clause of its own: a time to come and a verb of intent ("маргааш
+# дахиад оролдоод үзье", "ok, I will try these steps later").
+_PLAN = re.compile(
+    r"\b(?:дараа|дараад|маргааш|орой)\b.*\w(?:ъя|ья|ье|ё|я|е|ай|эй)$"
+    r"|\b(?:i will|i'll|ill|let me|will)\b.*\b(?:later|tomorrow|tonight)\b",
+    re.IGNORECASE,
+)
+
+
 def puts_off(text: str) -> bool:
-    """Whether a message only puts things off ("за болсон, дараа шалгая", "хүлээе"): each
-    of its words, acknowledgements aside, is in a phrase of later."""
-    text = _LATER_DOING.sub("дараа", normalize(text))
+    """Whether a message only puts things off ("за болсон, дараа шалгая", "хүлээе", "za
+    margaash dahiad oroldood uzey"): each of its words, acknowledgements aside, is in a
+    phrase of later or a clause planning for later."""
+    if asks(text) or denies(text):
+        return False
+    clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause.strip()]
+    rest = " ".join(
+        clause
+        for clause in clauses
+        if not (_PLAN.search(clause) or _PLAN.search(normalize(clause)))  # English, Mongolian
+    )
+    text = _LATER_DOING.sub("дараа", normalize(rest))
     words = [key for key in keys(text) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
     said = {at for start, end, _value in _LATER.read(words) for at in range(start, end)}
-    return bool(words) and len(said) == len(words) and not asks(text)
+    return (bool(words) or rest != " ".join(clauses)) and len(said) == len(words)
 
 
 _SUPPOSED = re.compile(r"\w+г[үу]й\s+бол\b")  # "тэнцэхгүй бол", "suugaagui bol"

@@ -653,7 +653,7 @@ class Matcher:
     def _judge(self, text: str) -> MatchResult:
         if len(text) > MAX_TEXT:  # a paste with the request at its end: judge the end
             text = text[-MAX_TEXT:]
-        text = self._unglued(without_what_works(without_announcement(text)))
+        text = self._unglued(without_what_works(without_announcement(text), self.knows))
         words = analyze(text)
         ranked = self._blended(*self._rank_message(words, text)) if words else []
         if not ranked:

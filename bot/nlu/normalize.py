@@ -585,8 +585,10 @@ def asks(sentence: str) -> bool:
     request is the last sentence that does."""
     if "?" in sentence:
         return True
-    if any(w in tables.ENGLISH_QUESTION_WORDS for w in _LATIN_WORD.findall(sentence.lower())):
+    if _asks_in_english(_LATIN_WORD.findall(sentence.lower())):
         return True
+    if writes_english(sentence):
+        return False  # its "we" read in Cyrillic is "вэ", a Mongolian question particle
     words = [_soft_fold(word) for word in normalize(sentence).split()]
     for at, folded in enumerate(words):
         if folded in _QUESTION_PARTICLES and not _greets_at(words, at):
@@ -594,6 +596,22 @@ def asks(sentence: str) -> bool:
         # "ямар нэг юм", "юу ч", "хэн ч мэдэхгүй": some-, any-, no- words, not questions
         indefinite = at + 1 < len(words) and words[at + 1] in _INDEFINITE
         if folded.startswith(_QUESTION_WORDS) and not indefinite:
+            return True
+    return False
+
+
+def _asks_in_english(words: list[str]) -> bool:
+    """An English question word where a question begins, or a request ("please", "help");
+    see `tables.ENGLISH_ASKED_AFTER`."""
+    first = next((at for at, word in enumerate(words) if word not in tables.ENGLISH_OPENERS), 0)
+    for at, word in enumerate(words):
+        if word not in tables.ENGLISH_QUESTION_WORDS:
+            continue
+        after = words[at + 1] if at + 1 < len(words) else ""
+        if word in tables.ENGLISH_MODALS:
+            if at == first or after in tables.ENGLISH_SUBJECTS:
+                return True
+        elif word in ("please", "help") or at == first or after in tables.ENGLISH_ASKED_AFTER:
             return True
     return False
 

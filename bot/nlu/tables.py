@@ -407,6 +407,19 @@ QUESTION_WORDS: frozenset[str] = _words(
 ENGLISH_QUESTION_WORDS: frozenset[str] = _words(
     "what how when where who why which can could should please help"
 )
+# An English question word asks where a question begins: first in its sentence (after these
+# openers), or before a verb it inverts or "to" ("what should I do", "how to reset it", a
+# modal before its subject: "could you check"). Elsewhere it is a relative or a statement:
+# "it is the one where we watch the lessons", "I can log in now", "I can't".
+ENGLISH_OPENERS: frozenset[str] = _words("hi hello hey ok okay so and but then also sorry pls")
+ENGLISH_ASKED_AFTER: frozenset[str] = _words(
+    "do does did can could should will would shall is are was were am s re ll to i you my "
+    "your our"  # "how i reset it", written so, asks; "where we watch the lessons" tells
+)
+ENGLISH_MODALS: frozenset[str] = _words("can could should")
+ENGLISH_SUBJECTS: frozenset[str] = _words(
+    "i you we it they he she someone somebody anyone anybody"
+)
 
 # Stems whose every form is a filler: бай- (байна, байгаа, байвал, байсан …), гэ- (гэж,
 # гэсэн, гээд …). With -гүй they still give the negation token.

@@ -14,8 +14,9 @@ from bot.desk.questions import ANYWHERE, DECLINE_WORDS, Choice, Question, Rows, 
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, asks_with_a_word, keys
-from bot.nlu.entities import detect_system, only_acknowledges, says_it_worked
+from bot.nlu.entities import detect_system, only_acknowledges, only_introduces, says_it_worked
 from bot.nlu.normalize import FULL_STOP
+from bot.nlu.tables import MACHINE_WORDS
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
@@ -26,7 +27,8 @@ PERSON_ASKING = frozenset(
         "хүн хүнтэй ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох "
         "холбогдож холбогдмоор холбогдъё холбож холбо оператор операторт оператортой арга зүйч "
         "арга зүйчтэй арга зүйчид ажилтан ажилтантай мэргэжилтэн туслаач туслаарай "
-        "админ админтай холбоод холбоно talk speak chat human person operator agent someone "
+        "админ админтай холбоод холбоно оператортай хүнтай ажилтантай зүйчтай "  # "-тай" slips
+        "talk speak chat human person operator agent someone "
         "somebody staff methodologist admin connect"
     )
 )
@@ -50,10 +52,15 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         "нэг зүйл уу ask question something would like i'd id may kindly directly now "
         "болох боломжтой шууд одоо юу right away immediately asap urgent urgently quickly "
         "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй энэ минь амьд бодит real live "
-        "барих барья барьж барьмаар"  # "хүнтэй холбоо барих": get in touch
+        "барих барья барьж барьмаар "  # "хүнтэй холбоо барих": get in touch
+        "энд here then тэгвэл тэгэхээр биш not "  # "Энд арга зүйчтэй …", "bot bish hvn bnu?"
     )
-) | frozenset(keys(" ".join(PASSING_WORDS)))
+) | frozenset(keys(" ".join(PASSING_WORDS) + " " + MACHINE_WORDS))
 
+
+# Pleas for help, which beside a problem ask the bot, not a person ("НУУЦ ҮГ!!!! мартчихлаа,
+# хурдан туслаач"); alone, they ask for a person as the other words do.
+_HELP = frozenset(keys("туслаач туслаарай"))
 
 # Where a reply's clauses end.
 CLAUSES = re.compile(rf"(?:[,;!?\n]|:(?=\s)|{FULL_STOP})+", re.IGNORECASE)  # not "10:00"
@@ -146,7 +153,12 @@ def problem_beside_a_person_request(text: str) -> str | None:
     request run into the problem without a comma; None when none does. The request must not
     let the problem's own words decide what the bot answers."""
     clauses = [clause.strip() for clause in CLAUSES.split(text) if clause.strip()]
-    asking = [clause for clause in clauses if _only_asks_for_a_person(clause)]
+    asking = [
+        clause
+        for clause in clauses
+        if _only_asks_for_a_person(clause)
+        and not _HELP.issuperset(PERSON_ASKING.intersection(keys(clause)))
+    ]
     if asking:
         rest = [clause for clause in clauses if clause not in asking]
         return ", ".join(rest) if rest else None
@@ -184,8 +196,15 @@ def _request_run(read: list[tuple[str, ...]]) -> int:
 def _only_asks_for_a_person(text: str) -> bool:
     """Whether a message asks for a person and tells no problem: "хүнтэй ярих", "operator",
     "I need to talk to a human", "арга зүйчтэй холбогдмоор байна". A clause with no words
-    ("www" of a link) asks for nothing."""
-    typed = keys(text)
+    ("www" of a link) asks for nothing. Who the writer is, said in a clause of its own ("Би
+    сургалтын менежер байна, оператортай холбогдмоор байна"), is no problem either."""
+    clauses = [clause for clause in CLAUSES.split(text) if clause.strip()]
+    told = [
+        clause
+        for clause in clauses
+        if not only_introduces(clause) or not PERSON_ASKING.isdisjoint(keys(clause))
+    ]
+    typed = keys(" ".join(told or clauses))
     others = [key for key in typed if key not in PERSON_REQUEST and key not in FILLERS]
     passed = len(others) == 1 and not _PASSING.isdisjoint(typed)  # "энэ жагсаалтыг … дамжуул"
     return any(key in PERSON_ASKING for key in typed) and (not others or passed)

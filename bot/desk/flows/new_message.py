@@ -64,7 +64,8 @@ ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you m
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 REMARK_WORDS = 2  # words of a remark between "ok" and "thanks" ("амжих нь"), no problem told
 MISSED = "missed_deadline"  # the entry of a window missed
-FOLLOW_UP_WORDS = 2  # words the matcher reads in a bare follow-up: "and the webinar?"
+FLOW_ACTIONS = ("certificate", "human")  # entries whose answer is a flow asking questions
+FOLLOW_UP_WORDS = 4  # words the matcher reads in a bare follow-up: "and the webinar?"
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
 REPLY_WORDS = 2  # words of a reply that, making no choice, may say too little to be a question
 MAX_PARTS = 4  # sentences a message with two questions has at most (an introduction, two asks)
@@ -267,6 +268,9 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
     elif _both_passwords(candidates):
         turn.log.intent = candidates[0]
         await respond(turn, candidates[0], text)
+    elif (login := _cannot_get_in(text, result, candidates)) is not None:
+        turn.log.intent = login  # "ESIS рүүгээ орж чадахгүй байна 😩": what is lost, asked
+        await respond(turn, login, text)
     elif turn.fresh_topic and (not asks(text) or denies(text)) and result.score < CLEAR_SCORE:
         # Told right after an answer, asking nothing ("Манай сургалтын менежер амралтаараа
         # явчихсан байгаа") or saying what the teacher cannot or does not know ("сургалтын
@@ -361,7 +365,7 @@ def _starts_a_flow(turn: Turn, intent: str, text: str) -> bool:
     action = turn.knowledge.entries[intent].action
     year_unknown = turn.person.cohort is None and detect_cohort(text) is None
     asks_the_year = action == "schedule" and year_unknown and not named_cohorts(text)
-    return action in ("certificate", "human") or asks_the_year
+    return action in FLOW_ACTIONS or asks_the_year
 
 
 async def _facts(turn: Turn, text: str) -> bool:
@@ -406,7 +410,7 @@ def _asks_beside(turn: Turn, text: str) -> bool:
         and result.score >= CLEAR_SCORE
         and entry.id not in SMALL_TALK
         and entry.id not in certificate.ENTRIES
-        and entry.action not in ("certificate", "human")
+        and entry.action not in FLOW_ACTIONS
     )
 
 
@@ -771,10 +775,11 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
 
 
 def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | None:
-    """After a schedule, a bare follow-up on it ("and the webinar?", "тэр хэзээ дуусах вэ"):
-    a word or two, near the schedule already, that read clearly as it, and better, with
-    the word it leaves unsaid. Not a question of its own ("вебинар нь хаана болох вэ, линкийг
-    нь яаж авах вэ", "how old are you": the schedule is none of their near readings). One
+    """After a schedule, a bare follow-up on it ("and the webinar?", "тэр хэзээ дуусах вэ",
+    "daraagiin jil hezee ehleh ve"): a few words, near the schedule already, that read
+    clearly as it, and better, with the word it leaves unsaid. Not a question of its own
+    ("вебинар нь хаана болох вэ, линкийг нь яаж авах вэ", "how old are you": the schedule is
+    none of their near readings). One
     that names a cohort and reads clearly as nothing else asks for its schedule ("10
     дахийнх нь бүр дууссан уу?" after a manager's three)."""
     if detect_cohort(text) is not None and result.score < CLEAR_SCORE:
@@ -834,6 +839,19 @@ def _both_passwords(candidates: list[str]) -> bool:
     """ESIS's password and the e-learning site's, close ("passaa martchihlaa"): the guide
     asks which system, a question the teacher knows the answer to, unlike "which entry"."""
     return set(candidates) == recovery.PASSWORD_ENTRIES
+
+
+def _cannot_get_in(text: str, result: MatchResult, candidates: list[str]) -> str | None:
+    """A failure to get into a system named, read as nothing clearly but nearest a login
+    entry and near no other ("One of my teachers cannot get into ESIS"): that system's
+    login entry, whose guide asks what is lost — a question the teacher can answer, unlike
+    "which entry"."""
+    system = detect_system(text)
+    if result.best is None or system is None or not denies(text):
+        return None
+    if not {result.best.intent, *candidates} <= recovery.ENTRIES:
+        return None
+    return recovery.STEPS[system, "login"]
 
 
 def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:

@@ -150,12 +150,15 @@ async def lost_told(turn: Turn, text: str) -> bool:
     chadku bn"): one lost thing named (what the writer still has set aside), and the
     message read as a login problem or as nothing clearly — the steps for the system
     already named, not "which system?" again. The other system stated instead ("үгүй ээ,
-    нөгөөх нь, цахим сургалт") asks it again for that system."""
-    if states_a_fact(text) and (system := detect_system(text)) is not None:
-        turn.ask(LOST, State.LOST, Data(system=system))
-        return True
+    нөгөөх нь, цахим сургалт") asks it again for that system, as does a system told again
+    in words of its own ("цахим сургалтынх нь, модулиа үздэг тэр сайт")."""
     told = without_what_works(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа"
     named = {value for _start, _end, value in LOST.vocabulary.read(keys(told))}
+    if (system := detect_system(text)) is not None and (
+        states_a_fact(text) or (not named and _only_names_the_system(turn, text))
+    ):
+        turn.ask(LOST, State.LOST, Data(system=system))
+        return True
     if len(named) != 1:
         return False
     reading = turn.knowledge.matcher.match(text).intent
@@ -171,12 +174,18 @@ async def system_told(turn: Turn, text: str) -> bool:
     problem told with it that is no login problem ("ESIS дээр батламж маань харагдахгүй
     байна") is a new message."""
     system = detect_system(text)
-    if system is None or asks(text):
-        return False
-    if denies(text) and turn.knowledge.matcher.match(text).intent not in {None, *ENTRIES}:
+    if system is None or not _only_names_the_system(turn, text):
         return False
     await on_system(turn, system)
     return True
+
+
+def _only_names_the_system(turn: Turn, text: str) -> bool:
+    """Whether a sentence naming a system asks nothing and tells no problem but a login
+    one."""
+    if asks(text):
+        return False
+    return not denies(text) or turn.knowledge.matcher.match(text).intent in {None, *ENTRIES}
 
 
 def guide(turn: Turn, entry_id: str, text: str) -> None:
@@ -242,8 +251,10 @@ async def on_solved(turn: Turn, answer: str) -> None:
     if answer == "yes":
         answers.glad_it_worked(turn)
         return
-    turn.say(turn.knowledge.answer(answers.CONTACT, turn.language))
     typed = turn.incoming.text or ""  # "no, it still says…" tells the methodologist more
+    if _corrected(turn, entry_id, typed):
+        return
+    turn.say(turn.knowledge.answer(answers.CONTACT, turn.language))
     reason = f"recovery not solved ({entry_id})"
     if SOLVED.vocabulary.leftover(typed) <= TELLS_MORE:
         escalation.offer_person(turn, reason=reason)  # whether a ticket opens is theirs to say
@@ -252,6 +263,28 @@ async def on_solved(turn: Turn, answer: str) -> None:
         await escalation.escalate(turn, typed, reason=reason)
     else:  # only what failed ("менежер нь амралтаа авчихсан"): a person offered, the words kept
         escalation.offer_for_what_failed(turn, typed, reason)
+
+
+def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
+    """A "no" to "solved?" that names another system, or says which thing lost it is not and
+    which it is ("ugui tvr, esis bish esurgalt ni", "үгүй ээ нэвтрэх нэр биш, нууц үгээ
+    мартсан"): a correction, answered with the steps meant. "тэр хуучин имэйл маань
+    ажиллахаа больсон" names the e-mail, but only as what failed."""
+    system = detect_system(typed)
+    if system is not None and system != _system_of(entry_id):
+        system_named(turn, system)
+        return True
+    if _NOT not in keys(typed):
+        return False
+    lost = {value for _start, _end, value in LOST.vocabulary.read(keys(without_what_works(typed)))}
+    meant = STEPS.get((system or _system_of(entry_id) or "", *lost)) if len(lost) == 1 else None
+    if meant is None or meant == entry_id:
+        return False
+    steps(turn, meant)
+    return True
+
+
+_NOT = keys("биш")[0]
 
 
 def _says_no_first(typed: str) -> bool:

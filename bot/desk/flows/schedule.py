@@ -20,7 +20,7 @@ from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, wind
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import DECLINED, FILLERS, Vocabulary, keys
-from bot.nlu.entities import denies, detect_cohort
+from bot.nlu.entities import denies, detect_cohort, without_opening_thanks
 from bot.storage.models import Person
 
 TOPIC = "schedule"  # what Memory.topic says after the schedule was shown or its year asked
@@ -172,7 +172,7 @@ async def notice_asked_later(turn: Turn, text: str) -> bool:
     ("дараагийнх нь гармагц мэдэгдээрэй")."""
     if not asks_to_be_told(text):
         return False
-    reading = turn.knowledge.matcher.match(text)
+    reading = turn.knowledge.matcher.match(without_opening_thanks(text))  # "за ойлголоо. …"
     entry = turn.knowledge.entries.get(reading.best.intent) if reading.best else None
     offered = turn.flow_data(Data).cohort if turn.state == State.NOTICE else None
     cohort = detect_cohort(text) or offered or turn.person.cohort
