@@ -152,7 +152,7 @@ class Settings(BaseSettings):
     @classmethod
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
-        if not sep or not host or not port.isdigit():
+        if not sep or not host or not port.isdecimal():
             raise SettingProblem(N_("expected host:port, e.g. 127.0.0.1:8080"))
         return value
 

@@ -241,6 +241,8 @@ def test_any_unicode_is_handled(text: str) -> None:
         ("1r jil", 1),
         ("arvan jil ajillaj bn", 10),  # a number's form before a noun
         ("таван жил болж байна", 5),
+        ("5 дахи жл", 5),  # жил with its vowel dropped on a phone
+        ("10 dahi jl", 10),
     ],
 )
 def test_detect_cohort(text: str, cohort: int) -> None:

@@ -26,7 +26,7 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     """The whole body, refusing at once what declares more than `limit` and stopping as soon
     as a body without a length passes it."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise TooLarge
     body = bytearray()
     try:

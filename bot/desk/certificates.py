@@ -168,12 +168,15 @@ SURNAME_LABELS = frozenset(["овог", "овгийн", "ovog", "surname"])
 def _names_the_person(rest: str, after: list[str], known: Callable[[str], bool]) -> bool:
     """Whether the first word after the number is the surname: right after it, or after a
     label (", овог Дорж"), but not across a comma or full stop ("УБ85031214, батламжаа
-    шалгуулмаар байна" goes on with the request); when a sentence follows, capitalised or
+    шалгуулмаар байна" goes on with the request) unless it ends the message after a comma;
+    when a sentence follows, capitalised or
     a word the questions never use ("уб01231507 мөнхбат батламж бүртгэгдсэн үү"); of two
     words, not when both are the questions' ("УБ85031214 батламж шалгах")."""
     gap = rest[: rest.find(after[0])]
     labelled = any(word.lower() in SURNAME_LABELS for word in _WORD.findall(gap))
-    if re.search(r"[,.;:!?]", gap) and not labelled:
+    # "ОР 88070923, Цэрэн": a name that ends the message after a comma
+    last_after_a_comma = gap.strip() == "," and len(after) == 1 and not known(after[0])
+    if re.search(r"[,.;:!?]", gap) and not (labelled or last_after_a_comma):
         return False
     if labelled or after[0][:1].isupper() or not known(after[0]) or len(after) == 1:
         return True
@@ -210,9 +213,8 @@ def find_register_number(
         and (before[-1][:1].isupper() or len(before) == 1)
     ):
         surname = before[-1]
-    if not surname or known(surname):
-        surname = told_surname(text, known) or surname
-    return Mention(number, "", surname)
+    # told in words wins: "his surname is Munkhbat", "намайг цэрэн гэдэг … арав дахь"
+    return Mention(number, "", told_surname(text, known) or surname)
 
 
 # A surname told with the words that name it, anywhere in a message: "Дорж гэдэг", "овог

@@ -114,6 +114,8 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     message — a correction ("no, it's e-learning") or a new request after its "за"."""
     if not text or (question.negative and (states_a_fact(text) or _asks_back(text))):
         return None
+    if question.negative and not question.about_an_answer and _only_understood(question, text):
+        return None  # "ok oilgoloo bayrlalaa" to the notice offered under a schedule: not taken
     choice = question.choose(text) or question.choose_first_clause(text)
     if choice is None:
         return None
@@ -138,11 +140,12 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
 
 
 def _only_understood(question: Question, text: str) -> bool:
-    """A reply that only says the answer was read ("za oilgoloo", "ok got it"), to a
-    question that does not take "understood" as a choice of its own: to "did this help?"
-    it is a 👍; to "solved?" it is not yet a yes."""
+    """A reply that only says the answer was read ("za oilgoloo", "ok got it", thanks
+    beside), to a question that does not take "understood" as a choice of its own: to "did
+    this help?" it is a 👍; to "solved?" it is not yet a yes, nor to an offer under an
+    answer ("shall I send the next schedule?") a taking of it."""
     takes_it = any(question.choose(word) for word in tables.UNDERSTOOD_WORDS.split())
-    return not takes_it and only_acknowledges(text) and says_understood(text)
+    return not takes_it and only_acknowledges(text, thanking=True) and says_understood(text)
 
 
 def _asks_back(text: str) -> bool:
@@ -308,9 +311,11 @@ class Desk:
         if conversation is None:  # inserted at the end, with the turn's outcome
             conversation = people.ConversationRow(person.id, IDLE, {}, None, stored=False)
         text = clean_text(incoming.text)
-        if arrival.created and person.language is None and writes_english(text):
-            # A first message in English is answered in English; later, one English
-            # sentence ("how old are you?") in a Mongolian conversation switches nothing.
+        new = arrival.created or conversation.state == onboarding.State.LANGUAGE
+        if new and person.language is None and writes_english(text):
+            # A first message in English, or one in answer to the welcome's "which
+            # language?", is answered in English; later, one English sentence ("how old are
+            # you?") in a Mongolian conversation switches nothing.
             person.language = "en"
         log = people.LoggedMessage(
             person_id=person.id,
@@ -428,6 +433,10 @@ class Desk:
             return True
         if (word := ANYWHERE.choose(text)) is not None:
             turn.memory.left = None  # "болих", "цэс": what was left is given up too
+            if word == "cancel" and turn.state in recovery.QUESTIONS and says_it_worked(text):
+                turn.log.intent = onboarding.ACKNOWLEDGED  # "bolchihloo" at "what is lost?":
+                answers.glad_it_worked(turn)  # got in meanwhile, nothing to cancel
+                return True
             await onboarding.anywhere(turn, word)
             return True
         if await self._called_off(turn, question, text):
@@ -478,7 +487,10 @@ class Desk:
         if not (escalation.calls_off(text) or puts_off(text) or escalation.calls_off(told)):
             return False
         if not new_message.asks_for_something_else(turn, text):  # "болих. 1 дэх жилийн …"
-            await onboarding.anywhere(turn, "cancel")
+            if onboarding.waits_for_details(turn, question):
+                await onboarding.anywhere(turn, "cancel")
+            else:  # "daraa" to the 🔔 under a schedule: an offer declined, nothing cancelled
+                onboarding.acknowledge(turn, question)
             return True
         if asked:
             turn.go(IDLE)

@@ -353,7 +353,7 @@ def _asking(typed: Sequence[str]) -> bool:
 # cannot see: "not", "never", "can't", "doesnt", "no one". A bare "no" is left out: it is
 # an answer.
 ENGLISH_NEGATION = re.compile(
-    r"\b(?:not|never|nothing|nobody|no one|cannot|cant|"
+    r"\b(?:not|never|nothing|nobody|no one|cannot|cant|unable|"
     r"(?:do|does|did|ca|wo|is|are|was|were|have|has|had|could|would)n['’]?t)\b",
     re.IGNORECASE,
 )

@@ -244,7 +244,7 @@ def without_what_works(text: str, knows: Callable[[str], bool] = lambda _word: T
     when `knows` them: a name corrected ("Цэцэгмаа биш Цэцэгээ") is no topic, and a
     machine denied ("bot bish hvntei") asks for a person."""
     typed = keys(text)
-    if not any(key.startswith(_WORKS) for key in typed) and _NOT not in typed:
+    if not any(key.startswith(_WORKS) for key in typed) and NOT_KEY not in typed:
         return text
     # "цахим сургалт биш вебинарт …": the words denied go, what is said instead stays
     instead = _DENIED_INSTEAD.sub(lambda denied: _unless_kept(denied, knows), text)
@@ -253,21 +253,22 @@ def without_what_works(text: str, knows: Callable[[str], bool] = lambda _word: T
     kept = [
         clause
         for clause in clauses
-        if not _says_it_works(clause) and keys(clause)[-1:] != (_NOT,)
+        if not _says_it_works(clause) and keys(clause)[-1:] != (NOT_KEY,)
     ]
     if not kept or len(kept) == len(clauses):
         return text
     return ", ".join(clause.strip() for clause in kept)
 
 
-_NOT = keys("биш")[0]  # "X биш": not X
+NOT_KEY = keys("биш")[0]  # "X биш": not X
 # One or two words denied and what is said instead ("цахим сургалт биш вебинарт …", "oi
 # username bish ee, passaa martchihsan"), not a sentence that ends denying ("монгол хэл сайн
 # биш. …") nor the tag question "биш үү"
+_STRESS = "ээ|шүү|дээ|ee|shuu|dee"
 _DENIED_INSTEAD = re.compile(
     r"(?<![^\s,;])(?:[^\s,;.!?]+\s+)?(?P<word>[^\s,;.!?]+)\s+(?:биш|bish)"
-    r"(?:\s+(?:ээ|шүү|дээ|ee|shuu|dee))?"
-    r"[\s,]+(?!(?:үү|уу|юу|юм|ээ|шүү|дээ|биз|uu|yy|vv|ym|yum|ee|shuu|dee|biz)\b)(?=\w)",
+    rf"(?:\s+(?:{_STRESS}))?"
+    rf"[\s,]+(?!(?:үү|уу|юу|юм|биз|uu|yy|vv|ym|yum|biz|{_STRESS})\b)(?=\w)",
     re.IGNORECASE,
 )
 
@@ -277,7 +278,7 @@ def _unless_kept(denied: re.Match[str], knows: Callable[[str], bool]) -> str:
     "this" or "my" stands before them: "энэ миний асуусан зүйл биш ээ, …" complains of the
     answer, it corrects no topic."""
     word = denied.group("word")
-    machine = any(key.startswith(tuple(_MACHINE)) for key in keys(word))
+    machine = any(key.startswith(_MACHINE_STEMS) for key in keys(word))
     before = keys(" ".join(denied.string[: denied.start()].split()[-1:]))
     pointed = bool(before) and before[-1] in _POINTING
     return denied.group() if machine or pointed or not knows(word) else ""
@@ -382,7 +383,8 @@ def names_both(text: str) -> bool:
     return any(word.startswith(_BOTH) for word in words) or tuple(_BOTH_PHRASE) in pairs
 
 
-_MACHINE = frozenset(keys(tables.MACHINE_WORDS))
+MACHINE = frozenset(keys(tables.MACHINE_WORDS))  # "бот", "robot", "chatbot" …
+_MACHINE_STEMS = tuple(MACHINE)
 _YOU = frozenset(keys(tables.YOU_WORDS))
 _PERSON = frozenset(keys(tables.PERSON_WORDS))
 _WANTING = tuple(keys(tables.WANTING_WORDS))
@@ -404,7 +406,7 @@ def _asks_who(sentence: str) -> bool:
     if any(word.startswith(_WANTING) for word in words):
         return False
     named = set(words)
-    return bool(named & _MACHINE) or bool(named & _YOU and named & _PERSON)
+    return bool(named & MACHINE) or bool(named & _YOU and named & _PERSON)
 
 
 _UNDERSTOOD = frozenset(keys(tables.UNDERSTOOD_WORDS)) | {tuple(keys("got it"))}
@@ -511,7 +513,9 @@ _LATER_DOING = re.compile(r"\b(?:дараа|дараад)\s+\w+(?:ъя|ья|ье
 # дахиад оролдоод үзье", "ok, I will try these steps later").
 _PLAN = re.compile(
     r"\b(?:дараа|дараад|маргааш|орой)\b.*\w(?:ъя|ья|ье|ё|я|е|ай|эй)$"
-    r"|\b(?:i will|i'll|ill|let me|will)\b.*\b(?:later|tomorrow|tonight)\b",
+    r"|\b(?:i will|i'll|ill|let me|will)\b.*\b(?:later|tomorrow|tonight)\b"
+    # … or a try to come: "БСУГ руу залгаад үзье", "menejert ni helj uzii"
+    r"|\w(?:аад|ээд|оод|өөд|ж|ч)\s+[уү]з(?:ье|ъе|эе|эй|ий|ие|ья|ъя|нэ)$",
     re.IGNORECASE,
 )
 
@@ -519,19 +523,23 @@ _PLAN = re.compile(
 def puts_off(text: str) -> bool:
     """Whether a message only puts things off ("за болсон, дараа шалгая", "хүлээе", "za
     margaash dahiad oroldood uzey"): each of its words, acknowledgements aside, is in a
-    phrase of later or a clause planning for later."""
+    phrase of later; or a clause plans for later, or a try ("залгаад үзье"), and the others
+    neither ask, deny nor say it worked ("хүүхдүүд орж ирлээ, дараа шалгая")."""
     if asks(text) or denies(text):
         return False
     clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause.strip()]
-    rest = " ".join(
-        clause
-        for clause in clauses
-        if not (_PLAN.search(clause) or _PLAN.search(normalize(clause)))  # English, Mongolian
-    )
-    text = _LATER_DOING.sub("дараа", normalize(rest))
+    rest = [
+        normalized
+        for clause, normalized in ((clause, normalize(clause)) for clause in clauses)
+        if not (_PLAN.search(clause) or _PLAN.search(normalized))  # English, Mongolian
+    ]
+    planned = len(rest) < len(clauses)
+    text = _LATER_DOING.sub("дараа", " ".join(rest))
     words = [key for key in keys(text) if key not in FILLERS and key not in ACKNOWLEDGEMENTS]
     said = {at for start, end, _value in _LATER.read(words) for at in range(start, end)}
-    return (bool(words) or rest != " ".join(clauses)) and len(said) == len(words)
+    if (bool(words) or planned) and len(said) == len(words):
+        return True
+    return planned and not says_it_worked(text)  # "хүүхдүүд орж ирлээ, дараа шалгая"
 
 
 _SUPPOSED = re.compile(r"\w+г[үу]й\s+бол\b")  # "тэнцэхгүй бол", "suugaagui bol"
@@ -572,7 +580,7 @@ def button_place(text: str, *, digits: bool) -> int | None:
     "the last one"; with `digits`, "2"), -1 for the last; None when it names none. Teachers
     on a phone type where the button is rather than what it says."""
     typed = text.strip()
-    if typed.isdigit():
+    if typed.isdecimal():  # not "³7": superscripts are digits to isdigit(), not to int()
         return int(typed) - 1 if digits and 1 <= int(typed) <= _MOST_BUTTONS else None
     place = _PLACES.choose(text)
     return None if place is None else -1 if place == "last" else int(place)
@@ -598,18 +606,20 @@ def only_asks_how_one_is(text: str) -> bool:
     return bool(words & _HOW and typed & _BEING) and words <= _HOW_ARE_YOU  # not "ямар вэ?"
 
 
-def only_acknowledges(text: str) -> bool:
+def only_acknowledges(text: str, thanking: bool = False) -> bool:
     """Whether a message only acknowledges ("ok zgr", "за за ойлголоо", "got it", "👍🙏", "ok
     hvleegeerei, olood bichne"): it asks nothing and answers no choice, so it gets neither a
-    refusal nor a ticket's offer, and a step waiting for details stays open."""
+    refusal nor a ticket's offer, and a step waiting for details stays open. `thanking`:
+    thanks beside are acknowledgements too ("ok oilgoloo bayrlalaa")."""
     words = keys(text)
     if not words:
         symbols = symbols_of(text)
         return bool(symbols) and set(symbols) <= _APPROVING
+    said = ACKNOWLEDGEMENTS | _THANKING if thanking else ACKNOWLEDGEMENTS
     return (
         not asks(text)
         and any(key in ACKNOWLEDGEMENTS for key in words)
-        and all(key in ACKNOWLEDGEMENTS or key in FILLERS for key in words)
+        and all(key in said or key in FILLERS for key in words)
     )
 
 

@@ -507,7 +507,7 @@ ENGLISH_ASKING_WORDS: str = "what how when where why which"
 # English no's inside a reply to a yes/no question ("no it didn't", "it doesn't work").
 ENGLISH_NEGATIONS: str = (
     "not cannot never don't didn't doesn't can't won't isn't wasn't aren't haven't hasn't "
-    "couldn't dont didnt doesnt cant wont isnt"
+    "couldn't dont didnt doesnt cant wont isnt couldnt unable"
 )
 
 # Spellings of one thing brought to one form, matched at the start of a normalized word
@@ -552,6 +552,11 @@ SAME_THING: dict[str, str] = {
     "анкэт": "асуулга",
     "ссылк": "холбоос",
     "ссулк": "холбоос",  # Latin "ssylka"
+    "почт": "имэйл",  # "почтаа солих", Latin "pochta"
+    "спасибо большое": "их баярлалаа",
+    "спасибо": "баярлалаа",
+    "давай": "за",
+    "даваи": "за",  # Latin "davai"
 }
 
 # Particles, politeness and filler around a typed answer to one of the bot's questions:
@@ -757,6 +762,12 @@ WHAT_IS_MEANT_PHRASES: tuple[str, ...] = (
     "what do you mean", "what does it mean", "what does that mean", "which one", "meaning",
     "i don't understand", "don't understand", "ялгаа нь", "ялгаа юу", "ялгаатай юу",
     "difference", "what's the difference",
+    # chat-Latin's "ali ni ve" read without its soft signs
+    "али ни", "алийг ни", "алиныг ни",
+    # the question asked again ("dahiad helech", "sorry, what was the question?")
+    "дахиад хэлээч", "дахиад хэлэч", "дахин хэлээч", "дахиад асуугаач", "дахин асуугаач",
+    "юу асуусан", "what was the question", "what was your question", "what did you ask",
+    "say that again", "say again", "repeat the question", "repeat please",
 )  # fmt: skip
 
 # A check of what an answer meant ("тэгэхээр очих шаардлагагүй гэсэн үг үү", "so that means

@@ -124,13 +124,13 @@ def _query_of(request: Request, viewer: Viewer, timezone: str) -> tickets.Ticket
     until = _local_midnight(params.get("to", ""), timezone)
     return tickets.TicketQuery(
         status=params.get("status", "open") if params.get("status", "open") in STATUSES else "",
-        cohort=int(cohort) if cohort.isdigit() else None,
+        cohort=int(cohort) if cohort.isdecimal() else None,
         channel=params.get("channel", "")[:16],
         claimed_by_id=viewer.user_id if params.get("mine") else params.get("assignee", "")[:64],
         text=params.get("q", "")[:200],
         opened_from=_local_midnight(params.get("from", ""), timezone),
         opened_before=until + timedelta(days=1) if until is not None else None,
-        page=int(page) if page.isdigit() else 1,
+        page=int(page) if page.isdecimal() else 1,
     )
 
 

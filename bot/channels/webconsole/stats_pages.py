@@ -45,7 +45,7 @@ def routes(console: Console) -> list[Route]:
 
 def report_days(request: Request) -> int:
     days = request.query_params.get("days", "30")
-    return int(days) if days.isdigit() and int(days) in REPORT_DAYS else 30
+    return int(days) if days.isdecimal() and int(days) in REPORT_DAYS else 30
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.storage.models import Feedback, MessageLog
 GREETING = "greeting"  # the FAQ entry of a bare "hello"
 CONTACT = "contact"  # … and of the institute's phone and e-mail
 ABOUT_THE_DESK = "not_ours_chitchat"  # … and of "who are you?", "are you a bot?"
+VENTING = "not_ours_venting"  # … and of insults and complaints about the training
 SMALL_TALK = frozenset({GREETING, "thanks"})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
 TOLD_WHY = 2  # words beside a typed 👎 that tell why the answer did not help

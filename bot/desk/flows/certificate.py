@@ -31,7 +31,7 @@ from bot.desk.questions import (
 )
 from bot.desk.turn import CLEAR_SCORE, IDLE, Turn
 from bot.i18n import N_, _, format_date
-from bot.nlu.entities import asks_for_a_check
+from bot.nlu.entities import asks_for_a_check, asks_what_is_meant
 from bot.nlu.normalize import asks, normalize
 from bot.storage.models import RosterEntry
 
@@ -51,6 +51,7 @@ NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wr
 # A question about the number asked for ("регистрийн дугаар яагаад хэрэгтэй вэ?", "РД-гээ
 # энд бичихэд аюулгүй юу?"), in normalized text: the step's question, which says what for.
 _ASKS_OF_THE_NUMBER = re.compile(r"р[еэ]гистр|(?<!\w)рд(?!\w)")  # chat-Latin reads "рэгистр"
+_ASKS_OF_THE_SURNAME = re.compile(r"(?<!\w)ов[оа]?г|surname|family name")
 
 
 class State(StrEnum):
@@ -169,10 +170,13 @@ async def on_text(turn: Turn, text: str) -> bool:
         else:
             _ask_surname(turn, mention.number.value)
         return True
-    if turn.state == State.NUMBER and asks(text) and _ASKS_OF_THE_NUMBER.search(normalize(text)):
-        _ask_number(turn)  # "регистрийн дугаар яагаад хэрэгтэй вэ?": what it is for, again
-        return True
     number = turn.flow_data(Data).register_number
+    if _asks_of_the_step(turn, text):
+        if turn.state == State.SURNAME and number:
+            _ask_surname(turn, number)
+        else:
+            _ask_number(turn)
+        return True
     if turn.state in (State.SURNAME, State.NOT_FOUND) and number:
         known = turn.knowledge.matcher.knows
         surname = told_surname(text, known)  # "Овог маань Мөнхбат."
@@ -192,6 +196,18 @@ async def on_text(turn: Turn, text: str) -> bool:
     else:
         _ask_number(turn)
     return True
+
+
+def _asks_of_the_step(turn: Turn, text: str) -> bool:
+    """Whether a reply asks about the step's own question: what the number is for
+    ("регистрийн дугаар яагаад хэрэгтэй вэ?"), what a surname is ("ovog gedeg chin aavin ner
+    uu?"), or for the question again ("dahiad helech"). Its prompt, which says, again."""
+    if turn.state not in (State.NUMBER, State.SURNAME):
+        return False
+    if asks_what_is_meant(text):
+        return True
+    about = _ASKS_OF_THE_NUMBER if turn.state == State.NUMBER else _ASKS_OF_THE_SURNAME
+    return asks(text) and about.search(normalize(text)) is not None
 
 
 def _only_the_request(turn: Turn, text: str) -> bool:

@@ -14,7 +14,14 @@ from bot.desk.questions import ANYWHERE, DECLINE_WORDS, Choice, Question, Rows, 
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, asks_with_a_word, keys
-from bot.nlu.entities import detect_system, only_acknowledges, only_introduces, says_it_worked
+from bot.nlu.entities import (
+    MACHINE,
+    detect_system,
+    only_acknowledges,
+    only_introduces,
+    puts_off,
+    says_it_worked,
+)
 from bot.nlu.normalize import FULL_STOP
 from bot.nlu.tables import MACHINE_WORDS
 from bot.storage.models import Ticket
@@ -28,6 +35,7 @@ PERSON_ASKING = frozenset(
         "холбогдож холбогдмоор холбогдъё холбож холбо оператор операторт оператортой арга зүйч "
         "арга зүйчтэй арга зүйчид ажилтан ажилтантай мэргэжилтэн туслаач туслаарай "
         "админ админтай холбоод холбоно оператортай хүнтай ажилтантай зүйчтай "  # "-тай" slips
+        "яриулаач яриулаарай яриулах "  # "hvntei yariulaach": let me talk
         "talk speak chat human person operator agent someone "
         "somebody staff methodologist admin connect"
     )
@@ -35,7 +43,8 @@ PERSON_ASKING = frozenset(
 TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
     keys(
         "ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох холбогдож "
-        "холбогдмоор холбогдъё холбож холбо холбоод холбоно talk speak chat connect"
+        "холбогдмоор холбогдъё холбож холбо холбоод холбоно яриулаач яриулаарай яриулах talk "
+        "speak chat connect"
     )
 )
 # "… арга зүйчид дамжуулж өгнө үү": passing something on to a person asks for one, whatever
@@ -202,12 +211,25 @@ def _only_asks_for_a_person(text: str) -> bool:
     told = [
         clause
         for clause in clauses
-        if not only_introduces(clause) or not PERSON_ASKING.isdisjoint(keys(clause))
+        if not (only_introduces(clause) or _only_turns_the_bot_away(clause))
+        or not PERSON_ASKING.isdisjoint(keys(clause))
     ]
     typed = keys(" ".join(told or clauses))
     others = [key for key in typed if key not in PERSON_REQUEST and key not in FILLERS]
     passed = len(others) == 1 and not _PASSING.isdisjoint(typed)  # "энэ жагсаалтыг … дамжуул"
     return any(key in PERSON_ASKING for key in typed) and (not others or passed)
+
+
+def _only_turns_the_bot_away(clause: str) -> bool:
+    """Whether a clause only says no to the machine ("БОТ ХЭРЭГГҮЙ!!!", "bot bish", "not a
+    bot"): beside a request for a person, no problem to put on a ticket."""
+    typed = [key for key in keys(clause) if key not in FILLERS]
+    return not MACHINE.isdisjoint(typed) and all(
+        key in MACHINE or key in _TURNED_AWAY for key in typed
+    )
+
+
+_TURNED_AWAY = frozenset(keys("хэрэггүй биш үгүй no not dont don't need want a"))
 
 
 def _offer_answered(text: str) -> str | None:
@@ -308,13 +330,32 @@ def calls_off(text: str) -> bool:
     """A message that calls the request off, alone or beside why ("болилоо, ангийн код
     олдчихлоо", "hereggui bolloo, tsutsal", "it works now. Please cancel."): one of its
     clauses is a cancel, and no question word asks about it ("яаж цуцлах вэ")."""
-    return not asks_with_a_word(text) and any(_cancels(c) for c in CLAUSES.split(text))
+    if asks_with_a_word(text):
+        return False
+    return _CANCELS_THE_REQUEST.search(text) is not None or any(
+        _cancels(c) for c in CLAUSES.split(text)
+    )
+
+
+# The request named and cancelled, read anywhere: a dictated "за болсон холбоос олдчихлоо
+# хүсэлтээ цуцалж өгнө үү" has no clause of its own for it.
+_CANCELS_THE_REQUEST = re.compile(
+    r"(?:хүсэлт(?:ээ|ийг|ийгээ)|hvseltee|huseltee|hvseltiig)\s+(?:цуцл|цуцал|tsutsl|tsutsal)"
+    r"|cancel\s+(?:my|the|this)\s+(?:request|ticket)",
+    re.IGNORECASE,
+)
 
 
 def _cancels(clause: str) -> bool:
-    """A clause that is a cancel once its "за за", "ok" are set aside ("za za hereggui")."""
+    """A clause that is a cancel once its "за за", "ok" are set aside ("za za hereggui"), or
+    a cancel run into a putting off ("bolich daraa bichne")."""
     words = [word for word in clause.split() if not only_acknowledges(word)]
-    return bool(words) and ANYWHERE.choose(" ".join(words)) == "cancel"
+    if not words:
+        return False
+    first, *rest = words
+    cancel = ANYWHERE.choose(" ".join(words)) == "cancel"
+    put_off = bool(rest) and puts_off(" ".join(rest))
+    return cancel or (put_off and ANYWHERE.choose(first) == "cancel")
 
 
 async def _cancel(turn: Turn, ticket: Ticket | None) -> None:

@@ -224,7 +224,11 @@ async def _answer_out_of_scope(
     another account's: the desk's reading wins, or the teacher picks among them — unless
     the message names that other account ("gmail-ийн нууц үгээ мартсан"). The institute's
     contacts are never the nearer reading: "халаалт ажиллахгүй байна хэнд хандах" asks whom
-    to turn to, and the topic's own answer says it."""
+    to turn to, and the topic's own answer says it. Venting in a clause of its own beside
+    a problem ("Новш гэж, ESIS руу орж чадахгүй 3 хоног боллоо") is the problem's message."""
+    if best.intent == answers.VENTING and (told := _beside_the_venting(turn, text)):
+        await answer_question(turn, told)
+        return
     near = (
         []
         if _names_elsewhere(text)
@@ -249,6 +253,25 @@ async def _answer_out_of_scope(
         _offer_for_follow_up(turn)
     else:
         answers.out_of_scope(turn, best.intent)
+
+
+def _beside_the_venting(turn: Turn, text: str) -> str | None:
+    """The clauses of a message that do not vent, when some do and the others tell a
+    problem of the desk's: an entry of its own read, or a failure to get into a system
+    named. "Seriously.", "цаг л алдлаа" beside the venting vent too."""
+    matcher = turn.knowledge.matcher
+    clauses = [clause for clause in escalation.CLAUSES.split(text) if clause.strip()]
+    told = [
+        clause
+        for clause in clauses
+        if (best := matcher.match(clause).best) is None or best.intent != answers.VENTING
+    ]
+    if not told or len(told) == len(clauses):
+        return None
+    rest = ", ".join(told)
+    reading = matcher.match(rest).intent
+    ours = reading is not None and reading not in SMALL_TALK
+    return rest if ours or (detect_system(rest) and denies(rest)) else None
 
 
 async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
@@ -627,6 +650,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
             continue  # "ЭНЭ БОТ ЮУ Ч ХАРИУЛАХГҮЙ ЮМ!!! ESIS НУУЦ ҮГ МАРТСАН": vents, asks no one
         if entry is not None and entry.id not in SMALL_TALK:
             scores[entry.id] = max(result.score, scores.get(entry.id, 0.0))
+        elif result.best is not None and result.best.intent == answers.VENTING:
+            continue  # "Ямар тэнэг систем бэ, ESIS-д нэвтэрч чадахгүй": vents, asks nothing
         elif _asks_out_of_scope(part, result):
             refused.append(result.best.intent if result.best else "")
     # The two clearest; an introduction that barely reads as an entry ("номын санч байна":
@@ -817,7 +842,10 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     checked ("тэгэхээр хамрагдахгүй гэсэн үг үү", "одоо ч гэсэн амжих боломжтой гэсэн үг үү")."""
     topic = turn.fresh_topic
     other_password = {intent, topic} <= recovery.PASSWORD_ENTRIES and not detect_system(text)
-    same = intent == topic or other_password
+    # "болсонгүй ээ, имэйл рүү юу ч ирэхгүй байна" after a login's steps: they failed, and
+    # what failed in them reads as another login entry
+    failed_steps = {intent, topic} <= recovery.ENTRIES and recovery.says_no_first(text)
+    same = intent == topic or other_password or failed_steps
     return (
         same
         and intent not in SMALL_TALK
@@ -842,16 +870,24 @@ def _both_passwords(candidates: list[str]) -> bool:
 
 
 def _cannot_get_in(text: str, result: MatchResult, candidates: list[str]) -> str | None:
-    """A failure to get into a system named, read as nothing clearly but nearest a login
-    entry and near no other ("One of my teachers cannot get into ESIS"): that system's
+    """A failure to get into a system named, read as nothing clearly, a login entry among
+    the top three and no other entry near but getting into something ("One of my teachers
+    cannot get into ESIS", "ESIS руу орж чадахгүй 3 хоног боллоо"): that system's
     login entry, whose guide asks what is lost — a question the teacher can answer, unlike
     "which entry"."""
     system = detect_system(text)
     if result.best is None or system is None or not denies(text):
         return None
-    if not {result.best.intent, *candidates} <= recovery.ENTRIES:
+    near = {result.best.intent, *candidates}
+    top = {candidate.intent for candidate in result.candidates}
+    if top.isdisjoint(recovery.ENTRIES) or not near <= recovery.ENTRIES | _GETTING_IN:
         return None
     return recovery.STEPS[system, "login"]
+
+
+# Entries of getting into something else, which a failure to get into a system named reads
+# near ("ESIS руу орж чадахгүй 3 хоног боллоо" is nearest the webinar's "орж чадахгүй").
+_GETTING_IN = frozenset({"webinar_join"})
 
 
 def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:

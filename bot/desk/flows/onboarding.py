@@ -217,7 +217,7 @@ async def on_cohort(turn: Turn, argument: str) -> None:
         kept = turn.flow_data(schedule.Data) if turn.state == schedule.State.COHORT else None
         turn.ask(COHORT, turn.state, kept)
         return
-    cohort = int(argument) if argument.isdigit() and len(argument) < 3 else None
+    cohort = int(argument) if argument.isdecimal() and len(argument) < 3 else None
     if cohort not in (*COHORTS, OTHER_COHORT):
         turn.say(_("That button is no longer active."))
         return

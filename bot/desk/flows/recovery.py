@@ -10,7 +10,13 @@ from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import keys
-from bot.nlu.entities import denies, detect_system, states_a_fact, without_what_works
+from bot.nlu.entities import (
+    NOT_KEY,
+    denies,
+    detect_system,
+    states_a_fact,
+    without_what_works,
+)
 from bot.nlu.normalize import asks
 
 # (system, what is lost) → the FAQ entry whose answer holds the steps.
@@ -74,8 +80,8 @@ LOST = Question(
                 "login",
                 N_("The login or the registered e-mail"),
                 (
-                    "нэвтрэх нэр", "нэр", "login", "username", "имэйл", "e-mail", "email",
-                    "майл", "эрх", "эрхийг", "эрхээ", "аккаунт", "account", "логин",
+                    "нэвтрэх нэр", "нэр", "нэрийг", "login", "username", "имэйл", "e-mail",
+                    "email", "майл", "эрх", "эрхийг", "эрхээ", "аккаунт", "account", "логин",
                 ),
             ),
         ),
@@ -258,7 +264,7 @@ async def on_solved(turn: Turn, answer: str) -> None:
     reason = f"recovery not solved ({entry_id})"
     if SOLVED.vocabulary.leftover(typed) <= TELLS_MORE:
         escalation.offer_person(turn, reason=reason)  # whether a ticket opens is theirs to say
-    elif _says_no_first(typed) or escalation.problem_beside_a_person_request(typed) is not None:
+    elif says_no_first(typed) or escalation.problem_beside_a_person_request(typed) is not None:
         # "үгүй, одоо ч гэсэн орж чадахгүй байна": said, and why; or a person asked for
         await escalation.escalate(turn, typed, reason=reason)
     else:  # only what failed ("менежер нь амралтаа авчихсан"): a person offered, the words kept
@@ -274,7 +280,7 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
     if system is not None and system != _system_of(entry_id):
         system_named(turn, system)
         return True
-    if _NOT not in keys(typed):
+    if NOT_KEY not in keys(typed):
         return False
     lost = {value for _start, _end, value in LOST.vocabulary.read(keys(without_what_works(typed)))}
     meant = STEPS.get((system or _system_of(entry_id) or "", *lost)) if len(lost) == 1 else None
@@ -284,10 +290,9 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
     return True
 
 
-_NOT = keys("биш")[0]
 
-
-def _says_no_first(typed: str) -> bool:
+def says_no_first(typed: str) -> bool:
+    """Whether a reply opens with a "no" ("болсонгүй ээ, имэйл рүү юу ч ирэхгүй байна")."""
     first = typed.split(",")[0].split()[:1]
     return bool(first) and SOLVED.choose(first[0].strip(".!")) == "no"
 
