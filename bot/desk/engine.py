@@ -311,8 +311,8 @@ class Desk:
         if conversation is None:  # inserted at the end, with the turn's outcome
             conversation = people.ConversationRow(person.id, IDLE, {}, None, stored=False)
         text = clean_text(incoming.text)
-        new = arrival.created or conversation.state == onboarding.State.LANGUAGE
-        if new and person.language is None and writes_english(text):
+        newcomer = arrival.created or conversation.state == onboarding.State.LANGUAGE
+        if newcomer and person.language is None and writes_english(text):
             # A first message in English, or one in answer to the welcome's "which
             # language?", is answered in English; later, one English sentence ("how old are
             # you?") in a Mongolian conversation switches nothing.

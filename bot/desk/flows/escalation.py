@@ -350,12 +350,10 @@ def _cancels(clause: str) -> bool:
     """A clause that is a cancel once its "за за", "ok" are set aside ("za za hereggui"), or
     a cancel run into a putting off ("bolich daraa bichne")."""
     words = [word for word in clause.split() if not only_acknowledges(word)]
-    if not words:
-        return False
+    if not words or ANYWHERE.choose(" ".join(words)) == "cancel":
+        return bool(words)
     first, *rest = words
-    cancel = ANYWHERE.choose(" ".join(words)) == "cancel"
-    put_off = bool(rest) and puts_off(" ".join(rest))
-    return cancel or (put_off and ANYWHERE.choose(first) == "cancel")
+    return bool(rest) and ANYWHERE.choose(first) == "cancel" and puts_off(" ".join(rest))
 
 
 async def _cancel(turn: Turn, ticket: Ticket | None) -> None:

@@ -158,8 +158,7 @@ async def lost_told(turn: Turn, text: str) -> bool:
     already named, not "which system?" again. The other system stated instead ("үгүй ээ,
     нөгөөх нь, цахим сургалт") asks it again for that system, as does a system told again
     in words of its own ("цахим сургалтынх нь, модулиа үздэг тэр сайт")."""
-    told = without_what_works(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа"
-    named = {value for _start, _end, value in LOST.vocabulary.read(keys(told))}
+    named = _lost_named(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа": the password
     if (system := detect_system(text)) is not None and (
         states_a_fact(text) or (not named and _only_names_the_system(turn, text))
     ):
@@ -282,13 +281,17 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
         return True
     if NOT_KEY not in keys(typed):
         return False
-    lost = {value for _start, _end, value in LOST.vocabulary.read(keys(without_what_works(typed)))}
+    lost = _lost_named(typed)
     meant = STEPS.get((system or _system_of(entry_id) or "", *lost)) if len(lost) == 1 else None
     if meant is None or meant == entry_id:
         return False
     steps(turn, meant)
     return True
 
+
+def _lost_named(text: str) -> set[str]:
+    """The lost things a message names, what the writer still has or denies set aside."""
+    return {value for _start, _end, value in LOST.vocabulary.read(keys(without_what_works(text)))}
 
 
 def says_no_first(typed: str) -> bool:
