@@ -176,6 +176,14 @@ SOUTHERN_FLOORS = (0.94, 0.94, 0.95)
 # to label out-of-scope lines null.
 # First run: 97.5 / 97.1 %, top-3 99.5 %, Latin 96.2 %; not tuned on.
 CAPITAL_FLOORS = (0.95, 0.94, 0.95)
+# northern.jsonl (209 / 123: teachers, training managers, school doctors, librarians and
+# kindergarten staff of Selenge, Darkhan-Uul, Orkhon, Bulgan and Khövsgöl writing in the
+# evening; Russian loanwords; 42 % chat-Latin, 9 % English; near misses: another director's
+# phone, a sports hall's timetable, a mine's housing programme), by a helper who read only
+# the entry list, the README and MONGOLIAN.md; its 44 lines labelled with an out-of-scope
+# entry's id were set to null before the first run.
+# First run: 97.1 / 95.1 %, top-3 100 %, Latin 97.6 %; not tuned on.
+NORTHERN_FLOORS = (0.95, 0.93, 0.95)
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +233,7 @@ FLOORS = {
     "western.jsonl": (WESTERN_FLOORS, 0.98),
     "southern.jsonl": (SOUTHERN_FLOORS, 0.98),
     "capital.jsonl": (CAPITAL_FLOORS, 0.98),
+    "northern.jsonl": (NORTHERN_FLOORS, 0.98),
 }
 
 

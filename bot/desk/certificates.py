@@ -24,6 +24,12 @@ LATIN_TO_CYRILLIC = {
 _CANDIDATE = re.compile(
     r"(?<![^\W\d_])([^\W\d_])[\s\-]?([^\W\d_])[\s\-]*(\d(?:[\s\-]?\d){7})(?![\d])"
 )
+# Two letters and a wrong count of digits (six to eleven): a register number mistyped.
+_MISCOUNTED = re.compile(
+    r"(?<![^\W\d_])[^\W\d_][\s\-]?[^\W\d_][\s\-]*\d(?:[\s\-]?\d){5,10}(?![\d])"
+)
+# A letter O between digits is a zero: "УБ85О31214" (the letter sits beside the 0 key).
+_O_FOR_ZERO = re.compile(r"(?<=\d)[OoОо](?=\d)")
 _WORD = re.compile(r"[^\W\d_]+")
 # Words next to a register number that are not a surname: "миний регистр УБ… овог Бат".
 NOT_A_SURNAME = frozenset(
@@ -84,6 +90,9 @@ _MONGOLIAN_LETTER = re.compile(r"[а-яёөү]")
 
 # Letters that typing cannot tell apart: Latin "e", "u", "o" and keyboards without ө/ү.
 _CONFUSABLE = {"Е": "ЕЭ", "Э": "ЭЕ", "У": "УҮ", "Ү": "ҮУ", "О": "ОӨ", "Ө": "ӨО"}
+# Capital Latin letters that look like other Cyrillic ones than they sound: "OP88070923"
+# copied from a Cyrillic card is ОР, "OP" read as chat-Latin is ОП.
+_LOOK_ALIKE = {"B": "В", "C": "С", "H": "Н", "P": "Р"}
 
 
 class RegisterNumberError(ValueError):
@@ -93,6 +102,7 @@ class RegisterNumberError(ValueError):
 @dataclass(frozen=True)
 class RegisterNumber:
     value: str  # canonical: two upper-case Cyrillic letters and eight digits
+    look_alike: str = ""  # the letters read as Cyrillic look-alikes, when that differs
 
     @property
     def key(self) -> str:
@@ -111,8 +121,11 @@ class RegisterNumber:
     @property
     def spellings(self) -> tuple[str, ...]:
         """This number and those differing only in е/э, у/ү, о/ө: what the person may mean."""
-        first, second = (_CONFUSABLE.get(ch, ch) for ch in self.value[:2])
-        return tuple(a + b + self.value[2:] for a in first for b in second)
+        spelt = []
+        for letters in filter(None, (self.value[:2], self.look_alike)):
+            first, second = (_CONFUSABLE.get(ch, ch) for ch in letters)
+            spelt += [a + b + self.value[2:] for a in first for b in second]
+        return tuple(spelt)
 
 
 def _letter(ch: str) -> str | None:
@@ -131,6 +144,9 @@ def _birth_date(digits: str) -> date:
 
 
 BIRTH_DATE = "birth_date"  # a number's problem: two letters and eight digits, no such date
+MISCOUNTED = "miscounted"  # … two letters and a digit too few or too many
+# Problems said as soon as a message shows them: plainly a register number, typed wrong.
+SAID_AT_ONCE = frozenset({BIRTH_DATE, MISCOUNTED})
 
 
 def parse_register_number(text: str) -> RegisterNumber:
@@ -145,7 +161,9 @@ def parse_register_number(text: str) -> RegisterNumber:
         _birth_date(compact[2:8])
     except ValueError:
         raise RegisterNumberError(BIRTH_DATE) from None
-    return RegisterNumber("".join(letters).upper() + compact[2:])  # type: ignore[arg-type]
+    value = "".join(letters).upper() + compact[2:]  # type: ignore[arg-type]
+    look_alike = "".join(_LOOK_ALIKE.get(ch) or _letter(ch) or ch for ch in compact[:2]).upper()
+    return RegisterNumber(value, look_alike if look_alike != value[:2] else "")
 
 
 def mask_register_numbers(text: str) -> str:
@@ -190,14 +208,18 @@ def find_register_number(
     "ub 8503 1512 bat"), with the surname next to it; None when it names none. Eight digits
     without their two letters, or a number with a wrong date, is a Mention with a problem.
     `known` tells the words of questions (the matcher's vocabulary) from names."""
-    match = _CANDIDATE.search(text)
+    text = _O_FOR_ZERO.sub("0", text)
+    match = _CANDIDATE.search(text) or _MISCOUNTED.search(text)
     if match is None:
         digits = re.search(r"\d(?:[\s\-]?\d){5,}", text)
         return Mention(None, "form", "") if digits else None
+    number: RegisterNumber | None = None
     try:
         number = parse_register_number(match.group(0))
     except RegisterNumberError as problem:
-        return Mention(None, str(problem), "")
+        if str(problem) != "form" or _CANDIDATE.search(text):
+            return Mention(None, str(problem), "")
+        # "УБ8503121 Дорж": what is wrong is said, and the surname kept for the number
     rest = text[match.end() :]
     after = [w for w in _WORD.findall(rest) if not _not_a_surname(w)]
     before = [w for w in _WORD.findall(text[: match.start()])]
@@ -214,16 +236,23 @@ def find_register_number(
     ):
         surname = before[-1]
     # told in words wins: "his surname is Munkhbat", "намайг цэрэн гэдэг … арав дахь"
-    return Mention(number, "", told_surname(text, known) or surname)
+    return Mention(number, "" if number else MISCOUNTED, told_surname(text, known) or surname)
 
 
 # A surname told with the words that name it, anywhere in a message: "Дорж гэдэг", "овог
 # маань Мөнхбат", "my surname is Dorj", "Дорж овогтой Батбаяр" (Dorj by surname, named
 # Batbayar). One word, not a question's ("батламж гэдэг").
 _TOLD_SURNAME = re.compile(
-    r"(?:\bовог(?:\s+нэр)?|\bovog|\bовгийг|\bsurname|\blast\s+name|\bfamily\s+name)"
-    r"(?:\s+(?:маань|минь|нь|бол|is|maani|maan|mini|ni|bol))?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
+    r"(?:\bовог(?:\s+нэр)?|\bovog|\bовгийг|\bovgiig|\bsurname|\blast\s+name|\bfamily\s+name)"
+    r"(?:\s+(?:маань|минь|нь|бол|is|maani|maan|mini|ni|bol))?"
+    r"(?:\s+(?:written|spelled|spelt)(?:\s+as)?)?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
     r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg|овогтой|ovogtoi)\b",
+    re.IGNORECASE,
+)
+# The name as it is written ("одоо ESIS дээр Дорж гэж бий", "dorj gej bichsen"): it wins over
+# one told before it ("Овог маань гэрлэснээр солигдсон, хуучнаар Бат байсан").
+_WRITTEN_SURNAME = re.compile(
+    r"(?P<before>[^\W\d_]{2,})\s+(?:гэж|gej)\s+(?:бий|bii|бичсэн|бичигдсэн|bichsen|bichigdsen)\b",
     re.IGNORECASE,
 )
 
@@ -240,8 +269,9 @@ def retold_surname(text: str, known: Callable[[str], bool]) -> str:
 
 def told_surname(text: str, known: Callable[[str], bool] = lambda _word: False) -> str:
     """The surname a message tells in words ("Дорж гэдэг", "Овог маань Мөнхбат."), or ""."""
-    for match in _TOLD_SURNAME.finditer(text):
-        word = match.group("after") or match.group("before")
+    matches = [*_WRITTEN_SURNAME.finditer(text), *_TOLD_SURNAME.finditer(text)]
+    for match in matches:
+        word = match.groupdict().get("after") or match.group("before")
         if not _not_a_surname(word) and not known(word):
             return word
     return ""

@@ -77,6 +77,10 @@ TEXT_STEPS: dict[str, TextStep] = {
 }
 # Steps whose question a reply may still answer after a message on something else.
 RESUMABLE = frozenset(step for flow in FLOWS for step in getattr(flow, "RESUMABLE", ()))
+# Steps with a step before them, and what asks it again: "буцах" typed there.
+BACK: dict[str, Callable[[Turn], None]] = {
+    k: v for flow in FLOWS for k, v in getattr(flow, "BACK", {}).items()
+}
 # Messages after the one that left a question that may still answer it, while the
 # conversation goes on (Turn.goes_on): the next day, "5 дахь жил" is only noted.
 LEFT_FOR = 2
@@ -397,8 +401,8 @@ class Desk:
     async def _before_any_question(self, turn: Turn, text: str) -> bool:
         """A command, a message while a ticket is open, an attachment; reminders and notices
         asked for or stopped in words, which are about them whatever question waits."""
-        if text.startswith("/"):
-            await onboarding.command(turn, text)
+        if (command := onboarding.command_labelled(text) or text).startswith("/"):
+            await onboarding.command(turn, command)  # or its label typed: "Эхлэх"
             return True
         ticket = (
             None if turn.new_person else await tickets.active_ticket(turn.session, turn.person.id)
@@ -436,6 +440,9 @@ class Desk:
             if word == "cancel" and turn.state in recovery.QUESTIONS and says_it_worked(text):
                 turn.log.intent = onboarding.ACKNOWLEDGED  # "bolchihloo" at "what is lost?":
                 answers.glad_it_worked(turn)  # got in meanwhile, nothing to cancel
+                return True
+            if word == "back" and (step_back := BACK.get(turn.state)) is not None:
+                step_back(turn)
                 return True
             await onboarding.anywhere(turn, word)
             return True

@@ -227,12 +227,17 @@ ANYWHERE = Question(
                 "menu",
                 N_("Main menu"),
                 (
-                    "цэс", "үндсэн цэс", "menu", "main menu", "буцах", "back", "эхлэл", "home",
+                    "цэс", "үндсэн цэс", "menu", "main menu", "эхлэл", "home",
                     # started over ("ehnees ni ehlev"; not "эхлэх" alone: "хэзээ эхлэх вэ")
                     "эхнээс", "эхнээс нь", "эхнээс нь эхлэх", "эхнээс нь эхэлье",
                     "эхнээс ни эхлэв", "дахин эхлэх", "шинээр эхлэх", "start over", "restart",
                     "start again",
                 ),
+            ),
+            Choice(
+                "back",  # the step before, where a flow declares one (BACK); else the menu
+                N_("Back"),
+                ("буцах", "буцъя", "буцая", "буцаад", "back", "go back", "butsah", "butsii"),
             ),
             Choice(
                 "human",

@@ -35,10 +35,16 @@ _ENGLISH_NUMBER = {"1": 1, "first": 1, "5": 5, "fifth": 5, "10": 10, "tenth": 10
 
 SYSTEMS = Vocabulary.build(
     {
-        "esis": ("esis", "есис", "эсис", "ЕСИС", "bsmis", "бсмис"),
+        "esis": (
+            "esis", "есис", "эсис", "ЕСИС", "bsmis", "бсмис",
+            "дүн оруулдаг", "дүнгээ оруулдаг",  # where pupils' grades are entered
+        ),
         "elearning": (
             "esurgalt", "е сургалт", "цахим сургалт", "цахим сургалтын", "e-learning",
             "elearning", "e learning", "online course", "itpd",
+            # told by what is done there: "модулиа үздэг тэр сайт", "the online modules"
+            "модул", "модулиуд", "модулиудаа", "module", "modules", "сургалтын сайт",
+            "сургалтаа үздэг", "сургалт үздэг",
         ),
     }
 )  # fmt: skip
@@ -142,7 +148,18 @@ def detect_cohort(text: str) -> int | None:
 
 def named_cohorts(text: str) -> tuple[int, ...]:
     """Every cohort the message names, once each, in order; with a named one, the bare
-    cohorts listed before it ("1, 5 дахь жилийн", "1 ба 10 дахь жил")."""
+    cohorts listed before it ("1, 5 дахь жилийн", "1 ба 10 дахь жил"). Those named before a
+    clause that takes them back are not ("тав дахь жил гэж бодоод байсан, үгүй ээ буруу
+    хэлчихлээ, … арав дахь жилдээ", "1 dehi jil... uuchlaarai 5 dahi jil")."""
+    named = _cohorts_in(text)
+    clauses = _CLAUSES.split(text)
+    for i in range(len(clauses) - 1, 0, -1):
+        if len(named) > 1 and takes_back(clauses[i]) and _cohorts_in(" ".join(clauses[:i])):
+            return _cohorts_in(" ".join(clauses[i:])) or named
+    return named
+
+
+def _cohorts_in(text: str) -> tuple[int, ...]:
     named = [*cohorts(text)]
     named += [_ENGLISH_NUMBER[m.group(1).lower()] for m in _ENGLISH_COHORT.finditer(text)]
     if named:
@@ -168,19 +185,41 @@ def names_another_year(text: str) -> bool:
 
 _NOT_AFTER = frozenset(keys("биш bish"))  # "ESIS биш, цахим сургалт"
 _NOT_BEFORE = frozenset(keys("not"))  # "not ESIS, e-learning"
+# "tsahim surgalt ni bish", "дүн оруулдаг тэр биш"
+_PARTICLES_BEFORE_NOT = frozenset(keys("нь ni бол bol маань maan тэр ter"))
+_SAID = frozenset(keys("гэж gej"))  # "ESIS гэж бодсон" (I thought ESIS): what is meant is not it
+
+
+def _denied_after(words: tuple[str, ...], end: int) -> bool:
+    while end < len(words) and words[end] in _PARTICLES_BEFORE_NOT:
+        end += 1
+    thought = end + 1 < len(words) and words[end] in _SAID and words[end + 1].startswith("бод")
+    return thought or (end < len(words) and words[end] in _NOT_AFTER)
 
 
 def detect_system(text: str) -> str | None:
     """ "esis" or "elearning" when the message names exactly one of the two systems, not
     counting one it denies ("үгүй ээ, ESIS биш цахим сургалт")."""
+    named, _denied = _systems(text)
+    return named.pop() if len(named) == 1 else None
+
+
+def sets_a_system_apart(text: str) -> bool:
+    """Whether a message denies one system and names the other: "the website where we do
+    the online modules, not ESIS" says which it is, whatever else it says."""
+    named, denied = _systems(text)
+    return len(named) == 1 and bool(denied - named)
+
+
+def _systems(text: str) -> tuple[set[str], set[str]]:
+    """The systems a message names, and those it denies."""
     words = keys(text)
-    found = {
-        value
-        for start, end, value in SYSTEMS.read(words)
-        if not (end < len(words) and words[end] in _NOT_AFTER)
-        and not (start > 0 and words[start - 1] in _NOT_BEFORE)
-    }
-    return found.pop() if len(found) == 1 else None
+    named: set[str] = set()
+    denied: set[str] = set()
+    for start, end, value in SYSTEMS.read(words):
+        not_it = _denied_after(words, end) or (start > 0 and words[start - 1] in _NOT_BEFORE)
+        (denied if not_it else named).add(value)
+    return named, denied
 
 
 # A cohort by its number or ordinal alone, no "жил": "10 dahi", "тавдах", "5р", "арав".
@@ -628,6 +667,16 @@ def opens_with_a_contrast(text: str) -> bool:
     still says not registered"): it goes on from what was just said."""
     words = keys(text)
     return bool(words) and words[0] in _CONTRASTS
+
+
+def after_the_contrast(text: str) -> str:
+    """What a message says after its last "but" ("менежер маань нэвтрэх нэрийг нь өгсөн юм,
+    харин нууц үгийг нь санахгүй байна": the password is the problem), or "" without one."""
+    words = text.split()
+    for i in range(len(words) - 1, 0, -1):
+        if set(keys(words[i])) & _CONTRASTS:
+            return " ".join(words[i + 1 :])
+    return ""
 
 
 def says_unsure(text: str) -> bool:

@@ -461,21 +461,24 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
 _FIRST_TIME = frozenset(fold(w) for w in tables.FIRST_TIME_WORDS.split())
 _JOB_STARTED = frozenset(fold(w) for w in tables.JOB_STARTED_WORDS.split())
 _ONCE = fold("удаа")
+_JUST = fold("л")
 
 
 def _first_job_at(pieces: Sequence[str], i: int) -> int:
     """How many pieces at pieces[i] say a first job was taken up ("анх ажилд орсон",
     "ажилд шинээр орсон", "ажилд анх удаа орсон"): the 1st year said without a number."""
-    words = [_collapse(piece) for piece in pieces[i : i + 4]]
-    once = _ONCE in words[1:3]
-    if once:
-        words.remove(_ONCE)
+    words = [_collapse(piece) for piece in pieces[i : i + 5]]
+    skipped = 0
+    for filler in (_ONCE, _JUST):  # "анх удаа", "намар л"
+        if filler in words[1:3]:
+            words.remove(filler)
+            skipped += 1
     if len(words) < 3:
         return 0
     first, job = (words[0], words[1]) if words[0] in _FIRST_TIME else (words[1], words[0])
     if first not in _FIRST_TIME or not job.startswith("ажил") or words[2] not in _JOB_STARTED:
         return 0
-    return 3 + once
+    return 3 + skipped
 
 
 def _number(match: re.Match[str]) -> int:

@@ -431,7 +431,7 @@ COHORT_WORD: str = "ээлж"
 # A first job said in words is the 1st year: "анх ажилд орсон", "ажилд шинээр орсон",
 # "дөнгөж ажилд орлоо", "anh udaa ajild orson". Only a start already made: "ажилд орох"
 # (getting a job) is another office's question.
-FIRST_TIME_WORDS: str = "анх шинээр дөнгөж"
+FIRST_TIME_WORDS: str = "анх шинээр дөнгөж саяхан намар"  # "энэ намар л ажилд орсон"
 JOB_STARTED_WORDS: str = "орсон ороод орж орчихсон орлоо орчихлоо"
 # Any other year of work ("3 дахь жилийн", "дөрөвдүгээр жилдээ") is read as this one word:
 # not a cohort, and which one it is does not matter to the question.
@@ -696,7 +696,7 @@ TAKING_BACK_WORDS: str = "үгүй ugui no биш bish"
 # What a writer says they still have or know ("нууц үгээ санаж байна", "I remember my
 # password"): beginnings of words. A clause with one of these and no "-гүй" or question
 # names what is not the problem.
-WORKS_WORDS: str = "санаж санана мэдэж мэднэ remember know"
+WORKS_WORDS: str = "санаж санана мэдэж мэднэ remember know хэвийн"  # "ESIS маань хэвийн"
 
 # A message that only says a question is coming ("асуулт байна", "bas neg asuult bn", "I have
 # a question", "тусламж хэрэгтэй байна", "help me"): the words of asking (beginnings of words)

@@ -34,6 +34,7 @@ from bot.desk import outbox, tickets
 from bot.desk.admin import COMMANDS as ADMIN_COMMANDS
 from bot.desk.admin import AdminDesk
 from bot.desk.engine import Desk
+from bot.desk.flows import onboarding
 from bot.desk.messages import plain
 from bot.desk.outbox import Payload
 from bot.i18n import _, use_language
@@ -47,14 +48,7 @@ OUTBOX_DRAIN = 30.0  # seconds one look may keep delivering while rows keep comi
 
 
 def _commands() -> list[BotCommand]:
-    return [
-        BotCommand("start", _("Start over")),
-        BotCommand("menu", _("Main menu")),
-        BotCommand("help", _("What I can do")),
-        BotCommand("lang", _("Language")),
-        BotCommand("cohort", _("Your year of work")),
-        BotCommand("stop_reminders", _("Stop reminders")),
-    ]
+    return [BotCommand(name, _(label)) for name, label in onboarding.COMMANDS]
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

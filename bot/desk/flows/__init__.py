@@ -10,7 +10,10 @@ Every flow module declares:
 - optionally `TEXT_STEPS`: step → a handler of free text (a register number, a surname)
   that returns False when the text is something else, a new message;
 - optionally `RESUMABLE`: steps whose question a reply may still answer a message or two
-  after another question took over ("хуваарь?" → "вебинарт яаж орох вэ?" → "5 дахь жил").
+  after another question took over ("хуваарь?" → "вебинарт яаж орох вэ?" → "5 дахь жил");
+- optionally `BACK`: step → what asks the step before it, for "буцах"/"back" typed there
+  (an ESIS tapped by mistake at "what is lost?" asks "which system?" again); elsewhere
+  "back" shows the menu.
 
 The desk (bot/desk/engine.py) gathers these maps and owns only the turn around them.
 """

@@ -12,6 +12,7 @@ from enum import StrEnum
 from bot.desk import notices, roster
 from bot.desk.certificates import (
     BIRTH_DATE,
+    SAID_AT_ONCE,
     Mention,
     RegisterNumber,
     find_register_number,
@@ -64,6 +65,11 @@ class State(StrEnum):
 @dataclass
 class Data:
     register_number: str = ""  # canonical, once given
+    surname: str = ""  # told before the number was right: "Миний овог Мөнхбат, батламжаа …"
+    look_alike: str = ""  # the number's letters read as look-alikes (RegisterNumber's)
+
+    def number(self) -> RegisterNumber:
+        return RegisterNumber(self.register_number, self.look_alike)
 
 
 NOT_FOUND = Question(
@@ -108,22 +114,23 @@ async def start(turn: Turn, text: str = "") -> None:
     given before, its surname still wanted, is not asked for again."""
     if await refused(turn):
         return
-    mention = find_register_number(text, turn.knowledge.matcher.knows) if text else None
+    known = turn.knowledge.matcher.knows
+    mention = find_register_number(text, known) if text else None
     if mention is not None and mention.number is not None:
         if mention.surname:
-            await _look_up(turn, mention.number.value, mention.surname)
+            await _look_up(turn, mention.number, mention.surname)
             return
-        _ask_surname(turn, mention.number.value)
+        _ask_surname(turn, mention.number)
         return
-    if mention is not None and mention.problem == BIRTH_DATE:  # "ub85131214 dorj": month 13
-        turn.go(State.NUMBER, Data())
+    if mention is not None and mention.problem in SAID_AT_ONCE:  # "ub85131214 dorj": month 13
+        turn.go(State.NUMBER, Data(surname=mention.surname))
         _say_what_is_wrong(turn, mention.problem)
         return
-    kept = turn.flow_data(Data).register_number if turn.state == State.SURNAME else ""
-    if kept:  # "батламж маань?" (or the menu's button) while the surname is wanted
-        _ask_surname(turn, kept)
+    kept = turn.flow_data(Data) if turn.state == State.SURNAME else Data()
+    if kept.register_number:  # "батламж маань?" (or the menu's button) while the surname is
+        _ask_surname(turn, kept.number())  # wanted
         return
-    _ask_number(turn)
+    _ask_number(turn, told_surname(text, known))  # "Миний овог Мөнхбат, батламжаа шалгуулъя"
 
 
 def _say_what_is_wrong(turn: Turn, problem: str) -> None:
@@ -141,8 +148,8 @@ def _say_what_is_wrong(turn: Turn, problem: str) -> None:
     )
 
 
-def _ask_number(turn: Turn) -> None:
-    turn.go(State.NUMBER, Data())
+def _ask_number(turn: Turn, surname: str = "") -> None:
+    turn.go(State.NUMBER, Data(surname=surname))
     turn.say(
         _(
             "I will check your certificate in the institute's list of those who passed. "
@@ -151,8 +158,8 @@ def _ask_number(turn: Turn) -> None:
     )
 
 
-def _ask_surname(turn: Turn, number: str) -> None:
-    turn.go(State.SURNAME, Data(register_number=number))
+def _ask_surname(turn: Turn, number: RegisterNumber) -> None:
+    turn.go(State.SURNAME, Data(register_number=number.value, look_alike=number.look_alike))
     turn.say(_("Thank you. Now your surname (овог), as it is written in ESIS."))
 
 
@@ -161,21 +168,23 @@ async def on_text(turn: Turn, text: str) -> bool:
     mention = find_register_number(text, turn.knowledge.matcher.knows)
     if mention is None and any(ch.isdigit() for ch in text) and len(text.split()) <= NUMBER_WORDS:
         mention = Mention(None, "form", "")  # "12345": a number, but not a register number
+    kept = turn.flow_data(Data)
     if mention is not None:
+        surname = mention.surname or (kept.surname if turn.state == State.NUMBER else "")
         if mention.number is None:
+            turn.go(State.NUMBER, Data(surname=surname))
             _say_what_is_wrong(turn, mention.problem)
-            return True
-        if mention.surname:
-            await _look_up(turn, mention.number.value, mention.surname)
+        elif surname:
+            await _look_up(turn, mention.number, surname)
         else:
-            _ask_surname(turn, mention.number.value)
+            _ask_surname(turn, mention.number)
         return True
-    number = turn.flow_data(Data).register_number
+    number = kept.register_number
     if _asks_of_the_step(turn, text):
         if turn.state == State.SURNAME and number:
-            _ask_surname(turn, number)
+            _ask_surname(turn, kept.number())
         else:
-            _ask_number(turn)
+            _ask_number(turn, kept.surname)
         return True
     if turn.state in (State.SURNAME, State.NOT_FOUND) and number:
         known = turn.knowledge.matcher.knows
@@ -185,16 +194,16 @@ async def on_text(turn: Turn, text: str) -> bool:
         elif not surname and _looks_like_a_surname(turn, text):
             surname = text
         if surname:
-            await _look_up(turn, number, surname)
+            await _look_up(turn, kept.number(), surname)
             return True
     if not _only_the_request(turn, text):
         return False
     # "батламж", then "шалгах"; "батламж маань?" with the number given: the request again,
     # in pieces — the step's question again, and what was given kept.
     if turn.state == State.SURNAME and number:
-        _ask_surname(turn, number)
+        _ask_surname(turn, kept.number())
     else:
-        _ask_number(turn)
+        _ask_number(turn, kept.surname)
     return True
 
 
@@ -232,9 +241,8 @@ def _looks_like_a_surname(turn: Turn, text: str) -> bool:
     return len(words) == 1 or turn.knowledge.matcher.match(text).intent is None
 
 
-async def _look_up(turn: Turn, number_text: str, surname: str) -> None:
+async def _look_up(turn: Turn, number: RegisterNumber, surname: str) -> None:
     turn.go(IDLE)
-    number = parse_register_number(number_text)
     if await refused(turn, number):
         return
     await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock(), number)
@@ -357,3 +365,4 @@ async def _notice(turn: Turn, number: str) -> None:
 ACTIONS = {NOT_FOUND.key: on_not_found, NOTICE.key: on_notice}
 QUESTIONS = {State.NOT_FOUND: NOT_FOUND, State.NOTICE: NOTICE}
 TEXT_STEPS = {State.NUMBER: on_text, State.SURNAME: on_text, State.NOT_FOUND: on_text}
+BACK = {State.SURNAME: _ask_number}

@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.desk.certificates import BIRTH_DATE, find_register_number, mask_register_numbers
+from bot.desk.certificates import SAID_AT_ONCE, find_register_number, mask_register_numbers
 from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
@@ -256,20 +257,42 @@ async def _answer_out_of_scope(
 
 
 def _beside_the_venting(turn: Turn, text: str) -> str | None:
-    """The clauses of a message that do not vent, when some do and the others tell a
+    """The clauses of a message that do not vent, when some do ("Seriously.", "цаг л
+    алдлаа" beside the venting vent too)."""
+
+    def vents(clause: str) -> bool:
+        best = turn.knowledge.matcher.match(clause).best
+        return best is not None and best.intent == answers.VENTING
+
+    return _told_apart(turn, text, vents)
+
+
+def _beside_an_introduction(turn: Turn, text: str) -> str | None:
+    """The clauses of a message beside those that only greet or say who and where the
+    writer is: "Сайн байна уу. Арвайхээр хотын … сургуулийн багш байна, өнгөрсөн жилийн
+    батламжаа шалгуулах гэсэн юм" asks for a check, however many words of the introduction
+    drown it. (A request naming a role's word, "сургалтын батламжаа шалгуулах", may read as
+    an introduction too: what reads clearly stays.)"""
+
+    def introduces(clause: str) -> bool:
+        if not (only_introduces(clause) or _greets(turn, clause)):
+            return False
+        reading = turn.knowledge.matcher.match(clause)
+        return reading.intent in (None, *SMALL_TALK) or reading.score < CLEAR_SCORE
+
+    return _told_apart(turn, text, introduces)
+
+
+def _told_apart(turn: Turn, text: str, aside: Callable[[str], bool]) -> str | None:
+    """The clauses of a message that are not aside, when some are and the others tell a
     problem of the desk's: an entry of its own read, or a failure to get into a system
-    named. "Seriously.", "цаг л алдлаа" beside the venting vent too."""
-    matcher = turn.knowledge.matcher
+    named ("ESIS руугаа орох гэсэн чинь болохгүй л байна")."""
     clauses = [clause for clause in escalation.CLAUSES.split(text) if clause.strip()]
-    told = [
-        clause
-        for clause in clauses
-        if (best := matcher.match(clause).best) is None or best.intent != answers.VENTING
-    ]
+    told = [clause for clause in clauses if not aside(clause)]
     if not told or len(told) == len(clauses):
         return None
     rest = ", ".join(told)
-    reading = matcher.match(rest).intent
+    reading = turn.knowledge.matcher.match(rest).intent
     ours = reading is not None and reading not in SMALL_TALK
     return rest if ours or (detect_system(rest) and denies(rest)) else None
 
@@ -277,6 +300,9 @@ def _beside_the_venting(turn: Turn, text: str) -> str | None:
 async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
     """A message that reads as no entry: the desk's own reading when only it is near, a
     clarifying question, where it goes, a methodologist after an answer, or no match."""
+    if (asked := _beside_an_introduction(turn, text)) is not None:
+        await answer_question(turn, asked)
+        return
     candidates = _close_candidates(turn, result)
     if candidates[:1] == [schedule.ENTRY] and detect_cohort(text) is not None:
         # "10 дахь жилийн сургалт маань дууссан гэж сонссон, үнэн үү?": a cohort named, and
@@ -402,7 +428,7 @@ async def _facts(turn: Turn, text: str) -> bool:
     if cohort is not None:  # kept whatever else the message does
         turn.person.cohort = cohort
     mention = find_register_number(text, turn.knowledge.matcher.knows)
-    named = mention is not None and (mention.number is not None or mention.problem == BIRTH_DATE)
+    named = mention is not None and (mention.number is not None or mention.problem in SAID_AT_ONCE)
     if named and not _asks_beside(turn, text):  # a wrong date in it: said so at once
         await certificate.start(turn, text)
         return True
@@ -843,8 +869,10 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     topic = turn.fresh_topic
     other_password = {intent, topic} <= recovery.PASSWORD_ENTRIES and not detect_system(text)
     # "болсонгүй ээ, имэйл рүү юу ч ирэхгүй байна" after a login's steps: they failed, and
-    # what failed in them reads as another login entry
-    failed_steps = {intent, topic} <= recovery.ENTRIES and recovery.says_no_first(text)
+    # what failed in them reads as another login entry; or, said "still", as getting into
+    # the webinar: "ugui, odoo ch orj chadahgui bn" after a question elsewhere between
+    login_reading = intent in recovery.ENTRIES or (intent in _GETTING_IN and says_still(text))
+    failed_steps = topic in recovery.ENTRIES and login_reading and recovery.says_no_first(text)
     same = intent == topic or other_password or failed_steps
     return (
         same

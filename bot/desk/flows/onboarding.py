@@ -106,6 +106,29 @@ def show_menu(turn: Turn) -> None:
     turn.say(_("Choose from the menu, or write your question."), show_menu=True)
 
 
+# The commands a channel lists (Telegram's "/" menu), each with the label the list shows.
+COMMANDS = (
+    ("start", N_("Start over")),
+    ("menu", N_("Main menu")),
+    ("help", N_("What I can do")),
+    ("lang", N_("Language")),
+    ("cohort", N_("Your year of work")),
+    ("stop_reminders", N_("Stop reminders")),
+)
+
+
+def command_labelled(text: str) -> str | None:
+    """The command whose label is the whole message, in either language: "Эхлэх" typed as
+    it reads in the command list (at the surname step it is no surname)."""
+    typed = text.strip(" .!").casefold()
+    for language in LANGUAGES:
+        with use_language(language):
+            for name, label in COMMANDS:
+                if _(label).casefold() == typed:
+                    return f"/{name}"
+    return None
+
+
 async def command(turn: Turn, text: str) -> None:
     name = text.split()[0].split("@")[0].lower()
     if name == "/start":
@@ -232,12 +255,14 @@ async def on_cohort(turn: Turn, argument: str) -> None:
         return
     # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;
     # "31 жил багшилж байна. … заавал хамрагдах ёстой юу": no cohort, and a question
+    # The year as understood, so that a misread typed answer shows at once.
+    label = next(c.label for c in COHORT.choices if c.value == str(cohort))
     if not only_states(typed) and (detect_cohort(typed) is not None or asks(typed)):
+        if detect_cohort(typed) == cohort:  # "тав дахь жилдээ … Батламжаа шалгуулах гэсэн юм"
+            turn.say(_("Saved: {year}.").format(year=_(label)))
         await new_message.answer_question(turn, typed)
         return
     turn.go(IDLE)
-    # The year as understood, so that a misread typed answer shows at once.
-    label = next(c.label for c in COHORT.choices if c.value == str(cohort))
     turn.say(
         _("Saved: {year}. Choose from the menu, or write your question.").format(year=_(label)),
         show_menu=True,

@@ -12,8 +12,10 @@ from bot.i18n import N_, _
 from bot.nlu.choices import keys
 from bot.nlu.entities import (
     NOT_KEY,
+    after_the_contrast,
     denies,
     detect_system,
+    sets_a_system_apart,
     states_a_fact,
     without_what_works,
 )
@@ -159,6 +161,8 @@ async def lost_told(turn: Turn, text: str) -> bool:
     нөгөөх нь, цахим сургалт") asks it again for that system, as does a system told again
     in words of its own ("цахим сургалтынх нь, модулиа үздэг тэр сайт")."""
     named = _lost_named(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа": the password
+    if len(named) > 1:  # "… нэвтрэх нэрийг нь өгсөн, харин нууц үгийг нь санахгүй": the password
+        named = _lost_named(after_the_contrast(text)) or named
     if (system := detect_system(text)) is not None and (
         states_a_fact(text) or (not named and _only_names_the_system(turn, text))
     ):
@@ -179,7 +183,7 @@ async def system_told(turn: Turn, text: str) -> bool:
     problem told with it that is no login problem ("ESIS дээр батламж маань харагдахгүй
     байна") is a new message."""
     system = detect_system(text)
-    if system is None or not _only_names_the_system(turn, text):
+    if system is None or not (sets_a_system_apart(text) or _only_names_the_system(turn, text)):
         return False
     await on_system(turn, system)
     return True
@@ -203,7 +207,14 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
     if system is None and entry_id in PASSWORD_ENTRIES:
         start(turn, lost="password")
         return
-    vague = entry_id == STEPS["esis", "login"] and system != "elearning"
+    catch_all = entry_id == STEPS["esis", "login"]
+    named = _lost_named(text)
+    if system is None and catch_all and denies(text) and len(named) == 1:
+        # "login bolohgui bn", "логин ажиллахгүй байна": getting in fails, on a system not
+        # named ("Хэрэглэгч олдсонгүй", naming nothing lost, is ESIS's message)
+        start(turn, lost=named.pop())
+        return
+    vague = catch_all and system != "elearning"
     if vague and not LOST.vocabulary.read(keys(text)):
         turn.ask(LOST, State.LOST, Data(system="esis"))
         return
@@ -275,7 +286,7 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
     which it is ("ugui tvr, esis bish esurgalt ni", "үгүй ээ нэвтрэх нэр биш, нууц үгээ
     мартсан"): a correction, answered with the steps meant. "тэр хуучин имэйл маань
     ажиллахаа больсон" names the e-mail, but only as what failed."""
-    system = detect_system(typed)
+    system = detect_system(without_what_works(typed))  # "ESIS маань хэвийн, цахим сургалт …"
     if system is not None and system != _system_of(entry_id):
         system_named(turn, system)
         return True
@@ -301,6 +312,7 @@ def says_no_first(typed: str) -> bool:
 
 
 ACTIONS = {SYSTEM.key: on_system, LOST.key: on_lost, SOLVED.key: on_solved}
+BACK = {State.LOST: start}
 QUESTIONS = {State.SYSTEM: SYSTEM, State.LOST: LOST, State.SOLVED: SOLVED}
 RESUMABLE = (State.SYSTEM, State.LOST)
 TEXT_STEPS = {State.SYSTEM: system_told, State.LOST: lost_told}
