@@ -50,6 +50,7 @@ from bot.nlu.entities import (
     names_both,
     only_acknowledges,
     only_links,
+    only_thanks_ok,
     puts_off,
     relays,
     says_it_worked,
@@ -118,7 +119,11 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     message — a correction ("no, it's e-learning") or a new request after its "за"."""
     if not text or (question.negative and (states_a_fact(text) or _asks_back(text))):
         return None
-    if question.negative and not question.about_an_answer and _only_understood(question, text):
+    if (
+        question.negative
+        and not question.about_an_answer
+        and (_only_understood(question, text) or only_thanks_ok(text))
+    ):
         return None  # "ok oilgoloo bayrlalaa" to the notice offered under a schedule: not taken
     choice = question.choose(text) or question.choose_first_clause(text)
     if choice is None:
@@ -535,6 +540,19 @@ class Desk:
             escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")
             return True
         return False
+
+    @staticmethod
+    def ask_left_again(turn: Turn) -> bool:
+        """A reply to a step that reads as nothing at all, said this very message (a story
+        at "which system?" that names none): the step's question again, where it was, in
+        place of "I do not know"; False when no step was left by this message."""
+        left = turn.memory.left
+        question = QUESTIONS.get(left.state) if left is not None else None
+        if left is None or left.messages or not isinstance(question, Question):
+            return False
+        turn.resume(left)
+        onboarding.ask_again(turn, question)
+        return True
 
     async def _resumed(self, turn: Turn, text: str) -> bool:
         """A reply, whole, to a question a message or two back that another question took

@@ -85,12 +85,15 @@ _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
 _CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_PARTICLES)))
 _CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
 _THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" that declines
+# Words that begin like a declared one and are not its forms: "бололтой" (it seems) is no
+# "боллоо" (it worked): "нууц үгээ мартсан бололтой" to "solved?" is no yes.
+_WORDS_OF_THEIR_OWN = frozenset(keys("бололтой bololtoi"))
 
 
 def _same_word(declared: str, typed: str) -> bool:
     if typed == declared:
         return True
-    if typed in _CONJUNCTIONS:
+    if typed in _CONJUNCTIONS or typed in _WORDS_OF_THEIR_OWN:
         return False
     if len(declared) >= 2 and typed.startswith(declared):
         rest = typed[len(declared) :]

@@ -500,6 +500,26 @@ _RELAY_PHRASE = Vocabulary.build({"relay": tables.RELAY_PHRASES})
 _THANKING = frozenset(keys(tables.THANKS_WORDS))
 
 
+_OK = frozenset(keys("ok okay ок окей"))
+
+
+def only_thanks_ok(text: str) -> bool:
+    """Whether a message is "ok" and thanks, nothing else ("ok bayrlalaa", "okay thanks"):
+    chat's "ok" acknowledges what was read, where "за баярлалаа" also says yes."""
+    words = set(keys(text))
+    said = _OK | _THANKING | FILLERS
+    return bool(words & _OK) and not _THANKING.isdisjoint(words) and words <= said
+
+
+_SOMEONE_ELSE = frozenset(keys(tables.SOMEONE_ELSE_WORDS))
+
+
+def of_someone_else(text: str) -> bool:
+    """Whether a message speaks of someone else's year ("манай хамт ажилладаг багш 5 дахь
+    жилдээ, түүний вебинар хэзээ вэ"): the cohort it names is not the writer's to keep."""
+    return not _SOMEONE_ELSE.isdisjoint(keys(text))
+
+
 def gives_thanks(text: str) -> bool:
     """Whether a message thanks ("баярлалаа, тэдэнд хэлье"): its thanks are answered."""
     return not _THANKING.isdisjoint(keys(text))

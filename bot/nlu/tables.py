@@ -431,6 +431,13 @@ COHORT_WORD: str = "ээлж"
 # A first job said in words is the 1st year: "анх ажилд орсон", "ажилд шинээр орсон",
 # "дөнгөж ажилд орлоо", "anh udaa ajild orson". Only a start already made: "ажилд орох"
 # (getting a job) is another office's question.
+# Words that say a message speaks of someone else ("Манай сургуулийн Оюунаа багш 5 дахь
+# жилдээ ажиллаж байгаа, түүний вебинар …", "my colleague is in her 5th year"): the cohort
+# it names is theirs, not the writer's own.
+SOMEONE_ELSE_WORDS: str = (
+    "түүний түүнийх tuunii tuuniih хамт hamt colleague colleagues найзын "
+    "naiziin"
+)
 FIRST_TIME_WORDS: str = "анх шинээр дөнгөж саяхан намар"  # "энэ намар л ажилд орсон"
 JOB_STARTED_WORDS: str = "орсон ороод орж орчихсон орлоо орчихлоо"
 # Any other year of work ("3 дахь жилийн", "дөрөвдүгээр жилдээ") is read as this one word:

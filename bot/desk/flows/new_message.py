@@ -18,6 +18,7 @@ from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.schedule import OTHER_COHORT, cohort_label
 from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
+from bot.nlu.choices import keys
 from bot.nlu.entities import (
     asks_for_a_check,
     asks_what_is_meant,
@@ -33,6 +34,7 @@ from bot.nlu.entities import (
     names_another_organiser,
     names_another_service,
     names_another_year,
+    of_someone_else,
     only_acknowledges,
     only_announces_a_question,
     only_asks_for_a_reply,
@@ -334,6 +336,10 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         # Right after an answer, what the desk cannot read is most often about that answer
         # ("and if my manager is away?"): a methodologist can take it from there.
         _offer_for_follow_up(turn)
+    elif turn.memory.refusals == 0 and turn.desk.ask_left_again(turn):
+        # at "which system?", a story naming none: the question again, not "I do not know"
+        # (once: a second such reply is refused, and a person offered, as any other)
+        turn.memory.refusals += 1
     else:
         await answers.no_match(turn)
 
@@ -425,7 +431,7 @@ async def _facts(turn: Turn, text: str) -> bool:
     an answer that depended on it is a correction, and the answer is given again.
     """
     cohort, system = detect_cohort(text), detect_system(text)
-    if cohort is not None:  # kept whatever else the message does
+    if cohort is not None and not of_someone_else(text):  # kept whatever else it does
         turn.person.cohort = cohort
     mention = find_register_number(text, turn.knowledge.matcher.knows)
     named = mention is not None and (mention.number is not None or mention.problem in SAID_AT_ONCE)
@@ -825,6 +831,9 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
     return None
 
 
+_MINE = tuple(keys("минийх mine"))  # "mine", and its forms: "минийхээ", "minih ni"
+
+
 def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | None:
     """After a schedule, a bare follow-up on it ("and the webinar?", "тэр хэзээ дуусах вэ",
     "daraagiin jil hezee ehleh ve"): a few words, near the schedule already, that read
@@ -836,11 +845,13 @@ def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | Non
     if detect_cohort(text) is not None and result.score < CLEAR_SCORE:
         return schedule.ENTRY
     near = {candidate.intent for candidate in result.candidates[:3]}
-    if len(analyze(text)) > FOLLOW_UP_WORDS or schedule.ENTRY not in near:
+    # "minih ni duussan biz dee?" after a colleague's: the writer's own, however it reads
+    mine = any(key.startswith(_MINE) for key in keys(text))
+    if len(analyze(text)) > FOLLOW_UP_WORDS or (schedule.ENTRY not in near and not mine):
         return None
     reading = turn.knowledge.matcher.match(f"{schedule.TOPIC_WORD} {text}")
     clearer = reading.score >= CLEAR_SCORE and reading.score > result.score
-    return schedule.ENTRY if reading.intent == schedule.ENTRY and clearer else None
+    return schedule.ENTRY if reading.intent == schedule.ENTRY and (clearer or mine) else None
 
 
 def _asks_another_check(turn: Turn, text: str, result: MatchResult) -> bool:

@@ -72,7 +72,7 @@ _REMINDERS_ASKED = Vocabulary.build(
     {
         "on": (
             "сануулга", "сануулгаа", "сануулаарай", "сануулж өгөөрэй", "сануулж байгаарай",
-            "remind me", "reminder", "reminders",
+            "сануулж өгөх", "сануулж өгнө", "remind me", "reminder", "reminders",
         )
     }
 )  # fmt: skip
@@ -196,7 +196,9 @@ async def reminders_asked(turn: Turn, text: str) -> bool:
     sentence that says they did not come ("сануулга ирсэнгүй") asks for none."""
     typed = [key for key in keys(text) if key not in FILLERS]
     named = detect_cohort(text)  # "bi 1 deh jild ajillaj bgaa. sanuulga avya" under the 5th's
-    shown = turn.state == State.SHOWN and named is None  # there the button's words take it
+    # under a schedule the button's words take it, unless more words were typed around them
+    # ("эхлэхээс нь өмнө сануулж өгөх үү")
+    shown = turn.state == State.SHOWN and named is None and REMINDERS.choose(text) is not None
     if shown or denies(text) or not _REMINDERS_ASKED.read(typed):
         return False
     cohort = named or turn.person.cohort
