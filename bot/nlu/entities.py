@@ -500,6 +500,13 @@ _RELAY_PHRASE = Vocabulary.build({"relay": tables.RELAY_PHRASES})
 _THANKING = frozenset(keys(tables.THANKS_WORDS))
 
 
+def says_nothing_came(text: str) -> bool:
+    """Whether a message says something did not come ("email ruu yu ch irehgui bn", "код
+    ирсэнгүй"): after a login's steps, the letter they said would come, failed."""
+    return any(key.startswith("ир") and key.endswith(_NEGATED_KEY) for key in keys(text))
+
+
+_NEGATED_KEY = keys(tables.NEGATION_SUFFIX)[0]
 _OK = frozenset(keys("ok okay ок окей"))
 
 

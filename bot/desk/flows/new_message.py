@@ -45,6 +45,7 @@ from bot.nlu.entities import (
     only_states,
     only_unsure,
     opens_with_a_contrast,
+    says_nothing_came,
     says_still,
     says_unsure,
     states_a_fact,
@@ -554,7 +555,12 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
         and denies(text)
         and not says_unsure(text)
         and not states_a_fact(text)
-        and not asks_for_something_else(turn, text)
+        # "email ruu yu ch irehgui bn" after a login's steps reads as the e-mail's entry, but
+        # tells that the letter of the steps did not come
+        and (
+            (turn.memory.topic in recovery.ENTRIES and says_nothing_came(text))
+            or not asks_for_something_else(turn, text)
+        )
     )
 
 
