@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import PROJECT_ROOT
 from bot.desk import roster
-from bot.desk.certificates import find_register_number, told_surname
+from bot.desk.certificates import (
+    MISCOUNTED,
+    find_register_number,
+    parse_register_number,
+    told_surname,
+)
 from bot.desk.engine import Desk
 from bot.desk.outbox import Payload
 from bot.desk.stats import collect_stats
@@ -250,3 +255,28 @@ def test_a_surname_told_in_words_anywhere() -> None:
     assert told_surname("батламж гэдэг юу вэ", known) == ""
     request = find_register_number("УБ85031214 батламж шалгах", known)
     assert request is not None and request.surname == ""
+
+
+def test_numbers_typed_wrong_are_read_or_named_wrong() -> None:
+    """A letter O between digits is a zero; capital Latin P, B, C, H that look like Р, В, С,
+    Н are tried both ways; two letters with a digit too few or too many are a register
+    number mistyped (said at once), and the surname beside them is kept."""
+    zero = find_register_number("УБ85О31214 Дорж", lambda _word: False)
+    assert zero is not None and zero.number is not None
+    assert zero.number.value == "УБ85031214" and zero.surname == "Дорж"
+    look_alike = parse_register_number("OP88070923")
+    assert look_alike.value == "ОП88070923"
+    assert "ОР88070923" in look_alike.spellings
+    assert parse_register_number("or88070923").spellings == ("ОР88070923", "ӨР88070923")
+    for typed in ("УБ8503121 Дорж", "УБ850312144 Дорж"):
+        short = find_register_number(typed, lambda _word: False)
+        assert short is not None and short.number is None, typed
+        assert short.problem == MISCOUNTED and short.surname == "Дорж", typed
+
+
+def test_the_surname_as_written_wins_over_one_told_before() -> None:
+    """"хуучнаар Бат байсан, одоо ESIS дээр Дорж гэж бий": the name as it is written now."""
+    story = "Овог маань гэрлэснээр солигдсон. Хуучнаар Бат байсан, одоо ESIS дээр Дорж гэж бий"
+    assert told_surname(story) == "Дорж"
+    assert told_surname("esis deer ovgiig ni dorj gej bichsen") == "dorj"
+    assert told_surname("in ESIS my family name is written as Мөнхбат") == "Мөнхбат"

@@ -9,24 +9,30 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.entities import (
+    after_the_contrast,
     asks_to_wait,
     asks_what_answers,
     bare_cohort,
     checks_understanding,
     denies,
     detect_cohort,
+    detect_system,
     matter_of_a_contact_question,
     named_cohorts,
     names_another_organiser,
     names_both,
+    of_someone_else,
     only_announces_a_question,
     only_asks_how_one_is,
     only_asks_what_next,
     only_introduces,
+    only_thanks_ok,
     puts_off,
     relays,
     says_it_worked,
+    says_nothing_came,
     says_understood,
+    sets_a_system_apart,
     states_a_fact,
     supposes,
     turns_reminders_off,
@@ -680,3 +686,34 @@ def test_passing_the_answer_on_is_told(text: str, relayed: bool) -> None:
 )
 def test_what_if_is_no_failure(text: str, supposed: bool) -> None:
     assert supposes(text) is supposed
+
+
+def test_a_story_tells_its_cohort_and_its_system() -> None:
+    """Cohorts named before a taking back are not meant; a job taken up this autumn is the
+    1st year; a colleague's year is someone else's; a system is told by what is done there,
+    or denied with a particle between, or as "гэж бодсон"."""
+    taken_back = "тав дахь жил гэж бодоод байсан, үгүй ээ буруу хэлчихлээ, арав дахь жилдээ"
+    assert named_cohorts(taken_back) == (10,)
+    assert named_cohorts("1 болон 5 дахь жилийн хуваарь") == (1, 5)
+    assert detect_cohort("ene namar l ajild orson shine bagsh bn") == 1
+    assert of_someone_else("хамт ажилладаг багш маань 5 дахь жилдээ, түүний вебинар хэзээ вэ")
+    assert not of_someone_else("би 5 дахь жилдээ ажиллаж байна")
+    assert detect_system("модулиа үздэг тэр сайт руу орж чадахгүй") == "elearning"
+    assert detect_system("tsahim surgalt ni bish ee, dun oruuldag esis ni") == "esis"
+    assert detect_system("ESIS гэж бодсон, үгүй ээ, цахим сургалтынх нь") == "elearning"
+    assert sets_a_system_apart("It's the website where we do the online modules, not ESIS.")
+    assert not sets_a_system_apart("ESIS")
+
+
+def test_what_a_reply_says_after_a_but_or_of_a_letter() -> None:
+    """The clause after the last "but"; something that did not come; "ok" (or "за", which
+    folds to the same key) with thanks."""
+    said = "менежер нэвтрэх нэрийг өгсөн, харин нууц үгийг санахгүй байна"
+    assert after_the_contrast(said) == "нууц үгийг санахгүй байна"
+    assert after_the_contrast("нууц үгээ мартсан") == ""
+    assert says_nothing_came("email ruu yu ch irehgui bn")
+    assert says_nothing_came("код ирсэнгүй")
+    assert not says_nothing_came("имэйл ирлээ")
+    assert only_thanks_ok("ok bayrlalaa") and only_thanks_ok("okay thanks")
+    assert only_thanks_ok("за баярлалаа")
+    assert not only_thanks_ok("ok") and not only_thanks_ok("тийм ээ баярлалаа")

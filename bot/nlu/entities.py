@@ -511,8 +511,9 @@ _OK = frozenset(keys("ok okay ок окей"))
 
 
 def only_thanks_ok(text: str) -> bool:
-    """Whether a message is "ok" and thanks, nothing else ("ok bayrlalaa", "okay thanks"):
-    chat's "ok" acknowledges what was read, where "за баярлалаа" also says yes."""
+    """Whether a message is "ok" and thanks, nothing else ("ok bayrlalaa", "okay thanks",
+    "за баярлалаа": "ok" folds to "за"): thanks for what was read, which to an offer under
+    an answer takes nothing; "тийм ээ баярлалаа" says yes."""
     words = set(keys(text))
     said = _OK | _THANKING | FILLERS
     return bool(words & _OK) and not _THANKING.isdisjoint(words) and words <= said
