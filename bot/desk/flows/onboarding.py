@@ -253,12 +253,13 @@ async def on_cohort(turn: Turn, argument: str) -> None:
     if turn.state == schedule.State.COHORT:
         await schedule.cohort_told(turn, cohort)
         return
-    # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;
-    # "31 жил багшилж байна. … заавал хамрагдах ёстой юу": no cohort, and a question
     # The year as understood, so that a misread typed answer shows at once.
     label = next(c.label for c in COHORT.choices if c.value == str(cohort))
-    if not only_states(typed) and (detect_cohort(typed) is not None or asks(typed)):
-        if detect_cohort(typed) == cohort:  # "тав дахь жилдээ … Батламжаа шалгуулах гэсэн юм"
+    told = detect_cohort(typed)
+    # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;
+    # "31 жил багшилж байна. … заавал хамрагдах ёстой юу": no cohort, and a question
+    if not only_states(typed) and (told is not None or asks(typed)):
+        if told == cohort:  # "тав дахь жилдээ … Батламжаа шалгуулах гэсэн юм"
             turn.say(_("Saved: {year}.").format(year=_(label)))
         await new_message.answer_question(turn, typed)
         return
