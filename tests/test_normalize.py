@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.nlu.choices import after_the_contrast
 from bot.nlu.entities import (
-    after_the_contrast,
     asks_to_wait,
     asks_what_answers,
     bare_cohort,

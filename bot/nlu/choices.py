@@ -86,8 +86,10 @@ _CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_P
 _CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
 _THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" that declines
 # Words that begin like a declared one and are not its forms: "бололтой" (it seems) is no
-# "боллоо" (it worked): "нууц үгээ мартсан бололтой" to "solved?" is no yes.
-_WORDS_OF_THEIR_OWN = frozenset(keys("бололтой bololtoi"))
+# "боллоо" (it worked): "нууц үгээ мартсан бололтой" to "solved?" is no yes; "хүлээгээд"
+# (having waited: "зөвшөөрөл хүлээгээд л оруулахгүй байна") is one letter from "хүлээгээч"
+# (wait!), and no request to wait.
+_WORDS_OF_THEIR_OWN = frozenset(keys("бололтой bololtoi хүлээгээд hvleegeed huleegeed"))
 
 
 def _same_word(declared: str, typed: str) -> bool:
@@ -187,6 +189,13 @@ class Vocabulary:
         later = _after_a_change_of_mind(text)
         if later and (changed := self.choose(later)) is not None:
             return changed  # "Үгүй ээ, уучлаарай, тийм, мэдэгдээрэй"
+        if self.negative is not None and (rest := after_the_contrast(text)):
+            if not asks(rest) and (says_still(rest) or any(_negates(k) for k in keys(rest))):
+                # a yes taken back by what follows "but": "Нэвтэрдэг. Гэхдээ … дахиад л
+                # гаргачихдаг", "orson, gehdee module ni neegdehgui bn"
+                return self.negative
+            if (then := self.choose(rest)) is not None:
+                return then  # "Баярлалаа, гэхдээ одоо болчихлоо"
         negated = any(_negates(key) for key in typed)
         if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
             # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"; not a question with a "-гүй"
@@ -389,3 +398,22 @@ def symbols_of(text: str) -> str:
         if not ch.isspace() and ch not in "\ufe0f\u200d" and not "\U0001f3fb" <= ch <= "\U0001f3ff"
     )
     return kept if not _WORD.search(kept) else ""
+
+
+_STILL = Vocabulary.build({"still": tables.STILL_PHRASES})
+CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
+
+
+def says_still(text: str) -> bool:
+    """Whether a message says the trouble goes on ("still Invalid login", "одоо ч")."""
+    return _STILL.read(keys(text)) != []
+
+
+def after_the_contrast(text: str) -> str:
+    """What a message says after its last "but" ("менежер маань нэвтрэх нэрийг нь өгсөн юм,
+    харин нууц үгийг нь санахгүй байна": the password is the problem), or "" without one."""
+    words = text.split()
+    for i in range(len(words) - 1, 0, -1):
+        if set(keys(words[i])) & CONTRASTS:
+            return " ".join(words[i + 1 :])
+    return ""

@@ -10,6 +10,7 @@ from itertools import pairwise
 from bot.nlu import tables
 from bot.nlu.choices import (
     ACKNOWLEDGEMENTS,
+    CONTRASTS,
     ENGLISH_NEGATION,
     FILLERS,
     Vocabulary,
@@ -25,6 +26,7 @@ from bot.nlu.normalize import (
     asks,
     cohorts,
     normalize,
+    sentences,
     years_of_work,
 )
 
@@ -90,7 +92,11 @@ def _beginnings(words: str) -> tuple[str, ...]:
     return tuple(key for word in words.split() for key in keys(word))
 
 
+_WHO_ELSE = Vocabulary.build({"else": tables.WHO_ELSE_PHRASES})
+_MANAGER = _beginnings(tables.MANAGER_WORDS)
+_AWAY = _beginnings(tables.AWAY_WORDS)
 _ROLE_WORDS = _beginnings(tables.ROLE_WORDS)  # "номын санч", "сургуулийн эмч", "аймгийн"
+_MATTER_WORDS = _beginnings(tables.MATTER_WORDS)
 # "Сайн байна уу" asks nothing, whatever its particle says.
 _GREETING = re.compile(
     r"\b(?:сайн\s+(?:байна\s+|бай)?уу|sain\s+(?:baina\s+|bai)?uu|sain\s+bn\s+uu|sn\s+bnuu|"
@@ -106,10 +112,12 @@ _ANNOUNCE = _beginnings(tables.ANNOUNCE_WORDS)
 _AROUND_ANNOUNCE = frozenset(keys(tables.ANNOUNCE_AROUND))
 _WHAT_NEXT = _beginnings(tables.WHAT_NEXT_ASKING)
 _CHECK = _beginnings(tables.CHECK_WORDS)
-_STILL = Vocabulary.build({"still": tables.STILL_PHRASES})
+_AFTER = _beginnings(tables.AFTER_WORDS)
+_AROUND_AFTER = frozenset(keys(tables.AFTER_AROUND))
+_FINISHED = _beginnings(tables.FINISHED_WORDS)
+_STAGES = {stage: _beginnings(words) for stage, words in tables.STAGE_WORDS.items()}
 _LATER = Vocabulary.build({"later": tables.LATER_PHRASES})
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
-_CONTRASTS = frozenset(keys(tables.CONTRAST_WORDS))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
 _APPROVING = frozenset(tables.APPROVING_SYMBOLS)
 _PRESENCE = frozenset(keys(tables.PRESENCE_WORDS))
@@ -265,12 +273,28 @@ def only_states(text: str) -> bool:
     return bool(words) and not rest
 
 
+def cannot_reach_them(text: str) -> bool:
+    """Whether a message says the one an answer sends the teacher to cannot be reached:
+    the manager away ("Сургалтын менежер маань 2 долоо хоног амралттай", "menejer maani
+    uur sumand seminart yavsan") or another asked for ("өөр хэн нээж өгөх вэ", "who else
+    can reset it?")."""
+    words = keys(text)
+    manager_away = any(key.startswith(_MANAGER) for key in words) and any(
+        key.startswith(_AWAY) for key in words
+    )
+    return manager_away or _WHO_ELSE.read(words) != []
+
+
 def only_introduces(text: str) -> bool:
     """Whether a message says who or where the writer is and tells no problem: a role or a
-    place ("сургалтын менежер байна", "bi surguuliin emch bn"), and no system, no "-гүй",
-    no question. Beside a request for a person it is no problem to put on a ticket."""
-    if not any(key.startswith(_ROLE_WORDS) for key in keys(text)):
+    place ("сургалтын менежер байна", "bi surguuliin emch bn"), and no system, no matter of
+    the desk's, no "-гүй", no question. Beside a request for a person it is no problem to
+    put on a ticket."""
+    words = keys(text)
+    if not any(key.startswith(_ROLE_WORDS) for key in words):
         return False
+    if any(key.startswith(_MATTER_WORDS) for key in words):
+        return False  # "… сургалтын батламжийн дугаар маань буруу гарсан байна"
     return detect_system(text) is None and not _asks_or_denies(text)
 
 
@@ -378,11 +402,6 @@ def _says_it_works(clause: str) -> bool:
 def _asks_or_denies(text: str) -> bool:
     """A question (a greeting's "уу" aside) or a "-гүй": a problem told, not a statement."""
     return asks(without_greeting(text)) or denies(text)
-
-
-def says_still(text: str) -> bool:
-    """Whether a message says the trouble goes on ("still Invalid login", "одоо ч")."""
-    return _STILL.read(keys(text)) != []
 
 
 _WORKED = frozenset(keys(tables.WORKED_WORDS))
@@ -694,17 +713,7 @@ def opens_with_a_contrast(text: str) -> bool:
     """Whether a message opens with "but" ("гэхдээ ESIS дээр харагдахгүй байна", "but it
     still says not registered"): it goes on from what was just said."""
     words = keys(text)
-    return bool(words) and words[0] in _CONTRASTS
-
-
-def after_the_contrast(text: str) -> str:
-    """What a message says after its last "but" ("менежер маань нэвтрэх нэрийг нь өгсөн юм,
-    харин нууц үгийг нь санахгүй байна": the password is the problem), or "" without one."""
-    words = text.split()
-    for i in range(len(words) - 1, 0, -1):
-        if set(keys(words[i])) & _CONTRASTS:
-            return " ".join(words[i + 1 :])
-    return ""
+    return bool(words) and words[0] in CONTRASTS
 
 
 def says_unsure(text: str) -> bool:
@@ -744,6 +753,34 @@ def only_asks_what_next(text: str) -> bool:
     now?"): about the answer just given, whatever the words would match on their own. Not
     "юу гэсэн үг вэ" (what does it mean?), which asks for the answer explained."""
     return _only(keys(text), _WHAT_NEXT, _AROUND_WHAT_NEXT) and not asks_what_is_meant(text)
+
+
+def asks_what_comes_after(text: str) -> str | None:
+    """What a message asks what comes after, when it asks only that: the latest part of the
+    training it names ("тэгээд вебинар дууссаны дараа?": "webinar"), "" when it names none
+    ("тэгээд дараа нь?", "and after that?", "tgd daraa ni yu boloh ve": after the answer just
+    given), None when it asks something else. Its last sentence asks; those before may
+    only say which part is done ("Цахим сургалтын модулиудаа бүгдийг нь дуусгачихлаа.") or
+    who writes."""
+    *before, last = sentences(text) or [""]
+    if not asks(last) or not any(key.startswith(_AFTER) for key in keys(last)):
+        return None
+    named = ""
+    for sentence in [*before, last]:
+        if sentence is not last and only_introduces(sentence):
+            continue
+        for key in keys(sentence):
+            stage = next((s for s, marks in _STAGES.items() if key.startswith(marks)), None)
+            if stage is not None:
+                named = max(named, stage, key=list(("", *_STAGES)).index)
+            elif not (
+                key.startswith(_AFTER)
+                or key in _AROUND_AFTER
+                or key in _STATEMENT
+                or key.startswith(_FINISHED)
+            ):
+                return None
+    return named
 
 
 def _only(words: tuple[str, ...], marks: tuple[str, ...], around: frozenset[str]) -> bool:

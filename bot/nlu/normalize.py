@@ -390,8 +390,9 @@ _YEAR_NUMBER = re.compile(
     r"(?:ду?г[аэу]р|д[аэо]хи?)?"
 )
 _YEAR_INITIALS = frozenset("0123456789") | {word[0] for word in _YEAR_NUMBERS}
-# An ordinal ending standing apart ("5-р жил"), or "-odd" ("20 гаран жил", "20 гаруи жил").
-_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]?хи?|ин|н|гаран|гаруи")
+# An ordinal ending standing apart ("5-р жил", Kazakh "1-ші жыл"), or "-odd" ("20 гаран жил",
+# "20 гаруи жил").
+_ORDINAL_MARKER = re.compile(r"р|ду?г[аэу]р|д[аэо]?хи?|ин|н|ши|гаран|гаруи")
 # An ordinal's own ("5 дахийнх", "1 dehiinh": the 5th's, the 1st's) names the year alone.
 ORDINAL_OWN = re.compile(r"(?:р|ду?г[аэу]р|д[аэо]?хи?)[иы]?нх")
 COHORTS = (1, 5, 10)
@@ -561,6 +562,7 @@ def tokens(text: str) -> list[str]:
 
 _QUESTION_PARTICLES = frozenset(_soft_fold(w) for w in tables.QUESTION_PARTICLES)
 _QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.QUESTION_WORDS)
+_NOT_QUESTION_WORDS = tuple(_soft_fold(w) for w in tables.NOT_QUESTION_WORDS)
 _LATIN_WORD = re.compile(r"[a-z]+")
 _INDEFINITE = frozenset(_soft_fold(w) for w in tables.INDEFINITE_WORDS.split())
 # "сайн (байна) уу" — and "hello", "snuu", "салем", which read as it — greets, not asks
@@ -598,7 +600,8 @@ def asks(sentence: str) -> bool:
             return True
         # "ямар нэг юм", "юу ч", "хэн ч мэдэхгүй": some-, any-, no- words, not questions
         indefinite = at + 1 < len(words) and words[at + 1] in _INDEFINITE
-        if folded.startswith(_QUESTION_WORDS) and not indefinite:
+        asking = folded.startswith(_QUESTION_WORDS) and not folded.startswith(_NOT_QUESTION_WORDS)
+        if asking and not indefinite:
             return True
     return False
 

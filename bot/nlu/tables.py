@@ -199,6 +199,13 @@ LATIN_WORDS: dict[str, str] = {
     "rakhmet": "баярлалаа",
     "raxmet": "баярлалаа",
     "salem": "сайн уу",
+    # Kazakh in Latin letters whose transliteration misses KAZAKH_WORDS' Cyrillic
+    "ia": "тийм",
+    "jyl": "жил",
+    "birinshi": "нэгдүгээр",
+    "besinshi": "тавдугаар",
+    "onynshy": "аравдугаар",
+    "oninshi": "аравдугаар",
 }
 
 # Bayan-Ölgii's Kazakh teachers greet, thank and ask the common things in Kazakh: its most
@@ -257,6 +264,39 @@ KAZAKH_WORDS: dict[str, str] = {
     "бітіру": "дуусгах",
     "бүгін": "өнөөдөр",
     "ертең": "маргааш",
+    # yes and no, answering the desk's questions
+    "иә": "тийм",
+    "ия": "тийм",
+    "жоқ": "үгүй",
+    # the years of work: "бесінші жыл", "1-ші жыл" (the ending is an ordinal marker)
+    "бірінші": "нэгдүгээр",
+    "бесінші": "тавдугаар",
+    "оныншы": "аравдугаар",
+    "бес": "тав",
+    "жылы": "жилд",
+    # the words around getting in and being seen
+    "кірдім": "орлоо",
+    "кірді": "орлоо",
+    "алмадым": "чадсангүй",
+    "көрінбейді": "харагдахгүй",
+    "көрінбей": "харагдахгүй",
+    "білмейді": "мэдэхгүй",
+    "білмеймін": "мэдэхгүй",
+    "тексеріп": "шалгаад",
+    "көрем": "үзье",
+    "көрейін": "үзье",
+    "болды": "боллоо",
+    "қазір": "одоо",
+    "өткен": "өнгөрсөн",
+    "бірақ": "гэхдээ",
+    "мектеп": "сургууль",
+    "мектептің": "сургуулийн",
+    "маған": "надад",
+    "менің": "миний",
+    "көп": "их",
+    "бар": "байна",
+    "хүнмен": "хүнтэй",
+    "адаммен": "хүнтэй",
 }
 
 # Cyrillic chat spellings written out, and loanword spellings brought to one form.
@@ -404,6 +444,9 @@ QUESTION_WORDS: frozenset[str] = _words(
     "хэзээ хаана хаашаа хэн яах яаж ямар хэд хэрхэн яагаад ягаад юу туслаач тусална зааж "
     "эсэх тодруул лавла"
 )
+# Words that begin like one of them and ask nothing: "хэдхэн" (just a few), "хэдийнээ"
+# (already), "хэдийгээр" (although).
+NOT_QUESTION_WORDS: frozenset[str] = _words("хэдхэн хэдийн хэдийгээр")
 ENGLISH_QUESTION_WORDS: frozenset[str] = _words(
     "what how when where who why which can could should please help"
 )
@@ -505,7 +548,10 @@ NEGATION_TOKEN: str = "гүй"
 INDEFINITE_WORDS: str = "нэг нэгэн ч"
 # Conjunctions built on "болох" (because, when): never the yes "боллоо" with an ending, which
 # its folded key ("боло") would otherwise let them be ("…компьютерт тааруу хүн болохоор").
-CONJUNCTION_WORDS: str = "болохоор болохлоор болохоороо болоход болохоос bolohoor bolhoor"
+CONJUNCTION_WORDS: str = (
+    "болохоор болохлоор болохоороо болоход болохоос bolohoor bolhoor"
+    " болоод bolood болтол boltol"  # "5 минут болоод" (after five minutes) is no "боллоо"
+)
 # Words that make a reply to a yes/no question a new question instead ("тэгээд яах вэ?").
 ASKING_WORDS: str = "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн"
 # English ones ask opening a reply ("yes, when will it be?"); further in they join a request
@@ -599,7 +645,9 @@ STATEMENT_WORDS: str = (
 
 # What says the trouble goes on, with no "-гүй" in it ("still Invalid login", "одоо ч гэсэн
 # «Хэрэглэгч олдсонгүй» гэж байна" has one): the answer just given, asked again so, failed.
-STILL_PHRASES: tuple[str, ...] = ("still", "again", "одоо ч", "дахиад л", "odoo ch")
+STILL_PHRASES: tuple[str, ...] = (
+    "still", "again", "одоо ч", "дахиад л", "л дахиад", "odoo ch", "dahiad l", "l dahiad",
+)  # fmt: skip
 
 # What puts a step off for later, said alone ("за болсон, дараа шалгая", "za bolson"): where
 # a step waits for details (a register number, a choice), the step is called off.
@@ -815,15 +863,46 @@ REPLY_REQUEST_WORDS: str = (
     "хүлээж хүлээе байна уу үү яаралтай түргэн хурдан please reply answer respond asap soon"
 )
 
-# "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
-# words), and what may stand around them.
 # Words that ask for a certificate to be checked ("шалгаж өгөөч", "look it up"): beginnings.
 CHECK_WORDS: str = "шалга хайж хайх лавлаж check look search"
+# "What do I do now?" after an answer, and nothing else: the asking words (beginnings of
+# words), and what may stand around them.
 WHAT_NEXT_ASKING: str = "яах юу цааш what"
 WHAT_NEXT_AROUND: str = (
     "хийх хийвэл хийе хийгээч ёстой одоо тэгээд тэгвэл тэгэхээр дараа нь болох вэ бэ тэр тэд "
     "маань ээж аав эхнэр нөхөр охин хүү эгч ах дүү хамтран ажиллагч "
     "do now next should then so i we shall she he they mother father wife husband colleague"
+)
+
+# "And after that?" asked of an answer on the training's course, or of a part of it said
+# done ("вебинар дууссаны дараа юу болох вэ"): the words that ask it (one at least), those
+# that may stand around them, the beginnings of words saying a part is done (or naming the
+# training), and the parts by the beginnings of their words (flows/stages.py says what
+# follows each).
+AFTER_WORDS: str = "дараа daraa after afterwards next"
+AFTER_AROUND: str = (
+    "нь ni тэгээд tgd тэгвэл тэгэхээр тэр үүний одоо odoo юу yu юм болох boloh болдог хийх "
+    "hiih хийдэг вэ ve бэ уу үү бүгд бүгдийг "
+    "then and what happens comes so that this do i all the step алхам"
+)
+FINISHED_WORDS: str = "дуус duus finish complet done сургалт surgalt training course"
+STAGE_WORDS: dict[str, str] = {
+    "elearning": "цахим tsahim модул modul esurgalt e-learning elearning online",
+    "webinar": "вебинар webinar vebinar",
+}
+
+# An answer that sends the teacher to someone ("ask your training manager") cannot be
+# followed when that one is away ("менежер маань 2 долоо хоног амралттай"), unknown or
+# does not know ("менежер гэж хэн байдгийг би мэдэхгүй") or another is asked for ("өөр хэн
+# нээж өгөх вэ"): the phrases asking for another, and beginnings of the manager's words
+# and of being away or not knowing.
+WHO_ELSE_PHRASES: tuple[str, ...] = (
+    "өөр хэн", "өөр хүн", "өөр хаана", "who else", "anyone else", "someone else",
+)  # fmt: skip
+MANAGER_WORDS: str = "менежер menejer manager захирал zahiral"
+AWAY_WORDS: str = (
+    "амралт amralt байхгүй bhgui baihgui алга томилолт tomilolt семинар seminar өвч "
+    "мэдэхгүй medehgui mdku away leave vacation holiday sick"
 )
 
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):
@@ -832,6 +911,12 @@ ROLE_WORDS: str = (
     "багш менежер сургалт захирал эрхлэгч номын санч эмч сувилагч нийгм ажилтан нягтлан "
     "зүйч дотуур байр аймаг аймг сум дүүрэг сургууль сургуул цэцэрлэг хот анги "
     "school nurse doctor librarian manager principal director kindergarten"
+)
+# … and what no introduction says: the desk's matters, or something wrong or lost
+# ("10 дахь жилийн сургалтын батламжийн дугаар маань буруу гарсан байна" tells a problem).
+MATTER_WORDS: str = (
+    "батламж batlamj нууц nuuts имэйл мэйл email вебинар webinar хуваар huvaar модул "
+    "дугаар dugaar буруу buruu алга март martsan certificate wrong lost forgot"
 )
 
 # Words around a language's name that ask for it ("can you write in English", "монголоор

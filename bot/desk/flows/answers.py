@@ -22,6 +22,22 @@ STRIKES_BEFORE_OFFERING_A_PERSON = 2
 TOLD_WHY = 2  # words beside a typed 👎 that tell why the answer did not help
 
 
+# The training's course, for "and after that?": what follows a part named, or the answer
+# just given (an entry, or "schedule"). The e-learning is followed by the webinar, the
+# webinar by the certificate's registration, the online part as a whole by the autumn's
+# support at school.
+AFTER_THE_PART = {"elearning": "webinar_join", "webinar": "certificate_view"}
+AFTER_THE_TOPIC = {
+    "schedule": "webinar_join",
+    "content_choice": "webinar_join",
+    "elearning_login": "webinar_join",
+    "format": "followup_support",
+    "webinar_join": "certificate_view",
+    "pass_criteria": "certificate_view",
+    "certificate_view": "followup_support",
+}
+
+
 class State(StrEnum):
     FEEDBACK = "answers.feedback"
 
@@ -157,3 +173,11 @@ async def on_feedback(turn: Turn, argument: str) -> None:
 
 ACTIONS = {FEEDBACK.key: on_feedback}
 QUESTIONS = {State.FEEDBACK: FEEDBACK}
+
+
+def comes_after(turn: Turn, part: str) -> str | None:
+    """The entry that says what comes after a part of the training named ("вебинар
+    дууссаны дараа?"), or after the answer just given when none is ("тэгээд дараа нь?"
+    after the schedule: the webinar); None when the course does not say."""
+    entry = AFTER_THE_PART.get(part) if part else AFTER_THE_TOPIC.get(turn.memory.topic)
+    return entry if entry in turn.knowledge.entries else None

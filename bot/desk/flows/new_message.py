@@ -18,12 +18,14 @@ from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.schedule import OTHER_COHORT, cohort_label
 from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
-from bot.nlu.choices import keys
+from bot.nlu.choices import keys, says_still
 from bot.nlu.entities import (
     asks_for_a_check,
+    asks_what_comes_after,
     asks_what_is_meant,
     asks_whom,
     bare_cohort,
+    cannot_reach_them,
     checks_understanding,
     denies,
     detect_cohort,
@@ -46,7 +48,6 @@ from bot.nlu.entities import (
     only_unsure,
     opens_with_a_contrast,
     says_nothing_came,
-    says_still,
     says_unsure,
     states_a_fact,
     supposes,
@@ -128,7 +129,7 @@ async def answer_question(turn: Turn, text: str) -> None:
     remember_attempt(turn, text, result)
     if await _read_in_context(turn, text, result):
         return
-    intents = _questions_in(turn, text, result)
+    intents = _on_the_system_named(_questions_in(turn, text, result), text)
     if intents == [MISSED] and _not_yet_missed(turn, text):
         intents = [schedule.ENTRY, MISSED]  # "5 дахь жилийн багш … хоцорчихоо юу": not yet
     if turn.fresh_topic in intents and _still_failing(turn, turn.fresh_topic, text):
@@ -163,6 +164,11 @@ async def _before_matching(turn: Turn, text: str) -> bool:
         return True
     if await _facts(turn, text):
         return True
+    part = asks_what_comes_after(text)
+    if part is not None and (following := answers.comes_after(turn, part)) is not None:
+        turn.log.intent = following  # "тэгээд дараа нь?" after the schedule: the webinar
+        await respond(turn, following, text)
+        return True
     if turn.memory.topic and only_asks_what_next(text):  # "тэгээд яах вэ?" after an answer
         turn.log.intent = WHAT_NEXT
         escalation.offer_person(
@@ -188,7 +194,12 @@ async def _before_matching(turn: Turn, text: str) -> bool:
 async def _read_in_context(turn: Turn, text: str, result: MatchResult) -> bool:
     """What the conversation so far decides over the matcher's reading: a cohort told
     alone, whom to turn to about a matter of ours, another certificate check, a follow-up
-    on the topic just answered, a question about the result just shown."""
+    on the topic just answered, a question about the result just shown, the one an answer
+    sends the teacher to out of reach."""
+    if turn.fresh_topic and cannot_reach_them(text):
+        turn.log.intent = WHAT_NEXT  # "менежер маань амралттай. Өөр хэн нээж өгөх вэ"
+        _offer_for_follow_up(turn)
+        return True
     if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
         if _greets(turn, escalation.CLAUSES.split(text)[0]):  # "Сайн байна уу, би 10 дахь …"
             turn.log.intent = answers.GREETING  # is greeted back (and a newcomer welcomed)
@@ -239,7 +250,9 @@ async def _answer_out_of_scope(
         else _close_candidates(turn, result, spread=OUT_OF_SCOPE_SPREAD, band=0.0)
     )
     near = [intent for intent in near if intent != answers.CONTACT]
-    if len(near) == 1 or _both_passwords(near):
+    if _either_system(text, near):
+        _ask_which_system(turn, text, near)
+    elif len(near) == 1:
         turn.log.intent = near[0]
         await respond(turn, near[0], text)
     elif near:
@@ -317,9 +330,8 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         # ("nuuts ug martsan": another account's password too): the desk's reading wins.
         turn.log.intent = candidates[0]
         await respond(turn, candidates[0], text)
-    elif _both_passwords(candidates):
-        turn.log.intent = candidates[0]
-        await respond(turn, candidates[0], text)
+    elif _either_system(text, candidates):
+        _ask_which_system(turn, text, candidates)
     elif (login := _cannot_get_in(text, result, candidates)) is not None:
         turn.log.intent = login  # "ESIS рүүгээ орж чадахгүй байна 😩": what is lost, asked
         await respond(turn, login, text)
@@ -399,8 +411,12 @@ def _asked_of_the_result(turn: Turn, text: str) -> str | None:
 
 def _tells_a_problem(turn: Turn, text: str) -> bool:
     """Whether what a message says beside its request for a person is a problem to put on
-    the ticket: not small talk, nor an introduction ("сургалтын менежер байна") that reads
-    as an entry only faintly (who attends?)."""
+    the ticket: not small talk, nor a greeting with a "please" ("Hello, … please."), nor an
+    introduction ("сургалтын менежер байна") that reads as an entry only faintly (who
+    attends?)."""
+    said = [clause for clause in escalation.CLAUSES.split(text) if not _greets(turn, clause)]
+    if all(key in escalation.PERSON_REQUEST for key in keys(" ".join(said))):
+        return False
     reading = turn.knowledge.matcher.match(text)
     if reading.intent in SMALL_TALK:
         return False
@@ -552,13 +568,17 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
         and escalation.problem_beside_a_person_request(text) is None
         and question.negative is not None
         and not asks(text)
-        and denies(text)
+        and (denies(text) or says_still(text))
         and not says_unsure(text)
         and not states_a_fact(text)
         # "email ruu yu ch irehgui bn" after a login's steps reads as the e-mail's entry, but
-        # tells that the letter of the steps did not come
+        # tells that the letter of the steps did not come; "tegsen ch dahiad l 'buruu baina'
+        # gej garch bn" reads as wrong data, but tells that the same error comes still
         and (
-            (turn.memory.topic in recovery.ENTRIES and says_nothing_came(text))
+            (
+                turn.memory.topic in recovery.ENTRIES
+                and (says_nothing_came(text) or says_still(text))
+            )
             or not asks_for_something_else(turn, text)
         )
     )
@@ -717,6 +737,21 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     return found
 
 
+def _on_the_system_named(intents: list[str], text: str) -> list[str]:
+    """Questions read a part at a time, each a login problem of the one system the whole
+    message names: a part that names none ("1. esurgalt ruu orson 2. nuuts ug sergeeh deer
+    darsan …") is read alone as ESIS's password, but is the e-learning site's."""
+    system = detect_system(text)
+    if system is None or len(intents) < 2:
+        return intents
+    return list(
+        dict.fromkeys(
+            recovery.for_system(intent, system) if intent in recovery.ENTRIES else intent
+            for intent in intents
+        )
+    )
+
+
 def asked_apart(text: str) -> tuple[str, str]:
     """What a message tells and what it asks, each its sentences joined: "bolichloo,
     registree olsongui. ESIS iin nevtreh ner ni yu bilee" calls a step off in the one, and
@@ -738,6 +773,8 @@ def asked_beside(turn: Turn, step: str, question: Question, text: str) -> tuple[
     for clause in escalation.CLAUSES.split(text):
         if len(clause.split()) < MIN_PART_WORDS or question.choose(clause) is not None:
             continue
+        if flow == "recovery" and detect_system(clause) is not None and not asks(clause):
+            continue  # "цахим сургалт, модулиа үздэг сайт": the system told again, in words
         result = turn.knowledge.matcher.match(clause)
         entry = turn.knowledge.entries.get(result.intent or "")
         if entry is None or entry.id in SMALL_TALK or entry.action == flow:
@@ -882,7 +919,8 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     either, unless the message names the other system ("harin esurgalt ruu ni …"). A
     schedule or a lookup is asked again for another cohort or number, and gets it.
     What if it fails is no failure told ("тэгээд тэнцэхгүй бол яах вэ"), nor is the answer
-    checked ("тэгэхээр хамрагдахгүй гэсэн үг үү", "одоо ч гэсэн амжих боломжтой гэсэн үг үү")."""
+    checked ("тэгэхээр хамрагдахгүй гэсэн үг үү", "одоо ч гэсэн амжих боломжтой гэсэн үг үү"),
+    nor asked again with a "not" in the question ("суухгүй байж болохгүй юу?")."""
     topic = turn.fresh_topic
     other_password = {intent, topic} <= recovery.PASSWORD_ENTRIES and not detect_system(text)
     # "болсонгүй ээ, имэйл рүү юу ч ирэхгүй байна" after a login's steps: they failed, and
@@ -895,9 +933,15 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
         same
         and intent not in SMALL_TALK
         and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
-        and ((denies(text) and not supposes(text)) or says_still(text))
+        and any(_tells_a_failure(clause) for clause in escalation.CLAUSES.split(text))
         and not checks_understanding(text)
     )
+
+
+def _tells_a_failure(clause: str) -> bool:
+    """A clause that says something fails, not one that asks ("заавал суух ёстой юу,
+    суухгүй байж болохгүй юу?" asks the answer again, in other words)."""
+    return not asks(clause) and ((denies(clause) and not supposes(clause)) or says_still(clause))
 
 
 def _offer_for_follow_up(turn: Turn) -> None:
@@ -908,10 +952,24 @@ def _offer_for_follow_up(turn: Turn) -> None:
     )
 
 
-def _both_passwords(candidates: list[str]) -> bool:
-    """ESIS's password and the e-learning site's, close ("passaa martchihlaa"): the guide
-    asks which system, a question the teacher knows the answer to, unlike "which entry"."""
-    return set(candidates) == recovery.PASSWORD_ENTRIES
+def _either_system(text: str, candidates: list[str]) -> bool:
+    """Getting into ESIS and into the e-learning site, close, and neither system named
+    ("passaa martchihlaa", «Нэвтрэх нэр эсвэл нууц үг буруу байна» гэж гараад байна): the
+    guide asks which system, a question the teacher knows the answer to, unlike "which
+    entry"."""
+    logins = recovery.PASSWORD_ENTRIES | {recovery.STEPS["esis", "login"]}
+    systems = {recovery.system_of(intent) for intent in candidates}
+    return (
+        set(candidates) <= logins
+        and systems == {"esis", "elearning"}
+        and detect_system(text) is None
+    )
+
+
+def _ask_which_system(turn: Turn, text: str, candidates: list[str]) -> None:
+    turn.log.intent = candidates[0]
+    lost = recovery.lost_named(text)
+    recovery.start(turn, lost=lost.pop() if len(lost) == 1 else "")
 
 
 def _cannot_get_in(text: str, result: MatchResult, candidates: list[str]) -> str | None:

@@ -9,10 +9,9 @@ from bot.desk.flows import answers, escalation
 from bot.desk.questions import Choice, Question, yes_no
 from bot.desk.turn import Turn
 from bot.i18n import N_, _
-from bot.nlu.choices import keys
+from bot.nlu.choices import after_the_contrast, keys
 from bot.nlu.entities import (
     NOT_KEY,
-    after_the_contrast,
     denies,
     detect_system,
     sets_a_system_apart,
@@ -160,9 +159,9 @@ async def lost_told(turn: Turn, text: str) -> bool:
     already named, not "which system?" again. The other system stated instead ("үгүй ээ,
     нөгөөх нь, цахим сургалт") asks it again for that system, as does a system told again
     in words of its own ("цахим сургалтынх нь, модулиа үздэг тэр сайт")."""
-    named = _lost_named(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа": the password
+    named = lost_named(text)  # "нууц үгээ мартсан, нэвтрэх нэрээ санаж байгаа": the password
     if len(named) > 1:  # "… нэвтрэх нэрийг нь өгсөн, харин нууц үгийг нь санахгүй": the password
-        named = _lost_named(after_the_contrast(text)) or named
+        named = lost_named(after_the_contrast(text)) or named
     if (system := detect_system(text)) is not None and (
         states_a_fact(text) or (not named and _only_names_the_system(turn, text))
     ):
@@ -203,12 +202,12 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
     "ESIS-д орж чадахгүй байна", read as the
     login entry (ESIS's catch-all for getting in) and naming nothing lost, asks what is
     lost. A password or e-mail reading is the matcher's, whatever words carried it."""
-    system = detect_system(text) or _system_of(turn.fresh_topic)
+    system = detect_system(text) or system_of(turn.fresh_topic)
     if system is None and entry_id in PASSWORD_ENTRIES:
         start(turn, lost="password")
         return
     catch_all = entry_id == STEPS["esis", "login"]
-    named = _lost_named(text)
+    named = lost_named(text)
     if system is None and catch_all and denies(text) and len(named) == 1:
         # "login bolohgui bn", "логин ажиллахгүй байна": getting in fails, on a system not
         # named ("Хэрэглэгч олдсонгүй", naming nothing lost, is ESIS's message)
@@ -236,13 +235,13 @@ def as_guided(entry_id: str, text: str, topic: str) -> str:
     """The entry whose steps the guide gives for a reading of a message sent right after
     `topic`'s steps: a login problem naming no system is that system's ("still cannot log
     in, the password is wrong", read as ESIS's password, after the e-learning site's)."""
-    system = detect_system(text) or _system_of(topic)
+    system = detect_system(text) or system_of(topic)
     if entry_id in ENTRIES and system is not None:
         return for_system(entry_id, system)
     return entry_id
 
 
-def _system_of(topic: str) -> str | None:
+def system_of(topic: str) -> str | None:
     """The system of the steps just given: "nuuts ugee" right after ESIS's steps is
     about ESIS, said a message ago."""
     return next((system for (system, _lost), entry in STEPS.items() if entry == topic), None)
@@ -287,20 +286,20 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
     мартсан"): a correction, answered with the steps meant. "тэр хуучин имэйл маань
     ажиллахаа больсон" names the e-mail, but only as what failed."""
     system = detect_system(without_what_works(typed))  # "ESIS маань хэвийн, цахим сургалт …"
-    if system is not None and system != _system_of(entry_id):
+    if system is not None and system != system_of(entry_id):
         system_named(turn, system)
         return True
     if NOT_KEY not in keys(typed):
         return False
-    lost = _lost_named(typed)
-    meant = STEPS.get((system or _system_of(entry_id) or "", *lost)) if len(lost) == 1 else None
+    lost = lost_named(typed)
+    meant = STEPS.get((system or system_of(entry_id) or "", *lost)) if len(lost) == 1 else None
     if meant is None or meant == entry_id:
         return False
     steps(turn, meant)
     return True
 
 
-def _lost_named(text: str) -> set[str]:
+def lost_named(text: str) -> set[str]:
     """The lost things a message names, what the writer still has or denies set aside."""
     return {value for _start, _end, value in LOST.vocabulary.read(keys(without_what_works(text)))}
 
