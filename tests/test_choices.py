@@ -85,6 +85,10 @@ def test_a_no_beside_the_only_choice_declines_it() -> None:
         ("уучлаарай, тийм", "yes"),
         # "гайгүй" ends in -гүй and denies nothing: it is no "no"
         ("гайгүй", None),
+        # a yes taken back by what follows "but" (a failure, or "still"), or confirmed by it
+        ("orson, gehdee module ni neegdehgui bn", "no"),
+        ("Нэвтэрдэг. Гэхдээ 5 минут болоод л дахиад гаргачихдаг", "no"),
+        ("Эхлээд болоогүй, гэхдээ одоо тийм", "yes"),
     ],
 )
 def test_what_stands_beside_a_yes_or_a_no(text: str, value: str | None) -> None:

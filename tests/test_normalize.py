@@ -12,7 +12,9 @@ from bot.nlu.choices import after_the_contrast
 from bot.nlu.entities import (
     asks_to_wait,
     asks_what_answers,
+    asks_what_comes_after,
     bare_cohort,
+    cannot_reach_them,
     checks_understanding,
     denies,
     detect_cohort,
@@ -27,6 +29,7 @@ from bot.nlu.entities import (
     only_asks_what_next,
     only_introduces,
     only_thanks_ok,
+    passed_on,
     puts_off,
     relays,
     says_it_worked,
@@ -46,6 +49,7 @@ from bot.nlu.normalize import (
     sentences,
     tokens,
     writes_english,
+    years_of_work,
 )
 
 
@@ -717,3 +721,48 @@ def test_what_a_reply_says_after_a_but_or_of_a_letter() -> None:
     assert only_thanks_ok("ok bayrlalaa") and only_thanks_ok("okay thanks")
     assert only_thanks_ok("за баярлалаа")
     assert not only_thanks_ok("ok") and not only_thanks_ok("тийм ээ баярлалаа")
+
+
+def test_kazakh_years_answers_and_words() -> None:
+    """Bayan-Ölgii's Kazakh: ordinal words and the "-ші" ending with жыл (Latin "jyl" too)
+    name the cohort; "иә"/"ia" and "жоқ"/"jok" are yes and no."""
+    assert years_of_work("бесінші жыл") == [5]
+    assert years_of_work("1-ші жыл") == [1] and years_of_work("1shi jil bagsh") == [1]
+    assert years_of_work("onynshy jyl") == [10] and years_of_work("10 jyl bolgan") == [10]
+    assert normalize("иә") == normalize("ia") == "тийм"
+    assert normalize("жоқ") == normalize("jok") == "үгүй"
+
+
+def test_what_comes_after_and_who_cannot_be_reached() -> None:
+    """"And after that?" names the part asked after ("" for the answer just given), and
+    nothing when it asks when or says "later"; the manager away or another asked for."""
+    assert asks_what_comes_after("tgd daraa ni?") == ""
+    assert asks_what_comes_after("and what comes after that?") == ""
+    assert asks_what_comes_after("тэгээд вебинар дууссаны дараа?") == "webinar"
+    done = "Цахим сургалтын модулиудаа бүгдийг нь дуусгачихлаа. Одоо дараа нь юу хийх вэ?"
+    assert asks_what_comes_after(done) == "elearning"
+    assert asks_what_comes_after("дараагийн сургалт хэзээ вэ") is None
+    assert asks_what_comes_after("daraa ni bichne") is None
+    assert cannot_reach_them("menejer maani amraltaar yavchihsan, uur hen tuslah ve")
+    assert cannot_reach_them("my manager is on leave, who else can do it?")
+    assert not cannot_reach_them("манай менежер хэн бэ")
+    assert not asks("хэдхэн минутын дараа л дахиад гаргаад хаячихдаг")
+    assert asks("хэдэн минут болох вэ")
+
+
+def test_a_question_particle_run_onto_a_verb() -> None:
+    """"болохуу" is "болох уу", a question; "хүү" (a son) after a space is a word."""
+    assert normalize("dahij ogch bolohuu") == "дахиж огч болох уу"
+    assert asks("байхуу")
+    assert normalize("эрэгтэй хүү") == "эрэгтэй хүү"
+
+
+def test_an_answer_passed_on_for_a_teacher() -> None:
+    """Someone writing for a teacher passes on her answer; the relative named before it and
+    the "гэж байна" after it are set aside; a message that passes nothing on is None."""
+    assert passed_on("Ээж маань болчихлоо гэж байна") == "болчихлоо"
+    assert passed_on("aav maan tiim gej bn, daraagiinh ni yavuulaarai") == (
+        "tiim, daraagiinh ni yavuulaarai"
+    )
+    assert passed_on("she says it worked") == "it worked"
+    assert passed_on("за болчихлоо") is None

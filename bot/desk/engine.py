@@ -51,6 +51,7 @@ from bot.nlu.entities import (
     only_acknowledges,
     only_links,
     only_thanks_ok,
+    passed_on,
     puts_off,
     relays,
     says_it_worked,
@@ -435,6 +436,14 @@ class Desk:
         if question is not None and (choice := _typed_choice(turn, question, text)) is not None:
             await self._chosen(turn, question, choice, text)
             return True
+        if question is not None and (told := passed_on(text)) is not None:
+            # "Ээж маань болчихлоо гэж байна", "aav maan tiim gej bn": her answer, passed on
+            choice = _typed_choice(turn, question, told)
+            if choice is None and question.about_an_answer and says_it_worked(told):
+                choice = question.affirmative
+            if choice is not None:
+                await self._chosen(turn, question, choice, told)
+                return True
         if asks_what_answers(text):  # "ene chat bot uu hvn uu": its "хүн" wants no one
             turn.go(IDLE)  # a new message, as any other that answers no question waiting
             turn.log.intent = answers.ABOUT_THE_DESK

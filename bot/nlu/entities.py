@@ -39,7 +39,9 @@ SYSTEMS = Vocabulary.build(
     {
         "esis": (
             "esis", "есис", "эсис", "ЕСИС", "bsmis", "бсмис",
-            "дүн оруулдаг", "дүнгээ оруулдаг",  # where pupils' grades are entered
+            # where pupils' grades and attendance are entered
+            "дүн оруулдаг", "дүнгээ оруулдаг", "дүн тавьдаг", "ирц тавьдаг", "ирц бүртгэдэг",
+            "enter grades", "put grades",
         ),
         "elearning": (
             "esurgalt", "е сургалт", "цахим сургалт", "цахим сургалтын", "e-learning",
@@ -271,6 +273,31 @@ def only_states(text: str) -> bool:
         and not key.startswith(_YEAR_WORDS)
     ]
     return bool(words) and not rest
+
+
+# "… гэж байна", "… gej bn", "… гэнэ": what another said; "she says …" before it in English.
+_SAID_AFTER = re.compile(
+    r"\s+(?:гэж\s+(?:байна|бна|хэлж\s+байна|хэлээд\s+байна|хэлсэн)|гэнэ|"
+    r"gej\s+(?:baina|bna|bn|helj\s+bn|helsen)|gene)(?=[\s,.!]|$)",
+    re.IGNORECASE,
+)
+_SAID_BEFORE = re.compile(r"^\s*(?:(?:she|he|my\s+\w+)\s+says?\s+)", re.IGNORECASE)
+_RELAYING = frozenset(keys(tables.RELAYING_WORDS))
+
+
+def passed_on(text: str) -> str | None:
+    """The answer someone writing for a teacher passes on from her ("Ээж маань болчихлоо
+    гэж байна" → "болчихлоо", "aav maan tiim gej bn, daraagiinhiig ni yvuulaarai" → "tiim,
+    daraagiinhiig ni yvuulaarai", "she says it worked" → "it worked"), to be read as her own
+    reply; None when the message relays nothing."""
+    told = _SAID_BEFORE.sub("", text)
+    parts = _SAID_AFTER.split(told)
+    if told == text and len(parts) == 1:
+        return None
+    words = ", ".join(part.strip(" ,") for part in parts if part.strip(" ,")).split(" ")
+    while words and set(keys(words[0])) <= _RELAYING:
+        words.pop(0)  # "Ээж маань", "aav maan"
+    return " ".join(words) or None
 
 
 def cannot_reach_them(text: str) -> bool:

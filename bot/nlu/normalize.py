@@ -48,6 +48,8 @@ _STOPPED_DOING = re.compile(
 # "буруу дарчихлаа" / "андуурч дарсан" (tapped the wrong button) takes back a choice, as
 # "андуурлаа" does: "уучлаарай буруу дарчихлаа, 5 дахь жилийн багш" is no wrong data.
 _MISTAPPED = re.compile(r"(?<![\w-])(?:буруу|андуурч) дар\w*")
+# A question particle run onto a verb's "-х" ("болохуу", "bolohuu", "орохуу"): "болох уу".
+_GLUED_PARTICLE = re.compile(r"(?<=\w{3}х)(уу|үү)(?![\w-])")
 _LOOKALIKES = str.maketrans(tables.LOOKALIKE_LETTERS)
 _TO_CYRILLIC = str.maketrans(tables.LATIN_TO_CYRILLIC_LOOKALIKE)
 _TO_LATIN = str.maketrans(tables.CYRILLIC_TO_LATIN_LOOKALIKE)
@@ -195,6 +197,7 @@ def normalize(text: str) -> str:
     text = " ".join(" ".join(words).split())
     text = _STOPPED_DOING.sub(r"\1гүй байна", text)
     text = _MISTAPPED.sub("андуурлаа", text)
+    text = _GLUED_PARTICLE.sub(r" \1", text)
     return _SAME_THING.sub(lambda match: tables.SAME_THING[match.group(0)], text)
 
 

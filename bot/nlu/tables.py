@@ -610,6 +610,23 @@ SAME_THING: dict[str, str] = {
     "спасибо": "баярлалаа",
     "давай": "за",
     "даваи": "за",  # Latin "davai"
+    # the desk's things in teachers' own words: the webinar as a "zoom meeting" or a "live
+    # lesson", the e-learning site as "the institute's site", ESIS by its old name E-school
+    "зум хурал": "вебинар",
+    "зум хурл": "вебинар",  # "зум хурлын линк"
+    "зоом хурал": "вебинар",
+    "зоом хурл": "вебинар",
+    "шууд хичээл": "вебинар",
+    "цахим хичээл": "цахим сургалт",
+    "тсахим хичээл": "цахим сургалт",  # Latin "tsahim hicheel"
+    "онлайн курс": "цахим сургалт",
+    "институтын сайт": "цахим сургалтын сайт",
+    "институтийн сайт": "цахим сургалтын сайт",
+    "е-школ": "есис",
+    "э-школ": "есис",
+    "ешкол": "есис",
+    "э-счоол": "есис",  # Latin "e-school"
+    "эсчоол": "есис",
 }
 
 # Particles, politeness and filler around a typed answer to one of the bot's questions:
@@ -903,6 +920,14 @@ MANAGER_WORDS: str = "менежер menejer manager захирал zahiral"
 AWAY_WORDS: str = (
     "амралт amralt байхгүй bhgui baihgui алга томилолт tomilolt семинар seminar өвч "
     "мэдэхгүй medehgui mdku away leave vacation holiday sick"
+)
+
+# Who relays a teacher's answers when someone writes for her ("Ээж маань болчихлоо гэж
+# байна", "aav maan tiim gej bn", "she says it worked"): the relatives and colleagues named
+# before the words relayed, with their particle.
+RELAYING_WORDS: str = (
+    "ээж аав эхнэр нөхөр охин хүү ах эгч дүү эмээ өвөө багш маань минь нь "
+    "mom mum mother dad father wife husband she he my"
 )
 
 # Who and where a teacher says they are ("сургалтын менежер", "Увс аймгийн номын санч"):

@@ -557,8 +557,9 @@ def asks_anew(turn: Turn, question: Question, text: str) -> bool:
 
 def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
     """Whether a reply to "solved?" or "did this help?" that makes no choice tells what
-    failed: "имэйл огт ирэхгүй л байна, spam-д ч алга", "the reset link does not open". It
-    asks nothing, a word of it is negated but not to say what the writer does not know
+    failed: "имэйл огт ирэхгүй л байна, spam-д ч алга", "the reset link does not open",
+    "tegsen ch dahiad l … gej garch bn" (still). It asks nothing, a word of it is negated
+    (or it says "still") but not to say what the writer does not know
     ("username ni ym bilee mdku bn" asks), and it is neither a correction ("sorry I meant
     esurgalt not ESIS") nor a request of its own (another entry read clearly, a register
     number, a person asked for: "манайд менежер байдаггүй юм шиг. хүнтэй ярьмаар байна"
