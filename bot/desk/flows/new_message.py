@@ -968,8 +968,12 @@ def _either_system(text: str, candidates: list[str]) -> bool:
 
 
 def _ask_which_system(turn: Turn, text: str, candidates: list[str]) -> None:
+    """What is lost comes with the system: named, or the password when only the two
+    passwords are near ("I can't log in"); asked after the system otherwise."""
     turn.log.intent = candidates[0]
     lost = recovery.lost_named(text)
+    if not lost and set(candidates) <= recovery.PASSWORD_ENTRIES:
+        lost = {"password"}
     recovery.start(turn, lost=lost.pop() if len(lost) == 1 else "")
 
 
