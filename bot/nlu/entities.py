@@ -305,11 +305,19 @@ def cannot_reach_them(text: str) -> bool:
     the manager away ("Сургалтын менежер маань 2 долоо хоног амралттай", "menejer maani
     uur sumand seminart yavsan") or another asked for ("өөр хэн нээж өгөх вэ", "who else
     can reset it?")."""
-    words = keys(text)
-    manager_away = any(key.startswith(_MANAGER) for key in words) and any(
+    if _WHO_ELSE.read(keys(text)) != []:
+        return True
+    away = [sentence for sentence in sentences(text) if _manager_away(sentence)]
+    # … unless another sentence asks its own question ("хэдий хугацаанд бүртгэгддэг юм бэ?
+    # менежер маань мэдэхгүй гээд байна" asks how long, and says why it asks here)
+    return bool(away) and not any(asks(s) for s in sentences(text) if s not in away)
+
+
+def _manager_away(sentence: str) -> bool:
+    words = keys(sentence)
+    return any(key.startswith(_MANAGER) for key in words) and any(
         key.startswith(_AWAY) for key in words
     )
-    return manager_away or _WHO_ELSE.read(words) != []
 
 
 def only_introduces(text: str) -> bool:

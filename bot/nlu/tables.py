@@ -914,7 +914,8 @@ STAGE_WORDS: dict[str, str] = {
 # нээж өгөх вэ"): the phrases asking for another, and beginnings of the manager's words
 # and of being away or not knowing.
 WHO_ELSE_PHRASES: tuple[str, ...] = (
-    "өөр хэн", "өөр хүн", "өөр хаана", "who else", "anyone else", "someone else",
+    "өөр хэн", "өөр хүн", "өөр хаана", "uur hen", "oor hen", "uur hun", "who else",
+    "anyone else", "someone else",
 )  # fmt: skip
 MANAGER_WORDS: str = "менежер menejer manager захирал zahiral"
 AWAY_WORDS: str = (
