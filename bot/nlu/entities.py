@@ -307,10 +307,11 @@ def cannot_reach_them(text: str) -> bool:
     can reset it?")."""
     if _WHO_ELSE.read(keys(text)) != []:
         return True
-    away = [sentence for sentence in sentences(text) if _manager_away(sentence)]
+    said = sentences(text)
+    away = [sentence for sentence in said if _manager_away(sentence)]
     # … unless another sentence asks its own question ("хэдий хугацаанд бүртгэгддэг юм бэ?
     # менежер маань мэдэхгүй гээд байна" asks how long, and says why it asks here)
-    return bool(away) and not any(asks(s) for s in sentences(text) if s not in away)
+    return bool(away) and not any(asks(s) for s in said if s not in away)
 
 
 def _manager_away(sentence: str) -> bool:

@@ -953,15 +953,17 @@ def _offer_for_follow_up(turn: Turn) -> None:
     )
 
 
+_LOGINS = recovery.PASSWORD_ENTRIES | {recovery.STEPS["esis", "login"]}  # either system's
+
+
 def _either_system(text: str, candidates: list[str]) -> bool:
     """Getting into ESIS and into the e-learning site, close, and neither system named
     ("passaa martchihlaa", «Нэвтрэх нэр эсвэл нууц үг буруу байна» гэж гараад байна): the
     guide asks which system, a question the teacher knows the answer to, unlike "which
     entry"."""
-    logins = recovery.PASSWORD_ENTRIES | {recovery.STEPS["esis", "login"]}
     systems = {recovery.system_of(intent) for intent in candidates}
     return (
-        set(candidates) <= logins
+        set(candidates) <= _LOGINS
         and systems == {"esis", "elearning"}
         and detect_system(text) is None
     )
