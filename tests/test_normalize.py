@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from bot.nlu.choices import after_the_contrast
 from bot.nlu.entities import (
+    asks_about_a_day,
     asks_to_wait,
     asks_what_answers,
     asks_what_comes_after,
+    asks_who_the_manager_is,
     bare_cohort,
     cannot_reach_them,
     checks_understanding,
@@ -28,17 +30,20 @@ from bot.nlu.entities import (
     only_asks_how_one_is,
     only_asks_what_next,
     only_introduces,
+    only_names_oneself,
     only_thanks_ok,
     passed_on,
     puts_off,
     relays,
     says_it_worked,
+    says_not_understood,
     says_nothing_came,
     says_understood,
     sets_a_system_apart,
     states_a_fact,
     supposes,
     turns_reminders_off,
+    with_year_of_work,
 )
 from bot.nlu.normalize import (
     MAX_TEXT,
@@ -279,6 +284,89 @@ def test_detect_cohort(text: str, cohort: int) -> None:
 )
 def test_detect_cohort_ignores_other_numbers(text: str) -> None:
     assert detect_cohort(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Биеийн тамирын багш, 5-р жилдээ. 3 сарын 24-нд юу болох вэ?", True),
+        ("webinar 3/24 nd ehleh uu", True),
+        ("What happens on March 24?", True),
+        ("3 сарын 8-нд амрах уу", False),  # a holiday's day
+        ("5 дахь жилийн вебинар хэзээ эхлэх вэ", False),  # no day named
+        ("4 сарын 15-нд ажилд орсон", False),  # asks nothing
+    ],
+)
+def test_asks_about_a_day(text: str, asked: bool) -> None:
+    assert asks_about_a_day(text) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("сургалтын менежер гэж хэн бэ?", True),
+        ("surgaltiin menejer gedeg chin hen be, zahiral uu?", True),
+        ("Who is the training manager?", True),
+        ("Сургалтын менежер маань нууц үгийг сэргээж чадах уу?", False),
+        ("Хэнтий аймгийн сургуулийн менежер байна", False),  # Хэнтий is no "хэн"
+    ],
+)
+def test_asks_who_the_manager_is(text: str, asked: bool) -> None:
+    assert asks_who_the_manager_is(text) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("ойлгосонгүй, тэгэхээр би юу хийх ёстой юм бэ", True),
+        ("yag yaaj? oilgosongui", True),
+        ("I don't get it, where is the link?", True),
+        ("аль нь вэ? мэдэхгүй байна", False),  # asks which, understands the rest
+        ("ойлголоо баярлалаа", False),
+    ],
+)
+def test_says_not_understood(text: str, said: bool) -> None:
+    assert says_not_understood(text) is said
+
+
+@pytest.mark.parametrize(
+    ("clause", "named"),
+    [
+        ("Намайг Мөнхзул гэдэг", True),
+        ("minii ner Saraa", True),
+        ("My name is Sarah Miller", True),
+        ("нэрээ буруу бичсэн байна", False),
+        ("Мөнхзул", False),  # a word alone names no one as the writer
+    ],
+)
+def test_only_names_oneself(clause: str, named: bool) -> None:
+    assert only_names_oneself(clause) is named
+
+
+def test_a_ten_year_school_is_no_tenth_year() -> None:
+    """"арван жилийн сургууль" is the old name of a secondary school."""
+    text = "Луус сумын арван жилийн сургуулийн багш. Ажлын эхний жилдээ ажиллаж байна."
+    assert detect_cohort(text) == 1
+    assert detect_cohort("arvan jiliin surguuliin bagsh, 5 dahi jil") == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "cohort"),
+    [
+        ("2016 онд ажилд орсон", 5),
+        ("2016 ond ajild orson", 5),
+        ("2011 оноос хойш ажиллаж байна", 10),
+        ("2020 оны намраас химийн багшаар ажиллаж байгаа", 1),
+        ("I started working in 2016", 5),
+        ("2018 онд ажилд орсон", None),  # the 3rd year: no cohort, but a year of work
+        ("2016 онд сургалтад хамрагдсан", None),  # a year, but not the one work began
+        ("2011 онд ажилд орсон, одоо 10 дахь жил бололтой", 10),  # the year said wins
+        ("2017 онд ажилд орсон, тэгэхээр 5 дахь жил байх", 5),
+    ],
+)
+def test_the_year_work_began_makes_a_year_of_work(text: str, cohort: int | None) -> None:
+    """In the school year 2020–21."""
+    assert detect_cohort(with_year_of_work(text, 2020)) == cohort
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ from bot.desk.flows import (
 from bot.desk.hours import WorkingHours
 from bot.desk.messages import Incoming, Reply
 from bot.desk.outbox import Payload
-from bot.desk.questions import ANYWHERE, MENU, Question
+from bot.desk.questions import ANYWHERE, MENU, Question, asks_to_be_told
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, LeftQuestion, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
@@ -44,6 +44,7 @@ from bot.nlu.choices import FILLERS, keys
 from bot.nlu.entities import (
     asks_to_wait,
     asks_what_answers,
+    asks_what_comes_after,
     asks_what_is_meant,
     checks_understanding,
     gives_thanks,
@@ -55,9 +56,11 @@ from bot.nlu.entities import (
     puts_off,
     relays,
     says_it_worked,
+    says_not_understood,
     says_understood,
     states_a_fact,
     turns_reminders_off,
+    with_year_of_work,
 )
 from bot.nlu.normalize import MAX_TEXT, asks, normalize, script_of, writes_english
 from bot.storage import people
@@ -87,6 +90,7 @@ BACK: dict[str, Callable[[Turn], None]] = {
 # conversation goes on (Turn.goes_on): the next day, "5 дахь жил" is only noted.
 LEFT_FOR = 2
 KNOWLEDGE_CHECK_INTERVAL = 1.0  # seconds between looks at the knowledge base's version
+SCHOOL_YEAR_BEGINS = 9  # September: the month a school year, and a year of work, begins
 
 
 def _stops_reminders(text: str) -> str | None:
@@ -118,7 +122,14 @@ def _supersedes(turn: Turn) -> bool:
 def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     """The choice a typed reply makes to the question waiting; none when the reply is a new
     message — a correction ("no, it's e-learning") or a new request after its "за"."""
-    if not text or (question.negative and (states_a_fact(text) or _asks_back(text))):
+    if not text or (
+        question.negative
+        and (
+            states_a_fact(text)
+            or _asks_back(text)
+            or asks_what_comes_after(text) is not None  # "тэгээд дараа нь?": no "later"
+        )
+    ):
         return None
     if (
         question.negative
@@ -129,7 +140,12 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     choice = question.choose(text) or question.choose_first_clause(text)
     if choice is None:
         return None
-    if question.negative and asks(text) and new_message.asks_anew(turn, question, text):
+    if (
+        question.negative
+        and asks(text)
+        and not asks_to_be_told(text)  # "Yes, please let me know when it is registered."
+        and new_message.asks_anew(turn, question, text)
+    ):
         return None  # "дараа жил дахиж хамрагдаж болох уу" to an offer: its "дараа" is no "no"
     if (
         question.about_an_answer
@@ -244,7 +260,8 @@ class Desk:
             # not before every query: the incoming row gets its intent before its INSERT, and
             # the conversation is not UPDATEd twice.
             with session.no_autoflush, use_language(turn.person.language):
-                await self._dispatch(turn, clean_text(incoming.text))
+                text = with_year_of_work(clean_text(incoming.text), self._school_year())
+                await self._dispatch(turn, text)
             await self._finish(session, turn)
             if turn.replies and (queue or turn.waiting):
                 for reply in turn.replies:
@@ -355,6 +372,12 @@ class Desk:
         replies = [mask_register_numbers(r.text)[:LOG_TEXT_LIMIT] for r in turn.replies]
         await people.log_turn(session, turn.log, replies, now)
 
+    def _school_year(self) -> int:
+        """The calendar year the school year in progress began in (it begins in September):
+        "2016 онд ажилд орсон" makes the 5th year of work in 2020–21."""
+        today = self.clock().astimezone(self.zone).date()
+        return today.year if today.month >= SCHOOL_YEAR_BEGINS else today.year - 1
+
     async def _dispatch(self, turn: Turn, text: str) -> None:
         """Buttons first; then what is read before any question waiting (a command, an open
         ticket, an attachment, reminders and notices asked for in words); then the reply's
@@ -451,9 +474,18 @@ class Desk:
             return True
         if (word := ANYWHERE.choose(text)) is not None:
             turn.memory.left = None  # "болих", "цэс": what was left is given up too
-            if word == "cancel" and turn.state in recovery.QUESTIONS and says_it_worked(text):
-                turn.log.intent = onboarding.ACKNOWLEDGED  # "bolchihloo" at "what is lost?":
-                answers.glad_it_worked(turn)  # got in meanwhile, nothing to cancel
+            if (
+                word == "cancel"
+                and says_it_worked(text)
+                and (
+                    turn.state in recovery.QUESTIONS
+                    or not onboarding.waits_for_details(turn, question)
+                )
+            ):
+                # "bolchihloo" (it worked) folds as "больчихлоо" (I quit): at "what is
+                # lost?" or under a schedule, got in meanwhile, nothing to cancel
+                turn.log.intent = onboarding.ACKNOWLEDGED
+                answers.glad_it_worked(turn)
                 return True
             if word == "back" and (step_back := BACK.get(turn.state)) is not None:
                 step_back(turn)
@@ -537,13 +569,20 @@ class Desk:
         """A reply to the question waiting that chooses them all ("аль аль нь"), says too
         little or asks what it means (the question again), or tells what failed (a
         methodologist offered)."""
-        if question.negative is None and names_both(text):  # "аль аль нь" to "which system?"
-            onboarding.ask_again(turn, question, both=True)
+        if question.prompt() and question.negative is None and names_both(text):
+            onboarding.ask_again(turn, question, both=True)  # "аль аль нь" to "which system?"
             return True
-        if new_message.says_too_little(turn, question, text) or new_message.asks_what_it_means(
-            turn, question, text
-        ):
+        if new_message.says_too_little(turn, question, text):
             onboarding.ask_again(turn, question)
+            return True
+        if new_message.asks_what_it_means(turn, question, text):
+            if not (question.about_an_answer and says_not_understood(text)):
+                onboarding.ask_again(turn, question)  # "аль нь вэ?" to "solved?" too
+                return True
+            # "ойлгосонгүй, тэгэхээр би юу хийх ёстой юм бэ", "yag yaaj? oilgosongui" under
+            # an answer: the answer was not understood, not "did this help?"; a person
+            # explains it
+            escalation.offer_for_what_failed(turn, text, f"not understood ({turn.memory.topic})")
             return True
         if new_message.tells_it_failed(turn, question, text):
             escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")

@@ -149,11 +149,12 @@ DECLINE_WORDS = (
 # надад мэдэгдээрэй", "дараагийн хуваарь гармагц мэдэгдээрэй", "let me know").
 NOTICE_WORDS = (
     "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "гармагц хэлээрэй",
-    "гармагц бичээрэй", "гармагц явуулаарай", "let me know", "notify me", "inform me",
-    "send it to me", "send me the next", "tell me when next",  # "the" is a filler
+    "гармагц бичээрэй", "гармагц явуулаарай", "гармагц илгээгээрэй", "гарвал илгээгээрэй",
+    "гарвал явуулаарай", "гарвал хэлээрэй", "гарвал бичээрэй", "let me know", "notify me",
+    "inform me", "send it to me", "send me the next", "tell me when next",  # "the" is a filler
     "tell me when it", "tell me when my certificate", "tell me once",
 )  # fmt: skip
-_NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS})
+_NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS}, typed=True)  # read without fillers
 
 
 def asks_to_be_told(text: str) -> bool:

@@ -97,6 +97,7 @@ def _beginnings(words: str) -> tuple[str, ...]:
 _WHO_ELSE = Vocabulary.build({"else": tables.WHO_ELSE_PHRASES})
 _MANAGER = _beginnings(tables.MANAGER_WORDS)
 _AWAY = _beginnings(tables.AWAY_WORDS)
+_WHO = frozenset(keys(tables.WHO_WORDS))
 _ROLE_WORDS = _beginnings(tables.ROLE_WORDS)  # "номын санч", "сургуулийн эмч", "аймгийн"
 _MATTER_WORDS = _beginnings(tables.MATTER_WORDS)
 # "Сайн байна уу" asks nothing, whatever its particle says.
@@ -126,6 +127,7 @@ _PRESENCE = frozenset(keys(tables.PRESENCE_WORDS))
 _PARTICLES = frozenset(keys("уу"))
 (_BE,) = keys("байна")
 _WHAT_IS_MEANT = Vocabulary.build({"meant": tables.WHAT_IS_MEANT_PHRASES})
+_NOT_UNDERSTOOD = Vocabulary.build({"not": tables.NOT_UNDERSTOOD_PHRASES})
 _WAIT = Vocabulary.build({"wait": tables.WAIT_PHRASES})
 _UNDERSTANDING_CHECK = Vocabulary.build({"check": tables.UNDERSTANDING_CHECK_PHRASES})
 _REPLY_REQUEST = frozenset(keys(tables.REPLY_REQUEST_WORDS))
@@ -178,6 +180,32 @@ def _cohorts_in(text: str) -> tuple[int, ...]:
 
 
 _CALENDAR_YEAR = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
+
+
+# The calendar year work began: "2016 онд ажилд орсон", "2016 оноос хойш ажиллаж байна",
+# "2016 ond ajild orson", "I started working in 2016", "teaching since 2016".
+_WORK_BEGAN = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)\s*-?\s*(?:он|on)\w*\s+(?:\S+\s+){0,3}?"
+    r"(?:ажил|ажл|ajil|ajl|ор[сжо]|or[sjo]|эхэл|ehel)"
+    r"|(?:started|began|joined|since)\D{0,30}?(?<!\d)((?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+_MOST_YEARS = 45  # of work: a year further back is no year work began
+
+
+def with_year_of_work(text: str, school_year: int) -> str:
+    """The message with the year of work that the year work began makes in the school year
+    starting in `school_year`, said after it, when the message names only the year work
+    began: "2016 онд ажилд орсон" in 2020–21 → "2016 онд ажилд орсон (5 дахь жил)". The
+    desk knows the date; the words do not. Not when the writer says she is unsure ("Сайн
+    мэдэхгүй байна, 2016 онд ажилд орсон ч дунд нь жирэмсний амралт авч байсан": leave
+    may not count)."""
+    if years_of_work(text) or (match := _WORK_BEGAN.search(text)) is None:
+        return text
+    if says_unsure(text):
+        return text
+    year = school_year - int(match.group(1) or match.group(2)) + 1
+    return f"{text} ({year} дахь жил)" if 1 <= year <= _MOST_YEARS else text
 
 
 def named_calendar_year(text: str) -> int | None:
@@ -312,6 +340,43 @@ def cannot_reach_them(text: str) -> bool:
     # … unless another sentence asks its own question ("хэдий хугацаанд бүртгэгддэг юм бэ?
     # менежер маань мэдэхгүй гээд байна" asks how long, and says why it asks here)
     return bool(away) and not any(asks(s) for s in said if s not in away)
+
+
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+# A month and its day: "3 сарын 24", "3-р сарын 24-нд", "4 sariin 15nd", "4/15",
+# "2021.03.24", "March 24", "24 March"
+_DAY = re.compile(
+    r"(?<![\d.])(?:1[0-2]|0?[1-9])\s*(?:-?[рr])?\s*(?:сар|sar)\w*\s*(?:[12]\d|3[01]|0?[1-9])(?!\d)"
+    r"|(?<![\d./])(?:20\d\d[./-])?(?:1[0-2]|0?[1-9])[/.](?:[12]\d|3[01]|0?[1-9])(?![\d./])"
+    rf"|\b(?:{_MONTHS})[a-z]*\.?\s+(?:[12]\d|3[01]|0?[1-9])(?!\d)"
+    rf"|(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})[a-z]*\b",
+    re.IGNORECASE,
+)
+_DAY_EVENT = _beginnings(tables.DAY_EVENT_WORDS)
+_HOLIDAY = _beginnings(tables.HOLIDAY_WORDS)
+
+
+def asks_about_a_day(text: str) -> bool:
+    """Whether a message asks what happens on a day of the calendar in the training's
+    course ("3 сарын 24-нд юу болох вэ?", "webinar 3/24 nd ehleh uu", "what starts on
+    April 15?"): the schedule answers it. Not a holiday's day ("3 сарын 8-нд амрах уу")."""
+    if not _DAY.search(text) or not asks(text):
+        return False
+    words = keys(text)
+    event = any(key.startswith(_DAY_EVENT) for key in words)
+    return event and not any(key.startswith(_HOLIDAY) for key in words)
+
+
+def asks_who_the_manager_is(text: str) -> bool:
+    """Whether a sentence of the message asks who the training manager is ("сургалтын
+    менежер гэж хэн бэ?", "surgaltiin menejer gedeg chin hen be, zahiral uu?", "who is the
+    training manager?"): the one so many answers send the teacher to."""
+    return any(
+        asks(sentence)
+        and not _WHO.isdisjoint(words := keys(sentence))
+        and any(key.startswith(_MANAGER) for key in words)
+        for sentence in sentences(text)
+    )
 
 
 def _manager_away(sentence: str) -> bool:
@@ -687,6 +752,18 @@ def only_links(text: str) -> bool:
     return _LINKS.fullmatch(text) is not None
 
 
+_NAMING = frozenset(keys(tables.NAMING_WORDS))
+_NAME_WORDS = 2  # a given name, or a given name and a surname
+
+
+def only_names_oneself(clause: str) -> bool:
+    """Whether a clause only gives the writer's name ("Намайг Мөнхзул гэдэг", "minii ner
+    Saraa", "My name is Sarah Miller")."""
+    words = [key for key in keys(clause) if key not in _STATEMENT]
+    named = [key for key in words if key not in _NAMING]
+    return len(named) < len(words) and 0 < len(named) <= _NAME_WORDS
+
+
 def only_announces_a_question(text: str) -> bool:
     """Whether a message only says that a question is coming ("асуулт байна", "I have a
     question"): nothing to match yet, and no refusal either."""
@@ -769,6 +846,12 @@ def asks_what_is_meant(text: str) -> bool:
     жил гэж үү?", "what do you mean? which system?"): to a question waiting, the question
     again."""
     return _WHAT_IS_MEANT.read(keys(text)) != []
+
+
+def says_not_understood(text: str) -> bool:
+    """Whether a message says the writer does not understand ("ойлгосонгүй", "oilgomjgui
+    bn", "I don't get it"), as one of the ways of asking what is meant."""
+    return _NOT_UNDERSTOOD.read(keys(text)) != []
 
 
 def only_unsure(text: str) -> bool:

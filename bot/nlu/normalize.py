@@ -457,8 +457,8 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
         j += 1
     if j >= len(pieces) or not pieces[j].startswith(("жил", "жл")):  # "5 дахи жл": a slip
         return None, 0
-    if j + 1 < len(pieces) and _collapse(pieces[j + 1]).startswith("омн"):
-        return None, 0
+    if j + 1 < len(pieces) and _collapse(pieces[j + 1]).startswith(("омн", "сургул", "surgul")):
+        return None, 0  # "10 жилийн өмнө" (ten years ago), "арван жилийн сургууль" (a school)
     return (year, j + 1 - i) if year else (None, 0)
 
 

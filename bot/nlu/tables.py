@@ -445,8 +445,8 @@ QUESTION_WORDS: frozenset[str] = _words(
     "эсэх тодруул лавла"
 )
 # Words that begin like one of them and ask nothing: "хэдхэн" (just a few), "хэдийнээ"
-# (already), "хэдийгээр" (although).
-NOT_QUESTION_WORDS: frozenset[str] = _words("хэдхэн хэдийн хэдийгээр")
+# (already), "хэдийгээр" (although); Хэнтий, the aimag, is no "хэн" (who).
+NOT_QUESTION_WORDS: frozenset[str] = _words("хэдхэн хэдийн хэдийгээр хэнтий")
 ENGLISH_QUESTION_WORDS: frozenset[str] = _words(
     "what how when where who why which can could should please help"
 )
@@ -777,8 +777,16 @@ ANNOUNCE_WORDS: str = "асуулт асуух асуумаар асууя ас�
 ANNOUNCE_AROUND: str = (
     "нэг юм зүйл бас өөр дахиад дахин жаахан жижиг байна байгаа бн бна сайн уу "
     "have got another one more small quick little can may something anything "
-    "хэрэгтэй хэрэг хүсье хүсэх хэрэгтэйгээ need needed please me i"
+    "хэрэгтэй хэрэг хүсье хүсэх хэрэгтэйгээ need needed please me i "
+    # "Танаас нэг зүйл асуух гэсэн юм, болох уу?", "багш нарын өмнөөс хэдэн асуулт тавья"
+    "танаас tanaas чамаас гэсэн gesen ym тавья тавих tavya хэдэн heden хэдэн хэд болох "
+    "boloh өмнөөс umnuus omnoos багш bagsh нарын nariin нарынхаа nariinhaa сургуулийнхаа "
+    "surguuliinhaa few "
+    "some you on behalf of our teachers"
 )
+# A clause in which writers give their name ("Намайг Мөнхзул гэдэг", "My name is Sarah
+# Miller"): these words and the name itself, a word or two.
+NAMING_WORDS: str = "намайг namaig нэр нэрийг ner neriig миний minii гэдэг gedeg гэнэ my name is"
 
 # A button named by its place instead of its label ("эхнийх", "дээд талынх нь", "сүүлийнх",
 # "б", "the second one"): the place's index among the question's buttons, "last" the last.
@@ -828,11 +836,17 @@ OPENING_THANKS: str = (
 APPROVING_SYMBOLS: str = "👍🙏👌❤♥💯✅👏🤝💐🌹🙆"
 # A reply that asks what the bot's question means ("аль нь вэ?", "what do you mean?"): the
 # question again.
+# Not understanding (to a question about the answer just given, it is the answer that was
+# not understood: "ойлгосонгүй, тэгэхээр би юу хийх ёстой юм бэ" under an answer).
+NOT_UNDERSTOOD_PHRASES: tuple[str, ...] = (
+    "ойлгосонгүй", "ойлгохгүй", "ойлгоогүй", "ойлгомжгүй", "i don't understand",
+    "don't understand", "i don't get it", "don't get it", "unclear", "confusing",
+)  # fmt: skip
 WHAT_IS_MEANT_PHRASES: tuple[str, ...] = (
-    "юу гэсэн үг", "юу гэсэн", "юу гэж", "аль нь", "алийг нь", "ямар утгатай", "ойлгосонгүй",
-    "ойлгохгүй", "ойлгоогүй", "ойлгомжгүй",
+    *NOT_UNDERSTOOD_PHRASES,
+    "юу гэсэн үг", "юу гэсэн", "юу гэж", "аль нь", "алийг нь", "ямар утгатай",
     "what do you mean", "what does it mean", "what does that mean", "which one", "meaning",
-    "i don't understand", "don't understand", "ялгаа нь", "ялгаа юу", "ялгаатай юу",
+    "ялгаа нь", "ялгаа юу", "ялгаатай юу",
     "difference", "what's the difference",
     # chat-Latin's "ali ni ve" read without its soft signs
     "али ни", "алийг ни", "алиныг ни",
@@ -918,10 +932,22 @@ WHO_ELSE_PHRASES: tuple[str, ...] = (
     "anyone else", "someone else",
 )  # fmt: skip
 MANAGER_WORDS: str = "менежер menejer manager захирал zahiral"
+# Who that one is, asked ("сургалтын менежер гэж хэн бэ", "menejer gedeg chin hen be"):
+# the asking word itself, not its case forms ("хэнд хандах" asks whom to turn to).
+WHO_WORDS: str = "хэн hen who"
 AWAY_WORDS: str = (
     "амралт amralt байхгүй bhgui baihgui алга томилолт tomilolt семинар seminar өвч "
     "мэдэхгүй medehgui mdku away leave vacation holiday sick"
 )
+
+# A day of the calendar asked about ("3 сарын 24-нд юу болох вэ?", "4/15 nd ehleh uu",
+# "what happens on March 24?"): what may happen on it in the training's course, and what
+# makes it a holiday's question instead ("3 сарын 8-нд амрах уу").
+DAY_EVENT_WORDS: str = (
+    "болох болно эхл эхэл дуус хаагд нээгд boloh bolno ehl ehel duus start begin end happen "
+    "open close вебинар webinar цахим tsahim сургалт surgalt training"
+)
+HOLIDAY_WORDS: str = "амр амарч баяр сурагч хүүхд amr bayar holiday vacation day off"
 
 # Who relays a teacher's answers when someone writes for her ("Ээж маань болчихлоо гэж
 # байна", "aav maan tiim gej bn", "she says it worked"): the relatives and colleagues named

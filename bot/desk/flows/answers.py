@@ -15,6 +15,7 @@ from bot.storage.models import Feedback, MessageLog
 
 GREETING = "greeting"  # the FAQ entry of a bare "hello"
 CONTACT = "contact"  # … and of the institute's phone and e-mail
+WHO_ATTENDS = "who_attends"  # … and of who must attend, which names the training manager
 ABOUT_THE_DESK = "not_ours_chitchat"  # … and of "who are you?", "are you a bot?"
 VENTING = "not_ours_venting"  # … and of insults and complaints about the training
 SMALL_TALK = frozenset({GREETING, "thanks"})  # answered without asking for feedback
@@ -53,7 +54,8 @@ FEEDBACK = Question(
                 (
                     *YES_WORDS, "тусалсан", "тусаллаа", "тус боллоо", "ойлголоо", "ойлгосон",
                     "болсон", "боллоо", "болчихлоо", "болчихсон", "баярлалаа", "гоё", "сайн",
-                    "гайгүй", "helpful", "helped", "it helped", "thanks", "👏", "🙏",
+                    "гайгүй", "helpful", "helped", "it helped", "helps", "that helps",
+                    "useful", "great", "perfect", "excellent", "thanks", "👏", "🙏",
                 ),
                 literal=True,
             ),

@@ -65,7 +65,9 @@ class State(StrEnum):
 @dataclass
 class Data:
     register_number: str = ""  # canonical, once given
-    surname: str = ""  # told before the number was right: "Миний овог Мөнхбат, батламжаа …"
+    # told before the number was right ("Миний овог Мөнхбат, батламжаа …"), or with a
+    # number not found: the number alone typed again is looked up under it
+    surname: str = ""
     look_alike: str = ""  # the number's letters read as look-alikes (RegisterNumber's)
 
     def number(self) -> RegisterNumber:
@@ -170,7 +172,9 @@ async def on_text(turn: Turn, text: str) -> bool:
         mention = Mention(None, "form", "")  # "12345": a number, but not a register number
     kept = turn.flow_data(Data)
     if mention is not None:
-        surname = mention.surname or (kept.surname if turn.state == State.NUMBER else "")
+        surname = mention.surname or (
+            kept.surname if turn.state in (State.NUMBER, State.NOT_FOUND) else ""
+        )  # "uuchlaarai buruu bichjee, ОР88070923" after "not found": the surname stands
         if mention.number is None:
             turn.go(State.NUMBER, Data(surname=surname))
             _say_what_is_wrong(turn, mention.problem)
@@ -248,20 +252,20 @@ async def _look_up(turn: Turn, number: RegisterNumber, surname: str) -> None:
     await roster.record_lookup(turn.session, turn.person.id, turn.desk.clock(), number)
     entry = await roster.lookup(turn.session, number, surname)
     turn.log.intent = "certificate_lookup"
-    answer(turn, entry, number.value)
+    answer(turn, entry, number.value, surname)
 
 
-def answer(turn: Turn, entry: RosterEntry | None, number: str) -> None:
+def answer(turn: Turn, entry: RosterEntry | None, number: str, surname: str) -> None:
     """The roster's result, under the surname as the roster spells it: a teacher who typed
     "dorj" reads "Дорж", the name the certificate carries. Not found, the number is kept for
-    a surname told again ("уучлаарай, овог нь Мөнхбат")."""
+    a surname told again ("уучлаарай, овог нь Мөнхбат"), and the surname for a number."""
     turn.memory.topic = TOPIC  # "what should I do now?" is about this result, found or not
     turn.memory.unregistered = ""
     if entry is None:
         turn.ask(
             NOT_FOUND,
             State.NOT_FOUND,
-            Data(register_number=number),
+            Data(register_number=number, surname=surname),
             text=_(
                 "I did not find a result for this register number and surname. Common "
                 "causes: the training was in another year, a typo, or the surname changed. "

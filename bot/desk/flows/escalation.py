@@ -10,7 +10,15 @@ from enum import StrEnum
 from bot.desk import tickets
 from bot.desk.certificates import mask_register_numbers
 from bot.desk.messages import Button, parse_id
-from bot.desk.questions import ANYWHERE, DECLINE_WORDS, Choice, Question, Rows, yes_no
+from bot.desk.questions import (
+    ANYWHERE,
+    DECLINE_WORDS,
+    YES_WORDS,
+    Choice,
+    Question,
+    Rows,
+    yes_no,
+)
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, asks_with_a_word, keys
@@ -20,6 +28,7 @@ from bot.nlu.entities import (
     only_acknowledges,
     only_introduces,
     puts_off,
+    relays,
     says_it_worked,
 )
 from bot.nlu.normalize import FULL_STOP
@@ -54,6 +63,7 @@ PASSING_WORDS = (
     "шилжүүлж", "шилжүүлээч", "шилжүүлнэ", "шилжүүлэх", "pass", "forward",
 )  # fmt: skip
 _PASSING = frozenset(keys(" ".join(PASSING_WORDS)))
+_YES = frozenset(keys(" ".join(YES_WORDS)))
 PERSON_REQUEST = PERSON_ASKING | frozenset(
     keys(
         "гэсэн гэж хүсэлтэй хүсэж хүсч байна байгаа байсан юм өгөөч өгнө үү би надад need "
@@ -63,6 +73,10 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         "яаралтай яаралтайгаар хурдан одоохон хэрэгтэй энэ минь амьд бодит real live "
         "барих барья барьж барьмаар "  # "хүнтэй холбоо барих": get in touch
         "энд here then тэгвэл тэгэхээр биш not "  # "Энд арга зүйчтэй …", "bot bish hvn bnu?"
+        # "Асуудлаа арга зүйчтэй шууд ярилцаж шийдүүлэх боломжтой юу?": a problem named, not
+        # told
+        "асуудал асуудлаа асуудлаар асуудлынхаа шийдүүлэх шийдүүлмээр шийдүүлье шийдэх "
+        "ярилцаж ярилцах problem issue solve discuss "
     )
 ) | frozenset(keys(" ".join(PASSING_WORDS) + " " + MACHINE_WORDS))
 
@@ -233,11 +247,27 @@ _TURNED_AWAY = frozenset(keys("хэрэггүй биш үгүй no not dont don'
 
 
 def _offer_answered(text: str) -> str | None:
-    """"hvntei yarimaar bn" to the offer takes it, with what the bot failed at; "bolchihloo"
-    (it worked meanwhile) needs no one."""
-    if _only_asks_for_a_person(text):
+    """"hvntei yarimaar bn" to the offer takes it, with what the bot failed at, and so does
+    a clause of its own that asks for a person or to pass it on, whatever the others say
+    ("ok zgr, hvntei yarimaar bn"; "Тийм, дамжуулаад өгөөч. Яагаад … мэдмээр байна": the
+    why goes to the methodologist); "bolchihloo" (it worked meanwhile) needs no one."""
+    clauses = [clause for clause in CLAUSES.split(text) if clause.strip()]
+    if _only_asks_for_a_person(text) or any(
+        _only_asks_for_a_person(clause) or _only_passes_on(clause) for clause in clauses
+    ):
         return "yes"
-    return "no" if says_it_worked(text) else None
+    # "за менежерээсээ асууя, баярлалаа": she will ask someone herself, no one is needed
+    relayed = relays(text) and _PASSING.isdisjoint(keys(text))
+    return "no" if says_it_worked(text) or relayed else None
+
+
+def _only_passes_on(clause: str) -> bool:
+    """Whether a clause only asks to pass the question on ("дамжуулаад өгөөч", "тийм
+    дамжуулаарай")."""
+    typed = [key for key in keys(clause) if key not in FILLERS]
+    return not _PASSING.isdisjoint(typed) and all(
+        key in _PASSING or key in PERSON_REQUEST or key in _YES for key in typed
+    )
 
 
 async def on_problem(turn: Turn, text: str) -> bool:

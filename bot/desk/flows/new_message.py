@@ -20,9 +20,11 @@ from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import keys, says_still
 from bot.nlu.entities import (
+    asks_about_a_day,
     asks_for_a_check,
     asks_what_comes_after,
     asks_what_is_meant,
+    asks_who_the_manager_is,
     asks_whom,
     bare_cohort,
     cannot_reach_them,
@@ -44,6 +46,7 @@ from bot.nlu.entities import (
     only_asks_what_next,
     only_checks_presence,
     only_introduces,
+    only_names_oneself,
     only_states,
     only_unsure,
     opens_with_a_contrast,
@@ -130,8 +133,10 @@ async def answer_question(turn: Turn, text: str) -> None:
     if await _read_in_context(turn, text, result):
         return
     intents = _on_the_system_named(_questions_in(turn, text, result), text)
-    if intents == [MISSED] and _not_yet_missed(turn, text):
-        intents = [schedule.ENTRY, MISSED]  # "5 дахь жилийн багш … хоцорчихоо юу": not yet
+    if intents == [MISSED] and detect_cohort(text) is not None:
+        # "5 дахь жилийн багш … хоцорчихоо юу": where that cohort stands (not yet, or ended
+        # and the next schedule offered), then what to do if late
+        intents = [schedule.ENTRY, MISSED]
     if turn.fresh_topic in intents and _still_failing(turn, turn.fresh_topic, text):
         _offer_for_follow_up(turn)  # "ДАХИАД Л ОРЖ ЧАДАХГҮЙ БАЙНА!!! вебинарт яаж орох юм"
     elif len(intents) > 1:
@@ -157,6 +162,9 @@ async def _before_matching(turn: Turn, text: str) -> bool:
     if only_announces_a_question(text):  # "асуулт байна": the question comes next
         turn.log.intent = ANNOUNCED
         turn.say(_("Of course. Please write your question."), show_menu=True)
+        return True
+    if _only_opens(turn, text):
+        await _opened(turn, text)
         return True
     if only_checks_presence(text) or only_asks_how_one_is(text):  # "байна уу?", "ало"
         turn.log.intent = answers.GREETING
@@ -199,6 +207,19 @@ async def _read_in_context(turn: Turn, text: str, result: MatchResult) -> bool:
     if turn.fresh_topic and cannot_reach_them(text):
         turn.log.intent = WHAT_NEXT  # "менежер маань амралттай. Өөр хэн нээж өгөх вэ"
         _offer_for_follow_up(turn)
+        return True
+    if asks_who_the_manager_is(text) and (
+        turn.fresh_topic or result.intent in (None, answers.WHO_ATTENDS, answers.CONTACT)
+    ):
+        turn.log.intent = WHAT_NEXT  # "сургалтын менежер гэж хэн бэ? манайд байдаг эсэхийг
+        _offer_for_follow_up(turn, lead=_MANAGER_IS)  # мэдэхгүй": who it is, and a person
+        return True
+    if asks_about_a_day(text) and (
+        result.intent in (None, schedule.ENTRY, answers.WHO_ATTENDS)
+        or (result.reason == "out_of_scope" and result.score < REFUSED_BESIDE)
+    ):
+        turn.log.intent = schedule.ENTRY  # "5-р жилдээ … 3 сарын 24-нд юу болох вэ?": that
+        await respond(turn, schedule.ENTRY, text)  # day in the teacher's schedule
         return True
     if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
         if _greets(turn, escalation.CLAUSES.split(text)[0]):  # "Сайн байна уу, би 10 дахь …"
@@ -281,6 +302,55 @@ def _beside_the_venting(turn: Turn, text: str) -> str | None:
         return best is not None and best.intent == answers.VENTING
 
     return _told_apart(turn, text, vents)
+
+
+def _only_opens(turn: Turn, text: str) -> bool:
+    """Whether a message only opens the conversation, in clauses that each greet, give the
+    writer's name, role and place or year of work, or say that questions will follow:
+    "Сайн байна уу? Намайг Мөнхзул гэдэг. Төв аймгийн … англи хэлний багш, ажлын 5 дахь
+    жилдээ явж байна.", "… сургуулийн захирал Ганбаатар байна. Сургуулийнхаа багш нарын
+    өмнөөс хэдэн асуулт тавья гэсэн юм." Read whole, its words come near a school's
+    administration; none of it is a question yet."""
+    kinds = [
+        _opening(turn, clause, asks(sentence))
+        for sentence in sentences(text)
+        for clause in escalation.CLAUSES.split(sentence)
+        if clause.strip()
+    ]
+    return len(kinds) > 1 and all(kinds) and any(kind != "greets" for kind in kinds)
+
+
+def _opening(turn: Turn, clause: str, asked: bool) -> str | None:
+    """What a clause of an opening does, or None when it does something else. A sentence
+    that asks may greet ("Сайн байна уу?") or ask leave to ask ("…, болох уу?"), nothing
+    else: "I'm the school doctor. Do doctors have to take this training too?" asks."""
+    if _greets(turn, clause):
+        return "greets"
+    if only_announces_a_question(clause):
+        return "announces"
+    if asked or escalation.asks_to_talk(clause):  # "…, арга зүйчтай холбогдмоор байна"
+        return None
+    if only_introduces(clause) or only_names_oneself(clause):
+        return "introduces"
+    if detect_cohort(clause) is not None and not denies(clause):
+        reading = turn.knowledge.matcher.match(clause)
+        unclear = reading.intent in (None, *SMALL_TALK) or reading.score < CLEAR_SCORE
+        return "introduces" if unclear else None  # "This is my 5th year of work"
+    return None
+
+
+async def _opened(turn: Turn, text: str) -> None:
+    """An opening answered: greeted back (a newcomer welcomed) when it greets, the year of
+    work it gives kept and said to be, and the question invited."""
+    turn.log.intent = ANNOUNCED
+    if _greets(turn, escalation.CLAUSES.split(text)[0]):
+        turn.log.intent = answers.GREETING
+        await respond(turn, answers.GREETING, text)
+    if (cohort := detect_cohort(text)) is not None and not of_someone_else(text):
+        turn.person.cohort = cohort
+        _noted(turn, cohort)
+    elif turn.log.intent == ANNOUNCED:
+        turn.say(_("Of course. Please write your question."), show_menu=True)
 
 
 def _beside_an_introduction(turn: Turn, text: str) -> str | None:
@@ -421,13 +491,6 @@ def _tells_a_problem(turn: Turn, text: str) -> bool:
     if reading.intent in SMALL_TALK:
         return False
     return not (only_introduces(text) and reading.score < CLEAR_SCORE)
-
-
-def _not_yet_missed(turn: Turn, text: str) -> bool:
-    """Whether "did I miss it?" names a cohort whose training is still to come: where it
-    stands answers first ("under way, ends in 13 days"), then what to do if late."""
-    cohort = detect_cohort(text)
-    return cohort is not None and schedule.still_to_come(turn, cohort)
 
 
 def _starts_a_flow(turn: Turn, intent: str, text: str) -> bool:
@@ -692,6 +755,8 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
         alone = turn.knowledge.matcher.match(without_opening_thanks(parts[0])).intent
         if alone is not None and alone not in SMALL_TALK:
             return [alone]
+    if len(parts) > MAX_PARTS:  # a story told around its questions: the sentences that ask
+        parts = [part for part in parts if asks(part)]
     if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
         return [whole.intent] if whole.intent else []
     scores: dict[str, float] = {}  # each part's entry, in the message's order, its best score
@@ -888,6 +953,11 @@ def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | Non
     дахийнх нь бүр дууссан уу?" after a manager's three)."""
     if detect_cohort(text) is not None and result.score < CLEAR_SCORE:
         return schedule.ENTRY
+    if len(parts := _closing_question_apart([text])) == 2:
+        # "Тэр өдөр хичээлтэй, хэдэн цагт эхлэх вэ?": what it tells ("I teach that day")
+        # reads as a holiday's question; what it asks is the follow-up
+        asked = parts[1]
+        return _about_the_schedule(turn, asked, turn.knowledge.matcher.match(asked))
     near = {candidate.intent for candidate in result.candidates[:3]}
     # "minih ni duussan biz dee?" after a colleague's: the writer's own, however it reads
     mine = any(key.startswith(_MINE) for key in keys(text))
@@ -945,11 +1015,19 @@ def _tells_a_failure(clause: str) -> bool:
     return not asks(clause) and ((denies(clause) and not supposes(clause)) or says_still(clause))
 
 
-def _offer_for_follow_up(turn: Turn) -> None:
+_MANAGER_IS = N_(
+    "The training manager (сургалтын менежер) is the one at your school who looks after "
+    "the teachers' training and creates their ESIS accounts; your director or colleagues "
+    "know who it is at your school."
+)
+
+
+def _offer_for_follow_up(turn: Turn, lead: str = "") -> None:
+    offer = _("A methodologist can look at your case. Shall I pass your question on?")
     escalation.offer_person(
         turn,
         reason=f"a follow-up the desk could not read ({turn.fresh_topic})",
-        text=_("A methodologist can look at your case. Shall I pass your question on?"),
+        text="\n\n".join((_(lead), offer)) if lead else offer,
     )
 
 

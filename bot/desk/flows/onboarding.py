@@ -22,7 +22,7 @@ class State(StrEnum):
 
 
 _LANGUAGE_NAMES = (
-    Choice("mn", "Монгол", ("монгол", "монголоор", "mongol", "mn", "мн", "халх"), True),
+    Choice("mn", "Монгол", ("монгол", "монголоор", "mongol", "mn", "мн"), True),
     Choice(
         "en", "English", ("english", "англи", "англиар", "англи хэл", "eng", "англ"), True
     ),
