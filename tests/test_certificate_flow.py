@@ -253,6 +253,8 @@ def test_a_surname_told_in_words_anywhere() -> None:
     assert told_surname("Овог маань Мөнхбат.") == "Мөнхбат"
     assert told_surname("my surname is Dorj") == "Dorj"
     assert told_surname("батламж гэдэг юу вэ", known) == ""
+    assert told_surname("ESIS дээр хуучин овгоороо Мөнхбат гэж байгаа") == "Мөнхбат"
+    assert told_surname("ovgooroo dorj gej bichigdsen") == "dorj"
     request = find_register_number("УБ85031214 батламж шалгах", known)
     assert request is not None and request.surname == ""
 

@@ -362,6 +362,9 @@ def test_a_ten_year_school_is_no_tenth_year() -> None:
         ("2016 онд сургалтад хамрагдсан", None),  # a year, but not the one work began
         ("2011 онд ажилд орсон, одоо 10 дахь жил бололтой", 10),  # the year said wins
         ("2017 онд ажилд орсон, тэгэхээр 5 дахь жил байх", 5),
+        ("2011 онд анх ажилд орсон", 10),  # a first job dated by its year: not this year's
+        ("2016 ond anh ajild orson", 5),
+        ("энэ намар анх удаа багшаар ажилд орсон", 1),  # a first job, a word between
     ],
 )
 def test_the_year_work_began_makes_a_year_of_work(text: str, cohort: int | None) -> None:

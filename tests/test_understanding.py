@@ -180,6 +180,23 @@ async def test_a_request_for_a_person_asks_for_the_problem_then_opens_the_ticket
     assert ticket is not None and ticket.cohort == 5 and ticket.context["system"] == "esis"
 
 
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("оператор!! роботтой ярихыг хүсэхгүй", False),  # the robot turned away: no problem
+        ("хүнтэй ярих!!! ботоор яримааргүй байна", False),
+        ("hvntei yarih, nuuts ug martsan", True),  # chat's "pass" words are no passing on
+        ("хүнтэй ярих, нууц үг ажиллахгүй байна", True),
+    ],
+)
+async def test_a_person_asked_for_with_or_without_a_problem(
+    engine: Desk, text: str, opens: bool
+) -> None:
+    replied = joined(await send(engine, text))
+    assert ("хүсэлт №1" in replied) == opens
+    assert ("нэг мессежээр" in replied) != opens
+
+
 async def test_english_questions_get_english_answers(engine: Desk) -> None:
     await send(engine, action="lang:en")
     schedule = joined(await send(engine, "When is the webinar for 5th year teachers?"))

@@ -180,7 +180,24 @@ class Mention:
     surname: str  # "" when none stands beside the number
 
 
-SURNAME_LABELS = frozenset(["овог", "овгийн", "ovog", "surname"])
+SURNAME_LABELS = frozenset(["овог", "овгийн", "ovog", "surname", "фамилия", "familiya"])
+
+
+def only_names_the_person(text: str, mention: Mention) -> bool:
+    """Whether a message gives a register number and its surname and nothing else ("My
+    register number is УБ85031214 and my surname is Дорж", "Миний РД УБ85031214, овог
+    Дорж"): a lookup's details, whatever entry its naming words come near (a data fix)."""
+    rest = _CANDIDATE.sub(" ", text)
+    said = set(keys(rest)) - set(keys(mention.surname)) - FILLERS
+    return bool(mention.surname) and said <= _NAMING_WORDS
+
+
+_NAMING_WORDS = frozenset(
+    keys(
+        "my register number registration no is and surname last name family миний "
+        "регистрийн дугаар регистр рд овог нэр маань минь бол"
+    )
+)
 
 
 def _names_the_person(rest: str, after: list[str], known: Callable[[str], bool]) -> bool:
@@ -214,12 +231,15 @@ def find_register_number(
         digits = re.search(r"\d(?:[\s\-]?\d){5,}", text)
         return Mention(None, "form", "") if digits else None
     number: RegisterNumber | None = None
+    wrong = ""
     try:
         number = parse_register_number(match.group(0))
     except RegisterNumberError as problem:
-        if str(problem) != "form" or _CANDIDATE.search(text):
-            return Mention(None, str(problem), "")
-        # "УБ8503121 Дорж": what is wrong is said, and the surname kept for the number
+        wrong = str(problem)
+        if wrong == "form" and _CANDIDATE.search(text):
+            return Mention(None, wrong, "")
+        # "УБ8503121 Дорж", "уб85133214 Дорж" (no 13th month): what is wrong is said, and the
+        # surname kept for the number typed again
     rest = text[match.end() :]
     after = [w for w in _WORD.findall(rest) if not _not_a_surname(w)]
     before = [w for w in _WORD.findall(text[: match.start()])]
@@ -236,14 +256,17 @@ def find_register_number(
     ):
         surname = before[-1]
     # told in words wins: "his surname is Munkhbat", "намайг цэрэн гэдэг … арав дахь"
-    return Mention(number, "" if number else MISCOUNTED, told_surname(text, known) or surname)
+    problem = "" if number else (wrong if wrong == BIRTH_DATE else MISCOUNTED)
+    return Mention(number, problem, told_surname(text, known) or surname)
 
 
 # A surname told with the words that name it, anywhere in a message: "Дорж гэдэг", "овог
 # маань Мөнхбат", "my surname is Dorj", "Дорж овогтой Батбаяр" (Dorj by surname, named
-# Batbayar). One word, not a question's ("батламж гэдэг").
+# Batbayar), "хуучин овгоороо Мөнхбат" (by my old surname), Russian's "фамилия Дорж". One
+# word, not a question's ("батламж гэдэг").
 _TOLD_SURNAME = re.compile(
-    r"(?:\bовог(?:\s+нэр)?|\bovog|\bовгийг|\bovgiig|\bsurname|\blast\s+name|\bfamily\s+name)"
+    r"(?:\bовог(?:\s+нэр)?|\bovog|\bовгийг|\bovgiig|\bовгоор(?:оо)?|\bovgoor(?:oo)?"
+    r"|\bsurname|\blast\s+name|\bfamily\s+name|\bфамилия|\bfamiliya|\bfamilia)"
     r"(?:\s+(?:маань|минь|нь|бол|is|maani|maan|mini|ni|bol))?"
     r"(?:\s+(?:written|spelled|spelt)(?:\s+as)?)?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
     r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg|овогтой|ovogtoi)\b",

@@ -149,6 +149,12 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         return None  # "дараа жил дахиж хамрагдаж болох уу" to an offer: its "дараа" is no "no"
     if (
         question.about_an_answer
+        and choice == question.negative
+        and new_message.cannot_get_in_elsewhere(turn, text)
+    ):
+        return None  # "esis ruu orj chadahgui bn" under who attends: a problem of its own
+    if (
+        question.about_an_answer
         and choice != question.negative
         and (
             new_message.asks_anew(turn, question, text)

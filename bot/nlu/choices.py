@@ -81,6 +81,9 @@ FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in key
 _CONJUNCTIONS = frozenset(keys(tables.CONJUNCTION_WORDS))
 _INDEFINITE = frozenset((key,) for key in keys(tables.INDEFINITE_WORDS))
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
+# Acknowledgements that say no yes: "ok", "за", "ойлголоо" before a question of its own hear
+# what was said; "тийм", "yes" still answer.
+_ONLY_HEARD = ACKNOWLEDGEMENTS - frozenset(keys(tables.PLAIN_YES_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
 _CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_PARTICLES)))
 _CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
@@ -88,8 +91,12 @@ _THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" th
 # Words that begin like a declared one and are not its forms: "бололтой" (it seems) is no
 # "боллоо" (it worked): "нууц үгээ мартсан бололтой" to "solved?" is no yes; "хүлээгээд"
 # (having waited: "зөвшөөрөл хүлээгээд л оруулахгүй байна") is one letter from "хүлээгээч"
-# (wait!), and no request to wait.
-_WORDS_OF_THEIR_OWN = frozenset(keys("бололтой bololtoi хүлээгээд hvleegeed huleegeed"))
+# (wait!), and no request to wait; "мэдэгдэл" (a notice) and "мэдэгдэх" (to notify) are
+# one letter from "мэдэгдээч" (notify me!), and "medegdel avaagui" (got no notice) or
+# "medegdeh yostoi bsan" (should have been told) complain, asking for nothing.
+_WORDS_OF_THEIR_OWN = frozenset(
+    keys("бололтой bololtoi хүлээгээд hvleegeed huleegeed мэдэгдэл мэдэгдэх medegdel medegdeh")
+)
 
 
 def _same_word(declared: str, typed: str) -> bool:
@@ -232,6 +239,9 @@ class Vocabulary:
                 # not a yes whose why after a comma fails ("ok I tried, but … nobody can
                 # reset it")
                 failed = value != self.negative and comma and ENGLISH_NEGATION.search(why)
+                start, end = hits[0][:2]
+                if first_at == 0 and asks(text) and set(typed[start:end]) <= _ONLY_HEARD:
+                    return None  # "OK, my manager says 10th year. Is it over?": "ok" heard it
                 return None if failed else value
             if self.single and all(key in ACKNOWLEDGEMENTS for key in typed[:first_at]):
                 # An offer taken, then said more of: "remind me before the webinar"; after an

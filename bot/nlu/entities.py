@@ -460,6 +460,12 @@ def without_greeting(text: str) -> str:
     return _GREETING.sub(" ", text)
 
 
+def opens_with_greeting(text: str) -> bool:
+    """Whether a message opens with "Сайн байна уу", with no comma after it ("SAIN BAINA UU
+    BI 10 DAHI JILDEE AJILLAJ BAIGAA BAGSH BAINA")."""
+    return _GREETING.match(text.lstrip()) is not None
+
+
 def without_opening_thanks(text: str) -> str:
     """The message without the thanks and "ok" it opens with ("за баярлалаа одоо ESIS
     дээрээ хаанаас харах вэ"): read whole, it is thanks. Unchanged when fewer than two

@@ -464,16 +464,22 @@ def _year_of_work_at(pieces: Sequence[str], i: int) -> tuple[int | None, int]:
 
 _FIRST_TIME = frozenset(fold(w) for w in tables.FIRST_TIME_WORDS.split())
 _JOB_STARTED = frozenset(fold(w) for w in tables.JOB_STARTED_WORDS.split())
-_ONCE = fold("удаа")
-_JUST = fold("л")
+# Words a first job may carry between its words: "анх удаа", "намар л", "анх удаа багшаар
+# ажилд орсон" (first took up work as a teacher).
+_BETWEEN_FIRST_JOB = tuple(_collapse(fold(word)) for word in ("удаа", "л", "багшаар"))
+_CALENDAR_YEAR_PIECE = re.compile(r"(?:19|20)\d\d")
 
 
 def _first_job_at(pieces: Sequence[str], i: int) -> int:
     """How many pieces at pieces[i] say a first job was taken up ("анх ажилд орсон",
-    "ажилд шинээр орсон", "ажилд анх удаа орсон"): the 1st year said without a number."""
-    words = [_collapse(piece) for piece in pieces[i : i + 5]]
+    "ажилд шинээр орсон", "ажилд анх удаа орсон"): the 1st year said without a number.
+    Not a first job dated by its year ("2011 онд анх ажилд орсон"): that is the year work
+    began, which entities.with_year_of_work turns into a year of work."""
+    if any(_CALENDAR_YEAR_PIECE.fullmatch(piece) for piece in pieces[max(0, i - 3) : i]):
+        return 0
+    words = [_collapse(piece) for piece in pieces[i : i + 6]]
     skipped = 0
-    for filler in (_ONCE, _JUST):  # "анх удаа", "намар л"
+    for filler in _BETWEEN_FIRST_JOB:
         if filler in words[1:3]:
             words.remove(filler)
             skipped += 1

@@ -471,9 +471,6 @@ STOP_STEMS: frozenset[str] = _words("бай гэ")
 # A named cohort ("10 дахь жилийн", "анхны жилдээ") is read as this word, which the FAQ
 # uses for a cohort ("манай ээлжийн сургалт").
 COHORT_WORD: str = "ээлж"
-# A first job said in words is the 1st year: "анх ажилд орсон", "ажилд шинээр орсон",
-# "дөнгөж ажилд орлоо", "anh udaa ajild orson". Only a start already made: "ажилд орох"
-# (getting a job) is another office's question.
 # Words that say a message speaks of someone else ("Манай сургуулийн Оюунаа багш 5 дахь
 # жилдээ ажиллаж байгаа, түүний вебинар …", "my colleague is in her 5th year"): the cohort
 # it names is theirs, not the writer's own.
@@ -481,6 +478,9 @@ SOMEONE_ELSE_WORDS: str = (
     "түүний түүнийх tuunii tuuniih хамт hamt colleague colleagues найзын "
     "naiziin"
 )
+# A first job said in words is the 1st year: "анх ажилд орсон", "ажилд шинээр орсон",
+# "дөнгөж ажилд орлоо", "anh udaa ajild orson". Only a start already made: "ажилд орох"
+# (getting a job) is another office's question.
 FIRST_TIME_WORDS: str = "анх шинээр дөнгөж саяхан намар"  # "энэ намар л ажилд орсон"
 JOB_STARTED_WORDS: str = "орсон ороод орж орчихсон орлоо орчихлоо"
 # Any other year of work ("3 дахь жилийн", "дөрөвдүгээр жилдээ") is read as this one word:
@@ -554,6 +554,8 @@ CONJUNCTION_WORDS: str = (
 )
 # Words that make a reply to a yes/no question a new question instead ("тэгээд яах вэ?").
 ASKING_WORDS: str = "яах яаж юу юун хэзээ хаана хаанаас хэн ямар яагаад хэрхэн"
+# Why it is so, asked of an answer just given (new_message._still_failing).
+WHY_WORDS: str = "яагаад ягаад yagaad yaagaad why"
 # English ones ask opening a reply ("yes, when will it be?"); further in they join a request
 # ("yes plz tell me when its done").
 ENGLISH_ASKING_WORDS: str = "what how when where why which"

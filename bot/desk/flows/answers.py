@@ -11,6 +11,7 @@ from bot.desk.messages import parse_id
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
+from bot.nlu.entities import says_it_worked
 from bot.storage.models import Feedback, MessageLog
 
 GREETING = "greeting"  # the FAQ entry of a bare "hello"
@@ -156,6 +157,9 @@ async def on_feedback(turn: Turn, argument: str) -> None:
         )
     if vote == "up":
         turn.memory.downvotes = 0
+        if says_it_worked(turn.incoming.text or ""):
+            glad_it_worked(turn)  # "yes, it works now, thank you": the problem is over
+            return
         turn.say(_("Thank you for your feedback!"), show_menu=True)
         return
     turn.memory.downvotes += 1

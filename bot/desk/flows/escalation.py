@@ -31,8 +31,8 @@ from bot.nlu.entities import (
     relays,
     says_it_worked,
 )
-from bot.nlu.normalize import FULL_STOP
-from bot.nlu.tables import MACHINE_WORDS
+from bot.nlu.normalize import FULL_STOP, fold
+from bot.nlu.tables import MACHINE_WORDS, NEGATION_SUFFIX
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
@@ -57,10 +57,11 @@ TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
     )
 )
 # "… арга зүйчид дамжуулж өгнө үү": passing something on to a person asks for one, whatever
-# the thing passed ("энэ жагсаалтыг", "асуултыг минь").
+# the thing passed ("энэ жагсаалтыг", "асуултыг минь"). Not "pass", which chat's
+# "pass" (password) makes "нууц үг".
 PASSING_WORDS = (
     "дамжуулж", "дамжуулаач", "дамжуулна", "дамжуулах", "дамжуулаад", "дамжуулъя",
-    "шилжүүлж", "шилжүүлээч", "шилжүүлнэ", "шилжүүлэх", "pass", "forward",
+    "шилжүүлж", "шилжүүлээч", "шилжүүлнэ", "шилжүүлэх", "forward",
 )  # fmt: skip
 _PASSING = frozenset(keys(" ".join(PASSING_WORDS)))
 _YES = frozenset(keys(" ".join(YES_WORDS)))
@@ -225,8 +226,8 @@ def _only_asks_for_a_person(text: str) -> bool:
     told = [
         clause
         for clause in clauses
-        if not (only_introduces(clause) or _only_turns_the_bot_away(clause))
-        or not PERSON_ASKING.isdisjoint(keys(clause))
+        if not _only_turns_the_bot_away(clause)
+        and (not only_introduces(clause) or not PERSON_ASKING.isdisjoint(keys(clause)))
     ]
     typed = keys(" ".join(told or clauses))
     others = [key for key in typed if key not in PERSON_REQUEST and key not in FILLERS]
@@ -236,14 +237,23 @@ def _only_asks_for_a_person(text: str) -> bool:
 
 def _only_turns_the_bot_away(clause: str) -> bool:
     """Whether a clause only says no to the machine ("БОТ ХЭРЭГГҮЙ!!!", "bot bish", "not a
-    bot"): beside a request for a person, no problem to put on a ticket."""
+    bot", "ботоор яримааргүй байна": through a bot I won't talk, "роботтой ярихыг хүсэхгүй"):
+    beside a request for a person, no problem to put on a ticket."""
     typed = [key for key in keys(clause) if key not in FILLERS]
-    return not MACHINE.isdisjoint(typed) and all(
-        key in MACHINE or key in _TURNED_AWAY for key in typed
+    return any(_names_the_machine(key) for key in typed) and all(
+        _names_the_machine(key) or key in _TURNED_AWAY or key in TALK or key.endswith(_NEGATED)
+        for key in typed
     )
 
 
+def _names_the_machine(key: str) -> bool:
+    """"бот", and its cases: "ботоор", "bottoi", "роботтой"."""
+    return key in MACHINE or key.startswith(_MACHINE_STEMS)
+
+
 _TURNED_AWAY = frozenset(keys("хэрэггүй биш үгүй no not dont don't need want a"))
+_MACHINE_STEMS = tuple(stem for stem in MACHINE if len(stem) >= 3)  # not "ai"
+_NEGATED = fold(NEGATION_SUFFIX)  # "яримааргүй", "хүсэхгүй"
 
 
 def _offer_answered(text: str) -> str | None:

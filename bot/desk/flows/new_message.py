@@ -11,13 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.desk.certificates import SAID_AT_ONCE, find_register_number, mask_register_numbers
+from bot.desk.certificates import (
+    SAID_AT_ONCE,
+    find_register_number,
+    mask_register_numbers,
+    only_names_the_person,
+)
 from bot.desk.flows import answers, certificate, escalation, recovery, schedule
 from bot.desk.flows.answers import SMALL_TALK, button_gone
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.schedule import OTHER_COHORT, cohort_label
 from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
+from bot.nlu import tables
 from bot.nlu.choices import keys, says_still
 from bot.nlu.entities import (
     asks_about_a_day,
@@ -50,6 +56,7 @@ from bot.nlu.entities import (
     only_states,
     only_unsure,
     opens_with_a_contrast,
+    opens_with_greeting,
     says_nothing_came,
     says_unsure,
     states_a_fact,
@@ -222,7 +229,7 @@ async def _read_in_context(turn: Turn, text: str, result: MatchResult) -> bool:
         await respond(turn, schedule.ENTRY, text)  # day in the teacher's schedule
         return True
     if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
-        if _greets(turn, escalation.CLAUSES.split(text)[0]):  # "Сайн байна уу, би 10 дахь …"
+        if _greets_first(turn, text):  # "Сайн байна уу, би 10 дахь …"
             turn.log.intent = answers.GREETING  # is greeted back (and a newcomer welcomed)
             await respond(turn, answers.GREETING, text)
         _cohort_stated(turn, cohort)
@@ -278,10 +285,14 @@ async def _answer_out_of_scope(
         await respond(turn, near[0], text)
     elif near:
         clarify(turn, text, near)
-    elif turn.fresh_topic and (
-        best.score < CLEAR_SCORE
-        or opens_with_a_contrast(text)
-        or (certificate.just_answered(turn) and denies(text))  # "esis deer haragdahgui bn"
+    elif (
+        turn.fresh_topic
+        and not _whom_about(turn, text, best.intent)
+        and (
+            best.score < CLEAR_SCORE
+            or opens_with_a_contrast(text)
+            or (certificate.just_answered(turn) and denies(text))  # "esis deer haragdahgui bn"
+        )
     ):
         # "menejer maan amraltaar yavchihsan bn" right after the password's steps tells why
         # they did not help; "ямар менежер? … хэн байдгийг мэдэхгүй" asks about them;
@@ -291,6 +302,16 @@ async def _answer_out_of_scope(
         _offer_for_follow_up(turn)
     else:
         answers.out_of_scope(turn, best.intent)
+
+
+def _whom_about(turn: Turn, text: str, intent: str) -> bool:
+    """Whether a message asks whom to turn to about a matter of another's, that matter alone
+    read as that entry ("Who do I ask about my salary bonus?", "tsagiin achaalal ih bn, hend
+    handah ve"): right after an answer too, a topic of its own, not why the answer failed."""
+    if not asks_whom(text):
+        return False
+    reading = turn.knowledge.matcher.match(matter_of_a_contact_question(text))
+    return reading.best is not None and reading.best.intent == intent
 
 
 def _beside_the_venting(turn: Turn, text: str) -> str | None:
@@ -343,7 +364,7 @@ async def _opened(turn: Turn, text: str) -> None:
     """An opening answered: greeted back (a newcomer welcomed) when it greets, the year of
     work it gives kept and said to be, and the question invited."""
     turn.log.intent = ANNOUNCED
-    if _greets(turn, escalation.CLAUSES.split(text)[0]):
+    if _greets_first(turn, text):
         turn.log.intent = answers.GREETING
         await respond(turn, answers.GREETING, text)
     if (cohort := detect_cohort(text)) is not None and not of_someone_else(text):
@@ -514,8 +535,11 @@ async def _facts(turn: Turn, text: str) -> bool:
     if cohort is not None and not of_someone_else(text):  # kept whatever else it does
         turn.person.cohort = cohort
     mention = find_register_number(text, turn.knowledge.matcher.knows)
-    named = mention is not None and (mention.number is not None or mention.problem in SAID_AT_ONCE)
-    if named and not _asks_beside(turn, text):  # a wrong date in it: said so at once
+    if (
+        mention is not None
+        and (mention.number is not None or mention.problem in SAID_AT_ONCE)  # a wrong date
+        and (only_names_the_person(text, mention) or not _asks_beside(turn, text))
+    ):  # … is said at once
         await certificate.start(turn, text)
         return True
     if not only_states(text):
@@ -605,6 +629,11 @@ def _greets(turn: Turn, sentence: str) -> bool:
     return turn.knowledge.matcher.match(sentence).intent == answers.GREETING
 
 
+def _greets_first(turn: Turn, text: str) -> bool:
+    """Whether a message's first clause greets, or it opens with "Сайн байна уу" run on."""
+    return _greets(turn, escalation.CLAUSES.split(text)[0]) or opens_with_greeting(text)
+
+
 def asks_anew(turn: Turn, question: Question, text: str) -> bool:
     """Whether a "yes" to a question about the answer just given is a new question: "за
     тэгвэл нууц үгээ мартсан" to "solved?" after the username's steps. Its "за" starts a
@@ -645,6 +674,7 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
             )
             or not asks_for_something_else(turn, text)
         )
+        and not cannot_get_in_elsewhere(turn, text)
     )
 
 
@@ -672,6 +702,17 @@ def asks_for_something_else(turn: Turn, text: str) -> bool:
         ):
             return True
     return False
+
+
+def cannot_get_in_elsewhere(turn: Turn, text: str) -> bool:
+    """Whether a "no" to a question about an answer on no login tells a login's failure of
+    its own ("esis ruu orj chadahgui bn" under who attends): a new problem, whose guide asks
+    what is lost, not why that answer failed. (Under a login's steps it is that failure.)"""
+    if turn.memory.topic in recovery.ENTRIES:
+        return False
+    result = turn.knowledge.matcher.match(text)
+    candidates = [candidate.intent for candidate in result.candidates]
+    return _cannot_get_in(text, result, candidates) is not None
 
 
 def says_too_little(turn: Turn, question: Question, text: str) -> bool:
@@ -783,9 +824,11 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
     clearest = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
     found = [intent for intent in scores if intent in clearest]
     ours_clearly = len(found) == 1 and scores[found[0]] >= CLEAR_SCORE
-    if ours_clearly and refused and whole.intent in (None, found[0]):
+    beside = ours_clearly and found[0] != answers.CONTACT
+    if beside and refused and whole.intent in (None, found[0]):
         # "esis-iin nuuts ugee martsan bas tsalin hezee nemegdeh ve": ours, and an out-of-scope
-        # question beside it, answered with where it goes
+        # question beside it, answered with where it goes ("Сургуулийн халаалт ажиллахгүй
+        # байна, хэнд хандах вэ" asks whom about the heating: its pointer says)
         return [found[0], refused[0]]
     if len(found) < 2:
         if whole.intent and (whole.intent not in SMALL_TALK or not found):
@@ -991,7 +1034,8 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
     schedule or a lookup is asked again for another cohort or number, and gets it.
     What if it fails is no failure told ("тэгээд тэнцэхгүй бол яах вэ"), nor is the answer
     checked ("тэгэхээр хамрагдахгүй гэсэн үг үү", "одоо ч гэсэн амжих боломжтой гэсэн үг үү"),
-    nor asked again with a "not" in the question ("суухгүй байж болохгүй юу?")."""
+    nor asked again with a "not" in the question ("суухгүй байж болохгүй юу?"). Why it is
+    so, asked of the same answer, is beyond it too."""
     topic = turn.fresh_topic
     other_password = {intent, topic} <= recovery.PASSWORD_ENTRIES and not detect_system(text)
     # "болсонгүй ээ, имэйл рүү юу ч ирэхгүй байна" after a login's steps: they failed, and
@@ -1004,9 +1048,17 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
         same
         and intent not in SMALL_TALK
         and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
-        and any(_tells_a_failure(clause) for clause in escalation.CLAUSES.split(text))
+        and (
+            any(_tells_a_failure(clause) for clause in escalation.CLAUSES.split(text))
+            or (intent == topic and not _WHY.isdisjoint(keys(text)))
+        )
         and not checks_understanding(text)
     )
+
+
+# "ЯАГААД ТЭНЦЭЭГҮЙ ЮМ БОЛ, БИ БҮХ МОДУЛИА ҮЗСЭН" right after what not passing means asks
+# why of the case, which the same answer again would not tell.
+_WHY = frozenset(keys(tables.WHY_WORDS))
 
 
 def _tells_a_failure(clause: str) -> bool:

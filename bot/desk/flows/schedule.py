@@ -67,12 +67,14 @@ NOTICE = yes_no(
     no=DECLINE_WORDS,
 )
 # What asks for the reminders in a message of its own ("сануулга асаагаад өгөөч", "хуваариа
-# харуулаад сануулаарай", "remind me before it starts"); stopping them is read before.
+# харуулаад сануулаарай", "remind me before it starts", "ehlehees ni umnu sanuulj ugnu uu":
+# chat's "ugnu" is "өгнө", which no folding makes of it, so "сануулж" alone asks); stopping
+# them, or saying they did not come, is read before.
 _REMINDERS_ASKED = Vocabulary.build(
     {
         "on": (
-            "сануулга", "сануулгаа", "сануулаарай", "сануулж өгөөрэй", "сануулж байгаарай",
-            "сануулж өгөх", "сануулж өгнө", "remind me", "reminder", "reminders",
+            "сануулга", "сануулгаа", "сануулаарай", "сануулж", "remind me", "reminder",
+            "reminders",
         )
     }
 )  # fmt: skip
