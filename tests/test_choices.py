@@ -102,11 +102,14 @@ def test_an_offer_is_taken_after_an_acknowledgement() -> None:
 
 
 def test_an_acknowledgement_before_a_question_of_its_own_takes_no_offer() -> None:
-    """"OK, … Is it over?" heard the answer and asks anew; "Yes please, let me know when it
-    is registered." still takes it: "yes" answers, "ok" only hears."""
+    """"OK, … Is it over?" heard the answer and asks anew, as "дараа" (afterwards) in a
+    question does; "Yes please, let me know when it is registered." still takes it: "yes"
+    answers, "ok" only hears."""
     assert NOTICE.choose("OK, my manager says 10th year. Is my training already over?") is None
     assert NOTICE.choose("за, 1 дэх жилийнх хэзээ эхлэх вэ?") is None
     assert NOTICE.choose("Yes please, let me know when it is registered.") == "yes"
+    assert NOTICE.choose("daraa ni nuhuj hamragdaj bolohuu") is None  # "afterwards", asked
+    assert NOTICE.choose("дараа") == "no"
 
 
 @pytest.mark.parametrize(

@@ -81,9 +81,9 @@ FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in key
 _CONJUNCTIONS = frozenset(keys(tables.CONJUNCTION_WORDS))
 _INDEFINITE = frozenset((key,) for key in keys(tables.INDEFINITE_WORDS))
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
-# Acknowledgements that say no yes: "ok", "за", "ойлголоо" before a question of its own hear
-# what was said; "тийм", "yes" still answer.
-_ONLY_HEARD = ACKNOWLEDGEMENTS - frozenset(keys(tables.PLAIN_YES_WORDS))
+# A yes or a no said plainly: before a question of its own it still answers ("Yes please,
+# let me know when it is registered."); "ok", "за", "дараа" there only hear what was said.
+_PLAIN = frozenset(keys(tables.PLAIN_YES_WORDS + " " + tables.TAKING_BACK_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
 _CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_PARTICLES)))
 _CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
@@ -240,8 +240,10 @@ class Vocabulary:
                 # reset it")
                 failed = value != self.negative and comma and ENGLISH_NEGATION.search(why)
                 start, end = hits[0][:2]
-                if first_at == 0 and asks(text) and set(typed[start:end]) <= _ONLY_HEARD:
-                    return None  # "OK, my manager says 10th year. Is it over?": "ok" heard it
+                if first_at == 0 and asks(text) and _PLAIN.isdisjoint(typed[start:end]):
+                    # "OK, my manager says 10th year. Is it over?": "ok" heard it; "daraa ni
+                    # nuhuj hamragdaj bolohuu": its "дараа" (afterwards) is no "later"
+                    return None
                 return None if failed else value
             if self.single and all(key in ACKNOWLEDGEMENTS for key in typed[:first_at]):
                 # An offer taken, then said more of: "remind me before the webinar"; after an

@@ -78,6 +78,8 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         # told
         "асуудал асуудлаа асуудлаар асуудлынхаа шийдүүлэх шийдүүлмээр шийдүүлье шийдэх "
         "ярилцаж ярилцах problem issue solve discuss "
+        # chat's "u" for "ө", which no folding undoes: "damjuulj ugnu uu" (өгнө үү)
+        "ugnu ugnuu uguuch uguurei"
     )
 ) | frozenset(keys(" ".join(PASSING_WORDS) + " " + MACHINE_WORDS))
 

@@ -796,8 +796,9 @@ def _questions_in(turn: Turn, text: str, whole: MatchResult) -> list[str]:
         alone = turn.knowledge.matcher.match(without_opening_thanks(parts[0])).intent
         if alone is not None and alone not in SMALL_TALK:
             return [alone]
-    if len(parts) > MAX_PARTS:  # a story told around its questions: the sentences that ask
-        parts = [part for part in parts if asks(part)]
+    if len(parts) > MAX_PARTS:  # a story told around its questions: the sentences that ask,
+        # whole ("Бас ESIS-ийн нууц үгээ мартчихсан, яаж сэргээх вэ?" is one question)
+        parts = [part for part in sentences(text) if asks(part)]
     if not 2 <= len(parts) <= MAX_PARTS:  # one question, or a paste judged by its request
         return [whole.intent] if whole.intent else []
     scores: dict[str, float] = {}  # each part's entry, in the message's order, its best score
