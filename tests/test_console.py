@@ -427,7 +427,7 @@ async def test_statistics_come_with_an_svg_chart_and_csv_tables(console: Console
     assert groups["all"][1] == "1" and groups["all"][2] != "" and groups["all"][4] != ""
     page = await console.client.get("/console/stats?days=7")
     assert 'id="ticket-times"' in page.text and "esis_password" in page.text
-    unsure = "Хоцорсон хүмүүст дахин боломж олгох уу"  # a retake, or the missed window?
+    unsure = "Арга зүйчийн утас авч болох уу"  # the contacts, or the visits to schools?
     await console.desk.handle(Incoming("telegram", "82", "82", text=unsure))
     clarified = await console.client.get("/console/stats/intents.csv?days=7")
     assert ",(clarified),1" in clarified.text  # asked "which one?": apart from refusals
