@@ -121,11 +121,14 @@ def check(step: Step, text: str) -> list[str]:
 
 async def run(desk: Desk, dialogue: Dialogue, user: str = "7001") -> Outcome:
     outcome = Outcome(dialogue)
-    offered = _menu()  # Messenger's persistent menu is there before the first message
+    # The menu is always at hand: Messenger's persistent menu before the first message,
+    # Telegram's persistent keyboard once shown; the last replies' buttons come first.
+    offered: list[Button] = []
     for number, step in enumerate(dialogue.steps, start=1):
         if step.press is not None:
             wanted = step.press.casefold()
-            button = next((b for b in offered if b.label.casefold() == wanted), None)
+            at_hand = [*offered, *_menu()]
+            button = next((b for b in at_hand if b.label.casefold() == wanted), None)
             if button is None:
                 outcome.failures.append(f"turn {number}: no button {step.press!r}")
                 return outcome

@@ -6,7 +6,7 @@ import pytest
 
 from bot.desk.flows.recovery import SYSTEM
 from bot.desk.flows.schedule import NOTICE, REMINDERS
-from bot.desk.questions import COHORT, UNSURE, Choice, Question, yes_no
+from bot.desk.questions import COHORT, UNSURE, Choice, Question, asks_to_be_told, yes_no
 from bot.nlu.choices import DECLINED, asks_with_a_word, keys
 from bot.nlu.entities import button_place, only_checks_presence, puts_off
 
@@ -256,3 +256,17 @@ def test_because_is_no_yes() -> None:
     feedback = yes_no("fb", "Did this help?", yes=("боллоо",))
     assert feedback.choose("боллоо") == "yes"
     assert feedback.choose("компьютерт тааруу хүн болохоор") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("Daraagiin huvaari garval end ilgeej ogno uu.", True),  # a stem, a word between
+        ("шинэ хуваарь гарвал хэлж өгөөрэй", True),
+        ("Please let me know when the next schedule is published", True),
+        ("could you let me know when the webinar part begins", False),  # a date asked
+        ("хуваарь гарсан уу", False),
+    ],
+)
+def test_a_notice_asked_for_in_words(text: str, told: bool) -> None:
+    assert asks_to_be_told(text) is told

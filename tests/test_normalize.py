@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.nlu.choices import after_the_contrast
 from bot.nlu.entities import (
     asks_about_a_day,
+    asks_the_hour,
     asks_to_wait,
     asks_what_answers,
     asks_what_comes_after,
@@ -25,13 +26,16 @@ from bot.nlu.entities import (
     named_cohorts,
     names_another_organiser,
     names_both,
+    not_what_was_asked,
     of_someone_else,
     only_announces_a_question,
     only_asks_how_one_is,
     only_asks_what_next,
     only_introduces,
     only_names_oneself,
+    only_states,
     only_thanks_ok,
+    owns_the_miss,
     passed_on,
     puts_off,
     relays,
@@ -42,6 +46,9 @@ from bot.nlu.entities import (
     sets_a_system_apart,
     states_a_fact,
     supposes,
+    tells_a_training_fault,
+    tells_screen_trouble,
+    term_asked,
     turns_reminders_off,
     with_year_of_work,
 )
@@ -857,3 +864,101 @@ def test_an_answer_passed_on_for_a_teacher() -> None:
     )
     assert passed_on("she says it worked") == "it worked"
     assert passed_on("за болчихлоо") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "rest"),
+    [
+        ("ESIS гэж юу вэ", "esis", ""),
+        ("сайн байна уу би шинэ багш ESIS гэж юу вэ", "esis", ""),
+        ("itpd gedeg chin yu ve", "institute", ""),
+        ("What's ESIS?", "esis", ""),
+        ("what does ITPD mean", "institute", ""),
+        ("Би 1 дэх жилийн багш. Ээлж гэж юу вэ?", "cohort", "Би 1 дэх жилийн багш."),
+        ("Батламж гэж юу вэ? Хэзээ авах вэ?", "certificate", "Хэзээ авах вэ?"),
+    ],
+)
+def test_a_term_asked_and_the_rest_of_the_message(text: str, term: str, rest: str) -> None:
+    assert term_asked(text) == (term, rest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ESIS юу вэ",  # may ask what happened
+        "ESIS-д юу болсон бэ",
+        "батламжаа хаанаас харах вэ",
+        "What is my certificate status?",
+        "What is ESIS and do I need it?",  # a second question in the sentence
+        "нууц үгээ яаж авах вэ, ESIS гэж юу вэ",
+    ],
+)
+def test_no_term_asked(text: str) -> None:
+    assert term_asked(text) is None
+
+
+def test_what_a_failing_screen_shows_and_the_hours_asked() -> None:
+    """A blank page, a spinner, an expired session or a page not found is a screen's
+    trouble; "эргээд нэвтэрч үзлээ" (tried again) is none. The hour or length of a session is
+    asked; its days are not."""
+    assert tells_screen_trouble("ESIS-д нэвтэрсний дараа цагаан хоосон хуудас гараад байна")
+    assert tells_screen_trouble("utasnaas esis ruu orohoor dugui ergeed l bn")
+    assert tells_screen_trouble("«Время сессии истекло» гээд гаргачихлаа")
+    assert tells_screen_trouble("The e-learning site only shows a spinning circle.")
+    assert not tells_screen_trouble("эргээд нэвтэрч үзлээ")
+    assert not tells_screen_trouble("ESIS руу орох гэхээр хэрэглэгч олдсонгүй гэж гарна")
+    assert asks_the_hour("neg udaagiin webinar hed tsag vrgeljledeg ve")
+    assert asks_the_hour("What time does the webinar start?")
+    assert not asks_the_hour("вебинар хэзээ эхлэх вэ")
+    assert not asks_the_hour("хэдэн хоног үргэлжлэх вэ")
+
+
+def test_a_fault_inside_the_training_and_a_miss_owned() -> None:
+    assert tells_a_training_fault("Тестээ илгээсэн чинь оноо 0 гэж харагдаад байна")
+    assert tells_a_training_fault("progress 90% deer zogsood hodlohgui bn")
+    assert not tells_a_training_fault("модуль сонгох")
+    assert not tells_a_training_fault("цаг агаар муу байна уу")
+    assert owns_the_miss("аа уучлаарай, доор нь бичсэн байсныг харсангүй. баярлалаа")
+    assert not owns_the_miss("тусалсангүй, баярлалаа")  # no apology: the answer failed
+    assert not owns_the_miss("уучлаарай, харсангүй. хаана байна вэ?")
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("үгүй ээ би тэрийг асуугаагүй шд. нэвтрэх нэр маань юу байсныг мартсан",
+         "нэвтрэх нэр маань юу байсныг мартсан"),
+        ("hezeeg ni asuugaagui ee, linkiig ni haanaas avah ve", "linkiig ni haanaas avah ve"),
+        ("No, that's not what I asked. I asked when the modules end.",
+         "I asked when the modules end"),
+        ("би өөр юм асуусан шүү дээ", ""),
+        ("нууц үгээ мартсан", None),
+    ],
+)  # fmt: skip
+def test_not_what_was_asked_and_what_is(text: str, rest: str | None) -> None:
+    assert not_what_was_asked(text) == rest
+
+
+def test_the_year_work_began_marks_its_own_clause() -> None:
+    """The year of work goes where the year work began is told, so the message still ends
+    with the writer's words; such a clause, with an apology, only states a cohort."""
+    marked = with_year_of_work("2011 онд ажилд орсон. Шалгаж өгөөч: УБ85031214, Дорж", 2020)
+    assert marked == "2011 онд ажилд орсон (10 дахь жил). Шалгаж өгөөч: УБ85031214, Дорж"
+    corrected = with_year_of_work("уучлаарай, буруу хэлчихлээ, 2011 онд ажилд орсон", 2020)
+    assert only_states(corrected)
+    assert only_states("uuchlaarai buruu helchihlee, 10 bish 1 dehi jil")
+    assert not only_states("ESIS-ийн нууц үг буруу")
+
+
+def test_not_before_a_system_skips_its_article() -> None:
+    text = "Sorry, it is my ESIS username I forgot, not the e-learning one."
+    assert detect_system(text) == "esis"
+    assert sets_a_system_apart(text)
+    assert detect_system("Эрхэм ITPD-ийн хамт олон оо, ESIS-ийн нууц үгээ мартсан") == "esis"
+    assert detect_system("itpd saitruu nevtrej chadahgui bn") == "elearning"
+
+
+def test_an_english_request_put_indirectly_asks() -> None:
+    assert asks("I would be grateful if you could let me know when the webinar begins.")
+    assert asks("I'd like to know my cohort's dates.")
+    assert not asks("I am a music teacher in my 5th year.")

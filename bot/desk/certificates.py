@@ -180,7 +180,14 @@ class Mention:
     surname: str  # "" when none stands beside the number
 
 
-SURNAME_LABELS = frozenset(["овог", "овгийн", "ovog", "surname", "фамилия", "familiya"])
+# The words that label a surname, in the cases a label takes before it ("овгоороо Мөнхбат":
+# by my surname, Munkhbat), Latin and Russian's too.
+SURNAME_LABELS = frozenset(
+    [
+        "овог", "овгийн", "овгийг", "овгоор", "овгоороо", "ovog", "ovgiig", "ovgoor",
+        "ovgooroo", "surname", "фамилия", "familiya", "familia",
+    ]
+)  # fmt: skip
 
 
 def only_names_the_person(text: str, mention: Mention) -> bool:
@@ -265,8 +272,8 @@ def find_register_number(
 # Batbayar), "хуучин овгоороо Мөнхбат" (by my old surname), Russian's "фамилия Дорж". One
 # word, not a question's ("батламж гэдэг").
 _TOLD_SURNAME = re.compile(
-    r"(?:\bовог(?:\s+нэр)?|\bovog|\bовгийг|\bovgiig|\bовгоор(?:оо)?|\bovgoor(?:oo)?"
-    r"|\bsurname|\blast\s+name|\bfamily\s+name|\bфамилия|\bfamiliya|\bfamilia)"
+    r"(?:\b(?:" + "|".join(sorted(SURNAME_LABELS, key=len, reverse=True)) + r")\b"
+    r"(?:\s+нэр)?|\blast\s+name|\bfamily\s+name)"
     r"(?:\s+(?:маань|минь|нь|бол|is|maani|maan|mini|ni|bol))?"
     r"(?:\s+(?:written|spelled|spelt)(?:\s+as)?)?[\s:\-–]+(?P<after>[^\W\d_]{2,})"
     r"|(?P<before>[^\W\d_]{2,})\s+(?:гэдэг|гэнэ|gedeg|овогтой|ovogtoi)\b",
@@ -281,13 +288,18 @@ _WRITTEN_SURNAME = re.compile(
 
 
 def retold_surname(text: str, known: Callable[[str], bool]) -> str:
-    """The surname typed again after a lookup found nothing: the one word left beside an
-    apology or "mistaken" ("anduurlaa dorj", "уучлаарай, Мөнхбат") that no question uses;
-    else ""."""
+    """The surname typed again after a lookup found nothing: the one word beside an apology,
+    "mistaken" or "it was written wrong" ("anduurlaa dorj", "уучлаарай, Мөнхбат", "овог
+    маань буруу бичигдсэн, Мөнхбат") that no question uses; else ""."""
     if "?" in text or any(ch.isdigit() for ch in text):
         return ""
     words = [word for word in _WORD.findall(text) if not _not_a_surname(word)]
-    return words[0] if len(words) == 1 and not known(words[0]) else ""
+    # "уучлаарай, овог маань буруу бичигдсэн, Мөнхбат": the one word no question uses
+    names = [word for word in words if not known(word)]
+    return names[0] if len(names) == 1 and len(words) <= _RETOLD_WORDS else ""
+
+
+_RETOLD_WORDS = 8  # a surname typed again comes with a short apology, not a story
 
 
 def told_surname(text: str, known: Callable[[str], bool] = lambda _word: False) -> str:

@@ -35,7 +35,7 @@ from bot.desk.flows import (
 from bot.desk.hours import WorkingHours
 from bot.desk.messages import Incoming, Reply
 from bot.desk.outbox import Payload
-from bot.desk.questions import ANYWHERE, MENU, Question, asks_to_be_told
+from bot.desk.questions import ANYWHERE, MENU, UNSURE, Question, asks_to_be_told
 from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, LeftQuestion, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
@@ -49,6 +49,7 @@ from bot.nlu.entities import (
     checks_understanding,
     gives_thanks,
     names_both,
+    not_what_was_asked,
     only_acknowledges,
     only_links,
     only_thanks_ok,
@@ -137,6 +138,8 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         and (_only_understood(question, text) or only_thanks_ok(text))
     ):
         return None  # "ok oilgoloo bayrlalaa" to the notice offered under a schedule: not taken
+    if question.about_an_answer and not_what_was_asked(text) is not None:
+        return None  # "би тэрийг асуугаагүй, …": no 👎 to rate, a question to read anew
     choice = question.choose(text) or question.choose_first_clause(text)
     if choice is None:
         return None
@@ -425,6 +428,8 @@ class Desk:
         if turn.state in RESUMABLE:
             turn.memory.left = LeftQuestion(turn.state, turn.memory.context, turn.memory.flow)
         await new_message.answer_question(turn, text)
+        if turn.person.cohort is None:  # a letter's "1 dehi jildee ajillaj baina" beside its
+            new_message.keep_cohort(turn, text)  # question: "манай ээлж хэзээ?" later is hers
         if _supersedes(turn):
             turn.memory.left = None  # "which system?" → "имэйлээ мартчихсан юм байна": answered
         greeted = turn.log.intent == answers.GREETING and turn.state == IDLE
@@ -567,6 +572,9 @@ class Desk:
             new_message.note_cohort(turn, text)
             return
         new_message.keep_cohort(turn, text)  # "би 5 дахь жилийн багш, ESIS-ийнх"
+        told_the_year = step == onboarding.State.COHORT and choice != UNSURE
+        if told_the_year and onboarding.reads_the_rest(text):
+            return  # the welcome's year, told: its action read the whole message already
         if (beside := new_message.asked_beside(turn, step, question, text)) is not None:
             await new_message.respond(turn, *beside)
 

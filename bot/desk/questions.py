@@ -9,6 +9,7 @@ its choice accepts, so "English", "Монгол" and the menu's own labels can b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -150,7 +151,10 @@ DECLINE_WORDS = (
 NOTICE_WORDS = (
     "мэдэгдээрэй", "мэдэгдэнэ үү", "мэдэгдээч", "мэдэгдэж өгөөрэй", "гармагц хэлээрэй",
     "гармагц бичээрэй", "гармагц явуулаарай", "гармагц илгээгээрэй", "гарвал илгээгээрэй",
-    "гарвал явуулаарай", "гарвал хэлээрэй", "гарвал бичээрэй", "let me know", "notify me",
+    "гарвал явуулаарай", "гарвал хэлээрэй", "гарвал бичээрэй",
+    # "гарвал илгээж өгнө үү", "garmagts yavuulj ugugurei": the stems, in any form
+    "гарвал илгээ", "гармагц илгээ", "гарвал явуул", "гармагц явуул", "гарвал хэлж",
+    "гармагц хэлж", "гарвал бичиж", "гармагц бичиж", "let me know", "notify me",
     "inform me", "send it to me", "send me the next", "tell me when next",  # "the" is a filler
     "tell me when it", "tell me when my certificate", "tell me once",
 )  # fmt: skip
@@ -160,7 +164,22 @@ _NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS}, typed=True)  # read with
 def asks_to_be_told(text: str) -> bool:
     """Whether a message asks, anywhere in it, to be told later (`NOTICE_WORDS`): the
     certificate's and the next schedule's notices asked for after their offers gave way."""
-    return bool(_NOTICE_ASKED.read([key for key in keys(text) if key not in FILLERS]))
+    if _ASKS_A_DATE.search(text):
+        return False
+    typed = [key for key in keys(text) if key not in FILLERS and key not in _TO_ME]
+    return bool(_NOTICE_ASKED.read(typed))
+
+
+# "Let me know when the webinar begins": a date asked for in a letter's words, not a notice
+# (which is of a schedule or a certificate coming out: "let me know when it is published").
+_ASKS_A_DATE = re.compile(
+    r"\blet me know (?:when|until|what date)\b[^.?!]*"
+    r"\b(?:begins?|starts?|ends?|opens?|closes?|remains?|finish(?:es)?)\b",
+    re.IGNORECASE,
+)
+
+
+_TO_ME = frozenset(keys("энд надад над руу над луу"))  # "гарвал энд илгээж өгнө үү"
 
 
 def yes_no(

@@ -197,13 +197,13 @@ class Vocabulary:
         if later and (changed := self.choose(later)) is not None:
             return changed  # "Үгүй ээ, уучлаарай, тийм, мэдэгдээрэй"
         if self.negative is not None and (rest := after_the_contrast(text)):
-            if not asks(rest) and (says_still(rest) or any(_negates(k) for k in keys(rest))):
+            if not asks(rest) and (says_still(rest) or any(negates(k) for k in keys(rest))):
                 # a yes taken back by what follows "but": "Нэвтэрдэг. Гэхдээ … дахиад л
                 # гаргачихдаг", "orson, gehdee module ni neegdehgui bn"
                 return self.negative
             if (then := self.choose(rest)) is not None:
                 return then  # "Баярлалаа, гэхдээ одоо болчихлоо"
-        negated = any(_negates(key) for key in typed)
+        negated = any(negates(key) for key in typed)
         if self.negative is not None and negated and len(typed) <= _NEGATED_REPLY:
             # "тийм биш", "ер нь тус болсонгүй", "ойлгосон гүй"; not a question with a "-гүй"
             # in it ("тэнцэхгүй бол цалин хасагдах уу?" asks anew)
@@ -213,7 +213,7 @@ class Vocabulary:
         head, comma, why = text.partition(",")
         one_word = comma and len([key for key in keys(head) if key not in FILLERS]) == 1
         answered = self.choose(head) if self.negative is not None and one_word else None
-        contradicted = answered != self.negative and any(_negates(key) for key in keys(why))
+        contradicted = answered != self.negative and any(negates(key) for key in keys(why))
         if answered is not None and not asks(text) and not contradicted:
             return answered  # … not a yes whose why fails: "Баярлалаа, гэхдээ … чадахгүй"
         hits, unexplained = self._read(typed, english=writes_english(text))
@@ -263,7 +263,7 @@ class Vocabulary:
             return None
         typed = [key for key in keys(first) if key not in FILLERS]
         declared = {at for start, end, _value in self.read(typed) for at in range(start, end)}
-        if any(_negates(key) for at, key in enumerate(typed) if at not in declared):
+        if any(negates(key) for at, key in enumerate(typed) if at not in declared):
             return None  # … but "мэдэхгүй ээ, 2020 онд орсон" says the choice "not sure"
         value = self.choose(first)
         if value is None or any(self.choose(clause) is not None for clause in rest):
@@ -390,7 +390,7 @@ def asks_with_a_word(text: str) -> bool:
     return not _ASKING.union(_ASKING_FIRST).isdisjoint(keys(text))
 
 
-def _negates(key: str) -> bool:
+def negates(key: str) -> bool:
     """A negation word ("биш", "didn't") or a word ending in -гүй ("хэрэггүй"), not one that
     denies nothing ("гайгүй": fine)."""
     return key in _NEGATION_WORDS or (
@@ -399,7 +399,7 @@ def _negates(key: str) -> bool:
 
 
 def _denies(key: str) -> bool:
-    return key in _NO or _negates(key)
+    return key in _NO or negates(key)
 
 
 def symbols_of(text: str) -> str:

@@ -16,6 +16,7 @@ from bot.nlu.choices import (
     Vocabulary,
     asks_with_a_word,
     keys,
+    says_still,
     symbols_of,
 )
 from bot.nlu.normalize import (
@@ -45,7 +46,9 @@ SYSTEMS = Vocabulary.build(
         ),
         "elearning": (
             "esurgalt", "е сургалт", "цахим сургалт", "цахим сургалтын", "e-learning",
-            "elearning", "e learning", "online course", "itpd",
+            "elearning", "e learning", "online course",
+            # the institute's site, not the institute ("ITPD-iin hamt olon": its staff)
+            "itpd сайт", "itpd site", "itpd мн",
             # told by what is done there: "модулиа үздэг тэр сайт", "the online modules"
             "модул", "модулиуд", "модулиудаа", "module", "modules", "сургалтын сайт",
             "сургалтаа үздэг", "сургалт үздэг",
@@ -195,8 +198,8 @@ _MOST_YEARS = 45  # of work: a year further back is no year work began
 
 def with_year_of_work(text: str, school_year: int) -> str:
     """The message with the year of work that the year work began makes in the school year
-    starting in `school_year`, said after it, when the message names only the year work
-    began: "2016 онд ажилд орсон" in 2020–21 → "2016 онд ажилд орсон (5 дахь жил)". The
+    starting in `school_year`, said right after it, when the message names only the year
+    work began: "2016 онд ажилд орсон" in 2020–21 → "2016 онд ажилд орсон (5 дахь жил)". The
     desk knows the date; the words do not. Not when the writer says she is unsure ("Сайн
     мэдэхгүй байна, 2016 онд ажилд орсон ч дунд нь жирэмсний амралт авч байсан": leave
     may not count)."""
@@ -205,7 +208,21 @@ def with_year_of_work(text: str, school_year: int) -> str:
     if says_unsure(text):
         return text
     year = school_year - int(match.group(1) or match.group(2)) + 1
-    return f"{text} ({year} дахь жил)" if 1 <= year <= _MOST_YEARS else text
+    if not 1 <= year <= _MOST_YEARS:
+        return text
+    # at the end of the clause that says it, so the message's end stays the writer's own
+    # ("… шалгаж өгөөч: УБ85031214, Дорж" ends with the surname)
+    end = _clause_end(text, match.end())
+    return f"{text[:end]} ({year} дахь жил){text[end:]}"
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the clause that runs through `at` ends: "2016 онд ажилд орсон, …" at its comma."""
+    found = _CLAUSE_MARK.search(text, at)
+    return found.start() if found else len(text)
+
+
+_CLAUSE_MARK = re.compile(r"\s*(?:[,;!?\n(]|\.(?:\s|$))")
 
 
 def named_calendar_year(text: str) -> int | None:
@@ -223,6 +240,7 @@ def names_another_year(text: str) -> bool:
 
 _NOT_AFTER = frozenset(keys("биш bish"))  # "ESIS биш, цахим сургалт"
 _NOT_BEFORE = frozenset(keys("not"))  # "not ESIS, e-learning"
+_ARTICLES = frozenset(keys("the a an my"))  # "not the e-learning one", "not my ESIS"
 # "tsahim surgalt ni bish", "дүн оруулдаг тэр биш"
 _PARTICLES_BEFORE_NOT = frozenset(keys("нь ni бол bol маань maan тэр ter"))
 _SAID = frozenset(keys("гэж gej"))  # "ESIS гэж бодсон" (I thought ESIS): what is meant is not it
@@ -255,7 +273,10 @@ def _systems(text: str) -> tuple[set[str], set[str]]:
     named: set[str] = set()
     denied: set[str] = set()
     for start, end, value in SYSTEMS.read(words):
-        not_it = _denied_after(words, end) or (start > 0 and words[start - 1] in _NOT_BEFORE)
+        before = start - 1
+        while before > 0 and words[before] in _ARTICLES:
+            before -= 1
+        not_it = _denied_after(words, end) or (before >= 0 and words[before] in _NOT_BEFORE)
         (denied if not_it else named).add(value)
     return named, denied
 
@@ -281,6 +302,16 @@ def bare_cohort(text: str) -> int | None:
 _TAKING_BACK = frozenset(keys(tables.CHANGE_OF_MIND_WORDS + " " + tables.TAKING_BACK_WORDS))
 
 
+_APOLOGY = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
+
+
+def owns_the_miss(text: str) -> bool:
+    """Whether a message apologises and thanks ("аа уучлаарай, доор нь бичсэн байсныг
+    харсангүй. баярлалаа"): the writer missed something, not the answer; its "-гүй" tells
+    no failure."""
+    return not _APOLOGY.isdisjoint(keys(text)) and gives_thanks(text) and not asks(text)
+
+
 def takes_back(text: str) -> bool:
     """Whether a message takes back what was said before it ("уучлаарай", "ugui ugui",
     "sorry", "биш"): what it states is a correction."""
@@ -290,6 +321,9 @@ def takes_back(text: str) -> bool:
 def only_states(text: str) -> bool:
     """Whether a message says nothing beyond a cohort or a system, with an apology or an
     introduction around it: "уучлаарай, би 1 дэх жилийн багш шүү", "цахим сургалтынх"."""
+    text = _MISSPOKE.sub(" ", text)
+    if (began := _WORK_BEGAN.search(text)) is not None:  # "2011 онд ажилд орсон (10 дахь жил)"
+        text = text[: began.start()] + text[_clause_end(text, began.end()) :]
     words = keys(text)
     named = {n for start, end, _value in SYSTEMS.read(words) for n in range(start, end)}
     rest = [
@@ -301,6 +335,14 @@ def only_states(text: str) -> bool:
         and not key.startswith(_YEAR_WORDS)
     ]
     return bool(words) and not rest
+
+
+# "буруу хэлчихлээ" (I said it wrong) beside a fact stated again: an apology, not a problem.
+_MISSPOKE = re.compile(
+    r"\b(?:буруу|buruu)\s+(?:хэлчихлээ|хэлчихсэн|хэлсэн|хэлжээ|биччихлээ|бичсэн|бичжээ|"
+    r"helchihlee|helchihsen|helsen|bichchihlee|bichsen)\b",
+    re.IGNORECASE,
+)
 
 
 # "… гэж байна", "… gej bn", "… гэнэ": what another said; "she says …" before it in English.
@@ -885,15 +927,15 @@ def asks_what_comes_after(text: str) -> str | None:
     training it names ("тэгээд вебинар дууссаны дараа?": "webinar"), "" when it names none
     ("тэгээд дараа нь?", "and after that?", "tgd daraa ni yu boloh ve": after the answer just
     given), None when it asks something else. Its last sentence asks; those before may
-    only say which part is done ("Цахим сургалтын модулиудаа бүгдийг нь дуусгачихлаа.") or
-    who writes."""
+    only say which part is done ("Цахим сургалтын модулиудаа бүгдийг нь дуусгачихлаа."), who
+    writes, or that the answer was understood ("ойлголоо.")."""
     *before, last = sentences(text) or [""]
     if not asks(last) or not any(key.startswith(_AFTER) for key in keys(last)):
         return None
     named = ""
     for sentence in [*before, last]:
-        if sentence is not last and only_introduces(sentence):
-            continue
+        if sentence is not last and (only_introduces(sentence) or only_acknowledges(sentence)):
+            continue  # "ойлголоо. тэгээд модулиа дуусгачихвал дараа нь юу хийх вэ"
         for key in keys(sentence):
             stage = next((s for s, marks in _STAGES.items() if key.startswith(marks)), None)
             if stage is not None:
@@ -964,3 +1006,162 @@ _OUR_SITES = ("itpd.mn", "esis.edu.mn", "google.com")
 def _names_another_site(text: str) -> bool:
     sites = [site.lower() for site in _SITE.findall(text)]
     return bool(sites) and not any(site.endswith(_OUR_SITES) for site in sites)
+
+
+# The words a newcomer asks the meaning of, by term: the institute's name and its systems'
+# acronyms, the cohort and the certificate. (The training's own parts, e-learning and the
+# webinar, are the format entry's: "Вебинар гэж юу вэ" reads as it.)
+TERMS = Vocabulary.build(
+    {
+        "esis": (
+            "esis", "есис", "эсис", "bsmis", "бсмис", "боловсролын салбарын мэдээллийн систем",
+        ),
+        "institute": (
+            "itpd", "итпд", "бмди", "bmdi", "институт", "institute",
+            "багшийн мэргэжил дээшлүүлэх институт", "багшийн мэргэжил хөгжлийн институт",
+        ),
+        "cohort": ("ээлж", "eelj", "cohort"),
+        "certificate": ("батламж", "batlamj", "certificate"),
+    }
+)  # fmt: skip
+# What may stand after the term in a question of its meaning: "гэж юу вэ", "гэдэг нь юу юм
+# бэ", "gedeg chin yu ve", "юу гэсэн үг вэ", "ямар утгатай вэ"; and English's "what's", "what
+# does … mean" around it. One of _MEANING must be among them.
+_WHAT_IS = frozenset(
+    keys(
+        "гэж гэдэг гэдэг нь чинь чин юу юм бэ вэ гэсэн үг ямар утгатай утга учир вэ "
+        "what what's is are does do mean means meaning a an the"
+    )
+)
+_MEANING = frozenset(keys("юу утгатай утга what what's mean means meaning"))
+_NAMED_AS = frozenset(keys("гэж гэдэг what what's"))  # "ESIS юу вэ" may ask what happened
+
+
+def term_asked(text: str) -> tuple[str, str] | None:
+    """The term a message asks the meaning of ("сайн байна уу би шинэ багш ESIS гэж юу вэ",
+    "itpd gedeg chin yu ve", "What is a cohort?"), and the message's other sentences; None
+    when no sentence only asks what a term is. Words before the term may greet or introduce
+    but not ask ("нууц үгээ яаж авах вэ, ESIS гэж юу вэ" asks two things in one sentence)."""
+    said = sentences(text)
+    for at, sentence in enumerate(said):
+        typed = [key for key in keys(sentence) if key not in FILLERS]
+        found = TERMS.read(typed)
+        if len(found) != 1:
+            continue
+        start, end, term = found[0]
+        before, after = typed[:start], typed[end:]
+        if before and set(before) <= _WHAT_IS:  # "what is a cohort", "what's ESIS"
+            after, before = [*before, *after], []
+        if (
+            set(after) <= _WHAT_IS
+            and not _MEANING.isdisjoint(after)
+            and not _NAMED_AS.isdisjoint(after)
+            and not asks_with_a_word(" ".join(before))
+        ):
+            return term, " ".join(said[:at] + said[at + 1 :]).strip()
+    return None
+
+
+# What a screen does when a site fails, unlike a login's wrong data: a blank page, a circle
+# that keeps spinning, an error, an expired session, a page not found; in chat's Latin, in
+# English and in Russian (a browser's own messages).
+_SCREEN_TROUBLE = Vocabulary.build(
+    {
+        "trouble": (
+            "хоосон хуудас", "цагаан хуудас", "цагаан дэлгэц", "хар дэлгэц", "эргэлдээд",
+            "эргэлдэж", "эргэлдсээр", "эргэлдэнэ", "эргээд л", "ergeed l", "ergeldeed",
+            "дугуй эргээд", "dugui ergeed",
+            "ергэлдээд", "ачаалахгүй", "ачаалахгуй", "ачаалаад л", "achaalahgui", "achaalaad l",
+            "гацчихсан", "гацаад", "гацсан", "gatsaad", "gatschihsan", "gatssan",
+            "хуудас олдсонгүй", "huudas oldsongui", "алдаа гараад", "алдаа заагаад",
+            "aldaa garaad", "aldaa zaagaad", "error", "session expired", "сесс", "session",
+            "сессии", "ошибка", "page not found", "not found", "404", "can't be reached",
+            "cannot be reached", "spinning", "blank page", "blank screen", "white screen",
+            "not loading", "won't load", "doesn't load", "keeps loading",
+        )
+    }
+)  # fmt: skip
+
+
+def tells_screen_trouble(text: str) -> bool:
+    """Whether a message tells what a failing site shows ("ESIS-д нэвтэрсний дараа цагаан
+    хоосон хуудас гараад", "dugui ergeed l bn", «Время сессии истекло»): no credential is
+    lost, so the steps of a login do not help; a methodologist may."""
+    return bool(_SCREEN_TROUBLE.read(keys(text)))  # with its fillers: "эргээд л" keeps on
+
+
+# The hour or the length of a session asked ("вебинар хэдэн цагт эхэлдэг вэ", "нэг удаагийн
+# вебинар хэдэн цаг үргэлжилдэг", "өглөө үү орой юу", "what time does it start"): the
+# schedule gives days, so showing it again answers nothing.
+_HOUR_ASKED = Vocabulary.build(
+    {
+        "hour": (
+            "хэдэн цагт", "хэдэн цаг", "hed tsagt", "hed tsag", "хэдэн минут", "hed minut",
+            "өглөө үү орой", "өглөө эсвэл орой", "ugluu uu oroi", "ugluu esvel oroi",
+            "what time", "how many hours", "how long is each", "how long is one",
+            "how long is a session", "how long does each", "how long does a session",
+        )
+    }
+)  # fmt: skip
+
+
+def asks_the_hour(text: str) -> bool:
+    """Whether a message asks at what hour or for how long a session runs."""
+    return bool(_HOUR_ASKED.read(keys(text)))
+
+
+# "That is not what I asked" under an answer: the answer missed, and the question follows,
+# often in the same message ("hezeeg ni asuugaagui ee, linkiig ni haanaas avah ve"), or in
+# the clause that says it ("I asked when the modules end").
+_NOT_ASKED = Vocabulary.build(
+    {
+        "missed": (
+            "асуугаагүй", "asuugaagui", "асуусангүй", "asuusangui", "өөр юм асуусан",
+            "uur yum asuusan", "өөр зүйл асуусан", "uur zuil asuusan", "асуусан зүйл биш",
+            "асуусан юм биш", "asuusan zuil bish", "not what i asked", "didn't ask",
+            "did not ask", "not what i meant",
+        ),
+        "instead": ("i asked about", "i asked when", "i asked where", "i asked how"),
+    }
+)  # fmt: skip
+_BARE_NO = frozenset(keys("no nope үгүй ugui биш bish"))
+
+
+def not_what_was_asked(text: str) -> str | None:
+    """The rest of a message that says the answer was not what was asked ("үгүй ээ би
+    тэрийг асуугаагүй шд. нэвтрэх нэр маань юу байсныг мартсан" → "нэвтрэх нэр маань юу
+    байсныг мартсан"), "" when it says only that; None when it does not say it."""
+    clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause and clause.strip()]
+    said = [{value for *_at, value in _NOT_ASKED.read(keys(clause))} for clause in clauses]
+    if not any(said):
+        return None
+    told = [
+        clause
+        for clause, found in zip(clauses, said, strict=True)
+        if "missed" not in found
+        and not only_acknowledges(clause)
+        and not set(keys(clause)) <= _BARE_NO | FILLERS
+    ]
+    return ", ".join(told)
+
+
+# The parts of the training a fault is told of ("тест", "даалгавар", "progress", "видео"),
+# beginnings of words, beside the systems' names.
+_TRAINING_PARTS = tuple(
+    keys(
+        "тест test даалгавар daalgavar бие даалт модул modul module видео video бичлэг "
+        "bichleg progress явц yavts оноо onoo дүн файл file хавсар havsar вебинар webinar "
+        "судалгаа sudalgaa"
+    )
+)
+
+
+def tells_a_training_fault(text: str) -> bool:
+    """Whether a message tells something inside the training fails ("Бие даалтын даалгавраа
+    хавсаргах гэсэн чинь файл орохгүй байна", "оноо 0 гэж харагдаад байна. тооцогдоогүй юм
+    болов уу"): a part of it or a system named, and a negated word or "still"."""
+    words = keys(text)
+    named = detect_system(text) is not None or any(
+        key.startswith(_TRAINING_PARTS) for key in words
+    )
+    return named and (denies(text) or says_still(text) or "0" in words)

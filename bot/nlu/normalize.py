@@ -616,8 +616,11 @@ def asks(sentence: str) -> bool:
 
 
 def _asks_in_english(words: list[str]) -> bool:
-    """An English question word where a question begins, or a request ("please", "help");
-    see `tables.ENGLISH_ASKED_AFTER`."""
+    """An English question word where a question begins, a request ("please", "help") or
+    one put indirectly ("let me know when"); see `tables.ENGLISH_ASKED_AFTER`."""
+    said = f" {' '.join(words)} "
+    if any(f" {phrase} " in said for phrase in tables.ENGLISH_INDIRECT_ASKING):
+        return True
     first = next((at for at, word in enumerate(words) if word not in tables.ENGLISH_OPENERS), 0)
     for at, word in enumerate(words):
         if word not in tables.ENGLISH_QUESTION_WORDS:

@@ -413,6 +413,9 @@ STOP_WORDS: frozenset[str] = _words(
 ENGLISH_STOP_WORDS: str = (
     "the a an i my me to of is are am it its in at for and do does did was were have this "
     "that with you your our so just"
+    # a letter's courtesies around its request: "I would appreciate it if you could let me
+    # know when …", "Kind regards"
+    " would appreciate grateful if let know tell kindly kind regards wondering"
 )
 # Function words that mark a message as English rather than chat-Latin Mongolian ("I forgot
 # my password", "when is the webinar for 5th year teachers?"); none is a chat-Latin word.
@@ -460,6 +463,12 @@ ENGLISH_ASKED_AFTER: frozenset[str] = _words(
     "your our"  # "how i reset it", written so, asks; "where we watch the lessons" tells
 )
 ENGLISH_MODALS: frozenset[str] = _words("can could should")
+# Requests put indirectly, as a letter does: "I would be grateful if you could let me know
+# when …", "I'd like to know …", "I was wondering whether …".
+ENGLISH_INDIRECT_ASKING: tuple[str, ...] = (
+    "let me know", "tell me", "like to know", "want to know", "need to know", "wondering",
+    "grateful if", "appreciate if", "appreciate it if",
+)  # fmt: skip
 ENGLISH_SUBJECTS: frozenset[str] = _words(
     "i you we it they he she someone somebody anyone anybody"
 )
@@ -930,8 +939,8 @@ STAGE_WORDS: dict[str, str] = {
 # нээж өгөх вэ"): the phrases asking for another, and beginnings of the manager's words
 # and of being away or not knowing.
 WHO_ELSE_PHRASES: tuple[str, ...] = (
-    "өөр хэн", "өөр хүн", "өөр хаана", "uur hen", "oor hen", "uur hun", "who else",
-    "anyone else", "someone else",
+    "өөр хэн", "өөр хэнээс", "өөр хэнд", "өөр хэнээр", "өөр хүн", "өөр хаана", "uur hen",
+    "oor hen", "uur henees", "uur hend", "uur hun", "who else", "anyone else", "someone else",
 )  # fmt: skip
 MANAGER_WORDS: str = "менежер menejer manager захирал zahiral"
 # Who that one is, asked ("сургалтын менежер гэж хэн бэ", "menejer gedeg chin hen be"):
@@ -939,7 +948,9 @@ MANAGER_WORDS: str = "менежер menejer manager захирал zahiral"
 WHO_WORDS: str = "хэн hen who"
 AWAY_WORDS: str = (
     "амралт amralt байхгүй bhgui baihgui алга томилолт tomilolt семинар seminar өвч "
-    "мэдэхгүй medehgui mdku away leave vacation holiday sick"
+    "мэдэхгүй medehgui mdku away leave vacation holiday sick "
+    # does not answer: "утсаа авахгүй байна", "hariulahgui bn"
+    "авахгүй avahgui хариулахгүй hariulahgui холбогдохгүй holbogdohgui"
 )
 
 # A day of the calendar asked about ("3 сарын 24-нд юу болох вэ?", "4/15 nd ehleh uu",

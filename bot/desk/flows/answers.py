@@ -78,6 +78,42 @@ FEEDBACK = Question(
 )  # fmt: skip
 
 
+DEFINED = "term_defined"  # the log's intent for "ESIS гэж юу вэ": answered, not refused
+# What a newcomer asks the meaning of (nlu.entities.TERMS): what it is, and the next step.
+DEFINITIONS = {
+    "esis": N_(
+        "ESIS is the education sector information system: the records of teachers and staff "
+        "are kept there, and so is the register of the certificates of those who pass the "
+        "training. Your school's training manager creates your ESIS account (username and "
+        "password); you change your own password and e-mail there under «Миний тохиргоо»."
+    ),
+    "institute": N_(
+        "ITPD is the Institute of Teachers' Professional Development. It runs the mandatory "
+        "training for teachers and staff in their 1st, 5th and 10th year of work, online: "
+        "e-learning at esurgalt.itpd.mn, then webinars on Google Meet / Google Classroom. "
+        "I am its help desk."
+    ),
+    "cohort": N_(
+        "A cohort is everyone in the same year of work, 1st, 5th or 10th, who takes the "
+        "training together: each cohort has its own dates, e-learning first and then the "
+        "webinars. Tell me your year of work and I will give you your dates."
+    ),
+    "certificate": N_(
+        "The certificate (батламж) is the record of passing the training. The certificates "
+        "of those who passed are registered in ESIS, where you see yours in your own record. "
+        "Send me your register number and I will check whether you passed and whether it is "
+        "registered."
+    ),
+}
+
+
+def define(turn: Turn, term: str, show_menu: bool) -> None:
+    """What a term is ("ESIS гэж юу вэ" from a newcomer): no entry's steps, which would
+    take for a problem what is a question of words."""
+    turn.log.intent = DEFINED
+    turn.say(_(DEFINITIONS[term]), show_menu=show_menu)
+
+
 def glad_it_worked(turn: Turn) -> None:
     """The problem is over, said to "solved?" or in a message of its own."""
     turn.go(IDLE)

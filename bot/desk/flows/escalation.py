@@ -21,7 +21,7 @@ from bot.desk.questions import (
 )
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
-from bot.nlu.choices import FILLERS, asks_with_a_word, keys
+from bot.nlu.choices import FILLERS, asks_with_a_word, keys, negates
 from bot.nlu.entities import (
     MACHINE,
     detect_system,
@@ -31,8 +31,8 @@ from bot.nlu.entities import (
     relays,
     says_it_worked,
 )
-from bot.nlu.normalize import FULL_STOP, fold
-from bot.nlu.tables import MACHINE_WORDS, NEGATION_SUFFIX
+from bot.nlu.normalize import FULL_STOP
+from bot.nlu.tables import MACHINE_WORDS
 from bot.storage.models import Ticket
 
 RELAYED = frozenset({"photo", "document"})  # passed on to the staff while a ticket is open
@@ -243,7 +243,7 @@ def _only_turns_the_bot_away(clause: str) -> bool:
     beside a request for a person, no problem to put on a ticket."""
     typed = [key for key in keys(clause) if key not in FILLERS]
     return any(_names_the_machine(key) for key in typed) and all(
-        _names_the_machine(key) or key in _TURNED_AWAY or key in TALK or key.endswith(_NEGATED)
+        _names_the_machine(key) or key in _TURNED_AWAY or key in TALK or negates(key)
         for key in typed
     )
 
@@ -253,9 +253,8 @@ def _names_the_machine(key: str) -> bool:
     return key in MACHINE or key.startswith(_MACHINE_STEMS)
 
 
-_TURNED_AWAY = frozenset(keys("хэрэггүй биш үгүй no not dont don't need want a"))
+_TURNED_AWAY = frozenset(keys("no not dont don't need want a"))
 _MACHINE_STEMS = tuple(stem for stem in MACHINE if len(stem) >= 3)  # not "ai"
-_NEGATED = fold(NEGATION_SUFFIX)  # "яримааргүй", "хүсэхгүй"
 
 
 def _offer_answered(text: str) -> str | None:
@@ -450,15 +449,13 @@ def offer_person(turn: Turn, reason: str = "", text: str | None = None) -> None:
     turn.ask(OFFER, State.OFFER, Offered(reason) if reason else Offered(), text=text)
 
 
-def offer_for_what_failed(turn: Turn, told: str, reason: str) -> None:
+def offer_for_what_failed(turn: Turn, told: str, reason: str, lead: str = "") -> None:
     """What failed, told ("КОД ИРЭЭГҮЙ БАЙНА", "the reset link does not open"): kept for the
-    card, and a methodologist offered — a yes/no, so a typed "тийм" takes it."""
+    card, and a methodologist offered — a yes/no, so a typed "тийм" takes it; after `lead`,
+    what the teacher may try first."""
     turn.note_attempt(Attempt(mask_register_numbers(told)[:500], None, None, 0.0))
-    offer_person(
-        turn,
-        reason=reason,
-        text=_("A methodologist can look at your case. Shall I pass your question on?"),
-    )
+    offer = _("A methodologist can look at your case. Shall I pass your question on?")
+    offer_person(turn, reason=reason, text="\n\n".join((lead, offer)) if lead else offer)
 
 
 async def on_offer(turn: Turn, answer: str) -> None:

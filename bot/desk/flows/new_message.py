@@ -28,6 +28,7 @@ from bot.nlu.choices import keys, says_still
 from bot.nlu.entities import (
     asks_about_a_day,
     asks_for_a_check,
+    asks_the_hour,
     asks_what_comes_after,
     asks_what_is_meant,
     asks_who_the_manager_is,
@@ -44,6 +45,7 @@ from bot.nlu.entities import (
     names_another_organiser,
     names_another_service,
     names_another_year,
+    not_what_was_asked,
     of_someone_else,
     only_acknowledges,
     only_announces_a_question,
@@ -57,11 +59,16 @@ from bot.nlu.entities import (
     only_unsure,
     opens_with_a_contrast,
     opens_with_greeting,
+    owns_the_miss,
     says_nothing_came,
     says_unsure,
+    sets_a_system_apart,
     states_a_fact,
     supposes,
     takes_back,
+    tells_a_training_fault,
+    tells_screen_trouble,
+    term_asked,
     without_greeting,
     without_opening_thanks,
 )
@@ -122,22 +129,40 @@ async def answer_question(turn: Turn, text: str) -> None:
 
     In stages, each returning once it has answered: what needs no matching, what the
     conversation so far decides, the questions read, then an out-of-scope best or none."""
+    at_a_step = turn.state != IDLE  # a flow's question was open: its step is what failed
     turn.go(IDLE)
+    if (rest := not_what_was_asked(text)) is not None:  # "hezeeg ni asuugaagui ee, …"
+        turn.memory.topic = ""  # the answer missed: what follows is not about it
+        if not rest:
+            turn.log.intent = MISREAD
+            turn.say(_("Sorry, I misunderstood. Please write your question in other words."))
+            return
+        text = rest
+    if (asked := term_asked(text)) is not None:  # "ESIS гэж юу вэ": what it is
+        term, text = asked  # … and what the other sentences ask or tell
+        answers.define(turn, term, show_menu=not _reads_alone(turn, text))
+        if not _reads_alone(turn, text):
+            return  # "Хэзээ авах вэ?" beside it is about the term, whose answer says how
     if await _before_matching(turn, text):
         return
     pointed, turn.memory.pointed = turn.memory.pointed if turn.goes_on else "", ""
     result = turn.knowledge.matcher.match(text)
+    asked = without_opening_thanks(text)
+    if result.intent in SMALL_TALK and asked != text and asks(asked):
+        # "Баярлалаа. ESIS дээрээ хаанаас харах вэ?": the question, even read unclearly
+        text, result = asked, turn.knowledge.matcher.match(asked)
     read_as_nothing = result.intent is None and result.reason != "out_of_scope"
     if pointed and asks_whom(text) and (result.intent == answers.CONTACT or read_as_nothing):
         turn.log.intent = pointed  # "гэхдээ хэнээс асуух вэ" after the salary's pointer
         answers.out_of_scope(turn, pointed)
         return
-    if result.intent in SMALL_TALK and denies(text):  # "ойлгосонгүй" is no "ойлгосон"
+    if result.intent in SMALL_TALK and denies(text) and not owns_the_miss(text):
+        # "ойлгосонгүй" is no "ойлгосон"; "уучлаарай, харсангүй. баярлалаа" thanks
         result = dataclasses.replace(result, intent=None, reason="low_score")
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
-    if await _read_in_context(turn, text, result):
+    if await _read_in_context(turn, text, result, at_a_step):
         return
     intents = _on_the_system_named(_questions_in(turn, text, result), text)
     if intents == [MISSED] and detect_cohort(text) is not None:
@@ -161,6 +186,20 @@ async def answer_question(turn: Turn, text: str) -> None:
         _offer_for_follow_up(turn)
     else:
         await respond(turn, result.intent, text)
+
+
+def _reads_alone(turn: Turn, text: str) -> bool:
+    """Whether the rest of a message beside a term's question asks or tells something of
+    its own: an entry read, or a cohort, a system or a register number stated."""
+    if not text or _greets(turn, text):
+        return False
+    reading = turn.knowledge.matcher.match(text).intent
+    return (
+        reading not in (None, *SMALL_TALK)
+        or detect_cohort(text) is not None
+        or detect_system(text) is not None
+        or find_register_number(text, turn.knowledge.matcher.knows) is not None
+    )
 
 
 async def _before_matching(turn: Turn, text: str) -> bool:
@@ -206,14 +245,29 @@ async def _before_matching(turn: Turn, text: str) -> bool:
     return True
 
 
-async def _read_in_context(turn: Turn, text: str, result: MatchResult) -> bool:
+async def _read_in_context(
+    turn: Turn, text: str, result: MatchResult, at_a_step: bool = False
+) -> bool:
     """What the conversation so far decides over the matcher's reading: a cohort told
     alone, whom to turn to about a matter of ours, another certificate check, a follow-up
     on the topic just answered, a question about the result just shown, the one an answer
     sends the teacher to out of reach."""
-    if turn.fresh_topic and cannot_reach_them(text):
-        turn.log.intent = WHAT_NEXT  # "менежер маань амралттай. Өөр хэн нээж өгөх вэ"
+    if (turn.fresh_topic or at_a_step) and cannot_reach_them(text):
+        turn.log.intent = WHAT_NEXT  # "менежер маань амралттай. Өөр хэн нээж өгөх вэ", after
+        # an answer or at a step the manager could not help with (the lookup's number)
         _offer_for_follow_up(turn)
+        return True
+    if tells_screen_trouble(text) and _on_our_sites(turn, text, result, at_a_step):
+        turn.log.intent = SITE_TROUBLE  # "ESIS-д нэвтэрсний дараа цагаан хоосон хуудас"
+        escalation.offer_for_what_failed(turn, text, "a site fails", lead=_(_SITE_FAILS))
+        return True
+    nearest = result.best.intent if result.best else None
+    if asks_the_hour(text) and _SESSIONS & {nearest, turn.fresh_topic}:
+        turn.log.intent = HOURS_ASKED  # "нэг удаагийн вебинар хэдэн цаг үргэлжилдэг вэ"
+        offer = _("A methodologist can look at your case. Shall I pass your question on?")
+        escalation.offer_person(
+            turn, reason="asked the hours of the sessions", text="\n\n".join((_(_HOURS), offer))
+        )
         return True
     if asks_who_the_manager_is(text) and (
         turn.fresh_topic or result.intent in (None, answers.WHO_ATTENDS, answers.CONTACT)
@@ -381,7 +435,12 @@ def _beside_an_introduction(turn: Turn, text: str) -> str | None:
     drown it. (A request naming a role's word, "сургалтын батламжаа шалгуулах", may read as
     an introduction too: what reads clearly stays.)"""
 
+    mention = find_register_number(text, turn.knowledge.matcher.knows)
+    surname = mention.surname if mention is not None else ""
+
     def introduces(clause: str) -> bool:
+        if surname and clause.strip() == surname:
+            return False  # "шалгаж өгөөч: УБ85031214, Дорж": the lookup's surname
         if not (only_introduces(clause) or _greets(turn, clause)):
             return False
         reading = turn.knowledge.matcher.match(clause)
@@ -440,6 +499,11 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         # Right after an answer, what the desk cannot read is most often about that answer
         # ("and if my manager is away?"): a methodologist can take it from there.
         _offer_for_follow_up(turn)
+    elif tells_a_training_fault(text):
+        # "Тестээ илгээсэн чинь оноо 0 гэж харагдаад байна", "progress 90% deer zogsood
+        # hodlohgui bn": a fault inside the training that no entry covers; a methodologist
+        # can look at it, where "I do not know" would send the teacher away
+        escalation.offer_for_what_failed(turn, text, "a fault in the training, no entry")
     elif turn.memory.refusals == 0 and turn.desk.ask_left_again(turn):
         # at "which system?", a story naming none: the question again, not "I do not know"
         # (once: a second such reply is refused, and a person offered, as any other)
@@ -552,7 +616,7 @@ async def _facts(turn: Turn, text: str) -> bool:
         _cohort_stated(turn, cohort)
         return True
     if system is not None and turn.memory.topic in recovery.ENTRIES:
-        recovery.system_named(turn, system)
+        recovery.system_named(turn, system, text)
         return True
     return False
 
@@ -664,6 +728,9 @@ def tells_it_failed(turn: Turn, question: Question, text: str) -> bool:
         and (denies(text) or says_still(text))
         and not says_unsure(text)
         and not states_a_fact(text)
+        and not sets_a_system_apart(text)  # "it is my ESIS username, not the e-learning one"
+        and not_what_was_asked(text) is None  # "No, I didn't ask that."
+        and not owns_the_miss(text)
         # "email ruu yu ch irehgui bn" after a login's steps reads as the e-mail's entry, but
         # tells that the letter of the steps did not come; "tegsen ch dahiad l 'buruu baina'
         # gej garch bn" reads as wrong data, but tells that the same error comes still
@@ -1054,6 +1121,7 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
             or (intent == topic and not _WHY.isdisjoint(keys(text)))
         )
         and not checks_understanding(text)
+        and not sets_a_system_apart(text)  # "it is ESIS's, not the e-learning one": a correction
     )
 
 
@@ -1075,11 +1143,44 @@ _MANAGER_IS = N_(
 )
 
 
+MISREAD = "misread"  # … and for "that is not what I asked" with nothing asked beside it
+HOURS_ASKED = "hours_asked"  # … and for the hour or length of a session asked
+_SESSIONS = frozenset({schedule.ENTRY, "format", "webinar_join"})  # what the hours are of
+_HOURS = N_(
+    "I know the days of each part of the training, not the hours of the webinar sessions: "
+    "they come with the class's code and link before your cohort's webinars start."
+)
+SITE_TROUBLE = "site_trouble"  # the log's intent for a failing site's screen told
+_SITE_FAILS = N_(
+    "When the site shows a blank page, keeps loading or shows an error, no password is "
+    "lost: reload the page and log in again, try another browser (Chrome) or a private "
+    "window, or a computer instead of the phone. Near a deadline many teachers log in at "
+    "once: try again a little later."
+)
+
+
+def _on_our_sites(turn: Turn, text: str, result: MatchResult, at_a_step: bool) -> bool:
+    """Whether a failing screen is ESIS's or the e-learning site's: named, or the login
+    just answered or being guided. Not the webinar's link (its entry says where the link
+    is) nor another system's ("ESIS-д дүн оруулах гэсэн чинь алдаа гараад": grades)."""
+    if result.reason == "out_of_scope" or result.intent in _NOT_A_LOGIN:
+        return False
+    return (
+        detect_system(text) is not None
+        or turn.fresh_topic in recovery.ENTRIES
+        or (at_a_step and (turn.memory.left is None or turn.memory.left.state in _GUIDES))
+    )
+
+
+_NOT_A_LOGIN = frozenset({"webinar_join", "survey"})  # their own links fail otherwise
+_GUIDES = frozenset({"recovery.system", "recovery.lost"})
+
+
 def _offer_for_follow_up(turn: Turn, lead: str = "") -> None:
     offer = _("A methodologist can look at your case. Shall I pass your question on?")
     escalation.offer_person(
         turn,
-        reason=f"a follow-up the desk could not read ({turn.fresh_topic})",
+        reason=f"a follow-up the desk could not read ({turn.fresh_topic or 'a step'})",
         text="\n\n".join((_(lead), offer)) if lead else offer,
     )
 

@@ -256,9 +256,7 @@ async def on_cohort(turn: Turn, argument: str) -> None:
     # The year as understood, so that a misread typed answer shows at once.
     label = next(c.label for c in COHORT.choices if c.value == str(cohort))
     told = detect_cohort(typed)
-    # "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?": the cohort, and a question besides;
-    # "31 жил багшилж байна. … заавал хамрагдах ёстой юу": no cohort, and a question
-    if not only_states(typed) and (told is not None or asks(typed)):
+    if reads_the_rest(typed):
         if told == cohort:  # "тав дахь жилдээ … Батламжаа шалгуулах гэсэн юм"
             turn.say(_("Saved: {year}.").format(year=_(label)))
         await new_message.answer_question(turn, typed)
@@ -268,6 +266,13 @@ async def on_cohort(turn: Turn, argument: str) -> None:
         _("Saved: {year}. Choose from the menu, or write your question.").format(year=_(label)),
         show_menu=True,
     )
+
+
+def reads_the_rest(typed: str) -> bool:
+    """Whether a typed answer to the year question says more, read as a message of its
+    own: "10 дахь жилийн багш, сургалт хэзээ эхлэх вэ?" (the cohort, and a question
+    besides), "31 жил багшилж байна. … заавал хамрагдах ёстой юу" (no cohort, a question)."""
+    return not only_states(typed) and (detect_cohort(typed) is not None or asks(typed))
 
 
 async def on_menu(turn: Turn, item: str) -> None:

@@ -216,16 +216,34 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
         return
     vague = catch_all and system != "elearning"
     if vague and not LOST.vocabulary.read(keys(text)):
+        if turn.fresh_topic in ENTRIES and (lost := _lost_told_before(turn, text)):
+            steps(turn, STEPS["esis", lost])  # "esurgalt bish esis iinh" after "nevtreh neree
+            return  # martsan" got the e-learning site's steps: the same loss, on ESIS
         turn.ask(LOST, State.LOST, Data(system="esis"))
         return
+    if system is not None and sets_a_system_apart(text) and len(named) == 1:
+        entry_id = STEPS[system, named.pop()]  # "my ESIS username, not the e-learning one"
     steps(turn, entry_id, system=system)
 
 
-def system_named(turn: Turn, system: str) -> None:
-    """A system named alone right after steps (a correction): those steps for it. After
-    steps that are the same for both (the e-mail's, "ESIS" or "tsahim surgaltiinh" typed
-    when "which system?" was taken back for the e-mail), what is lost there is asked."""
+def _lost_told_before(turn: Turn, text: str) -> str:
+    """What the teacher said was lost in the messages before this one, when one thing."""
+    for attempt in reversed(turn.memory.tried):
+        if attempt.question != text and len(named := lost_named(attempt.question)) == 1:
+            return named.pop()
+    return ""
+
+
+def system_named(turn: Turn, system: str, text: str = "") -> None:
+    """A system named alone right after steps (a correction): those steps for it, or for
+    what the correction says is lost ("it is my ESIS username I forgot, not the e-learning
+    one"). After steps that are the same for both (the e-mail's, "ESIS" or "tsahim
+    surgaltiinh" typed when "which system?" was taken back for the e-mail), what is lost
+    there is asked."""
     topic = turn.memory.topic
+    if len(lost := lost_named(text)) == 1 or (lost := {_lost_told_before(turn, text)} - {""}):
+        steps(turn, STEPS[system, lost.pop()])  # "esurgalt-iin nevtreh ner … uuchlaarai,
+        return  # esis-iinh": the username, on ESIS
     if {for_system(topic, other) for other in ("esis", "elearning")} == {topic}:
         turn.ask(LOST, State.LOST, Data(system=system))
         return
@@ -288,7 +306,7 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
     ажиллахаа больсон" names the e-mail, but only as what failed."""
     system = detect_system(without_what_works(typed))  # "ESIS маань хэвийн, цахим сургалт …"
     if system is not None and system != system_of(entry_id):
-        system_named(turn, system)
+        system_named(turn, system, typed)
         return True
     if NOT_KEY not in keys(typed):
         return False
