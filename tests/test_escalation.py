@@ -16,6 +16,7 @@ from bot.channels.telegram.sendrate import SendRate
 from bot.config import Settings
 from bot.desk import outbox, tickets
 from bot.desk.engine import Desk
+from bot.desk.flows.escalation import problem_beside_a_person_request
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import (
     FaqSuggestion,
@@ -451,3 +452,16 @@ async def test_tickets_opened_together_but_posted_promptly_get_a_card_each(
     await desk.deliver()
     cards = [p for p in desk.api.sent() if "staff:close:" in str(p.get("reply_markup"))]
     assert len(cards) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("hvntei yarimaar bn webinar-iin link irehgui bna", "webinar-iin link irehgui bna"),
+        ("arga zuichtei holbogdmoor bn esis nuuts ug martsan", "esis nuuts ug martsan"),
+        ("Нэг онигоо ярьж өгөөч", None),  # "tell me a joke": nobody to talk to
+        ("Ta hen be? yamar baiguullagiin chat ve ene", None),
+    ],
+)
+def test_a_request_to_talk_names_someone(text: str, problem: str | None) -> None:
+    assert problem_beside_a_person_request(text) == problem

@@ -56,6 +56,14 @@ TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
         "speak chat connect"
     )
 )
+# Those a request to talk names: a person, a methodologist, an operator, the staff.
+_SOMEONE = frozenset(
+    keys(
+        "хүн хүнтэй хүнд оператор операторт оператортой арга зүйч арга зүйчтэй арга зүйчид "
+        "ажилтан ажилтантай ажилтанд мэргэжилтэн мэргэжилтэнтэй human person someone operator "
+        "agent staff methodologist"
+    )
+)
 # "… арга зүйчид дамжуулж өгнө үү": passing something on to a person asks for one, whatever
 # the thing passed ("энэ жагсаалтыг", "асуултыг минь"). Not "pass", which chat's
 # "pass" (password) makes "нууц үг".
@@ -211,12 +219,15 @@ def _beside_a_request_to_talk(clause: str) -> str | None:
 
 def _request_run(read: list[tuple[str, ...]]) -> int:
     """How many words, from the first, only ask for a person and say "talk" (0: none do)."""
-    run, talks = 0, False
+    run, talks, someone = 0, False, False
     for word in read:
         if not all(key in PERSON_REQUEST or key in FILLERS for key in word):
             break
         run, talks = run + 1, talks or not TALK.isdisjoint(word)
-    return run if talks else 0  # a shorter run has no "talk" the whole one lacks
+        someone = someone or not _SOMEONE.isdisjoint(word)
+    # a shorter run has no "talk" the whole one lacks; "онигоо ярьж өгөөч" (tell a joke) and
+    # "chat ve ene" (what chat is this) name nobody to talk to
+    return run if talks and someone else 0
 
 
 def _only_asks_for_a_person(text: str) -> bool:

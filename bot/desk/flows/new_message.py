@@ -326,6 +326,10 @@ async def _answer_out_of_scope(
     if best.intent == answers.VENTING and (told := _beside_the_venting(turn, text)):
         await answer_question(turn, told)
         return
+    if _greets_first(turn, text) and not asks(text):
+        turn.log.intent = answers.GREETING  # "Сайн байна уу. Өнөөдөр ёстой хүйтэн байна
+        await respond(turn, answers.GREETING, text)  # даа": a remark asks for no pointer
+        return
     near = (
         []
         if _names_elsewhere(text)
@@ -638,7 +642,9 @@ def _asks_beside(turn: Turn, text: str) -> bool:
 
 
 def _cohort_stated(turn: Turn, cohort: int) -> None:
-    """A cohort stated: the schedule again when it was the topic, else the cohort kept."""
+    """A cohort stated: the schedule again when it was the topic, else the cohort kept
+    (either way the teacher's, so the reminders under it are hers to take)."""
+    turn.person.cohort = cohort
     if turn.memory.topic == schedule.TOPIC:
         schedule.show(turn, cohort)
         return

@@ -73,7 +73,8 @@ NOTICE = yes_no(
 _REMINDERS_ASKED = Vocabulary.build(
     {
         "on": (
-            "сануулга", "сануулгаа", "сануулаарай", "сануулж", "remind me", "reminder",
+            "сануулга", "сануулгаа", "сануулгыг", "sanuulgiig", "сануулаарай", "сануулж",
+            "remind me", "reminder",
             "reminders",
         )
     }
