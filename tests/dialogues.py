@@ -121,8 +121,8 @@ def check(step: Step, text: str) -> list[str]:
 
 async def run(desk: Desk, dialogue: Dialogue, user: str = "7001") -> Outcome:
     outcome = Outcome(dialogue)
-    # The menu is always at hand: Messenger's persistent menu before the first message,
-    # Telegram's persistent keyboard once shown; the last replies' buttons come first.
+    # The menu is always at hand: Telegram's persistent keyboard once shown, and on any
+    # channel a menu label typed acts as the menu; the last replies' buttons come first.
     offered: list[Button] = []
     for number, step in enumerate(dialogue.steps, start=1):
         if step.press is not None:
