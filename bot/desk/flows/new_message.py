@@ -264,10 +264,7 @@ async def _read_in_context(
     nearest = result.best.intent if result.best else None
     if asks_the_hour(text) and _SESSIONS & {nearest, turn.fresh_topic}:
         turn.log.intent = HOURS_ASKED  # "нэг удаагийн вебинар хэдэн цаг үргэлжилдэг вэ"
-        offer = _("A methodologist can look at your case. Shall I pass your question on?")
-        escalation.offer_person(
-            turn, reason="asked the hours of the sessions", text="\n\n".join((_(_HOURS), offer))
-        )
+        _offer_for_follow_up(turn, lead=_HOURS, reason="asked the hours of the sessions")
         return True
     if asks_who_the_manager_is(text) and (
         turn.fresh_topic or result.intent in (None, answers.WHO_ATTENDS, answers.CONTACT)
@@ -1182,11 +1179,11 @@ _NOT_A_LOGIN = frozenset({"webinar_join", "survey"})  # their own links fail oth
 _GUIDES = frozenset({"recovery.system", "recovery.lost"})
 
 
-def _offer_for_follow_up(turn: Turn, lead: str = "") -> None:
+def _offer_for_follow_up(turn: Turn, lead: str = "", reason: str = "") -> None:
     offer = _("A methodologist can look at your case. Shall I pass your question on?")
     escalation.offer_person(
         turn,
-        reason=f"a follow-up the desk could not read ({turn.fresh_topic or 'a step'})",
+        reason=reason or f"a follow-up the desk could not read ({turn.fresh_topic or 'a step'})",
         text="\n\n".join((_(lead), offer)) if lead else offer,
     )
 
