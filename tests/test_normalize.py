@@ -19,6 +19,7 @@ from bot.nlu.entities import (
     bare_cohort,
     cannot_reach_them,
     checks_understanding,
+    counts_from_a_start_with_time_away,
     denies,
     detect_cohort,
     detect_system,
@@ -962,3 +963,31 @@ def test_an_english_request_put_indirectly_asks() -> None:
     assert asks("I would be grateful if you could let me know when the webinar begins.")
     assert asks("I'd like to know my cohort's dates.")
     assert not asks("I am a music teacher in my 5th year.")
+
+
+def test_four_typed_for_ch_inside_a_word() -> None:
+    """"4" sounds as ч: inside a chat-Latin word it is that letter, never before "dahi"."""
+    assert normalize("esis ruu orj 4adku bn") == normalize("esis ruu orj chadku bn")
+    assert normalize("o4ih") == "очих"
+    assert normalize("4dahi jil") == "4дахь жил"  # the 4th year: a number stays one
+
+
+def test_never_mind_before_the_news_that_it_worked() -> None:
+    assert says_it_worked("za hereggui, orj chadlaa")
+    assert says_it_worked("never mind, it works now")
+    assert not says_it_worked("за хэрэггүй")
+    assert not says_it_worked("za hereggui, orj chadahgui bn")
+
+
+def test_a_bot_or_a_person_asked_with_a_person_wanted() -> None:
+    assert asks_what_answers("Та робот уу эсвэл хүн үү?")
+    assert not asks_what_answers("bot uu hun uu?? hvntei yarimaar bn")
+    assert not asks_what_answers("are you a bot? I want a real person")
+
+
+def test_a_start_year_with_time_away_is_not_counted() -> None:
+    text = "2016 онд ажилд орсон, дунд нь хүүхэд асрах чөлөө нэг жил авсан"
+    assert with_year_of_work(text, 2020) == text
+    assert counts_from_a_start_with_time_away(text)
+    assert not counts_from_a_start_with_time_away("2016 онд ажилд орсон")
+    assert with_year_of_work("2016 онд ажилд орсон", 2020) == "2016 онд ажилд орсон (5 дахь жил)"

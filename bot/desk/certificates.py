@@ -83,7 +83,8 @@ _SAID_AROUND = ACKNOWLEDGEMENTS | FILLERS | frozenset(keys(tables.CHANGE_OF_MIND
 
 
 def _not_a_surname(word: str) -> bool:
-    return word.lower() in NOT_A_SURNAME or set(keys(word)) <= _SAID_AROUND
+    lowered = word.lower()
+    return lowered in NOT_A_SURNAME or lowered in SURNAME_LABELS or set(keys(word)) <= _SAID_AROUND
 
 
 _MONGOLIAN_LETTER = re.compile(r"[а-яёөү]")
@@ -184,8 +185,8 @@ class Mention:
 # by my surname, Munkhbat), Latin and Russian's too.
 SURNAME_LABELS = frozenset(
     [
-        "овог", "овгийн", "овгийг", "овгоор", "овгоороо", "ovog", "ovgiig", "ovgoor",
-        "ovgooroo", "surname", "фамилия", "familiya", "familia",
+        "овог", "овгийн", "овгийг", "овгоо", "овгоор", "овгоороо", "ovog", "ovgiig", "ovgoo",
+        "ovgoor", "ovgooroo", "surname", "фамилия", "familiya", "familia",
     ]
 )  # fmt: skip
 

@@ -141,6 +141,8 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     if question.about_an_answer and not_what_was_asked(text) is not None:
         return None  # "би тэрийг асуугаагүй, …": no 👎 to rate, a question to read anew
     choice = question.choose(text) or question.choose_first_clause(text)
+    if choice == question.negative and question.about_an_answer and says_it_worked(text):
+        return question.affirmative  # "за хэрэггүй, орж чадлаа": its "хэрэггүй" is no "no"
     if choice is None:
         return None
     if (
@@ -421,7 +423,7 @@ class Desk:
                 show_menu=True,
             )
             return
-        if question is not None and self._asked_again(turn, question, text):
+        if question is not None and await self._asked_again(turn, question, text):
             return
         if await self._resumed(turn, text):
             return
@@ -579,7 +581,7 @@ class Desk:
             await new_message.respond(turn, *beside)
 
     @staticmethod
-    def _asked_again(turn: Turn, question: Question, text: str) -> bool:
+    async def _asked_again(turn: Turn, question: Question, text: str) -> bool:
         """A reply to the question waiting that chooses them all ("аль аль нь"), says too
         little or asks what it means (the question again), or tells what failed (a
         methodologist offered)."""
@@ -596,10 +598,12 @@ class Desk:
             # "ойлгосонгүй, тэгэхээр би юу хийх ёстой юм бэ", "yag yaaj? oilgosongui" under
             # an answer: the answer was not understood, not "did this help?"; a person
             # explains it
-            escalation.offer_for_what_failed(turn, text, f"not understood ({turn.memory.topic})")
+            reason = f"not understood ({turn.memory.topic})"
+            await escalation.pass_on_what_failed(turn, text, reason)
             return True
         if new_message.tells_it_failed(turn, question, text):
-            escalation.offer_for_what_failed(turn, text, f"told what failed ({turn.memory.topic})")
+            reason = f"told what failed ({turn.memory.topic})"
+            await escalation.pass_on_what_failed(turn, text, reason)
             return True
         return False
 

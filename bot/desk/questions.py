@@ -21,7 +21,13 @@ from bot.desk.schedule import OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
 from bot.nlu.choices import FILLERS, Vocabulary, keys
-from bot.nlu.entities import button_place, detect_cohort, named_cohorts, names_another_year
+from bot.nlu.entities import (
+    button_place,
+    counts_from_a_start_with_time_away,
+    detect_cohort,
+    named_cohorts,
+    names_another_year,
+)
 from bot.nlu.normalize import asks
 
 Rows = tuple[tuple[Button, ...], ...]
@@ -288,6 +294,8 @@ def _named_cohort(text: str) -> str | None:
     "Other" too: every cohort's schedule, those named shown (onboarding.on_cohort)."""
     if len(named_cohorts(text)) > 1:
         return str(OTHER_COHORT)
+    if counts_from_a_start_with_time_away(text):
+        return UNSURE  # "2016 онд ажилд орсон, дунд нь … чөлөө нэг жил авсан"
     cohort = detect_cohort(text)
     if cohort is not None:
         return str(cohort)

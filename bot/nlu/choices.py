@@ -194,7 +194,7 @@ class Vocabulary:
         if self.negative is not None and _asking(typed):
             return None  # "тэгээд яах вэ?" asks; it is not "тэг" (do so) to a yes/no question
         later = _after_a_change_of_mind(text)
-        if later and (changed := self.choose(later)) is not None:
+        if later and (changed := self._changed_to(text, later)) is not None:
             return changed  # "Үгүй ээ, уучлаарай, тийм, мэдэгдээрэй"
         if self.negative is not None and (rest := after_the_contrast(text)):
             if not asks(rest) and (says_still(rest) or any(negates(k) for k in keys(rest))):
@@ -250,6 +250,23 @@ class Vocabulary:
                 # acknowledgement too: "oilgoloo, sanuulga avya".
                 return value
         return self._by_clauses(text) if self.negative is not None else None
+
+    def _changed_to(self, text: str, later: str) -> str | None:
+        """The choice a correction names ("nuuts ug... uuchlaarai, nevtreh ner ni
+        martagdsan"): what the reply after it chooses, or, to a question of choices (not
+        yes/no) answered with another choice before it, the one choice it names whatever it
+        says beside ("sain bn uu. uuchlaarai bi … hun" corrects no choice)."""
+        if (changed := self.choose(later)) is not None or self.negative is not None:
+            return changed
+        named, before = (
+            {value for _start, _end, value in self.read(self._typed(part))}
+            for part in (later, text[: text.rfind(later)])
+        )
+        return named.pop() if len(named) == 1 and before - named else None
+
+    @staticmethod
+    def _typed(text: str) -> list[str]:
+        return [key for key in keys(text) if key not in FILLERS]
 
     def choose_first_clause(self, text: str) -> str | None:
         """To a question waiting for one of its choices, a choice typed first and something

@@ -155,10 +155,13 @@ def detect_cohort(text: str) -> int | None:
 
     "10 дахь жилийнх", "5-р жилийн", "нэгдүгээр жил", "анхны жилийн", "10 dahi jiliinh",
     "I'm in my 5th year"; not "2021 он" or "1-р сар". Two different cohorts in one message
-    name none for sure.
+    name none for sure; nor does a year doubted against another ("5 дахь жил үү, 6 дахь жил
+    үү гэдгээ сайн мэдэхгүй байна").
     """
     found = named_cohorts(text)
-    return found[0] if len(found) == 1 else None
+    if len(found) != 1 or (len(set(years_of_work(text))) > 1 and says_unsure(text)):
+        return None
+    return found[0]
 
 
 def named_cohorts(text: str) -> tuple[int, ...]:
@@ -194,6 +197,7 @@ _WORK_BEGAN = re.compile(
     re.IGNORECASE,
 )
 _MOST_YEARS = 45  # of work: a year further back is no year work began
+_LEAVE = _beginnings(tables.LEAVE_WORDS)
 
 
 def with_year_of_work(text: str, school_year: int) -> str:
@@ -202,10 +206,10 @@ def with_year_of_work(text: str, school_year: int) -> str:
     work began: "2016 онд ажилд орсон" in 2020–21 → "2016 онд ажилд орсон (5 дахь жил)". The
     desk knows the date; the words do not. Not when the writer says she is unsure ("Сайн
     мэдэхгүй байна, 2016 онд ажилд орсон ч дунд нь жирэмсний амралт авч байсан": leave
-    may not count)."""
+    may not count), nor when she tells of time away ("… but I was on maternity leave")."""
     if years_of_work(text) or (match := _WORK_BEGAN.search(text)) is None:
         return text
-    if says_unsure(text):
+    if says_unsure(text) or tells_time_away(text):
         return text
     year = school_year - int(match.group(1) or match.group(2)) + 1
     if not 1 <= year <= _MOST_YEARS:
@@ -214,6 +218,19 @@ def with_year_of_work(text: str, school_year: int) -> str:
     # ("… шалгаж өгөөч: УБ85031214, Дорж" ends with the surname)
     end = _clause_end(text, match.end())
     return f"{text[:end]} ({year} дахь жил){text[end:]}"
+
+
+def tells_time_away(text: str) -> bool:
+    """Whether a message tells of leave or time abroad ("дунд нь хүүхэд асрах чөлөө нэг жил
+    авсан", "I was on maternity leave"): the years since work began may not all count."""
+    return any(key.startswith(_LEAVE) for key in keys(text))
+
+
+def counts_from_a_start_with_time_away(text: str) -> bool:
+    """Whether a message tells the year work began and time away since ("2016 онд ажилд
+    орсон, дунд нь хүүхэд асрах чөлөө нэг жил авсан"): which year of work it is, the
+    training manager knows; its "нэг жил" is no 1st year."""
+    return _WORK_BEGAN.search(text) is not None and tells_time_away(text)
 
 
 def _clause_end(text: str, at: int) -> int:
@@ -337,10 +354,11 @@ def only_states(text: str) -> bool:
     return bool(words) and not rest
 
 
-# "буруу хэлчихлээ" (I said it wrong) beside a fact stated again: an apology, not a problem.
+# "буруу хэлчихлээ", "овгоо буруу бичжээ", "буруу тоолчихож" (I said, typed, counted or
+# pressed it wrong) beside a fact stated again: an apology, not a problem.
 _MISSPOKE = re.compile(
-    r"\b(?:буруу|buruu)\s+(?:хэлчихлээ|хэлчихсэн|хэлсэн|хэлжээ|биччихлээ|бичсэн|бичжээ|"
-    r"helchihlee|helchihsen|helsen|bichchihlee|bichsen)\b",
+    r"\b(?:(?:овгоо|нэрээ|дугаараа|жилээ|ovgoo|neree|dugaaraa|jilee)\s+)?(?:буруу|buruu)\s+"
+    r"(?:хэл|бич|тоол|дар|сонго|hel|bich|tool|dar|songo)\w*",
     re.IGNORECASE,
 )
 
@@ -602,6 +620,8 @@ def asks_what_answers(text: str) -> bool:
     you a real person?"), which the desk answers about itself, not by opening a ticket: a
     question naming a machine, or "you" and a person, and no word of wanting or talking."""
     asked = [piece for piece in _SENTENCE_PIECES.findall(text) if asks(piece)]
+    if any(word.startswith(_WANTING) for word in keys(text)):
+        return False  # "bot uu hun uu?? hvntei yarimaar bn": a person wanted, said beside it
     return bool(asked) and all(_asks_who(piece) for piece in asked)  # not "useless. when …?"
 
 
@@ -632,7 +652,9 @@ def says_understood(text: str) -> bool:
 def says_it_worked(text: str) -> bool:
     """Whether a message tells that the problem is over and asks nothing: a clause of only
     words of success ("менежерээсээ асуугаад оллоо, болсон", "za orchihloo"), nothing
-    denied and nothing put off."""
+    denied and nothing put off; a clause that only calls the question off is no denial
+    ("за хэрэггүй, орж чадлаа")."""
+    text = ",".join(clause for clause in _CLAUSES.split(text) if not _only_never_mind(clause))
     if asks(text) or denies(text):
         return False
     words = [key for key in keys(text) if key not in _WORKED]
@@ -647,6 +669,12 @@ def says_it_worked(text: str) -> bool:
     return False
 
 
+def _only_never_mind(clause: str) -> bool:
+    words = [key for key in keys(clause) if key not in FILLERS | ACKNOWLEDGEMENTS]
+    return bool(words) and all(key in _NEVER_MIND for key in words)
+
+
+_NEVER_MIND = frozenset(keys(tables.NEVER_MIND_WORDS))
 # Words a clause of success may carry: "ok it worked now", "за одоо болчихлоо шүү", "…
 # болчихлоо гэнэ".
 _BESIDE_SUCCESS = (

@@ -166,10 +166,14 @@ _CYRILLIC_WORDS = {
 }
 
 
+# "4" typed for ч, as it sounds: "4adku" (чадку), "o4ih" (очих); not "4dahi" (the 4th).
+_DIGIT_FOR_CH = re.compile(r"(?<=[a-zöü])4(?=[a-zöü])|^4(?=[aeiouöü])")
+
+
 @lru_cache(maxsize=65536)
 def _normalize_word(word: str) -> str:
     """One word (no spaces or hyphens) to lower-case Cyrillic; may expand to several words."""
-    word = _fix_lookalikes(word).casefold()
+    word = _DIGIT_FOR_CH.sub("ch", _fix_lookalikes(word).casefold())
     if word in tables.LATIN_WORDS:
         return tables.LATIN_WORDS[word]
     suffixed = _suffixed_latin_word(word)

@@ -657,7 +657,7 @@ STATEMENT_WORDS: str = (
     "ажилтан менежер удирдлага нийгмийн ажилтан байна байгаа байлаа байсан юм шүү л ш "
     "андуурсан андуурчихлаа андуурлаа андуурч алдсан буруу зөв биш үгүй тийм ээ аа "
     "ажиллаж ажилладаг ажилласан ажилтай жил жилийн жилдээ жилийнх дахь дэх дугаар р "
-    "харин бол нь уг угаасаа ер нь одоо бас тэгвэл ni "
+    "харин бол нь уг угаасаа ер нь одоо бас тэгвэл ni ийнх ынх iinh "
     "sorry oops oh no yes i im i'm am actually a an the teacher teaching in my of year years "
     "th st "
     "nd rd work working not really but meant mean wrong mistake "
@@ -702,6 +702,14 @@ WORKED_WORDS: str = (
     "нэвтэрлээ нэвтэрчихлээ шийдэгдлээ шийдэгдсэн чадлаа solved worked works fixed"
 )
 
+# Time out of work that may not count towards the year of work ("жирэмсний амралт",
+# "хүүхэд асрах чөлөө", "maternity leave", "a year abroad"): beginnings of words.
+LEAVE_WORDS: str = "чөлөө амралт chuluu chölöö chuluunuus amralt leave abroad гадаад gadaad"
+
+# A clause that only calls the question off, before the news that it worked ("за хэрэггүй,
+# орж чадлаа", "never mind, it works now").
+NEVER_MIND_WORDS: str = "хэрэггүй hereggui шаардлагагүй never mind nevermind"
+
 # Said of the teacher by whoever writes for her: "… болчихлоо гэнэ", "she says it works".
 REPORTED_WORDS: str = "гэнэ gene she he says said"
 # Who it worked for and how, beside the words of success, never alone: "bolchihloo ted orj
@@ -729,7 +737,8 @@ MACHINE_WORDS: str = (
 YOU_WORDS: str = "чи та чиний таны you"
 PERSON_WORDS: str = "хүн хүнээр person human"
 WANTING_WORDS: str = (
-    "ярих ярья ярьж ярилцах холбогдох холбо хэрэгтэй хэрэг хүсэж хүсэлтэй шилжүүл дамжуул "
+    "ярих ярья ярьж ярьмаар yarimaar yarmaar ярилцах холбогдох холбо хэрэгтэй хэрэг хүсэж "
+    "хүсэлтэй шилжүүл дамжуул "
     "биш talk speak need want connect transfer"
 )
 

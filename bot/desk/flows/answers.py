@@ -11,7 +11,7 @@ from bot.desk.messages import parse_id
 from bot.desk.questions import NO_WORDS, YES_WORDS, Choice, Question
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
-from bot.nlu.entities import says_it_worked
+from bot.nlu.entities import gives_thanks, says_it_worked
 from bot.storage.models import Feedback, MessageLog
 
 GREETING = "greeting"  # the FAQ entry of a bare "hello"
@@ -19,7 +19,8 @@ CONTACT = "contact"  # … and of the institute's phone and e-mail
 WHO_ATTENDS = "who_attends"  # … and of who must attend, which names the training manager
 ABOUT_THE_DESK = "not_ours_chitchat"  # … and of "who are you?", "are you a bot?"
 VENTING = "not_ours_venting"  # … and of insults and complaints about the training
-SMALL_TALK = frozenset({GREETING, "thanks"})  # answered without asking for feedback
+THANKS = "thanks"  # … and of "баярлалаа"
+SMALL_TALK = frozenset({GREETING, THANKS})  # answered without asking for feedback
 STRIKES_BEFORE_OFFERING_A_PERSON = 2
 TOLD_WHY = 2  # words beside a typed 👎 that tell why the answer did not help
 
@@ -193,8 +194,12 @@ async def on_feedback(turn: Turn, argument: str) -> None:
         )
     if vote == "up":
         turn.memory.downvotes = 0
-        if says_it_worked(turn.incoming.text or ""):
+        typed = turn.incoming.text or ""
+        if says_it_worked(typed):
             glad_it_worked(turn)  # "yes, it works now, thank you": the problem is over
+            return
+        if gives_thanks(typed):  # "Ойлголоо, баярлалаа": thanked back, not for a vote
+            turn.say(turn.knowledge.answer(THANKS, turn.language), show_menu=True)
             return
         turn.say(_("Thank you for your feedback!"), show_menu=True)
         return
@@ -203,7 +208,7 @@ async def on_feedback(turn: Turn, argument: str) -> None:
     if FEEDBACK.vocabulary.leftover(typed) >= TOLD_WHY:
         # "ХАРИУЛААЧ!!! КОД ИРЭЭГҮЙ БАЙНА": why it failed, told — a methodologist can take
         # it from there, and a typed "тийм" then takes the offer.
-        escalation.offer_for_what_failed(turn, typed, "the answer did not help")
+        await escalation.pass_on_what_failed(turn, typed, "the answer did not help")
     elif turn.memory.downvotes >= STRIKES_BEFORE_OFFERING_A_PERSON:
         escalation.offer_person(turn)
     else:

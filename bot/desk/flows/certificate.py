@@ -62,6 +62,9 @@ class State(StrEnum):
     NOTICE = "certificate.notice"  # passed, not yet in ESIS: a notice when it is was offered
 
 
+STEPS = frozenset(State)
+
+
 @dataclass
 class Data:
     register_number: str = ""  # canonical, once given

@@ -24,6 +24,7 @@ from bot.i18n import N_, _, format_date
 from bot.nlu.choices import FILLERS, asks_with_a_word, keys, negates
 from bot.nlu.entities import (
     MACHINE,
+    asks_what_answers,
     detect_system,
     only_acknowledges,
     only_introduces,
@@ -240,6 +241,7 @@ def _only_asks_for_a_person(text: str) -> bool:
         clause
         for clause in clauses
         if not _only_turns_the_bot_away(clause)
+        and not asks_what_answers(clause)  # "bot uu hun uu??" beside the request
         and (not only_introduces(clause) or not PERSON_ASKING.isdisjoint(keys(clause)))
     ]
     typed = keys(" ".join(told or clauses))
@@ -467,6 +469,15 @@ def offer_for_what_failed(turn: Turn, told: str, reason: str, lead: str = "") ->
     turn.note_attempt(Attempt(mask_register_numbers(told)[:500], None, None, 0.0))
     offer = _("A methodologist can look at your case. Shall I pass your question on?")
     offer_person(turn, reason=reason, text="\n\n".join((lead, offer)) if lead else offer)
+
+
+async def pass_on_what_failed(turn: Turn, told: str, reason: str) -> None:
+    """What failed, told under an answer: a methodologist offered with it, or the ticket
+    opened at once when the same message asks for one ("oilgomjgui bn, hvntei yarimaar bn")."""
+    if problem_beside_a_person_request(told) is not None:
+        await escalate(turn, told, reason=reason)
+    else:
+        offer_for_what_failed(turn, told, reason)
 
 
 async def on_offer(turn: Turn, answer: str) -> None:

@@ -129,22 +129,11 @@ async def answer_question(turn: Turn, text: str) -> None:
 
     In stages, each returning once it has answered: what needs no matching, what the
     conversation so far decides, the questions read, then an out-of-scope best or none."""
-    at_a_step = turn.state != IDLE  # a flow's question was open: its step is what failed
+    step = turn.state  # a flow's question was open (not IDLE): its step is what failed
     turn.go(IDLE)
-    if (rest := not_what_was_asked(text)) is not None:  # "hezeeg ni asuugaagui ee, …"
-        turn.memory.topic = ""  # the answer missed: what follows is not about it
-        if not rest:
-            turn.log.intent = MISREAD
-            turn.say(_("Sorry, I misunderstood. Please write your question in other words."))
-            return
-        text = rest
-    if (asked := term_asked(text)) is not None:  # "ESIS гэж юу вэ": what it is
-        term, text = asked  # … and what the other sentences ask or tell
-        answers.define(turn, term, show_menu=not _reads_alone(turn, text))
-        if not _reads_alone(turn, text):
-            return  # "Хэзээ авах вэ?" beside it is about the term, whose answer says how
-    if await _before_matching(turn, text):
+    if (left := _past_the_prefaces(turn, text)) is None or await _before_matching(turn, left):
         return
+    text = left
     pointed, turn.memory.pointed = turn.memory.pointed if turn.goes_on else "", ""
     result = turn.knowledge.matcher.match(text)
     asked = without_opening_thanks(text)
@@ -162,7 +151,7 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.log.intent = result.intent
     turn.log.score = round(result.score, 1)
     remember_attempt(turn, text, result)
-    if await _read_in_context(turn, text, result, at_a_step):
+    if await _read_in_context(turn, text, result, step):
         return
     intents = _on_the_system_named(_questions_in(turn, text, result), text)
     if intents == [MISSED] and detect_cohort(text) is not None:
@@ -186,6 +175,25 @@ async def answer_question(turn: Turn, text: str) -> None:
         _offer_for_follow_up(turn)
     else:
         await respond(turn, result.intent, text)
+
+
+def _past_the_prefaces(turn: Turn, text: str) -> str | None:
+    """What is left to read of a message after what it says first, or None when that was
+    all: "that is not what I asked" (the answer missed) and "what is ESIS?" (defined)."""
+    if (rest := not_what_was_asked(text)) is not None:  # "hezeeg ni asuugaagui ee, …"
+        turn.memory.topic = ""  # the answer missed: what follows is not about it
+        if not rest:
+            turn.log.intent = MISREAD
+            turn.say(_("Sorry, I misunderstood. Please write your question in other words."))
+            return None
+        text = rest
+    if (asked := term_asked(text)) is not None:  # "ESIS гэж юу вэ": what it is
+        term, text = asked  # … and what the other sentences ask or tell
+        alone = _reads_alone(turn, text)
+        answers.define(turn, term, show_menu=not alone)
+        if not alone:
+            return None  # "Хэзээ авах вэ?" beside it is about the term, whose answer says how
+    return text
 
 
 def _reads_alone(turn: Turn, text: str) -> bool:
@@ -246,12 +254,13 @@ async def _before_matching(turn: Turn, text: str) -> bool:
 
 
 async def _read_in_context(
-    turn: Turn, text: str, result: MatchResult, at_a_step: bool = False
+    turn: Turn, text: str, result: MatchResult, step: str = IDLE
 ) -> bool:
     """What the conversation so far decides over the matcher's reading: a cohort told
     alone, whom to turn to about a matter of ours, another certificate check, a follow-up
     on the topic just answered, a question about the result just shown, the one an answer
-    sends the teacher to out of reach."""
+    sends the teacher to out of reach. `step`: the flow's step this message left, if any."""
+    at_a_step = step != IDLE
     if (turn.fresh_topic or at_a_step) and cannot_reach_them(text):
         turn.log.intent = WHAT_NEXT  # "менежер маань амралттай. Өөр хэн нээж өгөх вэ", after
         # an answer or at a step the manager could not help with (the lookup's number)
@@ -293,7 +302,7 @@ async def _read_in_context(
         turn.log.intent = "certificate_status"
         await certificate.start(turn, text)
         return True
-    followed = _following_the_topic(turn, text, result)
+    followed = _following_the_topic(turn, text, result, step)
     parts = [part for part in _PARTS.split(text) if part.strip()]
     beside_small_talk = (
         result.intent not in SMALL_TALK or len(parts) > 1 or without_opening_thanks(text) != text
@@ -326,6 +335,10 @@ async def _answer_out_of_scope(
     if _greets_first(turn, text) and not asks(text):
         turn.log.intent = answers.GREETING  # "Сайн байна уу. Өнөөдөр ёстой хүйтэн байна
         await respond(turn, answers.GREETING, text)  # даа": a remark asks for no pointer
+        return
+    if only_introduces(text) and best.score < CLEAR_SCORE:
+        turn.log.intent = answers.WHO_ATTENDS  # "bi surguuliin emch": who she is, not the
+        await respond(turn, answers.WHO_ATTENDS, text)  # school's matter; is it hers?
         return
     near = (
         []
@@ -471,9 +484,10 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         await answer_question(turn, asked)
         return
     candidates = _close_candidates(turn, result)
-    if candidates[:1] == [schedule.ENTRY] and detect_cohort(text) is not None:
+    if schedule.ENTRY in candidates and detect_cohort(text) is not None:
         # "10 дахь жилийн сургалт маань дууссан гэж сонссон, үнэн үү?": a cohort named, and
-        # nearest to its schedule, which answers whether it is over
+        # near its schedule, which answers whether it is over (or if it is hers: "4 jil
+        # hagas bolj bn. 5 dahi jiliin surgaltad orno gej sonsson. zuv uu?")
         turn.log.intent = schedule.ENTRY
         await respond(turn, schedule.ENTRY, text)
     elif _only_ours_is_close(result, candidates) and not _names_elsewhere(text):
@@ -626,8 +640,16 @@ def _asks_beside(turn: Turn, text: str) -> bool:
     """Whether a message that gives a register number asks clearly about something else
     than certificates: a teacher introducing herself in full ("5 дахь жилийн багш Мөнхбат.
     РД УБ01231507. Цахим сургалтын нууц үгээ мартсан") wants the password's steps, not a
-    lookup."""
-    result = turn.knowledge.matcher.match(mask_register_numbers(text))
+    lookup. A sentence that only names the person ("My register number is УБ85031214 and
+    my surname is Дорж.") asks nothing beside, whatever its naming words read as."""
+    knows = turn.knowledge.matcher.knows
+    told = [
+        sentence
+        for sentence in sentences(text)
+        if (mention := find_register_number(sentence, knows)) is None
+        or not only_names_the_person(sentence, mention)
+    ]
+    result = turn.knowledge.matcher.match(mask_register_numbers(" ".join(told)))
     entry = turn.knowledge.entries.get(result.intent or "")
     return (
         entry is not None
@@ -639,10 +661,11 @@ def _asks_beside(turn: Turn, text: str) -> bool:
 
 
 def _cohort_stated(turn: Turn, cohort: int) -> None:
-    """A cohort stated: the schedule again when it was the topic, else the cohort kept
-    (either way the teacher's, so the reminders under it are hers to take)."""
+    """A cohort stated: the schedule again when it was the topic, or its schedule after who
+    attends (the year told says she does, and when), else the cohort kept (either way the
+    teacher's, so the reminders under it are hers to take)."""
     turn.person.cohort = cohort
-    if turn.memory.topic == schedule.TOPIC:
+    if turn.memory.topic in (schedule.TOPIC, answers.WHO_ATTENDS):
         schedule.show(turn, cohort)
         return
     _noted(turn, cohort)
@@ -792,6 +815,8 @@ def says_too_little(turn: Turn, question: Question, text: str) -> bool:
     about, not what the step needs, so the question is asked again rather than refused."""
     if not question.prompt() or question.negative is not None:
         return False  # an offer, or a yes/no question a new message may leave
+    if only_asks_for_a_reply(text):
+        return True  # "??? хариу өгөөч ээ": the question is still the teacher's to answer
     if asks(text) or only_announces_a_question(text):  # "yu hiij chadah ve", "help me"
         return False
     if len(analyze(text)) > REPLY_WORDS or detect_cohort(text) or detect_system(text):
@@ -1010,7 +1035,9 @@ def _names_elsewhere(text: str) -> bool:
     return names_another_service(text) or names_another_organiser(text)
 
 
-def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | None:
+def _following_the_topic(
+    turn: Turn, text: str, result: MatchResult, step: str = IDLE
+) -> str | None:
     """After a certificate result (or a schedule), the entry of that topic a follow-up is
     about. When the best
     reads less than clearly, the one of the three likeliest entries that is about
@@ -1021,7 +1048,8 @@ def _following_the_topic(turn: Turn, text: str, result: MatchResult) -> str | No
     just answered is no such guide: asking again is seldom for the same answer — unless the
     message checks it was understood: "тэгэхээр надад хамаарахгүй гэсэн үг үү" after who
     attends is about who attends, when it reads near that and clearly as nothing else.)"""
-    topic = turn.fresh_topic
+    # At the lookup's step, "no wait, first tell me where I can see it in ESIS" is about it
+    topic = certificate.TOPIC if step in certificate.STEPS else turn.fresh_topic
     if topic in turn.knowledge.entries and checks_understanding(text):
         near = [candidate.intent for candidate in result.candidates[:3]]
         if topic in near and (result.score < CLEAR_SCORE or result.intent == topic):

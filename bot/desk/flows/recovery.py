@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bot.desk.flows import answers, escalation
 from bot.desk.questions import Choice, Question, yes_no
-from bot.desk.turn import Turn
+from bot.desk.turn import CLEAR_SCORE, Turn
 from bot.i18n import N_, _
 from bot.nlu.choices import after_the_contrast, keys
 from bot.nlu.entities import (
@@ -312,6 +312,11 @@ def _corrected(turn: Turn, entry_id: str, typed: str) -> bool:
         return False
     lost = lost_named(typed)
     meant = STEPS.get((system or system_of(entry_id) or "", *lost)) if len(lost) == 1 else None
+    reading = turn.knowledge.matcher.match(typed)
+    if reading.intent in ENTRIES and reading.score >= CLEAR_SCORE:
+        # "nuuts ug bish, esis deerh email hayagaa soliulah gsn ym": its "email" is no lost
+        # username; the question read whole says which steps are meant
+        meant = as_guided(reading.intent, typed, entry_id)
     if meant is None or meant == entry_id:
         return False
     steps(turn, meant)
