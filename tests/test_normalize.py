@@ -991,3 +991,12 @@ def test_a_start_year_with_time_away_is_not_counted() -> None:
     assert counts_from_a_start_with_time_away(text)
     assert not counts_from_a_start_with_time_away("2016 онд ажилд орсон")
     assert with_year_of_work("2016 онд ажилд орсон", 2020) == "2016 онд ажилд орсон (5 дахь жил)"
+
+
+def test_english_as_a_learner_writes_it() -> None:
+    """A question word before the training's verb asks; a plan for tomorrow puts off."""
+    assert asks("webinar when start 5th year")
+    assert not asks("the webinar where we watch the lessons")
+    assert puts_off("ok understand, i ask manager tomorrow")
+    assert not puts_off("i cannot log in")
+    assert only_asks_what_next("what I must do?")

@@ -46,8 +46,10 @@ from bot.nlu.entities import (
     asks_what_answers,
     asks_what_comes_after,
     asks_what_is_meant,
+    asks_whom,
     checks_understanding,
     gives_thanks,
+    matter_of_a_contact_question,
     names_both,
     not_what_was_asked,
     only_acknowledges,
@@ -149,8 +151,9 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         question.negative
         and asks(text)
         and not asks_to_be_told(text)  # "Yes, please let me know when it is registered."
-        and new_message.asks_anew(turn, question, text)
-    ):
+        and not (question is escalation.OFFER and escalation.names_a_person(text))
+        and new_message.asks_anew(turn, question, text)  # … nor "за, арга зүйчид дамжуулж
+    ):  # өгнө үү" to the methodologist offered
         return None  # "дараа жил дахиж хамрагдаж болох уу" to an offer: its "дараа" is no "no"
     if (
         question.about_an_answer
@@ -583,8 +586,14 @@ class Desk:
     @staticmethod
     async def _asked_again(turn: Turn, question: Question, text: str) -> bool:
         """A reply to the question waiting that chooses them all ("аль аль нь"), says too
-        little or asks what it means (the question again), or tells what failed (a
-        methodologist offered)."""
+        little or asks what it means (the question again), tells what failed (a
+        methodologist offered), or asks whom to turn to when one is offered (the offer again)."""
+        whom_only = asks_whom(text) and len(matter_of_a_contact_question(text).split()) <= 2
+        if question is escalation.OFFER and whom_only:
+            # "тэгвэл хэнээс асуух вэ?" to "shall I pass it on?": a methodologist, still offered
+            reason = turn.flow_data(escalation.Offered).reason
+            escalation.offer_person(turn, reason=reason, text=_(escalation.CASE_OFFER))
+            return True
         if question.prompt() and question.negative is None and names_both(text):
             onboarding.ask_again(turn, question, both=True)  # "аль аль нь" to "which system?"
             return True

@@ -164,6 +164,7 @@ NOTICE_WORDS = (
     "гармагц хэлж", "гарвал бичиж", "гармагц бичиж", "let me know", "notify me",
     "inform me", "send it to me", "send me the next", "tell me when next",  # "the" is a filler
     "tell me when it", "tell me when my certificate", "tell me once",
+    "tell me when registered", "tell me when published", "send me when",
 )  # fmt: skip
 _NOTICE_ASKED = Vocabulary.build({"yes": NOTICE_WORDS}, typed=True)  # read without fillers
 
@@ -257,7 +258,8 @@ ANYWHERE = Question(
                     "цэс", "үндсэн цэс", "menu", "main menu", "эхлэл", "home",
                     # started over ("ehnees ni ehlev"; not "эхлэх" alone: "хэзээ эхлэх вэ")
                     "эхнээс", "эхнээс нь", "эхнээс нь эхлэх", "эхнээс нь эхэлье",
-                    "эхнээс ни эхлэв", "дахин эхлэх", "шинээр эхлэх", "start over", "restart",
+                    "эхнээс ни эхлэв", "эхнээс ни эхлэх", "дахин эхлэх", "шинээр эхлэх",
+                    "start over", "restart",
                     "start again",
                 ),
             ),
@@ -270,6 +272,16 @@ ANYWHERE = Question(
                 "human",
                 N_("Talk to a person"),
                 PERSON_WORDS,
+            ),
+            Choice(
+                "language",  # the language question again, as /lang asks it
+                N_("Language"),
+                (
+                    "хэлээ солих", "хэл солих", "хэлээ сольё", "хэлээ солимоор байна",
+                    "хэл солимоор байна", "hel solih", "helee solih", "hel solimoor bn",
+                    "helee solimoor bn", "change language", "change the language",
+                    "switch language", "other language",
+                ),
             ),
             Choice(
                 "stop_reminders",

@@ -776,7 +776,7 @@ _LATER_DOING = re.compile(r"\b(?:дараа|дараад)\s+\w+(?:ъя|ья|ье
 # дахиад оролдоод үзье", "ok, I will try these steps later").
 _PLAN = re.compile(
     r"\b(?:дараа|дараад|маргааш|орой)\b.*\w(?:ъя|ья|ье|ё|я|е|ай|эй)$"
-    r"|\b(?:i will|i'll|ill|let me|will)\b.*\b(?:later|tomorrow|tonight)\b"
+    r"|\b(?:i|i will|i'll|ill|let me|will)\b.*\b(?:later|tomorrow|tonight)\b"  # "i ask … tomorrow"
     # … or a try to come: "БСУГ руу залгаад үзье", "menejert ni helj uzii"
     r"|\w(?:аад|ээд|оод|өөд|ж|ч)\s+[уү]з(?:ье|ъе|эе|эй|ий|ие|ья|ъя|нэ)$",
     re.IGNORECASE,

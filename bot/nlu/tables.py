@@ -460,7 +460,9 @@ ENGLISH_QUESTION_WORDS: frozenset[str] = _words(
 ENGLISH_OPENERS: frozenset[str] = _words("hi hello hey ok okay so and but then also sorry pls")
 ENGLISH_ASKED_AFTER: frozenset[str] = _words(
     "do does did can could should will would shall is are was were am s re ll to i you my "
-    "your our"  # "how i reset it", written so, asks; "where we watch the lessons" tells
+    "your our "  # "how i reset it", written so, asks; "where we watch the lessons" tells
+    # … and the training's verbs, as a learner of English asks: "webinar when start 5th year"
+    "start starts begin begins end ends finish finishes open opens close closes"
 )
 ENGLISH_MODALS: frozenset[str] = _words("can could should")
 # Requests put indirectly, as a letter does: "I would be grateful if you could let me know
@@ -922,7 +924,8 @@ WHAT_NEXT_ASKING: str = "яах юу цааш what"
 WHAT_NEXT_AROUND: str = (
     "хийх хийвэл хийе хийгээч ёстой одоо тэгээд тэгвэл тэгэхээр дараа нь болох вэ бэ тэр тэд "
     "маань ээж аав эхнэр нөхөр охин хүү эгч ах дүү хамтран ажиллагч "
-    "do now next should then so i we shall she he they mother father wife husband colleague"
+    "do now next should must have to then so i we shall she he they mother father wife "
+    "husband colleague"
 )
 
 # "And after that?" asked of an answer on the training's course, or of a part of it said

@@ -456,6 +456,9 @@ class Offered:
     reason: str = "the bot could not answer"  # what the ticket's card will say, if taken
 
 
+CASE_OFFER = N_("A methodologist can look at your case. Shall I pass your question on?")
+
+
 def offer_person(turn: Turn, reason: str = "", text: str | None = None) -> None:
     """Ask whether to open a ticket; `text` instead of OFFER's "I could not help you…"."""
     turn.memory.refusals = turn.memory.downvotes = 0
@@ -467,7 +470,7 @@ def offer_for_what_failed(turn: Turn, told: str, reason: str, lead: str = "") ->
     card, and a methodologist offered — a yes/no, so a typed "тийм" takes it; after `lead`,
     what the teacher may try first."""
     turn.note_attempt(Attempt(mask_register_numbers(told)[:500], None, None, 0.0))
-    offer = _("A methodologist can look at your case. Shall I pass your question on?")
+    offer = _(CASE_OFFER)
     offer_person(turn, reason=reason, text="\n\n".join((lead, offer)) if lead else offer)
 
 

@@ -484,7 +484,11 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         await answer_question(turn, asked)
         return
     candidates = _close_candidates(turn, result)
-    if schedule.ENTRY in candidates and detect_cohort(text) is not None:
+    cohort_named = detect_cohort(text) is not None
+    if cohort_named and _only_what_to_do_asked(text):
+        turn.log.intent = schedule.ENTRY  # "Hello. I am 1 year teacher, what I must do?": her
+        await respond(turn, schedule.ENTRY, text)  # cohort's training, and when it is
+    elif schedule.ENTRY in candidates and cohort_named:
         # "10 дахь жилийн сургалт маань дууссан гэж сонссон, үнэн үү?": a cohort named, and
         # near its schedule, which answers whether it is over (or if it is hers: "4 jil
         # hagas bolj bn. 5 dahi jiliin surgaltad orno gej sonsson. zuv uu?")
@@ -1270,6 +1274,12 @@ def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:
         and result.best is not None
         and candidates == [result.best.intent]
     )
+
+
+def _only_what_to_do_asked(text: str) -> bool:
+    """Whether what a message asks is only "what must I do?", in a clause of its own."""
+    clauses = [clause for clause in re.split(r"[,?!.;\n]", text) if asks(clause)]
+    return bool(clauses) and all(only_asks_what_next(clause) for clause in clauses)
 
 
 def _plainly_elsewhere(turn: Turn, result: MatchResult) -> str | None:

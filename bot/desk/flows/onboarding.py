@@ -156,9 +156,13 @@ def _stop_reminders(turn: Turn) -> None:
 
 
 async def anywhere(turn: Turn, word: str) -> None:
-    """Cancel, the menu, a person, no more reminders: words that work in every state."""
+    """Cancel, the menu, a person, the language, no more reminders: words that work in
+    every state."""
     if word == "human":
         await escalation.ask_for_person(turn)
+        return
+    if word == "language":  # "хэлээ солих", as /lang
+        turn.ask(LANGUAGE, State.LANGUAGE)
         return
     if word == "stop_reminders":  # "за тэгвэл сануулга хэрэггүй", as /stop_reminders
         turn.go(IDLE)
