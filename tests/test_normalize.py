@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.choices import after_the_contrast
+from bot.nlu.choices import after_the_contrast, symbols_of
 from bot.nlu.entities import (
     asks_about_a_day,
     asks_the_hour,
@@ -29,6 +29,7 @@ from bot.nlu.entities import (
     names_both,
     not_what_was_asked,
     of_someone_else,
+    only_acknowledges,
     only_announces_a_question,
     only_asks_how_one_is,
     only_asks_what_next,
@@ -47,6 +48,7 @@ from bot.nlu.entities import (
     sets_a_system_apart,
     states_a_fact,
     supposes,
+    tells_a_symptom_only,
     tells_a_training_fault,
     tells_screen_trouble,
     term_asked,
@@ -731,8 +733,11 @@ def test_it_worked_in_english_words() -> None:
 
 def test_the_matter_of_whom_to_turn_to() -> None:
     text = "Манай дотуур байрны халаалт ажиллахгүй байна хэнд хандах вэ"
-    assert matter_of_a_contact_question(text) == "Манай дотуур байрны халаалт ажиллахгүй байна"
-    assert matter_of_a_contact_question("хэнд хандах вэ") == ""
+    assert matter_of_a_contact_question(text) == "дотуур байрны халаалт ажиллахгүй"
+    assert matter_of_a_contact_question("who do I contact about salary") == "salary"
+    # asking whom, and only fillers around it: no matter ("then whom?" to an offer)
+    for whom in ("хэнд хандах вэ", "за тэгвэл хэнээс асуух вэ?", "then who should I ask?"):
+        assert matter_of_a_contact_question(whom) == ""
 
 
 @pytest.mark.parametrize(
@@ -1000,3 +1005,42 @@ def test_english_as_a_learner_writes_it() -> None:
     assert puts_off("ok understand, i ask manager tomorrow")
     assert not puts_off("i cannot log in")
     assert only_asks_what_next("what I must do?")
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("нээгдэхгүй л байна", True),
+        ("ajillahgui bn", True),
+        ("орж чадахгүй байна", True),
+        ("The page just keeps loading and nothing happens", True),
+        ("цагаан дэлгэц гараад л байна", True),
+        ("ойлгоогүй ээ", False),  # not understood: no site fails
+        ("utsaar orj bgaa, computer bhgui", False),  # gets in; has no computer
+        ("ESIS руу орохгүй байна", False),  # a system named: the login's own reading
+    ],
+)
+def test_a_symptom_that_names_nothing(text: str, symptom: bool) -> None:
+    assert tells_a_symptom_only(text) == symptom
+
+
+def test_an_error_shown_in_the_training_is_a_fault() -> None:
+    assert tells_a_training_fault("Тест өгөх гэхээр алдаа гараад байна")
+    assert not tells_a_training_fault("алдаа гараад байна")  # … where, it does not say
+
+
+def test_replies_as_phones_type_them() -> None:
+    """A symbol said twice is said once; a particle run on an acknowledgement leaves it one;
+    everyday English words make a message English."""
+    assert symbols_of("👎👎") == "👎"
+    assert symbols_of(":(") == ":("
+    assert only_acknowledges("зүгээрээ")
+    assert not only_acknowledges("ало")
+    assert writes_english("I typed the wrong password too many times")
+    assert writes_english("it says wrong password")
+    assert not writes_english("nuuts ug buruu gej bn")
+
+
+def test_a_start_year_beside_a_question_states_no_more() -> None:
+    assert only_states("2016 онд ажилд орсон (5 дахь жил)")
+    assert not only_states("2016 онд ажилд орсон сургалт маань хэзээ эхлэх бэ (5 дахь жил)")

@@ -40,7 +40,7 @@ from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, LeftQuestion, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
 from bot.nlu import tables
-from bot.nlu.choices import FILLERS, keys
+from bot.nlu.choices import typed_words
 from bot.nlu.entities import (
     asks_to_wait,
     asks_what_answers,
@@ -101,7 +101,7 @@ def _stops_reminders(text: str) -> str | None:
     хэрэггүй гэсэн чинь дахиад ирлээ"): their phrases are specific enough to be read
     anywhere in a message that asks nothing ("no reminders please" under the 🔔 offer
     declines it), or turned off in words (`turns_reminders_off`)."""
-    typed = [key for key in keys(text) if key not in FILLERS]
+    typed = typed_words(text)
     said = {value for _start, _end, value in ANYWHERE.vocabulary.read(typed)}
     if ("stop_reminders" in said and not asks(text)) or turns_reminders_off(text):
         return "stop_reminders"
@@ -151,14 +151,17 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         question.negative
         and asks(text)
         and not asks_to_be_told(text)  # "Yes, please let me know when it is registered."
-        and not (question is escalation.OFFER and escalation.names_a_person(text))
-        and new_message.asks_anew(turn, question, text)  # … nor "за, арга зүйчид дамжуулж
-    ):  # өгнө үү" to the methodologist offered
+        and not (question.asked_yet_answered and question.asked_yet_answered(text))
+        and new_message.asks_anew(turn, question, text)
+    ):
         return None  # "дараа жил дахиж хамрагдаж болох уу" to an offer: its "дараа" is no "no"
     if (
         question.about_an_answer
         and choice == question.negative
-        and new_message.cannot_get_in_elsewhere(turn, text)
+        and (
+            new_message.cannot_get_in_elsewhere(turn, text)
+            or new_message.tells_another_problem(turn, text)  # "… олдлоо, харин нууц үгээ …"
+        )
     ):
         return None  # "esis ruu orj chadahgui bn" under who attends: a problem of its own
     if (
@@ -588,7 +591,7 @@ class Desk:
         """A reply to the question waiting that chooses them all ("аль аль нь"), says too
         little or asks what it means (the question again), tells what failed (a
         methodologist offered), or asks whom to turn to when one is offered (the offer again)."""
-        whom_only = asks_whom(text) and len(matter_of_a_contact_question(text).split()) <= 2
+        whom_only = asks_whom(text) and not matter_of_a_contact_question(text)
         if question is escalation.OFFER and whom_only:
             # "тэгвэл хэнээс асуух вэ?" to "shall I pass it on?": a methodologist, still offered
             reason = turn.flow_data(escalation.Offered).reason

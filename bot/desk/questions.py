@@ -50,6 +50,8 @@ class Question:
     ("чадаагүй"); `extract` reads an answer the word lists cannot ("10 дахь жилийн багш").
     `about_an_answer` marks a question about the answer just given ("solved?", "did this
     help?"): a clear new question typed beside its "за" is read as that question.
+    `asked_yet_answered` tells the replies that ask and still answer it, not a new question
+    ("за, арга зүйчид дамжуулж өгнө үү" to "shall I pass it on?").
     """
 
     key: str
@@ -58,6 +60,7 @@ class Question:
     negative: str | None = None
     extract: Callable[[str], str | None] | None = field(default=None, compare=False)
     about_an_answer: bool = False
+    asked_yet_answered: Callable[[str], bool] | None = field(default=None, compare=False)
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -197,6 +200,7 @@ def yes_no(
     no: tuple[str, ...] = (),
     extract: Callable[[str], str | None] | None = None,
     about_an_answer: bool = False,
+    asked_yet_answered: Callable[[str], bool] | None = None,
 ) -> Question:
     """A yes/no question; `yes` and `no` add the words that answer this one in particular,
     `extract` the answers no word list reads."""
@@ -212,6 +216,7 @@ def yes_no(
         negative="no",
         extract=extract,
         about_an_answer=about_an_answer,
+        asked_yet_answered=asked_yet_answered,
     )
 
 

@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlu import tables
 from bot.nlu.normalize import (
+    FOLDED_VOWELS,
     FULL_STOP,
     MAX_TEXT,
     asks,
@@ -49,7 +50,6 @@ _NEGATED_REPLY = 4  # words a negated yes/no reply may have and still be a plain
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SHORT_REPLY = 3  # words in a reply that may carry one unexplained word ("5 жил", "за тэгье")
 _SUFFIX_ROOM = 4  # letters a declared word of 4+ letters may carry as endings ("монголоор")
-_VOWELS = frozenset("аэиоу")  # what the vowels are after folding
 _TYPO_LENGTH = 6  # declared words this long may be typed with one letter wrong
 _HYPHEN_ENDING = 4  # letters after a hyphen that are an ending, not a word of their own
 # Two letters and digits, as register numbers are written: one key, so that "ОР88070923"
@@ -78,6 +78,12 @@ def keys(text: str) -> tuple[str, ...]:
 
 FILLERS = frozenset(key for word in tables.ANSWER_FILLERS.split() for key in keys(word))
 """Particles and politeness around an answer: "тийм ээ", "үгүй шүү", "за за", "yes please"."""
+
+
+def typed_words(text: str) -> list[str]:
+    """A reply's keys without its fillers: what it says, not how politely."""
+    return [key for key in keys(text) if key not in FILLERS]
+
 _CONJUNCTIONS = frozenset(keys(tables.CONJUNCTION_WORDS))
 _INDEFINITE = frozenset((key,) for key in keys(tables.INDEFINITE_WORDS))
 ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
@@ -86,7 +92,8 @@ ACKNOWLEDGEMENTS = frozenset(keys(tables.ACKNOWLEDGEMENT_WORDS))
 _PLAIN = frozenset(keys(tables.PLAIN_YES_WORDS + " " + tables.TAKING_BACK_WORDS))
 _CHANGE_OF_MIND = frozenset(keys(tables.CHANGE_OF_MIND_WORDS))
 _CLOSING_PARTICLES = frozenset((key,) for key in keys(" ".join(tables.QUESTION_PARTICLES)))
-_CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
+# Where a reply's clauses part: punctuation, a line break, a full stop (not the "." in "10.5")
+CLAUSES = re.compile(rf"[,;!?\n]|{FULL_STOP}")
 _THANKS = frozenset(keys("thanks thank баярлалаа"))  # beside a "no" that declines
 # Words that begin like a declared one and are not its forms: "бололтой" (it seems) is no
 # "боллоо" (it worked): "нууц үгээ мартсан бололтой" to "solved?" is no yes; "хүлээгээд"
@@ -106,7 +113,7 @@ def _same_word(declared: str, typed: str) -> bool:
         return False
     if len(declared) >= 2 and typed.startswith(declared):
         rest = typed[len(declared) :]
-        if set(rest) <= _VOWELS:  # a particle run together: "тиймээ", "заа"
+        if set(rest) <= FOLDED_VOWELS:  # a particle run together: "тиймээ", "заа"
             return True
         return len(declared) >= 4 and len(rest) <= _SUFFIX_ROOM and _NEGATED not in rest
     # One letter mistyped, not the first (not added or dropped: "сургалт" is no typo of
@@ -186,7 +193,7 @@ class Vocabulary:
             return self.symbols[bare]
         if self.extract is not None and (extracted := self.extract(text)) is not None:
             return extracted
-        typed = [key for key in keys(text) if key not in FILLERS]
+        typed = typed_words(text)
         if not typed:
             return None
         if len(typed) == 1 and typed[0] in self.symbols:
@@ -211,7 +218,7 @@ class Vocabulary:
         # "Үгүй ээ, менежер маань амралттай байгаа болохоор …": a one-word answer, then why
         # (whose "болохоор" must not read as "болно", a yes)
         head, comma, why = text.partition(",")
-        one_word = comma and len([key for key in keys(head) if key not in FILLERS]) == 1
+        one_word = comma and len(typed_words(head)) == 1
         answered = self.choose(head) if self.negative is not None and one_word else None
         contradicted = answered != self.negative and any(negates(key) for key in keys(why))
         if answered is not None and not asks(text) and not contradicted:
@@ -259,14 +266,10 @@ class Vocabulary:
         if (changed := self.choose(later)) is not None or self.negative is not None:
             return changed
         named, before = (
-            {value for _start, _end, value in self.read(self._typed(part))}
+            {value for _start, _end, value in self.read(typed_words(part))}
             for part in (later, text[: text.rfind(later)])
         )
         return named.pop() if len(named) == 1 and before - named else None
-
-    @staticmethod
-    def _typed(text: str) -> list[str]:
-        return [key for key in keys(text) if key not in FILLERS]
 
     def choose_first_clause(self, text: str) -> str | None:
         """To a question waiting for one of its choices, a choice typed first and something
@@ -275,10 +278,10 @@ class Vocabulary:
         the rest (new_message.asked_beside). Not to a yes/no question or an offer ("no,
         10th year" declines no reminder: it corrects the year), not when the first clause
         denies ("ESIS биш, …"), and not when another clause chooses too."""
-        first, *rest = [clause for clause in _CLAUSES.split(text) if clause.strip()] or [""]
+        first, *rest = [clause for clause in CLAUSES.split(text) if clause.strip()] or [""]
         if self.negative is not None or self.single or not rest:
             return None
-        typed = [key for key in keys(first) if key not in FILLERS]
+        typed = typed_words(first)
         declared = {at for start, end, _value in self.read(typed) for at in range(start, end)}
         if any(negates(key) for at, key in enumerate(typed) if at not in declared):
             return None  # … but "мэдэхгүй ээ, 2020 онд орсон" says the choice "not sure"
@@ -292,7 +295,7 @@ class Vocabulary:
         миний дүү минь. Менежер охинд хэлээд шинэ нууц үгээ авчихлаа, одоо орж чадаж байна."
         says yes in its thanks; clauses that answer differently, a question, or only a "no"
         say nothing."""
-        clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
+        clauses = [clause for clause in CLAUSES.split(text) if clause.strip()]
         if len(clauses) < 2 or asks(text):
             return None
         said = {self._said_in(clause) for clause in clauses} - {None}
@@ -304,14 +307,14 @@ class Vocabulary:
         """A clause's answer when one of the question's own phrases says it: a negated
         statement ("манай сургууль менежергүй юм байна лээ") tells, it does not answer."""
         value = self.choose(clause)
-        typed = [key for key in keys(clause) if key not in FILLERS]
+        typed = typed_words(clause)
         said = {found for _start, _end, found in self._read(typed, writes_english(clause))[0]}
         return value if value in said else None
 
     def leftover(self, text: str) -> int:
         """How many words of a reply neither answer nor pad it: "no, it still says wrong
         password" tells four more, "no it didn't" none."""
-        return self._read([key for key in keys(text) if key not in FILLERS])[1]
+        return self._read(typed_words(text))[1]
 
     def read(self, typed: Sequence[str]) -> list[tuple[int, int, str]]:
         """Where declared phrases stand in a message's keys (start, end) and their choice."""
@@ -420,12 +423,15 @@ def _denies(key: str) -> bool:
 
 
 def symbols_of(text: str) -> str:
-    """A reply without spaces, variation selectors and skin tones, for symbol answers."""
+    """A reply without spaces, variation selectors and skin tones, for symbol answers; one
+    symbol said again and again is said once ("👎👎", "🙏🙏🙏")."""
     kept = "".join(
         ch
         for ch in unicodedata.normalize("NFKC", text[:64])
         if not ch.isspace() and ch not in "\ufe0f\u200d" and not "\U0001f3fb" <= ch <= "\U0001f3ff"
     )
+    if len(set(kept)) == 1:
+        kept = kept[0]
     return kept if not _WORD.search(kept) else ""
 
 

@@ -4,7 +4,7 @@ they cannot get into, and whether a message says nothing else (a correction)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from bot.nlu import tables
@@ -16,11 +16,14 @@ from bot.nlu.choices import (
     Vocabulary,
     asks_with_a_word,
     keys,
+    negates,
     says_still,
     symbols_of,
+    typed_words,
 )
 from bot.nlu.normalize import (
     COHORTS,
+    FOLDED_VOWELS,
     FULL_STOP,
     ORDINAL_OWN,
     analyze,
@@ -340,7 +343,9 @@ def only_states(text: str) -> bool:
     introduction around it: "уучлаарай, би 1 дэх жилийн багш шүү", "цахим сургалтынх"."""
     text = _MISSPOKE.sub(" ", text)
     if (began := _WORK_BEGAN.search(text)) is not None:  # "2011 онд ажилд орсон (10 дахь жил)"
-        text = text[: began.start()] + text[_clause_end(text, began.end()) :]
+        end = _clause_end(text, began.end())
+        if not asks(text[began.end() : end]):  # … not "… орсон сургалт маань хэзээ эхлэх бэ"
+            text = text[: began.start()] + text[end:]
     words = keys(text)
     named = {n for start, end, _value in SYSTEMS.read(words) for n in range(start, end)}
     rest = [
@@ -742,7 +747,8 @@ def relays(text: str) -> bool:
     return not _RELAY.isdisjoint(words) or bool(_RELAY_PHRASE.read(words))
 
 
-_CONTACT_ASKING = frozenset(keys(tables.CONTACT_ASKING_WORDS))
+# … and the words around them that name no matter ("за тэгвэл", "then … I"), the fillers
+_CONTACT_ASKING = frozenset(keys(tables.CONTACT_ASKING_WORDS)) | FILLERS | ACKNOWLEDGEMENTS
 _WHOM = frozenset(keys(tables.WHOM_WORDS))
 
 
@@ -754,7 +760,7 @@ def asks_whom(text: str) -> bool:
 def matter_of_a_contact_question(text: str) -> str:
     """The matter a "whom do I turn to?" is about ("Манай дотуур байрны халаалт ажиллахгүй
     байна хэнд хандах вэ" → the heating), its asking words left out; "" when it names none
-    ("хэнд хандах вэ")."""
+    ("тэгвэл хэнд хандах вэ", "then who should I ask?")."""
     kept = [word for word in text.split() if not set(keys(word)) <= _CONTACT_ASKING]
     return " ".join(kept)
 
@@ -881,6 +887,18 @@ def only_asks_how_one_is(text: str) -> bool:
     return bool(words & _HOW and typed & _BEING) and words <= _HOW_ARE_YOU  # not "ямар вэ?"
 
 
+_RUN_ON_PARTICLE = "".join(FOLDED_VOWELS)  # "зүгээрээ": "зүгээр" and its "ээ"
+
+
+def _without_a_particle(key: str) -> str:
+    """A word without the vowels run on it, when a word is left ("зүгээрээ"; not "ало")."""
+    bare = key.rstrip(_RUN_ON_PARTICLE)
+    return bare if len(bare) >= _PARTICLE_LEFT else key
+
+
+_PARTICLE_LEFT = 4
+
+
 def only_acknowledges(text: str, thanking: bool = False) -> bool:
     """Whether a message only acknowledges ("ok zgr", "за за ойлголоо", "got it", "👍🙏", "ok
     hvleegeerei, olood bichne"): it asks nothing and answers no choice, so it gets neither a
@@ -891,6 +909,8 @@ def only_acknowledges(text: str, thanking: bool = False) -> bool:
         symbols = symbols_of(text)
         return bool(symbols) and set(symbols) <= _APPROVING
     said = ACKNOWLEDGEMENTS | _THANKING if thanking else ACKNOWLEDGEMENTS
+    # … with a particle run on: "зүгээрээ", "okey"
+    words = tuple(key if key in said else _without_a_particle(key) for key in words)
     return (
         not asks(text)
         and any(key in ACKNOWLEDGEMENTS for key in words)
@@ -933,13 +953,13 @@ def says_not_understood(text: str) -> bool:
 def only_unsure(text: str) -> bool:
     """Whether a message only says the writer does not know ("I don't know.", "мэдэхгүй
     ээ"): an answer to a question, no question of its own."""
-    words = [key for key in keys(text) if key not in FILLERS]
+    words = typed_words(text)
     return bool(words) and _UNSURE.read(words) != [] and _UNSURE.leftover(text) == 0
 
 
 def only_asks_for_a_reply(text: str) -> bool:
     """Whether a sentence only asks for an answer ("Хариу өгнө үү.", "please reply asap")."""
-    words = [key for key in keys(text) if key not in FILLERS]
+    words = typed_words(text)
     return bool(words) and all(key in _REPLY_REQUEST for key in words)
 
 
@@ -1072,7 +1092,7 @@ def term_asked(text: str) -> tuple[str, str] | None:
     but not ask ("нууц үгээ яаж авах вэ, ESIS гэж юу вэ" asks two things in one sentence)."""
     said = sentences(text)
     for at, sentence in enumerate(said):
-        typed = [key for key in keys(sentence) if key not in FILLERS]
+        typed = typed_words(sentence)
         found = TERMS.read(typed)
         if len(found) != 1:
             continue
@@ -1106,6 +1126,7 @@ _SCREEN_TROUBLE = Vocabulary.build(
             "сессии", "ошибка", "page not found", "not found", "404", "can't be reached",
             "cannot be reached", "spinning", "blank page", "blank screen", "white screen",
             "not loading", "won't load", "doesn't load", "keeps loading",
+            "юу ч гарахгүй", "yu ch garahgui", "nothing happens", "nothing shows up",
         )
     }
 )  # fmt: skip
@@ -1184,12 +1205,51 @@ _TRAINING_PARTS = tuple(
 )
 
 
+# What a screen shows when it fails, beginnings of words: an error, a freeze, loading on and
+# on, a blank screen ("алдаа гараад байна", "гацчихлаа", "keeps loading", "цагаан дэлгэц").
+_FAULTS = tuple(keys("алдаа error гацс гацаа гацч loading ачаалс ачаалаа дэлгэц blank"))
+
+
+def _shows_a_fault(words: Sequence[str]) -> bool:
+    return any(key.startswith(_FAULTS) for key in words)
+
+
 def tells_a_training_fault(text: str) -> bool:
     """Whether a message tells something inside the training fails ("Бие даалтын даалгавраа
     хавсаргах гэсэн чинь файл орохгүй байна", "оноо 0 гэж харагдаад байна. тооцогдоогүй юм
-    болов уу"): a part of it or a system named, and a negated word or "still"."""
+    болов уу", "Тест өгөх гэхээр алдаа гараад байна"): a part of it or a system named, and a
+    negated word, "still" or an error shown."""
     words = keys(text)
     named = detect_system(text) is not None or any(
         key.startswith(_TRAINING_PARTS) for key in words
     )
-    return named and (denies(text) or says_still(text) or "0" in words)
+    failing = denies(text) or says_still(text) or _shows_a_fault(words)
+    return named and (failing or "0" in words)
+
+
+def tells_a_symptom_only(text: str) -> bool:
+    """Whether a short message only tells that something fails, naming nothing ("орохгүй
+    байна", "юу ч гарахгүй байна", "ajillahgui bn", "цагаан дэлгэц гараад л байна", "the
+    page just keeps loading"): where it fails is the question to ask, not "I do not know"."""
+    words = typed_words(text)
+    if not words or len(words) > _SYMPTOM_WORDS or detect_system(text) is not None:
+        return False
+    return _fails(words) or _shows_a_fault(words)
+
+
+def _fails(words: Sequence[str]) -> bool:
+    """A verb of what fails to happen, negated itself or beside a negation ("орохгүй",
+    "орж чадахгүй", "doesn't work"); not "ойлгоогүй ээ" (I did not understand), nor "orj
+    bgaa, computer bhgui" (I get in; there is no computer)."""
+    return any(
+        key.startswith(_FAILING) and any(negates(near) for near in words[max(at - 1, 0) : at + 2])
+        for at, key in enumerate(words)
+    )
+
+
+_SYMPTOM_WORDS = 8  # "The page just keeps loading and nothing happens"
+# Verbs of what fails to happen, beginnings of words: get in, come up, work, open, load,
+# log in, show, arrive ("орохгүй", "гарахгүй", "ajillahgui", "doesn't work", "won't open").
+_FAILING = tuple(
+    keys("орох орж орс гарах гарс ажилла нээгд ачаал нэвтр харагд ирэх ирс work open log load")
+)

@@ -252,7 +252,7 @@ _SUFFIX_LENGTHS = sorted({len(s) for s in _SUFFIXES}, reverse=True)
 _ONE_LETTER = {
     _soft_fold(suffix): _soft_fold(before) for suffix, before in tables.ONE_LETTER_SUFFIXES.items()
 }
-_VOWELS = frozenset("аэиоу")  # the vowels left after folding
+FOLDED_VOWELS = frozenset("аэиоу")  # the vowels left after folding
 _MAX_CUTS = 3
 
 
@@ -282,13 +282,13 @@ def _drop_fleeting_vowel(stem: str) -> str:
 
     Applied to every stem, bare or suffixed, so that both forms meet at one key.
     """
-    if len(stem) >= 4 and stem[-1] in _VOWELS and stem[-2] not in _VOWELS:
+    if len(stem) >= 4 and stem[-1] in FOLDED_VOWELS and stem[-2] not in FOLDED_VOWELS:
         stem = stem[:-1]
     if (
         len(stem) >= 4
-        and stem[-3] not in _VOWELS
-        and stem[-2] in _VOWELS
-        and stem[-1] not in _VOWELS
+        and stem[-3] not in FOLDED_VOWELS
+        and stem[-2] in FOLDED_VOWELS
+        and stem[-1] not in FOLDED_VOWELS
     ):
         stem = stem[:-2] + stem[-1]
     return stem

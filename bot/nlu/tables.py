@@ -422,6 +422,10 @@ ENGLISH_STOP_WORDS: str = (
 ENGLISH_FUNCTION_WORDS: str = ENGLISH_STOP_WORDS + (
     " has how what when where who which why can could please not don't can't i'm will should"
     " about from get there no we us they he she her his their anything nothing nobody if but"
+    # … and everyday words chat-Latin never uses ("it says wrong password", "I typed the wrong
+    # password too many times"); not "on" (он, the year) nor "be" (бэ)
+    " says say said too many much very again keeps keep wrong than been by or any some only"
+    " then after before because while happens happened"
 )
 # Words of the desk's topics that chat-Latin Mongolian does not borrow ("online", "join",
 # "password", "email" and "login" it does: "surgalt online uu", "password-oo martsan").
@@ -772,7 +776,8 @@ WHOM_WORDS: str = "хэнд хэнээс хэнтэй хандах хандан�
 CONTACT_ASKING_WORDS: str = (
     "хэнд хэнээс хэнтэй хэн хаана хаашаа хандах хандана хандвал хандъя холбогдох холбогдоно "
     "асуудлаар "
-    "асуудал талаар вэ бэ уу үү юм who whom where contact turn to about regarding issue"
+    "асуудал талаар вэ бэ уу үү юм who whom where contact turn to about regarding issue "
+    "асуух асууя асуувал ask then should i"  # "тэгвэл хэнээс асуух вэ?", "then who should I ask?"
 )
 
 # "Understood": the answer read, not yet tried ("за ойлголоо", "ok oilgoloo", "got it"). To

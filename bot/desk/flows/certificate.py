@@ -47,7 +47,8 @@ SURNAME_WORDS = 2  # a surname, or a surname and a given name; more is a new mes
 TOPIC = "certificate"  # memory.topic after a result: "what do I do now?" is about it
 TOPIC_WORD = "батламж"  # what a follow-up leaves unsaid ("where can I see it?"), for the matcher
 # The entries a result's follow-ups are about ("ESIS-ээс яаж харах вэ" after it: where to see it).
-ENTRIES = frozenset({"certificate_status", "certificate_view", "pass_criteria", "failed_retake"})
+FAILED = "failed_retake"  # what not passing means, said under a "not passed" result
+ENTRIES = frozenset({"certificate_status", "certificate_view", "pass_criteria", FAILED})
 NUMBER_WORDS = 3  # a reply with digits this short is a register number typed wrong
 # A question about the number asked for ("регистрийн дугаар яагаад хэрэгтэй вэ?", "РД-гээ
 # энд бичихэд аюулгүй юу?"), in normalized text: the step's question, which says what for.
@@ -283,7 +284,7 @@ def answer(turn: Turn, entry: RosterEntry | None, number: str, surname: str) -> 
     )
     if not entry.passed:
         status = _("{who}: the result is <b>not passed</b>.").format(who=who)
-        answer = turn.knowledge.answer("failed_retake", turn.language)
+        answer = turn.knowledge.answer(FAILED, turn.language)
         turn.say(status + "\n\n" + answer, show_menu=True)
     elif entry.registered_on is not None:
         number = (

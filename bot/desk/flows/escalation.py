@@ -21,7 +21,7 @@ from bot.desk.questions import (
 )
 from bot.desk.turn import IDLE, Attempt, Turn
 from bot.i18n import N_, _, format_date
-from bot.nlu.choices import FILLERS, asks_with_a_word, keys, negates
+from bot.nlu.choices import FILLERS, asks_with_a_word, keys, negates, typed_words
 from bot.nlu.entities import (
     MACHINE,
     asks_what_answers,
@@ -122,6 +122,7 @@ OFFER = yes_no(
         *DECLINE_WORDS,
     ),
     extract=lambda text: _offer_answered(text),
+    asked_yet_answered=lambda text: names_a_person(text),  # "арга зүйчид дамжуулж өгнө үү"
 )  # fmt: skip
 CANCEL_REQUEST = Question(
     "ticket",
@@ -254,7 +255,7 @@ def _only_turns_the_bot_away(clause: str) -> bool:
     """Whether a clause only says no to the machine ("БОТ ХЭРЭГГҮЙ!!!", "bot bish", "not a
     bot", "ботоор яримааргүй байна": through a bot I won't talk, "роботтой ярихыг хүсэхгүй"):
     beside a request for a person, no problem to put on a ticket."""
-    typed = [key for key in keys(clause) if key not in FILLERS]
+    typed = typed_words(clause)
     return any(_names_the_machine(key) for key in typed) and all(
         _names_the_machine(key) or key in _TURNED_AWAY or key in TALK or negates(key)
         for key in typed
@@ -288,7 +289,7 @@ def _offer_answered(text: str) -> str | None:
 def _only_passes_on(clause: str) -> bool:
     """Whether a clause only asks to pass the question on ("дамжуулаад өгөөч", "тийм
     дамжуулаарай")."""
-    typed = [key for key in keys(clause) if key not in FILLERS]
+    typed = typed_words(clause)
     return not _PASSING.isdisjoint(typed) and all(
         key in _PASSING or key in PERSON_REQUEST or key in _YES for key in typed
     )

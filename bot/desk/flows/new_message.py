@@ -24,7 +24,7 @@ from bot.desk.schedule import OTHER_COHORT, cohort_label
 from bot.desk.turn import CLEAR_SCORE, IDLE, Attempt, Turn
 from bot.i18n import N_, _
 from bot.nlu import tables
-from bot.nlu.choices import keys, says_still
+from bot.nlu.choices import CLAUSES, after_the_contrast, keys, says_still
 from bot.nlu.entities import (
     asks_about_a_day,
     asks_for_a_check,
@@ -66,6 +66,7 @@ from bot.nlu.entities import (
     states_a_fact,
     supposes,
     takes_back,
+    tells_a_symptom_only,
     tells_a_training_fault,
     tells_screen_trouble,
     term_asked,
@@ -86,6 +87,7 @@ ALONE_BAND = 5.0  # … and how far under it a lone entry is offered ("did you m
 MIN_PART_WORDS = 2  # words a part of a message needs to count as a question of its own
 REMARK_WORDS = 2  # words of a remark between "ok" and "thanks" ("амжих нь"), no problem told
 MISSED = "missed_deadline"  # the entry of a window missed
+WEBINAR = "webinar_join"  # … and of joining the webinar, whose code comes before it
 FLOW_ACTIONS = ("certificate", "human")  # entries whose answer is a flow asking questions
 FOLLOW_UP_WORDS = 4  # words the matcher reads in a bare follow-up: "and the webinar?"
 NEW_QUESTION_WORDS = 2  # words beside a reply's "за" that may make it a new question
@@ -104,9 +106,12 @@ OUT_OF_SCOPE_SPREAD = 20.0
 # ("…сонгох вэ, вебинарт яаж орох вэ?").
 _PARTS = re.compile(
     rf"(?:[?!;\n]|{FULL_STOP})+"
-    r"|,?\s+(?:бас|мөн|тэгээд|bas|mun|tegeed|also|and also)\s+(?!адил|adil)"
+    r"|,?\s+(?:бас|мөн|тэгээд|тгд|bas|mun|tegeed|tgd|also|and also)\s+(?!адил|adil)"
     r"|,?\s+and\s+(?=(?:what|how|when|where|who|which|why|is|are|can|do|does|should)\b)"
-    r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,",
+    r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,"
+    # a question's closing particle, and a second question after it with nothing between
+    # ("… хэзээ эхлэх вэ тэгээд …", "5 dahi jil webinar hezee ehleh ve module … yu")
+    r"|(?:(?<=\sвэ)|(?<=\sбэ)|(?<=\sуу)|(?<=\sүү)|(?<=\sve)|(?<=\suu))\s+(?=\w\w)",
     re.IGNORECASE,
 )
 
@@ -289,10 +294,11 @@ async def _read_in_context(
         await respond(turn, schedule.ENTRY, text)  # day in the teacher's schedule
         return True
     if (cohort := _tells_only_a_cohort(turn, text, result)) is not None:
-        if _greets_first(turn, text):  # "Сайн байна уу, би 10 дахь …"
+        greeted = _greets_first(turn, text)
+        if greeted:  # "Сайн байна уу, би 10 дахь …"
             turn.log.intent = answers.GREETING  # is greeted back (and a newcomer welcomed)
             await respond(turn, answers.GREETING, text)
-        _cohort_stated(turn, cohort)
+        _cohort_stated(turn, cohort, asked=asks(text) and not greeted)  # its "уу" greets
         return True
     if result.intent == answers.CONTACT and (matter := _matter_elsewhere(turn, text)):
         turn.log.intent = matter  # "ESIS нууц үгийн асуудлаар хэнд хандах вэ": its steps
@@ -301,6 +307,18 @@ async def _read_in_context(
     if _asks_another_check(turn, text, result):
         turn.log.intent = "certificate_status"
         await certificate.start(turn, text)
+        return True
+    if (
+        certificate.just_answered(turn)
+        and _asks_why(text)
+        and result.intent not in certificate.ENTRIES - {certificate.FAILED}
+        and not asks_for_a_check(text)
+    ):
+        # "yagaad tentseegui ym bol" after a result: the roster says what, a methodologist
+        # knows why; what not passing means is no why (but why registering takes long, the
+        # answer about certificates tells)
+        turn.log.intent = WHAT_NEXT
+        _offer_for_follow_up(turn)
         return True
     followed = _following_the_topic(turn, text, result, step)
     parts = [part for part in _PARTS.split(text) if part.strip()]
@@ -510,6 +528,15 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         # менежер гэж хэн байдгийг би мэдэхгүй"): why the answer is not enough, not
         # another topic.
         _offer_for_follow_up(turn)
+    elif (
+        tells_a_symptom_only(text)
+        and not tells_a_training_fault(text)
+        and not _names_elsewhere(text)
+    ):
+        # "орохгүй байна", "юу ч гарахгүй байна", "цагаан дэлгэц гараад л байна" (no white
+        # month's holiday): most often a login; which system is a question the teacher can
+        # answer, where "I do not know" or a guess leaves her with nothing
+        recovery.start(turn)
     elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
         clarify(turn, text, candidates)
     elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
@@ -632,7 +659,7 @@ async def _facts(turn: Turn, text: str) -> bool:
     ):
         cohort = bare_cohort(text)  # "uuchlaarai tavdah" right after "arav" was given
     if cohort is not None:
-        _cohort_stated(turn, cohort)
+        _cohort_stated(turn, cohort, asked=asks(text))
         return True
     if system is not None and turn.memory.topic in recovery.ENTRIES:
         recovery.system_named(turn, system, text)
@@ -664,15 +691,25 @@ def _asks_beside(turn: Turn, text: str) -> bool:
     )
 
 
-def _cohort_stated(turn: Turn, cohort: int) -> None:
-    """A cohort stated: the schedule again when it was the topic, or its schedule after who
-    attends (the year told says she does, and when), else the cohort kept (either way the
-    teacher's, so the reminders under it are hers to take)."""
+def _cohort_stated(turn: Turn, cohort: int, asked: bool = False) -> None:
+    """A cohort stated: the schedule again when it was the topic, or its schedule after an
+    answer that hangs on the cohort's dates (who attends: the year told says she does, and
+    when; the webinar's code, which comes before the cohort's webinar; a window missed),
+    else the cohort kept (either way the teacher's, so the reminders under it are hers to
+    take). Asked of, the cohort alone ("10 dahiinh ni?", "тэгвэл 1 дэх жилийнх?") asks for
+    its schedule, whatever was answered last."""
     turn.person.cohort = cohort
-    if turn.memory.topic in (schedule.TOPIC, answers.WHO_ATTENDS):
+    on_its_dates = turn.memory.topic in _ON_ITS_DATES or turn.fresh_topic in _BEFORE_ITS_DATES
+    if asked or on_its_dates:
         schedule.show(turn, cohort)
         return
     _noted(turn, cohort)
+
+
+_ON_ITS_DATES = frozenset({schedule.TOPIC, answers.WHO_ATTENDS})
+# … and, while the conversation goes on, what comes before them (the next day, a year told
+# after the webinar's answer is told anew)
+_BEFORE_ITS_DATES = frozenset({WEBINAR, MISSED})
 
 
 def _matter_elsewhere(turn: Turn, text: str) -> str | None:
@@ -810,6 +847,18 @@ def cannot_get_in_elsewhere(turn: Turn, text: str) -> bool:
     result = turn.knowledge.matcher.match(text)
     candidates = [candidate.intent for candidate in result.candidates]
     return _cannot_get_in(text, result, candidates) is not None
+
+
+def tells_another_problem(turn: Turn, text: str) -> bool:
+    """Whether a "no" to a question about an answer says that part worked, and another
+    problem after its "but" ("нэвтрэх нэр маань олдлоо, харин нууц үгээ санахгүй байна"):
+    a new problem, clearly another entry's, not why that answer failed."""
+    rest = after_the_contrast(text)
+    if not rest:
+        return False
+    result = turn.knowledge.matcher.match(rest)
+    other = result.intent not in (None, turn.memory.topic, *SMALL_TALK)
+    return other and result.score >= CLEAR_SCORE
 
 
 def says_too_little(turn: Turn, question: Question, text: str) -> bool:
@@ -1153,7 +1202,7 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
         and turn.knowledge.entries[intent].action not in ("schedule", "certificate")
         and (
             any(_tells_a_failure(clause) for clause in escalation.CLAUSES.split(text))
-            or (intent == topic and not _WHY.isdisjoint(keys(text)))
+            or (intent == topic and _asks_why(text))
         )
         and not checks_understanding(text)
         and not sets_a_system_apart(text)  # "it is ESIS's, not the e-learning one": a correction
@@ -1163,6 +1212,10 @@ def _still_failing(turn: Turn, intent: str, text: str) -> bool:
 # "ЯАГААД ТЭНЦЭЭГҮЙ ЮМ БОЛ, БИ БҮХ МОДУЛИА ҮЗСЭН" right after what not passing means asks
 # why of the case, which the same answer again would not tell.
 _WHY = frozenset(keys(tables.WHY_WORDS))
+
+
+def _asks_why(text: str) -> bool:
+    return not _WHY.isdisjoint(keys(text))
 
 
 def _tells_a_failure(clause: str) -> bool:
@@ -1180,7 +1233,7 @@ _MANAGER_IS = N_(
 
 MISREAD = "misread"  # … and for "that is not what I asked" with nothing asked beside it
 HOURS_ASKED = "hours_asked"  # … and for the hour or length of a session asked
-_SESSIONS = frozenset({schedule.ENTRY, "format", "webinar_join"})  # what the hours are of
+_SESSIONS = frozenset({schedule.ENTRY, "format", WEBINAR})  # what the hours are of
 _HOURS = N_(
     "I know the days of each part of the training, not the hours of the webinar sessions: "
     "they come with the class's code and link before your cohort's webinars start."
@@ -1207,7 +1260,7 @@ def _on_our_sites(turn: Turn, text: str, result: MatchResult, at_a_step: bool) -
     )
 
 
-_NOT_A_LOGIN = frozenset({"webinar_join", "survey"})  # their own links fail otherwise
+_NOT_A_LOGIN = frozenset({WEBINAR, "survey"})  # their own links fail otherwise
 _GUIDES = frozenset({"recovery.system", "recovery.lost"})
 
 
@@ -1238,11 +1291,18 @@ def _either_system(text: str, candidates: list[str]) -> bool:
 
 def _ask_which_system(turn: Turn, text: str, candidates: list[str]) -> None:
     """What is lost comes with the system: named, or the password when only the two
-    passwords are near ("I can't log in"); asked after the system otherwise."""
+    passwords are near ("I can't log in"); asked after the system otherwise. Right after
+    one system's steps, it is that system's ("нэвтрэх нэр маань олдсон, гэхдээ нууц үгээ
+    мартчихсан" after ESIS's username)."""
     turn.log.intent = candidates[0]
-    lost = recovery.lost_named(text)
+    lost = recovery.lost_named(after_the_contrast(text) or text)  # "… олдсон, гэхдээ нууц үг"
     if not lost and set(candidates) <= recovery.PASSWORD_ENTRIES:
         lost = {"password"}
+    system = recovery.system_of(turn.fresh_topic)
+    if system is not None and len(lost) == 1 and (system, *lost) in recovery.STEPS:
+        turn.log.intent = recovery.STEPS[system, lost.pop()]
+        recovery.steps(turn, turn.log.intent, system)
+        return
     recovery.start(turn, lost=lost.pop() if len(lost) == 1 else "")
 
 
@@ -1264,7 +1324,7 @@ def _cannot_get_in(text: str, result: MatchResult, candidates: list[str]) -> str
 
 # Entries of getting into something else, which a failure to get into a system named reads
 # near ("ESIS руу орж чадахгүй 3 хоног боллоо" is nearest the webinar's "орж чадахгүй").
-_GETTING_IN = frozenset({"webinar_join"})
+_GETTING_IN = frozenset({WEBINAR})
 
 
 def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:
@@ -1278,7 +1338,7 @@ def _only_ours_is_close(result: MatchResult, candidates: list[str]) -> bool:
 
 def _only_what_to_do_asked(text: str) -> bool:
     """Whether what a message asks is only "what must I do?", in a clause of its own."""
-    clauses = [clause for clause in re.split(r"[,?!.;\n]", text) if asks(clause)]
+    clauses = [clause for clause in CLAUSES.split(text) if asks(clause)]
     return bool(clauses) and all(only_asks_what_next(clause) for clause in clauses)
 
 

@@ -19,7 +19,7 @@ from bot.desk.questions import (
 from bot.desk.schedule import COHORTS, OTHER_COHORT, describe, still_ahead, windows_for
 from bot.desk.turn import IDLE, Turn
 from bot.i18n import N_, _
-from bot.nlu.choices import DECLINED, FILLERS, Vocabulary, keys
+from bot.nlu.choices import DECLINED, Vocabulary, typed_words
 from bot.nlu.entities import denies, detect_cohort, without_opening_thanks
 from bot.storage.models import Person
 
@@ -51,7 +51,8 @@ REMINDERS = Question(
                 # No bare "за": the button is offered, not asked about, and "за ойлголоо"
                 # under a schedule says "got it", not "remind me".
                 (
-                    "сануул", "сануулаарай", "сануулах", "сануулж", "мэдэгдэл", "remind",
+                    "сануул", "сануулаарай", "сануулах", "сануулж", "сануулаад", "мэдэгдэл",
+                    "remind",
                     "remind me", "notification", "notifications",
                 ),
             ),
@@ -74,6 +75,7 @@ _REMINDERS_ASKED = Vocabulary.build(
     {
         "on": (
             "сануулга", "сануулгаа", "сануулгыг", "sanuulgiig", "сануулаарай", "сануулж",
+            "сануулаад",  # "эхлэхээс өмнө сануулаад өгөөрэй"
             "remind me", "reminder",
             "reminders",
         )
@@ -197,7 +199,7 @@ async def reminders_asked(turn: Turn, text: str) -> bool:
     while its training is still to come (else the next schedule's notice is offered, as
     under any schedule with nothing ahead); the cohort asked for first when unknown. A
     sentence that says they did not come ("сануулга ирсэнгүй") asks for none."""
-    typed = [key for key in keys(text) if key not in FILLERS]
+    typed = typed_words(text)
     named = detect_cohort(text)  # "bi 1 deh jild ajillaj bgaa. sanuulga avya" under the 5th's
     # under a schedule the button's words take it, unless more words were typed around them
     # ("эхлэхээс нь өмнө сануулж өгөх үү")
