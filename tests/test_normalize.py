@@ -1044,3 +1044,11 @@ def test_replies_as_phones_type_them() -> None:
 def test_a_start_year_beside_a_question_states_no_more() -> None:
     assert only_states("2016 онд ажилд орсон (5 дахь жил)")
     assert not only_states("2016 онд ажилд орсон сургалт маань хэзээ эхлэх бэ (5 дахь жил)")
+
+
+def test_the_polite_imperative_is_a_request() -> None:
+    assert asks("за тэр хуваарийг дахиад явуулаач")
+    assert asks("za ter huvaariig dahiad yvuulaach")
+    assert asks("нууц үгээ сэргээж өгөөч")
+    assert not asks("сургуулийн эмч")  # "-мч", no long vowel: a doctor, no request
+

@@ -614,9 +614,14 @@ def asks(sentence: str) -> bool:
         # "ямар нэг юм", "юу ч", "хэн ч мэдэхгүй": some-, any-, no- words, not questions
         indefinite = at + 1 < len(words) and words[at + 1] in _INDEFINITE
         asking = folded.startswith(_QUESTION_WORDS) and not folded.startswith(_NOT_QUESTION_WORDS)
-        if asking and not indefinite:
+        if (asking and not indefinite) or _POLITE_IMPERATIVE.search(folded):
             return True
     return False
+
+
+# The polite imperative, a request: "явуулаач", "дахиад хэлээч", "харуулаач", "өгөөч"
+# (after folding ө is о, ү is у): a long vowel and "ч" closing a word of a verb's length.
+_POLITE_IMPERATIVE = re.compile(r"^\w{2,}(?:аа|ээ|оо|уу)ч$")
 
 
 def _asks_in_english(words: list[str]) -> bool:
