@@ -193,6 +193,12 @@ def test_a_choice_typed_first_with_more_after_it(text: str, value: str | None) -
         ("not sure honestly, I started working in 2020", UNSURE),
         ("I don't know which year I am", UNSURE),
         ("I dont know my password", None),
+        # a hedged year is the teacher's best word; beside "not sure" it is taken for no answer
+        ("5 байх аа", "5"),
+        ("10 orchim jil bolj bgaa", "10"),
+        ("maybe the 1st", "1"),
+        ("6 байх", None),
+        ("yag sain medehgui ee, 5 baih", None),
     ],
 )
 def test_typed_answers_to_the_year_question(text: str, value: str | None) -> None:

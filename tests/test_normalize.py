@@ -47,6 +47,7 @@ from bot.nlu.entities import (
     says_understood,
     sets_a_system_apart,
     states_a_fact,
+    still_stuck,
     supposes,
     tells_a_symptom_only,
     tells_a_training_fault,
@@ -54,6 +55,7 @@ from bot.nlu.entities import (
     term_asked,
     turns_reminders_off,
     with_year_of_work,
+    without_hearsay,
 )
 from bot.nlu.normalize import (
     MAX_TEXT,
@@ -1018,6 +1020,10 @@ def test_english_as_a_learner_writes_it() -> None:
         ("ойлгоогүй ээ", False),  # not understood: no site fails
         ("utsaar orj bgaa, computer bhgui", False),  # gets in; has no computer
         ("ESIS руу орохгүй байна", False),  # a system named: the login's own reading
+        # what was tried before a "but" or a concessive "ч" is told, not the symptom
+        ("Хэлсэн бүгдийг нь хийж үзсэн, гэвч одоо хүртэл нэвтэрч чадахгүй л байна", True),
+        ("tvr hvleegeed dahiad oroldson ch mun l orj chadahgui bn", True),
+        ("юу ч гарахгүй байна", True),  # "юу ч": nothing, no concession
     ],
 )
 def test_a_symptom_that_names_nothing(text: str, symptom: bool) -> None:
@@ -1052,3 +1058,26 @@ def test_the_polite_imperative_is_a_request() -> None:
     assert asks("нууц үгээ сэргээж өгөөч")
     assert not asks("сургуулийн эмч")  # "-мч", no long vowel: a doctor, no request
 
+
+
+def test_still_stuck_after_what_was_tried() -> None:
+    """The trouble going on, asking at most "what now?", is no new question."""
+    assert still_stuck("Бүгдийг нь хийсэн, дахиад л юу ч ирэхгүй байна. Одоо яах вэ?")
+    assert still_stuck("Өөр утаснаас ч оролдсон, мөн л алдаа гарч байна")
+    assert not still_stuck("дахиад л нууц үгээ мартчихлаа")  # nothing fails: forgot again
+    assert not still_stuck("одоо ч орж чадахгүй байна, вебинар хэзээ эхлэх вэ?")  # asks anew
+
+
+def test_a_rumour_without_its_frame() -> None:
+    assert without_hearsay("Батламж хэрэггүй болсон гэж хэлээд байна, үнэн үү?") == (
+        "Батламж хэрэггүй болсон"
+    )
+    assert without_hearsay("Our manager says we must go in person. Is that true?") == (
+        "we must go in person"
+    )
+    assert without_hearsay("webinar tsutslagdsan gej sonssn unen uu?") == "webinar tsutslagdsan"
+    # "гэсэн чинь" (when I tried) and a plain yes frame nothing
+    assert without_hearsay("нэвтрэх гэсэн чинь болохгүй байна") == (
+        "нэвтрэх гэсэн чинь болохгүй байна"
+    )
+    assert without_hearsay("тийм") == "тийм"

@@ -62,6 +62,7 @@ from bot.nlu.entities import (
     says_not_understood,
     says_understood,
     states_a_fact,
+    still_stuck,
     turns_reminders_off,
     with_year_of_work,
 )
@@ -142,6 +143,8 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         return None  # "ok oilgoloo bayrlalaa" to the notice offered under a schedule: not taken
     if question.about_an_answer and not_what_was_asked(text) is not None:
         return None  # "би тэрийг асуугаагүй, …": no 👎 to rate, a question to read anew
+    if question.about_an_answer and question.negative and still_stuck(text):
+        return question.negative  # "… дахиад л юу ч ирэхгүй байна. Одоо яах вэ?": not solved
     choice = question.choose(text) or question.choose_first_clause(text)
     if choice == question.negative and question.about_an_answer and says_it_worked(text):
         return question.affirmative  # "за хэрэггүй, орж чадлаа": its "хэрэггүй" is no "no"

@@ -17,10 +17,10 @@ from functools import cached_property
 from rapidfuzz.distance import Levenshtein
 
 from bot.desk.messages import Button
-from bot.desk.schedule import OTHER_COHORT
+from bot.desk.schedule import COHORTS, OTHER_COHORT
 from bot.i18n import LANGUAGES, N_, _, use_language
 from bot.nlu import tables
-from bot.nlu.choices import FILLERS, Vocabulary, keys
+from bot.nlu.choices import FILLERS, Vocabulary, keys, typed_words
 from bot.nlu.entities import (
     button_place,
     counts_from_a_start_with_time_away,
@@ -313,7 +313,7 @@ def _named_cohort(text: str) -> str | None:
         return str(OTHER_COHORT)
     if counts_from_a_start_with_time_away(text):
         return UNSURE  # "2016 онд ажилд орсон, дунд нь … чөлөө нэг жил авсан"
-    cohort = detect_cohort(text)
+    cohort = detect_cohort(text) or _hedged_cohort(text)
     if cohort is not None:
         return str(cohort)
     if names_another_year(text):
@@ -325,6 +325,23 @@ def _named_cohort(text: str) -> str | None:
     return None
 
 
+def _hedged_cohort(text: str) -> int | None:
+    """The cohort a hedged reply names ("5 байх аа", "10 orchim jil bolj bgaa", "maybe 5"):
+    read without its hedges, so a guess is taken as the answer it gives. Not beside a "not
+    sure" ("yag sain medehgui ee, 5 baih"): that guess is no answer."""
+    typed = typed_words(text)
+    rest = [key for key in typed if key not in _HEDGES]
+    if len(rest) == len(typed) or _UNSURE_OF_THE_YEAR.read(typed):
+        return None
+    if len(rest) > 1:
+        return detect_cohort(" ".join(rest))
+    # a number alone ("5", "арав") is a year of work here
+    if rest and rest[0].isdigit():
+        return int(rest[0]) if int(rest[0]) in COHORTS else None
+    return detect_cohort(f"{' '.join(rest)} жил")
+
+
+_HEDGES = frozenset(keys(tables.HEDGE_WORDS))
 UNSURE = "unsure"  # the cohort question's "not sure": who attends is told, and it is asked again
 _HOW_TO_TELL = Vocabulary.build({UNSURE: tables.HOW_TO_TELL_PHRASES})
 _UNSURE_OF_THE_YEAR = Vocabulary.build({UNSURE: tables.UNSURE_PHRASES})

@@ -14,6 +14,7 @@ from bot.nlu.choices import (
     ENGLISH_NEGATION,
     FILLERS,
     Vocabulary,
+    after_the_contrast,
     asks_with_a_word,
     keys,
     negates,
@@ -1227,14 +1228,46 @@ def tells_a_training_fault(text: str) -> bool:
     return named and (failing or "0" in words)
 
 
+_SYMPTOM_WORDS = 8  # "The page just keeps loading and nothing happens"
+# Verbs of what fails to happen, beginnings of words: get in, come up, work, open, load,
+# log in, show, arrive ("орохгүй", "гарахгүй", "ajillahgui", "doesn't work", "won't open").
+_FAILING = tuple(
+    keys(
+        "орох орж орс гарах гарс ажилла нээгд ачаал нэвтр нэвтэр харагд ирэх ирс ирээ "
+        "work open log load"
+    )
+)
+
+
 def tells_a_symptom_only(text: str) -> bool:
     """Whether a short message only tells that something fails, naming nothing ("орохгүй
     байна", "юу ч гарахгүй байна", "ajillahgui bn", "цагаан дэлгэц гараад л байна", "the
-    page just keeps loading"): where it fails is the question to ask, not "I do not know"."""
-    words = typed_words(text)
-    if not words or len(words) > _SYMPTOM_WORDS or detect_system(text) is not None:
+    page just keeps loading"): where it fails is the question to ask, not "I do not know".
+    What was tried before a "but" or a concessive "ч" is told, not the symptom ("Та нарын
+    хэлснээр бүгдийг хийсэн, гэвч одоо хүртэл нэвтэрч чадахгүй л байна")."""
+    if detect_system(text) is not None:
+        return False
+    words = typed_words(_CONCESSION.split(after_the_contrast(text) or text)[-1])
+    if not words or len(words) > _SYMPTOM_WORDS:
         return False
     return _fails(words) or _shows_a_fault(words)
+
+
+# "оролдсон ч", "hiisen ch": what follows holds even so (not "юу ч", "хэн ч": nothing, no one)
+_CONCESSION = re.compile(
+    r"(?<!\bюу)(?<!\bхэн)(?<!\byu)(?<!\bhen)\s(?:ч|ch)\s(?!юу|yu)", re.IGNORECASE
+)
+
+
+def still_stuck(text: str) -> bool:
+    """Whether a message says the trouble goes on after what was tried, asking at most
+    "what now?" ("Энэ бүгдийг хийчихсэн шүү дээ, дахиад л юу ч ирэхгүй байна. Одоо яах
+    вэ?", "Өөр хөтчөөр ч оролдсон, … дахиад л алдаа гарч байна"): under an answer it is
+    not solved, and to the offer of a methodologist it takes the offer."""
+    words = typed_words(text)
+    failing = _fails(words) or _shows_a_fault(words)
+    asked = [clause for clause in _CLAUSES.split(text) if clause and asks(clause)]
+    return says_still(text) and failing and all(only_asks_what_next(c) for c in asked)
 
 
 def _fails(words: Sequence[str]) -> bool:
@@ -1247,9 +1280,27 @@ def _fails(words: Sequence[str]) -> bool:
     )
 
 
-_SYMPTOM_WORDS = 8  # "The page just keeps loading and nothing happens"
-# Verbs of what fails to happen, beginnings of words: get in, come up, work, open, load,
-# log in, show, arrive ("орохгүй", "гарахгүй", "ajillahgui", "doesn't work", "won't open").
-_FAILING = tuple(
-    keys("орох орж орс гарах гарс ажилла нээгд ачаал нэвтр харагд ирэх ирс work open log load")
+# What frames a rumour told to be checked: "… гэж хэлээд байна, үнэн үү?", "… gej sonssn,
+# tiim uu", "… гэсэн байна лээ", "Our manager says …. Is that true?", "I heard that …". The
+# frame's words are no question's: what was heard is.
+_HEARSAY = re.compile(
+    r"[,.]?\s*\b(?:энэ\s+|ene\s+)?(?:үнэн|тийм|unen|tiim)\s*"
+    r"(?:үү|уу|юу|биз|uu|yu|biz|байна\s+уу|bnuu|bnu)\b\s*\?*"
+    r"|\s(?:гэж|gej|gj|гээд|geed)\s+(?:\w+\s+){0,2}?"
+    r"(?:хэл|сонс|бич|ярь|нийтэл|hel|sons|bich|yari|niitel)\w*"
+    r"(?:\s+(?:байна|байсан|байгаа|байх|bn|bna|bsn|bga|лээ|lee))*"
+    r"|\s(?:гэсэн|gesen|gsn)(?!\s+(?:чинь|chin|ч|ch)\b)(?:\s+(?:байна|bn|bna|лээ|lee))*"
+    r"(?=[\s,.?!]|$)"
+    r"|\b(?:is|isn't|is it|it's)\s+(?:that|it|this)\s+(?:really\s+)?true\b\s*\??"
+    r"|\b(?:someone|somebody|they|people|my \w+|our \w+|a colleague)\s+"
+    r"(?:says?|said|told me|wrote|posted)\s+(?:that\s+)?"
+    r"|\bi\s+(?:heard|read)\s+(?:that\s+)?",
+    re.IGNORECASE,
 )
+
+
+def without_hearsay(text: str) -> str:
+    """A message without the frame of a rumour it asks to check ("Хамт ажилладаг багш
+    маань батламж одоо огт хэрэггүй болсон гэж хэлээд байна, үнэн үү?" → "… батламж одоо
+    огт хэрэггүй болсон"): the words that say it was heard are read by no entry."""
+    return " ".join(_HEARSAY.sub(" ", text).split()).strip(" ,.")

@@ -681,6 +681,8 @@ STATEMENT_WORDS: str = (
 # «Хэрэглэгч олдсонгүй» гэж байна" has one): the answer just given, asked again so, failed.
 STILL_PHRASES: tuple[str, ...] = (
     "still", "again", "одоо ч", "дахиад л", "л дахиад", "odoo ch", "dahiad l", "l dahiad",
+    # "мөн л орж чадахгүй" (the same again), "одоо хүртэл ирээгүй" (not yet, until now)
+    "мөн л", "mun l", "muun l", "одоо хүртэл", "odoo hurtel", "одоо болтол", "odoo boltol",
 )  # fmt: skip
 
 # What puts a step off for later, said alone ("за болсон, дараа шалгая", "za bolson"): where
@@ -898,6 +900,14 @@ UNSURE_PHRASES: tuple[str, ...] = (
     "итгэлгүй", "санахгүй", "don't know", "i don't know", "dont know", "i dont know", "not sure",
     "i'm not sure", "no idea", "unsure",
 )  # fmt: skip
+
+# Words that hedge an answer ("5 байх аа", "10 orchim jil", "maybe 5th", "арав гэж бодож
+# байна"): the teacher's best guess, to be taken, not asked again. Said beside "not sure",
+# it is no answer.
+HEDGE_WORDS: str = (
+    "байх байхаа шиг магадгүй орчим гэж бодож бодох болов probably maybe perhaps think "
+    "guess around about approximately i"
+)
 
 # A reply opening with "but" ("гэхдээ ESIS дээр харагдахгүй байна") goes on from the answer
 # just given: what it tells is about that answer.

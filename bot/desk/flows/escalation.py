@@ -31,6 +31,7 @@ from bot.nlu.entities import (
     puts_off,
     relays,
     says_it_worked,
+    still_stuck,
 )
 from bot.nlu.normalize import FULL_STOP
 from bot.nlu.tables import MACHINE_WORDS
@@ -87,6 +88,8 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         # told
         "асуудал асуудлаа асуудлаар асуудлынхаа шийдүүлэх шийдүүлмээр шийдүүлье шийдэх "
         "ярилцаж ярилцах problem issue solve discuss "
+        # "Хүнтэй шууд ярих боломж байхгүй юу?", "is there no way to reach a person?"
+        "боломж боломжгүй байхгүй арга way there is isn't no any "
         # chat's "u" for "ө", which no folding undoes: "damjuulj ugnu uu" (өгнө үү)
         "ugnu ugnuu uguuch uguurei"
     )
@@ -281,6 +284,8 @@ def _offer_answered(text: str) -> str | None:
         _only_asks_for_a_person(clause) or _only_passes_on(clause) for clause in clauses
     ):
         return "yes"
+    if still_stuck(text):
+        return "yes"  # "Өөр хөтчөөр ч оролдсон, … дахиад л алдаа гарч байна": help is wanted
     # "за менежерээсээ асууя, баярлалаа": she will ask someone herself, no one is needed
     relayed = relays(text) and _PASSING.isdisjoint(keys(text))
     return "no" if says_it_worked(text) or relayed else None

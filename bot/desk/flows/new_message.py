@@ -64,6 +64,7 @@ from bot.nlu.entities import (
     says_unsure,
     sets_a_system_apart,
     states_a_fact,
+    still_stuck,
     supposes,
     takes_back,
     tells_a_symptom_only,
@@ -71,6 +72,7 @@ from bot.nlu.entities import (
     tells_screen_trouble,
     term_asked,
     without_greeting,
+    without_hearsay,
     without_opening_thanks,
 )
 from bot.nlu.matcher import Candidate, MatchResult
@@ -141,6 +143,9 @@ async def answer_question(turn: Turn, text: str) -> None:
     text = left
     pointed, turn.memory.pointed = turn.memory.pointed if turn.goes_on else "", ""
     result = turn.knowledge.matcher.match(text)
+    heard = without_hearsay(text) if result.intent is None else text
+    if heard != text and (reading := turn.knowledge.matcher.match(heard)).intent is not None:
+        text, result = heard, reading  # "… болсон гэж хэлээд байна, үнэн үү?": what was heard
     asked = without_opening_thanks(text)
     if result.intent in SMALL_TALK and asked != text and asks(asked):
         # "Баярлалаа. ESIS дээрээ хаанаас харах вэ?": the question, even read unclearly
@@ -269,6 +274,14 @@ async def _read_in_context(
     if (turn.fresh_topic or at_a_step) and cannot_reach_them(text):
         turn.log.intent = WHAT_NEXT  # "менежер маань амралттай. Өөр хэн нээж өгөх вэ", after
         # an answer or at a step the manager could not help with (the lookup's number)
+        _offer_for_follow_up(turn)
+        return True
+    if still_stuck(text) and detect_system(text) is None and (
+        turn.fresh_topic in recovery.ENTRIES or (turn.goes_on and turn.memory.refusals)
+    ):
+        # "tvr hvleegeed dahiad oroldson ch mun l orj chadahgui bn" after a login's steps or
+        # a message not understood: the same reading again would not help; a person may
+        turn.log.intent = WHAT_NEXT
         _offer_for_follow_up(turn)
         return True
     if tells_screen_trouble(text) and _on_our_sites(turn, text, result, at_a_step):
