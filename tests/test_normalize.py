@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from bot.nlu.choices import after_the_contrast, symbols_of
 from bot.nlu.entities import (
     asks_about_a_day,
+    asks_the_difference,
     asks_the_hour,
     asks_to_wait,
     asks_what_answers,
     asks_what_comes_after,
+    asks_when_a_part_is,
     asks_who_the_manager_is,
     bare_cohort,
     cannot_reach_them,
@@ -27,6 +29,7 @@ from bot.nlu.entities import (
     named_cohorts,
     names_another_organiser,
     names_both,
+    names_both_systems,
     not_what_was_asked,
     of_someone_else,
     only_acknowledges,
@@ -65,6 +68,7 @@ from bot.nlu.normalize import (
     script_of,
     sentences,
     tokens,
+    without_years_of_work,
     writes_english,
     years_of_work,
 )
@@ -1081,3 +1085,24 @@ def test_a_rumour_without_its_frame() -> None:
         "нэвтрэх гэсэн чинь болохгүй байна"
     )
     assert without_hearsay("тийм") == "тийм"
+
+
+def test_a_part_of_the_training_and_when() -> None:
+    """After a schedule, the part named with words of when only asks for its dates."""
+    assert asks_when_a_part_is("tegvel webinar ni?")
+    assert asks_when_a_part_is("And does the webinar start next week?")
+    assert asks_when_a_part_is("цахим сургалт хэзээ дуусах вэ")
+    assert not asks_when_a_part_is("вебинарт яаж орох вэ")  # how to join
+    assert not asks_when_a_part_is("модулиа хэзээ сонгох вэ")  # "so" begins no Mongolian word
+
+
+def test_both_systems_compared() -> None:
+    assert names_both_systems("esis bolon esurgalt 2iin yalgaa yu ve")
+    assert asks_the_difference("esis bolon esurgalt 2iin yalgaa yu ve")
+    assert asks_the_difference("Are they the same thing?")
+    assert not names_both_systems("ESIS биш, цахим сургалт")  # one denied
+
+
+def test_the_years_of_work_left_out() -> None:
+    assert only_asks_what_next(without_years_of_work("odoo yu hiih yostoi ve 5 dahi jiliin bagsh"))
+    assert not only_asks_what_next("odoo yu hiih yostoi ve 5 dahi jiliin bagsh")

@@ -175,6 +175,8 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
             or puts_off(text)
             or asks_to_wait(text)
             or relays(text)  # "ok bayrlalaa, ehnertee helie": she has not tried it yet
+            # "za tegvel end hvntei yarii, tsahim surgaltiin modul neegdehgui bn": a person
+            or escalation.problem_beside_a_person_request(text) is not None
             or checks_understanding(text)  # "ok tegehdee … hamragdana gesen ug uu"
             or _only_understood(question, text)
         )

@@ -126,6 +126,8 @@ _AFTER = _beginnings(tables.AFTER_WORDS)
 _AROUND_AFTER = frozenset(keys(tables.AFTER_AROUND))
 _FINISHED = _beginnings(tables.FINISHED_WORDS)
 _STAGES = {stage: _beginnings(words) for stage, words in tables.STAGE_WORDS.items()}
+_WHEN_OF_A_PART = _beginnings(tables.WHEN_OF_A_PART_WORDS)
+_WHEN_OF_A_PART_ENGLISH = frozenset(keys(tables.WHEN_OF_A_PART_ENGLISH))
 _LATER = Vocabulary.build({"later": tables.LATER_PHRASES})
 _AROUND_WHAT_NEXT = frozenset(keys(tables.WHAT_NEXT_AROUND))
 _UNSURE = Vocabulary.build({"unsure": tables.UNSURE_PHRASES})
@@ -279,6 +281,20 @@ def detect_system(text: str) -> str | None:
     counting one it denies ("үгүй ээ, ESIS биш цахим сургалт")."""
     named, _denied = _systems(text)
     return named.pop() if len(named) == 1 else None
+
+
+def names_both_systems(text: str) -> bool:
+    """Whether a message names ESIS and the e-learning site both, denying neither."""
+    return len(_systems(text)[0]) == 2
+
+
+def asks_the_difference(text: str) -> bool:
+    """Whether a message asks how things differ or whether they are one ("хоёрын ялгаа юу
+    вэ", "esis bolon esurgalt adilhan uu", "What's the difference …? Are they the same?")."""
+    return any(key.startswith(_DIFFERENCE) for key in keys(text))
+
+
+_DIFFERENCE = _beginnings(tables.DIFFERENCE_WORDS)
 
 
 def sets_a_system_apart(text: str) -> bool:
@@ -1304,3 +1320,19 @@ def without_hearsay(text: str) -> str:
     маань батламж одоо огт хэрэггүй болсон гэж хэлээд байна, үнэн үү?" → "… батламж одоо
     огт хэрэггүй болсон"): the words that say it was heard are read by no entry."""
     return " ".join(_HEARSAY.sub(" ", text).split()).strip(" ,.")
+
+
+def asks_when_a_part_is(text: str) -> bool:
+    """Whether a message asks only about a part of the training and when it is ("tegvel
+    webinar ni?", "And does the webinar start next week?", "вебинар маань хэзээ эхлэх вэ"):
+    after a schedule, its dates answer; not how to join it ("вебинарт яаж орох вэ")."""
+    words = typed_words(text)
+    named = [key for key in words if any(key.startswith(marks) for marks in _STAGES.values())]
+    return (
+        asks(text)
+        and bool(named)
+        and all(
+            key in named or key in _WHEN_OF_A_PART_ENGLISH or key.startswith(_WHEN_OF_A_PART)
+            for key in words
+        )
+    )

@@ -500,6 +500,20 @@ def _number(match: re.Match[str]) -> int:
     return int(number) if number.isdigit() else _YEAR_NUMBERS[number]
 
 
+def without_years_of_work(text: str) -> str:
+    """The message's words, folded, without the years of work it names ("odoo yu hiih yostoi
+    ve 5 dahi jiliin bagsh" → "одоо иуу хих иостои вэ багш"): what it says beside them."""
+    pieces = _pieces(text)
+    kept: list[str] = []
+    i = 0
+    while i < len(pieces):
+        _year, length = _year_of_work_at(pieces, i)
+        if not length:
+            kept.append(pieces[i])
+        i += length or 1
+    return " ".join(kept)
+
+
 def years_of_work(text: str) -> list[int]:
     """Every year of work the message names ("7 жил", "гурав дахь жилдээ"), in order; not
     one it denies: "1 биш 10" and "1 дэх жил биш, 10 дахь жил" name the 10th year."""

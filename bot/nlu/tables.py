@@ -954,7 +954,25 @@ AFTER_AROUND: str = (
     "hiih хийдэг вэ ve бэ уу үү бүгд бүгдийг "
     "then and what happens comes so that this do i all the step алхам"
 )
-FINISHED_WORDS: str = "дуус duus finish complet done сургалт surgalt training course"
+# "… дуусгачихвал", "модулиа сонгоод …" (done, chosen), "finished the course"
+FINISHED_WORDS: str = (
+    "дуус duus finish complet done сонго songo chose choos сургалт surgalt training course"
+)
+# What a follow-up on a schedule may say beside the part it names ("tegvel webinar ni?",
+# "And does the webinar start next week?", "вебинар маань хэзээ эхлэх вэ"): Mongolian
+# beginnings of words of when, of starting and ending, and of going on from the answer; and
+# English words, whole.
+WHEN_OF_A_PART_WORDS: str = (
+    "тэгвэл тэгээд тэгэхээр харин бас хэзээ хэдий эхл эхэл дуус хэдэн хоно өдөр сар долоо "
+    "ирэх маргааш нөгөөдөр энэ маань минь ni сургалт"
+)
+WHEN_OF_A_PART_ENGLISH: str = (
+    "and then what about when does do the start starts begin begins end ends finish next "
+    "week month day tomorrow is it so also"
+)
+# Asking how two things differ or whether they are one ("ESIS болон esurgalt хоёрын ялгаа
+# юу вэ", "adilhan uu", "Are they the same thing?"): beginnings of words.
+DIFFERENCE_WORDS: str = "ялгаа yalgaa differen адил adil ижил ijil same"
 STAGE_WORDS: dict[str, str] = {
     "elearning": "цахим tsahim модул modul esurgalt e-learning elearning online",
     "webinar": "вебинар webinar vebinar",

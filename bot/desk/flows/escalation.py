@@ -33,7 +33,7 @@ from bot.nlu.entities import (
     says_it_worked,
     still_stuck,
 )
-from bot.nlu.normalize import FULL_STOP
+from bot.nlu.normalize import FULL_STOP, asks
 from bot.nlu.tables import MACHINE_WORDS
 from bot.storage.models import Ticket
 
@@ -47,6 +47,7 @@ PERSON_ASKING = frozenset(
         "арга зүйчтэй арга зүйчид ажилтан ажилтантай мэргэжилтэн туслаач туслаарай "
         "админ админтай холбоод холбоно оператортай хүнтай ажилтантай зүйчтай "  # "-тай" slips
         "яриулаач яриулаарай яриулах "  # "hvntei yariulaach": let me talk
+        "ярьё yarii "  # "end hvntei yarii": let's talk, as phones type "ярьё"
         "talk speak chat human person operator agent someone "
         "somebody staff methodologist admin connect"
     )
@@ -54,7 +55,8 @@ PERSON_ASKING = frozenset(
 TALK = frozenset(  # the asking words that ask to talk, beyond naming a person
     keys(
         "ярих ярья ярьж ярихыг ярьмаар яримаар ярилцах ярилцаж ярилцмаар холбогдох холбогдож "
-        "холбогдмоор холбогдъё холбож холбо холбоод холбоно яриулаач яриулаарай яриулах talk "
+        "холбогдмоор холбогдъё холбож холбо холбоод холбоно яриулаач яриулаарай яриулах ярьё "
+        "yarii talk "
         "speak chat connect"
     )
 )
@@ -90,6 +92,8 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         "ярилцаж ярилцах problem issue solve discuss "
         # "Хүнтэй шууд ярих боломж байхгүй юу?", "is there no way to reach a person?"
         "боломж боломжгүй байхгүй арга way there is isn't no any "
+        # whose person: "someone from the institute", "институтийн хүнтэй", "itpd-iin hvn"
+        "from институт институтийн институтэд institute itpd итпд "
         # chat's "u" for "ө", which no folding undoes: "damjuulj ugnu uu" (өгнө үү)
         "ugnu ugnuu uguuch uguurei"
     )
@@ -465,6 +469,36 @@ class Offered:
 CASE_OFFER = N_("A methodologist can look at your case. Shall I pass your question on?")
 
 
+def asks_the_hours(text: str) -> bool:
+    """Whether a message asks when the methodologists answer or work ("arga zuich hezee
+    hariulah ve", "Арга зүйчид хэдэн цагаас хэдэн цаг хүртэл ажилладаг юм бэ", "When will
+    someone answer me?"): the desk's own hours, not a problem to put on a ticket."""
+    typed = keys(text)
+    return (
+        asks(text)
+        and not PERSON_ASKING.isdisjoint(typed)
+        and not _WHEN_ASKED.isdisjoint(typed)
+        and any(key.startswith(_ANSWERING) for key in typed)
+    )
+
+
+_WHEN_ASKED = frozenset(keys("хэзээ хэдэн цагаас цагт цаг when time hours how long"))
+_ANSWERING = tuple(keys("хариул ажилла ажилд answer reply respond work open"))
+
+
+def tell_the_hours(turn: Turn) -> None:
+    """When the methodologists answer, and the offer to pass the question on."""
+    hours = turn.desk.working_hours
+    offer_person(
+        turn,
+        reason="asked the methodologists' hours",
+        text=_(
+            "Methodologists answer here Monday to Friday, {start}–{end}, in the order the "
+            "questions come. Shall I pass your question to a methodologist?"
+        ).format(start=hours.start.strftime("%H:%M"), end=hours.end.strftime("%H:%M")),
+    )
+
+
 def offer_person(turn: Turn, reason: str = "", text: str | None = None) -> None:
     """Ask whether to open a ticket; `text` instead of OFFER's "I could not help you…"."""
     turn.memory.refusals = turn.memory.downvotes = 0
@@ -493,9 +527,25 @@ async def on_offer(turn: Turn, answer: str) -> None:
     offered = turn.flow_data(Offered) if turn.state == State.OFFER else Offered()
     turn.go(IDLE)
     if answer == "yes":
-        await escalate(turn, "", reason=offered.reason)
+        await escalate(turn, _told_beside_the_yes(turn), reason=offered.reason)
     else:
         turn.say(_("All right. Choose from the menu, or write your question."), show_menu=True)
+
+
+def _told_beside_the_yes(turn: Turn) -> str:
+    """What a typed yes to the offer tells beside it ("За тэгвэл арга зүйчтэй холбогдъё. ESIS
+    дээр регистрийн дугаар маань буруу орсон"): the ticket's question, not to be asked for
+    again; "" for a button, or a yes that tells nothing more ("тийм, дамжуулаарай")."""
+    text = turn.incoming.text or ""
+    if turn.incoming.action or not text:
+        return ""
+    beside = problem_beside_a_person_request(text)
+    if beside is not None:
+        return beside
+    return text if OFFER.vocabulary.leftover(text) >= _TOLD_WORDS else ""
+
+
+_TOLD_WORDS = 3  # words beside a yes that tell a problem ("10 dahi jiliin batlamj buruu …")
 
 
 async def on_rating(turn: Turn, argument: str) -> None:

@@ -28,9 +28,11 @@ from bot.nlu.choices import CLAUSES, after_the_contrast, keys, says_still
 from bot.nlu.entities import (
     asks_about_a_day,
     asks_for_a_check,
+    asks_the_difference,
     asks_the_hour,
     asks_what_comes_after,
     asks_what_is_meant,
+    asks_when_a_part_is,
     asks_who_the_manager_is,
     asks_whom,
     bare_cohort,
@@ -45,6 +47,7 @@ from bot.nlu.entities import (
     names_another_organiser,
     names_another_service,
     names_another_year,
+    names_both_systems,
     not_what_was_asked,
     of_someone_else,
     only_acknowledges,
@@ -76,7 +79,7 @@ from bot.nlu.entities import (
     without_opening_thanks,
 )
 from bot.nlu.matcher import Candidate, MatchResult
-from bot.nlu.normalize import FULL_STOP, analyze, asks, sentences
+from bot.nlu.normalize import FULL_STOP, analyze, asks, sentences, without_years_of_work
 from bot.storage.models import FaqSuggestion
 
 WHICH = "which"  # the action key of "which do you mean?"
@@ -236,6 +239,9 @@ async def _before_matching(turn: Turn, text: str) -> bool:
         return True
     if await _facts(turn, text):
         return True
+    if names_both_systems(text) and (asks_the_difference(text) or says_unsure(text)):
+        await _the_two_systems(turn, text)
+        return True
     part = asks_what_comes_after(text)
     if part is not None and (following := answers.comes_after(turn, part)) is not None:
         turn.log.intent = following  # "тэгээд дараа нь?" after the schedule: the webinar
@@ -249,6 +255,10 @@ async def _before_matching(turn: Turn, text: str) -> bool:
             text=_("A methodologist can look at your case. Shall I pass your question on?"),
         )
         return True
+    if escalation.asks_the_hours(text):
+        turn.log.intent = DESK_HOURS  # "arga zuich hezee hariulah ve": no ticket yet
+        escalation.tell_the_hours(turn)
+        return True
     problem = escalation.problem_beside_a_person_request(text)
     if problem is None:
         return False
@@ -261,6 +271,21 @@ async def _before_matching(turn: Turn, text: str) -> bool:
     turn.log.intent = "human"
     await escalation.ask_for_person(turn, text if said else "")
     return True
+
+
+async def _the_two_systems(turn: Turn, text: str) -> None:
+    """Both systems named, their difference asked ("esis bolon esurgalt 2iin yalgaa yu
+    ve"): what ESIS is and what the training's site is; or a login lost without knowing
+    whose ("Нууц үгээ мартчихлаа. ESIS-ийнх үү цахим сургалтынх уу гэдгээ ч мэдэхгүй"):
+    which system, asked with what was lost."""
+    lost = recovery.lost_named(text)
+    if lost and not asks_the_difference(text):
+        turn.log.intent = "esis_password" if lost == {"password"} else "esis_login"
+        recovery.start(turn, lost=lost.pop() if len(lost) == 1 else "")
+        return
+    answers.define(turn, "esis", show_menu=False)
+    turn.log.intent = "format"
+    await respond(turn, "format", text)
 
 
 async def _read_in_context(
@@ -516,7 +541,8 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         return
     candidates = _close_candidates(turn, result)
     cohort_named = detect_cohort(text) is not None
-    if cohort_named and _only_what_to_do_asked(text):
+    what_to_do = _only_what_to_do_asked(text) or only_asks_what_next(without_years_of_work(text))
+    if cohort_named and what_to_do:  # … or "odoo yu hiih yostoi ve 5 dahi jiliin bagsh"
         turn.log.intent = schedule.ENTRY  # "Hello. I am 1 year teacher, what I must do?": her
         await respond(turn, schedule.ENTRY, text)  # cohort's training, and when it is
     elif schedule.ENTRY in candidates and cohort_named:
@@ -1161,6 +1187,8 @@ def _about_the_schedule(turn: Turn, text: str, result: MatchResult) -> str | Non
     дахийнх нь бүр дууссан уу?" after a manager's three)."""
     if detect_cohort(text) is not None and result.score < CLEAR_SCORE:
         return schedule.ENTRY
+    if asks_when_a_part_is(text):
+        return schedule.ENTRY  # "tegvel webinar ni?": that part's dates are in the schedule
     if len(parts := _closing_question_apart([text])) == 2:
         # "Тэр өдөр хичээлтэй, хэдэн цагт эхлэх вэ?": what it tells ("I teach that day")
         # reads as a holiday's question; what it asks is the follow-up
@@ -1244,6 +1272,7 @@ _MANAGER_IS = N_(
 )
 
 
+DESK_HOURS = "desk_hours"  # the log's intent for when the methodologists answer, asked
 MISREAD = "misread"  # … and for "that is not what I asked" with nothing asked beside it
 HOURS_ASKED = "hours_asked"  # … and for the hour or length of a session asked
 _SESSIONS = frozenset({schedule.ENTRY, "format", WEBINAR})  # what the hours are of
