@@ -1264,9 +1264,7 @@ def tells_a_symptom_only(text: str) -> bool:
     if detect_system(text) is not None:
         return False
     words = typed_words(_CONCESSION.split(after_the_contrast(text) or text)[-1])
-    if not words or len(words) > _SYMPTOM_WORDS:
-        return False
-    return _fails(words) or _shows_a_fault(words)
+    return 0 < len(words) <= _SYMPTOM_WORDS and _tells_failing(words)
 
 
 # "оролдсон ч", "hiisen ch": what follows holds even so (not "юу ч", "хэн ч": nothing, no one)
@@ -1280,10 +1278,17 @@ def still_stuck(text: str) -> bool:
     "what now?" ("Энэ бүгдийг хийчихсэн шүү дээ, дахиад л юу ч ирэхгүй байна. Одоо яах
     вэ?", "Өөр хөтчөөр ч оролдсон, … дахиад л алдаа гарч байна"): under an answer it is
     not solved, and to the offer of a methodologist it takes the offer."""
-    words = typed_words(text)
-    failing = _fails(words) or _shows_a_fault(words)
     asked = [clause for clause in _CLAUSES.split(text) if clause and asks(clause)]
-    return says_still(text) and failing and all(only_asks_what_next(c) for c in asked)
+    return (
+        says_still(text)
+        and _tells_failing(typed_words(text))
+        and all(only_asks_what_next(c) for c in asked)
+    )
+
+
+def _tells_failing(words: Sequence[str]) -> bool:
+    """A verb of failing, negated, or an error shown, among a message's words."""
+    return _fails(words) or _shows_a_fault(words)
 
 
 def _fails(words: Sequence[str]) -> bool:

@@ -284,12 +284,12 @@ def _offer_answered(text: str) -> str | None:
     ("ok zgr, hvntei yarimaar bn"; "Тийм, дамжуулаад өгөөч. Яагаад … мэдмээр байна": the
     why goes to the methodologist); "bolchihloo" (it worked meanwhile) needs no one."""
     clauses = [clause for clause in CLAUSES.split(text) if clause.strip()]
-    if _only_asks_for_a_person(text) or any(
-        _only_asks_for_a_person(clause) or _only_passes_on(clause) for clause in clauses
+    if (
+        _only_asks_for_a_person(text)
+        or any(_only_asks_for_a_person(clause) or _only_passes_on(clause) for clause in clauses)
+        or still_stuck(text)  # "Өөр хөтчөөр ч оролдсон, … дахиад л алдаа гарч байна"
     ):
         return "yes"
-    if still_stuck(text):
-        return "yes"  # "Өөр хөтчөөр ч оролдсон, … дахиад л алдаа гарч байна": help is wanted
     # "за менежерээсээ асууя, баярлалаа": she will ask someone herself, no one is needed
     relayed = relays(text) and _PASSING.isdisjoint(keys(text))
     return "no" if says_it_worked(text) or relayed else None
