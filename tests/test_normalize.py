@@ -19,6 +19,7 @@ from bot.nlu.entities import (
     asks_when_a_part_is,
     asks_who_the_manager_is,
     bare_cohort,
+    cannot_find,
     cannot_reach_them,
     checks_understanding,
     counts_from_a_start_with_time_away,
@@ -1094,6 +1095,24 @@ def test_a_part_of_the_training_and_when() -> None:
     assert asks_when_a_part_is("цахим сургалт хэзээ дуусах вэ")
     assert not asks_when_a_part_is("вебинарт яаж орох вэ")  # how to join
     assert not asks_when_a_part_is("модулиа хэзээ сонгох вэ")  # "so" begins no Mongolian word
+    assert asks_when_a_part_is("модулиа хэзээ хүртэл үзэж дуусгах ёстой вэ")  # until when
+    assert asks_when_a_part_is("until when must I finish the modules?")
+
+
+def test_cannot_find_what_was_pointed_to() -> None:
+    assert cannot_find("ESIS-ийн аль цэсэнд байдаг юм бэ, би олохгүй л байна")
+    assert cannot_find("link ni oldohgui bn")
+    assert cannot_find("I can't find the menu")
+    assert not cannot_find("олсон, баярлалаа")  # found it
+    assert not cannot_find("нууц үгээ мартсан")  # lost, not looked for
+
+
+def test_the_one_away_then_what_now() -> None:
+    """"Then what do I do?" beside the manager away asks what that leaves; a question of
+    its own beside it does not."""
+    assert cannot_reach_them("үгүй ээ, менежер маань утсаа авахгүй байна. тэгээд би яах вэ")
+    assert cannot_reach_them("My training manager is on leave this month. Then what do I do?")
+    assert not cannot_reach_them("хэдий хугацаанд бүртгэгддэг юм бэ? менежер маань мэдэхгүй")
 
 
 def test_both_systems_compared() -> None:

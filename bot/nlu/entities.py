@@ -420,8 +420,10 @@ def cannot_reach_them(text: str) -> bool:
     said = sentences(text)
     away = [sentence for sentence in said if _manager_away(sentence)]
     # … unless another sentence asks its own question ("хэдий хугацаанд бүртгэгддэг юм бэ?
-    # менежер маань мэдэхгүй гээд байна" asks how long, and says why it asks here)
-    return bool(away) and not any(asks(s) for s in said if s not in away)
+    # менежер маань мэдэхгүй гээд байна" asks how long, and says why it asks here); "then
+    # what do I do?" beside it asks what the away one leaves the teacher with
+    others = [s for s in said if s not in away]
+    return bool(away) and not any(asks(s) and not only_asks_what_next(s) for s in others)
 
 
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -1253,6 +1255,21 @@ _FAILING = tuple(
         "work open log load"
     )
 )
+
+
+# Finding, as a teacher fails at it: "олохгүй", "oldohgui", "олж чадахгүй", "can't find".
+_FINDING = tuple(keys("олох олд олж олс find found"))
+
+
+def cannot_find(text: str) -> bool:
+    """Whether a message says the writer cannot find something ("ESIS-ийн аль цэсэнд байдаг
+    юм бэ, би олохгүй л байна"): after an answer that says where to look, that it did not
+    help, not that a login was lost."""
+    words = typed_words(text)
+    return any(
+        key.startswith(_FINDING) and any(negates(near) for near in words[max(at - 1, 0) : at + 2])
+        for at, key in enumerate(words)
+    )
 
 
 def tells_a_symptom_only(text: str) -> bool:

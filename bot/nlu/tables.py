@@ -403,7 +403,7 @@ STOP_WORDS: frozenset[str] = _words(
     гэж гэсэн гээд гэдэг гэв гэх гэнэ гэхээр
     ба болон мөн бас бөгөөд тэгээд гэхдээ харин тэгэхээр тэгвэл хэрэв
     руу рүү луу лүү
-    асуух асуулт асуумаар асууя уучлаарай
+    асуух асуулт асуумаар асууя уучлаарай мэдмээр гэдгийг
     """
 )
 
@@ -964,11 +964,12 @@ FINISHED_WORDS: str = (
 # English words, whole.
 WHEN_OF_A_PART_WORDS: str = (
     "тэгвэл тэгээд тэгэхээр харин бас хэзээ хэдий эхл эхэл дуус хэдэн хоно өдөр сар долоо "
-    "ирэх маргааш нөгөөдөр энэ маань минь ni сургалт"
+    "ирэх маргааш нөгөөдөр энэ маань минь ni сургалт "
+    "хүртэл үзэж үзэх ёстой"  # "модулиа хэзээ хүртэл үзэж дуусгах ёстой вэ": its end
 )
 WHEN_OF_A_PART_ENGLISH: str = (
     "and then what about when does do the start starts begin begins end ends finish next "
-    "week month day tomorrow is it so also"
+    "week month day tomorrow is it so also until by have must i my"
 )
 # Asking how two things differ or whether they are one ("ESIS болон esurgalt хоёрын ялгаа
 # юу вэ", "adilhan uu", "Are they the same thing?"): beginnings of words.

@@ -94,6 +94,11 @@ PERSON_REQUEST = PERSON_ASKING | frozenset(
         "боломж боломжгүй байхгүй арга way there is isn't no any "
         # whose person: "someone from the institute", "институтийн хүнтэй", "itpd-iin hvn"
         "from институт институтийн институтэд institute itpd итпд "
+        # how to reach one, asked: "Хүнтэй ярих бол аль товчийг дарах ёстой вэ?", "which
+        # button do I press to talk to a person?", "hvntei yaaj holbogdoh ve"
+        "аль али ни нь товч товчийг товчлуур товчлуурыг дарах дарна дарж яаж хэрхэн хаана бол "
+        "ёстой тулд ярихын холбогдохын "
+        "which button press tap click how where do does should must "
         # chat's "u" for "ө", which no folding undoes: "damjuulj ugnu uu" (өгнө үү)
         "ugnu ugnuu uguuch uguurei"
     )

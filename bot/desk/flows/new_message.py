@@ -36,6 +36,7 @@ from bot.nlu.entities import (
     asks_who_the_manager_is,
     asks_whom,
     bare_cohort,
+    cannot_find,
     cannot_reach_them,
     checks_understanding,
     denies,
@@ -115,8 +116,10 @@ _PARTS = re.compile(
     r"|,?\s+and\s+(?=(?:what|how|when|where|who|which|why|is|are|can|do|does|should)\b)"
     r"|(?:(?<=вэ)|(?<=бэ)|(?<=уу)|(?<=үү)|(?<=ve)|(?<=be)|(?<=uu))\s*,"
     # a question's closing particle, and a second question after it with nothing between
-    # ("… хэзээ эхлэх вэ тэгээд …", "5 dahi jil webinar hezee ehleh ve module … yu")
-    r"|(?:(?<=\sвэ)|(?<=\sбэ)|(?<=\sуу)|(?<=\sүү)|(?<=\sve)|(?<=\suu))\s+(?=\w\w)",
+    # ("… хэзээ эхлэх вэ тэгээд …", "5 dahi jil webinar hezee ehleh ve module … yu"); not
+    # before "гэдгийг" ("70 хувь уу 60 хувь уу гэдгийг нь мэдмээр байна": one question)
+    r"|(?:(?<=\sвэ)|(?<=\sбэ)|(?<=\sуу)|(?<=\sүү)|(?<=\sve)|(?<=\suu))\s+(?=\w\w)"
+    r"(?!гэдг|гэж\b|гэсн|гэсэн|gedg|gej\b|gesen)",
     re.IGNORECASE,
 )
 
@@ -175,8 +178,14 @@ async def answer_question(turn: Turn, text: str) -> None:
         _offer_for_follow_up(turn)  # "ДАХИАД Л ОРЖ ЧАДАХГҮЙ БАЙНА!!! вебинарт яаж орох юм"
     elif len(intents) > 1:
         # Plain answers first; a flow (a lookup, a ticket) last, so its question is the open one.
+        dated = schedule.ENTRY in intents and not _starts_a_flow(turn, schedule.ENTRY, text)
         for intent in sorted(intents, key=lambda i: _starts_a_flow(turn, i, text)):
             await respond(turn, intent, text, several=True)
+        if dated:
+            # The dates shown beside another answer are what a follow-up asks after ("And the
+            # webinar?") or corrects ("sorry, I am in my 10th year"); the other answer reads
+            # alone.
+            turn.memory.topic = schedule.TOPIC
     elif intents and intents[0] != result.intent:  # one part asks; the rest is small talk
         turn.log.intent = intents[0]  # … or tells (an introduction read as out of scope)
         await respond(turn, intents[0], text)
@@ -306,6 +315,24 @@ async def _read_in_context(
     ):
         # "tvr hvleegeed dahiad oroldson ch mun l orj chadahgui bn" after a login's steps or
         # a message not understood: the same reading again would not help; a person may
+        turn.log.intent = WHAT_NEXT
+        _offer_for_follow_up(turn)
+        return True
+    if step == certificate.State.NOT_FOUND and (_asks_why(text) or cannot_find(text)):
+        # "яагаад олдохгүй байгаа юм, би тэнцсэн шүү дээ" to "not found": the causes were
+        # told; the case is a methodologist's to check
+        turn.log.intent = WHAT_NEXT
+        _offer_for_follow_up(turn)
+        return True
+    if (
+        turn.fresh_topic in turn.knowledge.entries
+        and turn.fresh_topic not in recovery.ENTRIES
+        and result.intent in recovery.ENTRIES
+        and cannot_find(text)
+        and not recovery.lost_named(text)
+    ):
+        # "ESIS-ийн аль цэсэнд байдаг юм бэ, би олохгүй л байна" after where to see the
+        # certificate: the place the answer named is not found; no login was lost
         turn.log.intent = WHAT_NEXT
         _offer_for_follow_up(turn)
         return True
@@ -558,7 +585,7 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         await respond(turn, candidates[0], text)
     elif _either_system(text, candidates):
         _ask_which_system(turn, text, candidates)
-    elif (login := _cannot_get_in(text, result, candidates)) is not None:
+    elif (login := _cannot_get_in(text, result, candidates) or _why_not_in(turn, text)):
         turn.log.intent = login  # "ESIS рүүгээ орж чадахгүй байна 😩": what is lost, asked
         await respond(turn, login, text)
     elif turn.fresh_topic and (not asks(text) or denies(text)) and result.score < CLEAR_SCORE:
@@ -576,13 +603,19 @@ async def _answer_unmatched(turn: Turn, text: str, result: MatchResult) -> None:
         # month's holiday): most often a login; which system is a question the teacher can
         # answer, where "I do not know" or a guess leaves her with nothing
         recovery.start(turn)
+    elif _alone_and_close(turn, result, candidates) and candidates == [turn.fresh_topic]:
+        # "Тоог нь л хэлээч, хамгийн багадаа хэдийг сонгох вэ" right after the modules'
+        # answer: "did you mean this?" would offer the answer just given; what it leaves
+        # unsaid, a methodologist may know
+        _offer_for_follow_up(turn)
     elif len(candidates) > 1 or _alone_and_close(turn, result, candidates):
         clarify(turn, text, candidates)
     elif (elsewhere := _plainly_elsewhere(turn, result)) is not None:
         answers.out_of_scope(turn, elsewhere)
-    elif turn.fresh_topic:
+    elif turn.fresh_topic or (turn.goes_on and checks_understanding(text)):
         # Right after an answer, what the desk cannot read is most often about that answer
-        # ("and if my manager is away?"): a methodologist can take it from there.
+        # ("and if my manager is away?"), as is a check of what was meant ("tegeheer
+        # zahiraasaa asuuval medne gesen ug uu" to an offer): a methodologist can take it.
         _offer_for_follow_up(turn)
     elif tells_a_training_fault(text):
         # "Тестээ илгээсэн чинь оноо 0 гэж харагдаад байна", "progress 90% deer zogsood
@@ -1146,6 +1179,10 @@ def _following_the_topic(
         near = [candidate.intent for candidate in result.candidates[:3]]
         if topic in near and (result.score < CLEAR_SCORE or result.intent == topic):
             return topic
+        if (result.score < CLEAR_SCORE or result.intent == topic) and _restates(
+            turn, topic, text
+        ):
+            return topic  # "Тэгэхээр би сургалтын менежерт хандах ёстой гэсэн үг үү?"
     if topic == schedule.TOPIC:
         return _about_the_schedule(turn, text, result) if asks(text) else None
     if topic != certificate.TOPIC:
@@ -1172,6 +1209,31 @@ def _following_the_topic(
         if reading.intent in certificate.ENTRIES and clearer:
             return reading.intent
     return None
+
+
+# The words that frame a check ("тэгэхээр … гэсэн үг үү?"), not what it checks.
+_CHECK_FRAME = frozenset(
+    stem
+    for word in analyze(" ".join((*tables.UNDERSTANDING_CHECK_PHRASES, "тэгэхээр tegeheer so")))
+    for stem in word.stems
+)
+RESTATED_SHARE = 0.5  # of a check's own words, found in the answer it checks
+
+
+def _restates(turn: Turn, topic: str, text: str) -> bool:
+    """Whether a check of what an answer meant says the answer again in the teacher's own
+    words ("tegeheer surgaltiin menejertee l handah yostoi gesen ug uu" after the ESIS
+    password's steps, which send her to the training manager): most of its own words, two
+    at least, are in that answer, whichever reading of them the matcher prefers."""
+    words = [w for w in analyze(text) if _CHECK_FRAME.isdisjoint(w.stems)]
+    answered = {
+        stem
+        for language in ("mn", "en")
+        for word in analyze(turn.knowledge.answer(topic, language))
+        for stem in word.stems
+    }
+    found = sum(not answered.isdisjoint(word.stems) for word in words)
+    return found >= 2 and found >= RESTATED_SHARE * len(words)
 
 
 _MINE = tuple(keys("минийх mine"))  # "mine", and its forms: "минийхээ", "minih ni"
@@ -1362,6 +1424,17 @@ def _cannot_get_in(text: str, result: MatchResult, candidates: list[str]) -> str
     if top.isdisjoint(recovery.ENTRIES) or not near <= recovery.ENTRIES | _GETTING_IN:
         return None
     return recovery.STEPS[system, "login"]
+
+
+def _why_not_in(turn: Turn, text: str) -> str | None:
+    """A failure to get in asked why of ("ЯАГААД ЭНЭ ESIS-Т ОРЖ ЧАДАХГҮЙ БАЙГАА ЮМ!!!"): the
+    "why" reads near the certificate's whys ("яагаад бүртгэгдээгүй"); without it, the
+    message is the failure, whose login entry asks what is lost."""
+    if not _asks_why(text):
+        return None
+    plain = " ".join(word for word in text.split() if _WHY.isdisjoint(keys(word)))
+    reading = turn.knowledge.matcher.match(plain)
+    return _cannot_get_in(plain, reading, _close_candidates(turn, reading))
 
 
 # Entries of getting into something else, which a failure to get into a system named reads

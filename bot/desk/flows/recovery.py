@@ -203,7 +203,7 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
     "ESIS-д орж чадахгүй байна", read as the
     login entry (ESIS's catch-all for getting in) and naming nothing lost, asks what is
     lost. A password or e-mail reading is the matcher's, whatever words carried it."""
-    system = detect_system(text) or system_of(turn.fresh_topic)
+    system = detect_system(text) or system_of(turn.fresh_topic) or _system_told_before(turn, text)
     if system is None and entry_id in PASSWORD_ENTRIES:
         start(turn, lost="password")
         return
@@ -215,7 +215,8 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
         start(turn, lost=named.pop())
         return
     vague = catch_all and system != "elearning"
-    if vague and not LOST.vocabulary.read(keys(text)):
+    told = after_the_contrast(text) or text  # "… имэйлээ шалгасан. Гэвч ESIS-д нэвтэрч
+    if vague and not LOST.vocabulary.read(keys(told)):  # чадахгүй": what was tried is not lost
         if turn.fresh_topic in ENTRIES and (lost := _lost_told_before(turn, text)):
             steps(turn, STEPS["esis", lost])  # "esurgalt bish esis iinh" after "nevtreh neree
             return  # martsan" got the e-learning site's steps: the same loss, on ESIS
@@ -224,6 +225,13 @@ def guide(turn: Turn, entry_id: str, text: str) -> None:
     if system is not None and sets_a_system_apart(text) and len(named) == 1:
         entry_id = STEPS[system, named.pop()]  # "my ESIS username, not the e-learning one"
     steps(turn, entry_id, system=system)
+
+
+def _system_told_before(turn: Turn, text: str) -> str | None:
+    """The system the message before this one named, while the conversation goes on: "esis
+    ruu 3 honog orj chadahgui bn", offered a methodologist, then "nuuts ug" is ESIS's."""
+    earlier = [attempt.question for attempt in turn.memory.tried if attempt.question != text]
+    return detect_system(earlier[-1]) if earlier and turn.goes_on else None
 
 
 def _lost_told_before(turn: Turn, text: str) -> str:
