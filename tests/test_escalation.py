@@ -16,7 +16,7 @@ from bot.channels.telegram.sendrate import SendRate
 from bot.config import Settings
 from bot.desk import outbox, tickets
 from bot.desk.engine import Desk
-from bot.desk.flows.escalation import problem_beside_a_person_request
+from bot.desk.flows.escalation import asks_the_hours, problem_beside_a_person_request
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import (
     FaqSuggestion,
@@ -465,3 +465,13 @@ async def test_tickets_opened_together_but_posted_promptly_get_a_card_each(
 )
 def test_a_request_to_talk_names_someone(text: str, problem: str | None) -> None:
     assert problem_beside_a_person_request(text) == problem
+
+
+def test_the_hours_asked_and_not() -> None:
+    """When the methodologists answer, asked; "in person" and "how does it work" are no such
+    question."""
+    assert asks_the_hours("arga zuich hezee hariulah ve")
+    assert asks_the_hours("how long until a methodologist answers?")
+    assert not asks_the_hours(
+        "Five years ago I attended the training in person at the institute. How does it work now?"
+    )

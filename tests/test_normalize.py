@@ -1011,6 +1011,8 @@ def test_english_as_a_learner_writes_it() -> None:
     assert not asks("the webinar where we watch the lessons")
     assert puts_off("ok understand, i ask manager tomorrow")
     assert not puts_off("i cannot log in")
+    assert puts_off("not yet, maybe later I will try again from my laptop")  # later, not failed
+    assert not puts_off("no not yet it says error")
     assert only_asks_what_next("what I must do?")
 
 

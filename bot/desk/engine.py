@@ -40,7 +40,7 @@ from bot.desk.schedule import CohortSchedule
 from bot.desk.turn import IDLE, LeftQuestion, Memory, Turn
 from bot.i18n import LANGUAGES, _, use_language
 from bot.nlu import tables
-from bot.nlu.choices import typed_words
+from bot.nlu.choices import CLAUSES, after_the_contrast, keys, typed_words
 from bot.nlu.entities import (
     asks_to_wait,
     asks_what_answers,
@@ -146,6 +146,15 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
     if question.about_an_answer and question.negative and still_stuck(text):
         return question.negative  # "… дахиад л юу ч ирэхгүй байна. Одоо яах вэ?": not solved
     choice = question.choose(text) or question.choose_first_clause(text)
+    if _yes_with_a_condition(question, text):
+        choice = question.affirmative  # "тийм, гэхдээ утсаар биш энд бичээрэй": a yes, and how
+    if (
+        choice == question.affirmative
+        and question.about_an_answer
+        and after_the_contrast(text)
+        and new_message.tells_another_problem(turn, text)
+    ):
+        return None  # "Тийм, нэвтрэх нэрээ оллоо, гэхдээ нууц үгээ бас мартчихсан": that next
     if choice == question.negative and question.about_an_answer and says_it_worked(text):
         return question.affirmative  # "за хэрэггүй, орж чадлаа": its "хэрэггүй" is no "no"
     if choice is None:
@@ -164,6 +173,7 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         and (
             new_message.cannot_get_in_elsewhere(turn, text)
             or new_message.tells_another_problem(turn, text)  # "… олдлоо, харин нууц үгээ …"
+            or puts_off(text)  # "not yet, maybe later I will try from my laptop": not failed
         )
     ):
         return None  # "esis ruu orj chadahgui bn" under who attends: a problem of its own
@@ -185,6 +195,22 @@ def _typed_choice(turn: Turn, question: Question, text: str) -> str | None:
         # hvleegeerei oroldood uzey"), or has only read it ("ok oilgoloo"): "solved?" stays open
         return None
     return choice
+
+
+_SETS_APART = frozenset(keys("биш bish not"))  # "утсаар биш, энд": one way, not another
+
+
+def _yes_with_a_condition(question: Question, text: str) -> bool:
+    """To an offer, a yes, then a "but" that says how it is wanted ("тийм, гэхдээ утсаар
+    биш энд бичиж хариулаарай"), where the condition's "биш" is no "no"; a "but not now"
+    ("за, гэхдээ одоохондоо хэрэггүй") still declines."""
+    condition = after_the_contrast(text)
+    if question.about_an_answer or not condition:
+        return False  # to "solved?", "yes, but it throws me out again" takes the yes back
+    if question.choose(CLAUSES.split(text)[0]) != question.affirmative:
+        return False
+    rest = " ".join(word for word in condition.split() if _SETS_APART.isdisjoint(keys(word)))
+    return question.choose(rest) != question.negative
 
 
 def _only_understood(question: Question, text: str) -> bool:

@@ -802,17 +802,23 @@ _LATER_DOING = re.compile(r"\b(?:дараа|дараад)\s+\w+(?:ъя|ья|ье
 _PLAN = re.compile(
     r"\b(?:дараа|дараад|маргааш|орой)\b.*\w(?:ъя|ья|ье|ё|я|е|ай|эй)$"
     r"|\b(?:i|i will|i'll|ill|let me|will)\b.*\b(?:later|tomorrow|tonight)\b"  # "i ask … tomorrow"
+    r"|\b(?:later|tomorrow|tonight)\b.*\b(?:i will|i'll|ill|will)\b"  # "maybe later i will try"
     # … or a try to come: "БСУГ руу залгаад үзье", "menejert ni helj uzii"
     r"|\w(?:аад|ээд|оод|өөд|ж|ч)\s+[уү]з(?:ье|ъе|эе|эй|ий|ие|ья|ъя|нэ)$",
     re.IGNORECASE,
 )
 
 
+_NOT_YET = re.compile(r"^\s*(?:no,?\s+)?not\s+yet\b[\s,.!]*", re.IGNORECASE)
+
+
 def puts_off(text: str) -> bool:
     """Whether a message only puts things off ("за болсон, дараа шалгая", "хүлээе", "za
     margaash dahiad oroldood uzey"): each of its words, acknowledgements aside, is in a
     phrase of later; or a clause plans for later, or a try ("залгаад үзье"), and the others
-    neither ask, deny nor say it worked ("хүүхдүүд орж ирлээ, дараа шалгая")."""
+    neither ask, deny nor say it worked ("хүүхдүүд орж ирлээ, дараа шалгая"). A "not yet"
+    before it ("not yet, maybe later I will try from my laptop") denies nothing tried."""
+    text = _NOT_YET.sub("", text)
     if asks(text) or denies(text):
         return False
     clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause.strip()]

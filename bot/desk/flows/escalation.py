@@ -479,15 +479,17 @@ def asks_the_hours(text: str) -> bool:
     hariulah ve", "Арга зүйчид хэдэн цагаас хэдэн цаг хүртэл ажилладаг юм бэ", "When will
     someone answer me?"): the desk's own hours, not a problem to put on a ticket."""
     typed = keys(text)
+    when = not _WHEN_ASKED.isdisjoint(typed) or "how long" in text.casefold()
     return (
         asks(text)
         and not PERSON_ASKING.isdisjoint(typed)
-        and not _WHEN_ASKED.isdisjoint(typed)
+        and when
         and any(key.startswith(_ANSWERING) for key in typed)
     )
 
 
-_WHEN_ASKED = frozenset(keys("хэзээ хэдэн цагаас цагт цаг when time hours how long"))
+# Not "how" alone: "I attended in person. How does it work now?" asks how the training is held
+_WHEN_ASKED = frozenset(keys("хэзээ хэдэн цагаас цагт цаг when time hours"))
 _ANSWERING = tuple(keys("хариул ажилла ажилд answer reply respond work open"))
 
 
